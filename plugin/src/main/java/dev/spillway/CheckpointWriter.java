@@ -1,0 +1,58 @@
+package dev.spillway;
+
+import java.io.OutputStream;
+
+/**
+ * Streams one checkpoint into the cluster. Bytes are cut into chunks as they arrive, so memory stays bounded by a
+ * few chunks whatever the state's size. Nothing is visible to readers until {@link #commit()} returns;
+ * {@link #abort()}, or {@link #close()} without a commit, discards what was written and frees its space.
+ *
+ * <p>Not thread-safe: one thread writes one checkpoint.
+ */
+public abstract class CheckpointWriter extends OutputStream {
+
+    /** The application this checkpoint belongs to. */
+    public abstract String application();
+
+    /** The id this checkpoint will have once committed. */
+    public abstract long checkpointId();
+
+    /**
+     * Appends bytes to the checkpoint. Full chunks are stored as they fill.
+     *
+     * @throws CapacityExhaustedException when no node can take the next chunk (the checkpoint is aborted)
+     * @throws IllegalStateException when the writer was committed, aborted or closed
+     */
+    @Override
+    public abstract void write(byte[] b, int off, int len);
+
+    @Override
+    public abstract void write(int b);
+
+    /** Appends all of {@code b}. */
+    @Override
+    public void write(byte[] b) {
+        write(b, 0, b.length);
+    }
+
+    /** Bytes written so far. */
+    public abstract long size();
+
+    /**
+     * Stores the last chunk, waits until every chunk copy (backups included) is stored, then commits the manifest,
+     * which makes the checkpoint the application's latest, and applies retention.
+     *
+     * @throws CapacityExhaustedException when the last chunk finds no room (the checkpoint is aborted)
+     * @throws IllegalStateException when the writer was already committed, aborted or closed
+     */
+    public abstract CheckpointInfo commit();
+
+    /** Discards the checkpoint: its chunks are removed and its reservations released. Idempotent. */
+    public abstract void abort();
+
+    /** Aborts the checkpoint unless it was committed. */
+    @Override
+    public void close() {
+        abort();
+    }
+}

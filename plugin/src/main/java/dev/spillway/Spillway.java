@@ -1,0 +1,31 @@
+package dev.spillway;
+
+import dev.spillway.internal.SpillwayRuntime;
+import dev.spillway.plugin.SpillwayPluginProvider;
+import java.util.Objects;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.plugin.PluginNotFoundException;
+
+/** Entry point: the checkpoint facade of a node (server or thick client) that runs the Spillway plugin. */
+public final class Spillway {
+    private Spillway() {
+    }
+
+    /**
+     * The checkpoint store of {@code ignite}. On a server node, checkpoints go first to the node's own region; on
+     * a thick client, to the server with the most free space.
+     *
+     * @throws IllegalStateException when the node does not run the Spillway plugin
+     */
+    public static CheckpointStore store(Ignite ignite) {
+        Objects.requireNonNull(ignite, "ignite");
+        try {
+            SpillwayRuntime runtime = ignite.plugin(SpillwayPluginProvider.NAME);
+            return runtime.store();
+        }
+        catch (PluginNotFoundException e) {
+            throw new IllegalStateException("Node " + ignite.name() + " does not run the Spillway plugin: put "
+                + "spillway-plugin on its classpath, or add SpillwayPluginProvider to setPluginProviders", e);
+        }
+    }
+}

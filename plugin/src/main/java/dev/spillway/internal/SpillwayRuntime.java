@@ -1,0 +1,135 @@
+package dev.spillway.internal;
+
+import dev.spillway.CheckpointStore;
+import dev.spillway.SpillwayConfiguration;
+import dev.spillway.internal.capacity.CapacityLedger;
+import dev.spillway.internal.capacity.Grant;
+import dev.spillway.internal.ignite.Layout;
+import dev.spillway.internal.store.EmbeddedCheckpointStore;
+import dev.spillway.internal.store.Reclaimer;
+import dev.spillway.plugin.SpillwayPluginProvider;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.ignite.DataRegionMetrics;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteLogger;
+import org.apache.ignite.plugin.IgnitePlugin;
+
+/**
+ * Everything the plugin runs on one node: the capacity ledger (server nodes), the checkpoint store, and the one
+ * maintenance thread that expires lapsed leases and reclaims abandoned checkpoints. Built by the plugin provider
+ * at start, closed at stop.
+ */
+public final class SpillwayRuntime implements IgnitePlugin {
+    private final Ignite ignite;
+    private final SpillwayConfiguration config;
+    private final boolean server;
+    private final IgniteLogger log;
+    private volatile CapacityLedger ledger;
+    private volatile EmbeddedCheckpointStore store;
+    private ScheduledExecutorService maintenance;
+
+    public SpillwayRuntime(Ignite ignite, SpillwayConfiguration config, boolean server) {
+        this.ignite = ignite;
+        this.config = config;
+        this.server = server;
+        this.log = ignite.log().getLogger(SpillwayRuntime.class);
+    }
+
+    /** The runtime of the node {@code ignite}. */
+    public static SpillwayRuntime of(Ignite ignite) {
+        return ignite.plugin(SpillwayPluginProvider.NAME);
+    }
+
+    public void start() {
+        if (!server)
+            return;
+        Reclaimer reclaimer = new Reclaimer(ignite, this);
+        maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "spillway-maintenance-" + ignite.name());
+            t.setDaemon(true);
+            return t;
+        });
+        long period = config.getMaintenanceInterval().toMillis();
+        maintenance.scheduleWithFixedDelay(() -> {
+            try {
+                reclaimer.runOnce();
+            }
+            catch (Throwable t) {
+                log.warning("Spillway maintenance failed; it runs again in " + period + " ms: " + t, t);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    public void close() {
+        if (maintenance != null) {
+            maintenance.shutdownNow();
+            try {
+                maintenance.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public boolean isServer() {
+        return server;
+    }
+
+    public SpillwayConfiguration config() {
+        return config;
+    }
+
+    public IgniteLogger log() {
+        return log;
+    }
+
+    /** This server node's capacity ledger. */
+    public CapacityLedger ledger() {
+        if (!server)
+            throw new IllegalStateException("Node " + ignite.name() + " is a client: it holds no checkpoint region");
+        CapacityLedger l = ledger;
+        if (l == null) {
+            synchronized (this) {
+                if (ledger == null) {
+                    ledger = new CapacityLedger(String.valueOf(ignite.cluster().localNode().consistentId()),
+                        config.getRegionMaxSize(), config.budget(), this::regionUsed, config.getClock(),
+                        config.getLeaseTimeout());
+                }
+                l = ledger;
+            }
+        }
+        return l;
+    }
+
+    /** Grants a lease from this node's ledger, telling the writer which partitions this node is primary for. */
+    public Grant grant(UUID writer, long bytes) {
+        Grant g = ledger().grant(writer, bytes);
+        return g.bytes() == 0 ? g
+            : g.withPartitions(ignite.affinity(Layout.CHUNK_CACHE).primaryPartitions(ignite.cluster().localNode()));
+    }
+
+    /** The checkpoint facade of this node. */
+    public CheckpointStore store() {
+        EmbeddedCheckpointStore s = store;
+        if (s == null) {
+            synchronized (this) {
+                if (store == null)
+                    store = new EmbeddedCheckpointStore(ignite, this);
+                s = store;
+            }
+        }
+        return s;
+    }
+
+    private long regionUsed() {
+        DataRegionMetrics metrics = ignite.dataRegionMetrics(Layout.CHECKPOINT_REGION);
+        if (metrics == null)
+            throw new IllegalStateException("Node " + ignite.name() + " has no " + Layout.CHECKPOINT_REGION
+                + " region");
+        return metrics.getTotalUsedSize();
+    }
+}

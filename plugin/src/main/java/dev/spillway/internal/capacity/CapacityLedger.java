@@ -1,0 +1,114 @@
+package dev.spillway.internal.capacity;
+
+import dev.spillway.NodeCapacity;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * One server node's account of its checkpoint region: budget (region max size times the high-water mark), used
+ * bytes (measured from the region itself, so it includes page overhead and backup copies this node holds) and
+ * outstanding leases. The node alone decides what it grants; a lease is released by its writer on commit or
+ * abort, and lapses at its expiry or when its writer's node leaves.
+ *
+ * <p>Free space is {@code budget - used - reserved}. While a writer fills a lease, the bytes it has written count
+ * both as used and as reserved until the lease is released: the ledger errs towards refusing, never towards
+ * overfilling.
+ */
+public final class CapacityLedger {
+    private final String node;
+    private final long regionMaxSize;
+    private final long budget;
+    private final LongSupplier used;
+    private final Clock clock;
+    private final Duration leaseTimeout;
+    private final Map<Long, Lease> leases = new HashMap<>();
+    private long nextLeaseId = 1;
+
+    /** A lease: {@code bytes} of this node's budget promised to {@code writer} until {@code expiresAt}. */
+    record Lease(long id, UUID writer, long bytes, long expiresAt) {
+    }
+
+    public CapacityLedger(String node, long regionMaxSize, long budget, LongSupplier used, Clock clock,
+                          Duration leaseTimeout) {
+        this.node = node;
+        this.regionMaxSize = regionMaxSize;
+        this.budget = budget;
+        this.used = used;
+        this.clock = clock;
+        this.leaseTimeout = leaseTimeout;
+    }
+
+    /**
+     * Grants up to {@code bytes}: as much as the budget has free after used bytes and other leases, possibly
+     * nothing.
+     */
+    public synchronized Grant grant(UUID writer, long bytes) {
+        long now = clock.millis();
+        dropLapsed(now);
+        long free = free();
+        long granted = Math.max(0, Math.min(bytes, free));
+        if (granted == 0)
+            return new Grant(node, 0, 0, 0, free, null);
+        Lease lease = new Lease(nextLeaseId++, writer, granted, now + leaseTimeout.toMillis());
+        leases.put(lease.id(), lease);
+        return new Grant(node, lease.id(), granted, lease.expiresAt(), free - granted, null);
+    }
+
+    /** Extends the leases to a full timeout from now; returns false when any of them had lapsed. */
+    public synchronized boolean renew(long[] leaseIds) {
+        long now = clock.millis();
+        dropLapsed(now);
+        boolean all = true;
+        for (long id : leaseIds) {
+            Lease lease = leases.get(id);
+            if (lease == null)
+                all = false;
+            else
+                leases.put(id, new Lease(id, lease.writer(), lease.bytes(), now + leaseTimeout.toMillis()));
+        }
+        return all;
+    }
+
+    public synchronized void release(long[] leaseIds) {
+        for (long id : leaseIds)
+            leases.remove(id);
+    }
+
+    /** Drops lapsed leases and the leases of writers that are gone; returns how many were dropped. */
+    public synchronized int expire(Predicate<UUID> writerAlive) {
+        int before = leases.size();
+        dropLapsed(clock.millis());
+        leases.values().removeIf(l -> !writerAlive.test(l.writer()));
+        return before - leases.size();
+    }
+
+    public synchronized NodeCapacity snapshot() {
+        dropLapsed(clock.millis());
+        return new NodeCapacity(node, regionMaxSize, budget, used.getAsLong(), reserved(), leases.size());
+    }
+
+    /** What can still be granted, never below zero. */
+    public synchronized long free() {
+        return Math.max(0, budget - used.getAsLong() - reserved());
+    }
+
+    private long reserved() {
+        long sum = 0;
+        for (Lease l : leases.values())
+            sum += l.bytes();
+        return sum;
+    }
+
+    private void dropLapsed(long now) {
+        for (Iterator<Lease> it = leases.values().iterator(); it.hasNext(); ) {
+            if (it.next().expiresAt() <= now)
+                it.remove();
+        }
+    }
+}

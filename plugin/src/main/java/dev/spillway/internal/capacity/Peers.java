@@ -1,0 +1,207 @@
+package dev.spillway.internal.capacity;
+
+import dev.spillway.NodeCapacity;
+import dev.spillway.SpillwayException;
+import dev.spillway.internal.SpillwayRuntime;
+import dev.spillway.internal.ignite.Layout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteException;
+import org.apache.ignite.cluster.ClusterGroup;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.lang.IgniteCallable;
+import org.apache.ignite.lang.IgniteFuture;
+import org.apache.ignite.resources.IgniteInstanceResource;
+
+/**
+ * The writer's side of the reservation protocol: reads the server nodes' ledgers, asks nodes for leases, renews
+ * and releases them. A call to the local node goes straight to its ledger; a call to a peer is one compute job,
+ * sent to all the peers involved at once.
+ */
+public final class Peers {
+    private final Ignite ignite;
+    private final SpillwayRuntime local;
+
+    /** One node's ledger as read by {@link #ledgers()}. */
+    public record LedgerView(UUID nodeId, NodeCapacity capacity) implements java.io.Serializable {
+    }
+
+    public Peers(Ignite ignite, SpillwayRuntime local) {
+        this.ignite = ignite;
+        this.local = local;
+    }
+
+    public ClusterGroup servers() {
+        return ignite.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true");
+    }
+
+    /** Every Spillway server node's ledger, in no particular order. */
+    public List<LedgerView> ledgers() {
+        ClusterGroup servers = servers();
+        if (servers.nodes().isEmpty())
+            return List.of();
+        try {
+            return new ArrayList<>(ignite.compute(servers).broadcast(new ReadLedger()));
+        }
+        catch (IgniteException e) {
+            throw new SpillwayException("Could not read the server nodes' capacity ledgers: " + e.getMessage(), e);
+        }
+    }
+
+    /** Asks each node for the bytes given; a node that cannot answer grants nothing. */
+    public Map<UUID, Grant> grant(UUID writer, Map<UUID, Long> asks) {
+        Map<UUID, Grant> grants = new HashMap<>();
+        Map<UUID, IgniteFuture<Grant>> pending = new HashMap<>();
+        for (Map.Entry<UUID, Long> ask : asks.entrySet()) {
+            if (ask.getValue() <= 0)
+                continue;
+            if (isLocal(ask.getKey()))
+                grants.put(ask.getKey(), local.grant(writer, ask.getValue()));
+            else {
+                ClusterNode node = ignite.cluster().node(ask.getKey());
+                if (node != null)
+                    pending.put(ask.getKey(), ignite.compute(ignite.cluster().forNode(node))
+                        .callAsync(new GrantLease(writer, ask.getValue())));
+            }
+        }
+        pending.forEach((node, fut) -> {
+            try {
+                grants.put(node, fut.get());
+            }
+            catch (IgniteException e) {
+                // The node left or failed: it grants nothing, the planner places the chunks elsewhere.
+            }
+        });
+        return grants;
+    }
+
+    /** Renews the leases on every node; false when any of them has lapsed or its node is gone. */
+    public boolean renew(Map<UUID, long[]> leases) {
+        boolean all = true;
+        Map<UUID, IgniteFuture<Boolean>> pending = new HashMap<>();
+        for (Map.Entry<UUID, long[]> e : leases.entrySet()) {
+            if (isLocal(e.getKey()))
+                all &= local.ledger().renew(e.getValue());
+            else {
+                ClusterNode node = ignite.cluster().node(e.getKey());
+                if (node == null)
+                    return false;
+                pending.put(e.getKey(), ignite.compute(ignite.cluster().forNode(node))
+                    .callAsync(new RenewLeases(e.getValue())));
+            }
+        }
+        for (IgniteFuture<Boolean> fut : pending.values()) {
+            try {
+                all &= fut.get();
+            }
+            catch (IgniteException e) {
+                all = false;
+            }
+        }
+        return all;
+    }
+
+    /** Releases the leases; a node that is gone has dropped them already. */
+    public void release(Map<UUID, long[]> leases) {
+        List<IgniteFuture<Boolean>> pending = new ArrayList<>();
+        for (Map.Entry<UUID, long[]> e : leases.entrySet()) {
+            if (isLocal(e.getKey()))
+                local.ledger().release(e.getValue());
+            else {
+                ClusterNode node = ignite.cluster().node(e.getKey());
+                if (node != null)
+                    pending.add(ignite.compute(ignite.cluster().forNode(node))
+                        .callAsync(new ReleaseLeases(e.getValue())));
+            }
+        }
+        for (IgniteFuture<Boolean> fut : pending) {
+            try {
+                fut.get();
+            }
+            catch (IgniteException e) {
+                // The node left: its leases went with it.
+            }
+        }
+    }
+
+    /** What the local server node can still grant, or 0 on a client. */
+    public long localFree() {
+        return local.isServer() ? local.ledger().free() : 0;
+    }
+
+    public UUID localId() {
+        return ignite.cluster().localNode().id();
+    }
+
+    private boolean isLocal(UUID node) {
+        return local.isServer() && ignite.cluster().localNode().id().equals(node);
+    }
+
+    /** Reads the ledger of the node it runs on. */
+    static final class ReadLedger implements IgniteCallable<LedgerView> {
+        private static final long serialVersionUID = 1L;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+
+        @Override
+        public LedgerView call() {
+            return new LedgerView(ignite.cluster().localNode().id(), SpillwayRuntime.of(ignite).ledger().snapshot());
+        }
+    }
+
+    /** Asks the node it runs on for a lease. */
+    static final class GrantLease implements IgniteCallable<Grant> {
+        private static final long serialVersionUID = 1L;
+        private final UUID writer;
+        private final long bytes;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+
+        GrantLease(UUID writer, long bytes) {
+            this.writer = writer;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public Grant call() {
+            return SpillwayRuntime.of(ignite).grant(writer, bytes);
+        }
+    }
+
+    static final class RenewLeases implements IgniteCallable<Boolean> {
+        private static final long serialVersionUID = 1L;
+        private final long[] leaseIds;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+
+        RenewLeases(long[] leaseIds) {
+            this.leaseIds = leaseIds;
+        }
+
+        @Override
+        public Boolean call() {
+            return SpillwayRuntime.of(ignite).ledger().renew(leaseIds);
+        }
+    }
+
+    static final class ReleaseLeases implements IgniteCallable<Boolean> {
+        private static final long serialVersionUID = 1L;
+        private final long[] leaseIds;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+
+        ReleaseLeases(long[] leaseIds) {
+            this.leaseIds = leaseIds;
+        }
+
+        @Override
+        public Boolean call() {
+            SpillwayRuntime.of(ignite).ledger().release(leaseIds);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.spillway.internal.capacity;
+
+import dev.spillway.Bytes;
+import dev.spillway.CapacityExhaustedException;
+import dev.spillway.internal.placement.PlacementPlanner;
+import dev.spillway.internal.placement.PlacementPlanner.Plan;
+import dev.spillway.internal.placement.PlacementPlanner.Topology;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * One writer's leases and the partitions planned within them. {@link #place} returns the partitions of the next
+ * chunks: it plans within the bytes already granted, and when those run short it reads the ledgers, plans what
+ * the cluster could take (locality first), asks each node involved for exactly its share, and plans again within
+ * what was granted. No chunk is placed without a lease covering each of its copies.
+ */
+public final class Reservation {
+    private static final int MAX_ROUNDS = 5;
+
+    private final Peers peers;
+    private final Supplier<Topology> topology;
+    private final UUID writer;
+    private final UUID origin;
+    private final long copyBytes;
+    private final String label;
+    /** Granted bytes not yet planned, per node. */
+    private final Map<UUID, Long> pool = new HashMap<>();
+    private final Map<UUID, List<Long>> leases = new HashMap<>();
+
+    /**
+     * @param origin the node whose partitions come first, or null
+     * @param copyBytes region bytes one copy of a full chunk takes
+     * @param label the checkpoint, for messages ({@code app/id})
+     */
+    public Reservation(Peers peers, Supplier<Topology> topology, UUID writer, UUID origin, long copyBytes,
+                       String label) {
+        this.peers = peers;
+        this.topology = topology;
+        this.writer = writer;
+        this.origin = origin;
+        this.copyBytes = copyBytes;
+        this.label = label;
+    }
+
+    /**
+     * Partitions for up to {@code chunks} more chunks.
+     *
+     * @param all whether every chunk must be placed; otherwise at least one must be
+     * @throws CapacityExhaustedException when the cluster cannot take them
+     */
+    public int[] place(int chunks, boolean all) {
+        Topology topo = topology.get();
+        List<int[]> parts = new ArrayList<>();
+        int remaining = chunks;
+        Map<UUID, Long> room = pool;
+        boolean localOnly = origin != null && origin.equals(peers.localId()) && peers.localFree() > 0;
+        for (int round = 0; ; round++) {
+            Plan within = PlacementPlanner.plan(origin, remaining, copyBytes, topo, pool);
+            within.bytesPerNode().forEach((n, b) -> pool.merge(n, -b, Long::sum));
+            parts.add(within.partitions());
+            remaining -= within.placed();
+            if (remaining == 0 || round == MAX_ROUNDS)
+                break;
+            // Not enough granted: see what the cluster could take and ask for exactly that.
+            room = new HashMap<>(pool);
+            if (localOnly && round == 0)
+                room.merge(origin, peers.localFree(), Long::sum);
+            else {
+                for (Peers.LedgerView view : peers.ledgers())
+                    room.merge(view.nodeId(), view.capacity().free(), Long::sum);
+            }
+            Plan wish = PlacementPlanner.plan(origin, remaining, copyBytes, topo, room);
+            if (wish.placed() == 0 && !(localOnly && round == 0))
+                break;
+            Map<UUID, Long> asks = new HashMap<>();
+            wish.bytesPerNode().forEach((n, b) -> {
+                long ask = b - pool.getOrDefault(n, 0L);
+                if (ask > 0)
+                    asks.put(n, ask);
+            });
+            long granted = 0;
+            for (Map.Entry<UUID, Grant> g : peers.grant(writer, asks).entrySet()) {
+                if (g.getValue().bytes() > 0) {
+                    pool.merge(g.getKey(), g.getValue().bytes(), Long::sum);
+                    leases.computeIfAbsent(g.getKey(), n -> new ArrayList<>()).add(g.getValue().leaseId());
+                    granted += g.getValue().bytes();
+                }
+            }
+            if (granted == 0 && !(localOnly && round == 0))
+                break;
+        }
+        int placed = chunks - remaining;
+        if (placed == 0 || (all && remaining > 0))
+            throw exhausted(remaining, topo, room);
+        int[] result = new int[placed];
+        int at = 0;
+        for (int[] p : parts) {
+            System.arraycopy(p, 0, result, at, p.length);
+            at += p.length;
+        }
+        return result;
+    }
+
+    /**
+     * Refuses at once a request so large that it cannot be planned chunk by chunk (more chunks than an array
+     * holds): its region bytes are compared with what the whole cluster has free.
+     */
+    public void refuseIfBeyondCluster(long chunks) {
+        if (chunks <= Integer.MAX_VALUE / 4)
+            return;
+        Map<UUID, Long> room = new HashMap<>(pool);
+        for (Peers.LedgerView view : peers.ledgers())
+            room.merge(view.nodeId(), view.capacity().free(), Long::sum);
+        throw exhausted(chunks, topology.get(), room);
+    }
+
+    /** Renews every lease; false when any has lapsed. */
+    public boolean renew() {
+        return leases.isEmpty() || peers.renew(leaseIds());
+    }
+
+    /** Releases every lease. Idempotent. */
+    public void release() {
+        if (!leases.isEmpty()) {
+            Map<UUID, long[]> ids = leaseIds();
+            leases.clear();
+            pool.clear();
+            peers.release(ids);
+        }
+    }
+
+    /** Bytes granted to this writer and not yet planned, over all nodes. */
+    public long unplannedBytes() {
+        return pool.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private Map<UUID, long[]> leaseIds() {
+        return leases.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+            e -> e.getValue().stream().mapToLong(Long::longValue).toArray()));
+    }
+
+    private CapacityExhaustedException exhausted(long chunks, Topology topo, Map<UUID, Long> room) {
+        int copies = topo.partitions() == 0 ? 1 : Math.max(1, topo.owners()[0].length);
+        long needed = saturatedMultiply(saturatedMultiply(chunks, copyBytes), copies);
+        long available = room.values().stream().mapToLong(v -> Math.max(0, v)).sum();
+        String perNode = room.entrySet().stream()
+            .map(e -> e.getKey().toString().substring(0, 8) + "=" + Bytes.format(Math.max(0, e.getValue())))
+            .sorted().collect(Collectors.joining(", "));
+        return new CapacityExhaustedException("Capacity exhausted: checkpoint " + label + " needs "
+            + Bytes.format(needed) + " (" + needed + " bytes) of region space for " + chunks + " more chunk(s) in "
+            + copies + " cop" + (copies == 1 ? "y" : "ies") + ", but the cluster can grant "
+            + Bytes.format(available) + " (" + available + " bytes) [" + perNode + "]", needed, available);
+    }
+
+    static long saturatedMultiply(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        return (hi == 0 && lo >= 0) ? lo : Long.MAX_VALUE;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.spillway.internal.ignite;
+
+import dev.spillway.SpillwayConfiguration;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.plugin.PluginValidationException;
+
+/**
+ * Keeps a cluster's Spillway configuration uniform: each node sends its cluster-wide properties in its discovery
+ * data, and a joining node whose properties differ, or a server node without the plugin, is refused.
+ */
+public final class JoinValidation {
+    private JoinValidation() {
+    }
+
+    public static Serializable discoveryData(SpillwayConfiguration config) {
+        return new LinkedHashMap<>(config.clusterWide());
+    }
+
+    /** @throws PluginValidationException naming every differing property, its value there and here */
+    public static void check(SpillwayConfiguration local, ClusterNode joining, Serializable data) {
+        if (data == null) {
+            if (joining.isClient())
+                return;
+            String msg = "Spillway refused server node " + joining.consistentId() + ": it does not run the "
+                + "Spillway plugin [plugin=spillway, classpath=spillway-plugin]";
+            throw new PluginValidationException(msg, msg, joining.id());
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, String> theirs = (Map<String, String>)data;
+        List<String> diffs = new ArrayList<>();
+        for (Map.Entry<String, String> e : local.clusterWide().entrySet()) {
+            String other = theirs.get(e.getKey());
+            if (!e.getValue().equals(other))
+                diffs.add("spillway." + e.getKey() + "=" + other + " (cluster: " + e.getValue() + ")");
+        }
+        if (!diffs.isEmpty()) {
+            String msg = "Spillway configuration of joining node " + joining.consistentId()
+                + " differs from the cluster's [" + String.join(", ", diffs) + "]";
+            throw new PluginValidationException(msg, msg, joining.id());
+        }
+    }
+}

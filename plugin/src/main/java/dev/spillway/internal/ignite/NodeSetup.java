@@ -1,0 +1,111 @@
+package dev.spillway.internal.ignite;
+
+import dev.spillway.SpillwayConfiguration;
+import dev.spillway.internal.placement.ChunkKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.ignite.IgniteCheckedException;
+import org.apache.ignite.cache.CacheAtomicityMode;
+import org.apache.ignite.cache.CacheKeyConfiguration;
+import org.apache.ignite.cache.CacheMode;
+import org.apache.ignite.cache.CacheWriteSynchronizationMode;
+import org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction;
+import org.apache.ignite.configuration.CacheConfiguration;
+import org.apache.ignite.configuration.DataPageEvictionMode;
+import org.apache.ignite.configuration.DataRegionConfiguration;
+import org.apache.ignite.configuration.DataStorageConfiguration;
+import org.apache.ignite.configuration.IgniteConfiguration;
+import org.apache.ignite.util.AttributeNodeFilter;
+
+/**
+ * Adds Spillway's regions, caches and node attribute to a server node's configuration. Runs in
+ * {@code PluginProvider.initExtensions}, before Ignite creates regions and static caches.
+ */
+public final class NodeSetup {
+    private NodeSetup() {
+    }
+
+    public static void apply(IgniteConfiguration cfg, SpillwayConfiguration conf) throws IgniteCheckedException {
+        DataStorageConfiguration storage = cfg.getDataStorageConfiguration();
+        if (storage == null) {
+            storage = new DataStorageConfiguration();
+            cfg.setDataStorageConfiguration(storage);
+        }
+        List<DataRegionConfiguration> regions = new ArrayList<>();
+        if (storage.getDataRegionConfigurations() != null)
+            regions.addAll(Arrays.asList(storage.getDataRegionConfigurations()));
+        for (DataRegionConfiguration r : regions) {
+            if (Layout.CHECKPOINT_REGION.equals(r.getName()) || Layout.METADATA_REGION.equals(r.getName()))
+                throw new IgniteCheckedException("Data region " + r.getName() + " is defined in the node "
+                    + "configuration, but Spillway defines it itself: remove it and set its size in "
+                    + "SpillwayConfiguration");
+        }
+        regions.add(region(Layout.CHECKPOINT_REGION, conf.getRegionMaxSize()));
+        regions.add(region(Layout.METADATA_REGION, conf.getMetadataRegionSize()));
+        storage.setDataRegionConfigurations(regions.toArray(DataRegionConfiguration[]::new));
+
+        List<CacheConfiguration<?, ?>> caches = new ArrayList<>();
+        if (cfg.getCacheConfiguration() != null) {
+            for (CacheConfiguration<?, ?> c : cfg.getCacheConfiguration())
+                caches.add(c);
+        }
+        for (CacheConfiguration<?, ?> c : caches) {
+            if (Layout.CHUNK_CACHE.equals(c.getName()) || Layout.CATALOG_CACHE.equals(c.getName()))
+                throw new IgniteCheckedException("Cache " + c.getName() + " is defined in the node configuration, "
+                    + "but Spillway defines it itself: remove it");
+        }
+        caches.add(chunkCache(conf));
+        caches.add(catalogCache(conf));
+        cfg.setCacheConfiguration(caches.toArray(CacheConfiguration[]::new));
+
+        Map<String, Object> attrs = new HashMap<>();
+        if (cfg.getUserAttributes() != null)
+            attrs.putAll(cfg.getUserAttributes());
+        attrs.put(Layout.SERVER_ATTRIBUTE, "true");
+        cfg.setUserAttributes(attrs);
+    }
+
+    private static DataRegionConfiguration region(String name, long maxSize) {
+        return new DataRegionConfiguration()
+            .setName(name)
+            .setInitialSize(maxSize)
+            .setMaxSize(maxSize)
+            .setPersistenceEnabled(false)
+            .setPageEvictionMode(DataPageEvictionMode.DISABLED);
+    }
+
+    /** The chunk cache: the writer picks each chunk's partition, and so its primary node, through the key. */
+    public static CacheConfiguration<ChunkKey, byte[]> chunkCache(SpillwayConfiguration conf) {
+        return new CacheConfiguration<ChunkKey, byte[]>(Layout.CHUNK_CACHE)
+            .setCacheMode(CacheMode.PARTITIONED)
+            .setAtomicityMode(CacheAtomicityMode.ATOMIC)
+            .setBackups(conf.getBackups())
+            // A commit must see every copy stored; a read must never be served by a backup that lags.
+            .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC)
+            .setReadFromBackup(false)
+            // The stock function keeps thin-client partition awareness; the key's int field names the partition.
+            .setAffinity(new RendezvousAffinityFunction(false, conf.getPartitions()))
+            .setKeyConfiguration(new CacheKeyConfiguration(ChunkKey.class.getName(), ChunkKey.PARTITION_FIELD))
+            .setDataRegionName(Layout.CHECKPOINT_REGION)
+            .setNodeFilter(new AttributeNodeFilter(Layout.SERVER_ATTRIBUTE, "true"))
+            .setCopyOnRead(false)
+            .setStatisticsEnabled(false);
+    }
+
+    /** The catalog cache: one entry per application, updated atomically by entry processors. */
+    public static CacheConfiguration<String, Object> catalogCache(SpillwayConfiguration conf) {
+        return new CacheConfiguration<String, Object>(Layout.CATALOG_CACHE)
+            .setCacheMode(CacheMode.PARTITIONED)
+            .setAtomicityMode(CacheAtomicityMode.ATOMIC)
+            .setBackups(conf.getBackups())
+            .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC)
+            .setReadFromBackup(false)
+            .setAffinity(new RendezvousAffinityFunction(false, Layout.CATALOG_PARTITIONS))
+            .setDataRegionName(Layout.METADATA_REGION)
+            .setNodeFilter(new AttributeNodeFilter(Layout.SERVER_ATTRIBUTE, "true"))
+            .setStatisticsEnabled(false);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.spillway.internal.store;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One application's entry in the catalog cache: the last id handed out, the committed manifests (oldest first),
+ * and the claims on checkpoints being written ({@code pending}) or removed ({@code deleting}). Changed only by the
+ * entry processors in {@link Catalog}, so every change is atomic.
+ */
+public final class AppCatalog {
+    long lastId;
+    List<Manifest> committed = new ArrayList<>();
+    List<Claim> pending = new ArrayList<>();
+    List<Claim> deleting = new ArrayList<>();
+
+    Manifest manifest(long id) {
+        for (Manifest m : committed) {
+            if (m.checkpointId == id)
+                return m;
+        }
+        return null;
+    }
+
+    Claim pending(long id) {
+        for (Claim c : pending) {
+            if (c.checkpointId == id)
+                return c;
+        }
+        return null;
+    }
+
+    public List<Manifest> committed() {
+        return committed;
+    }
+
+    /** Claims on chunks being written or removed. */
+    public List<Claim> claims() {
+        List<Claim> all = new ArrayList<>(pending);
+        all.addAll(deleting);
+        return all;
+    }
+}

@@ -1,0 +1,226 @@
+package dev.spillway.internal.store;
+
+import dev.spillway.internal.ignite.Layout;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import javax.cache.processor.MutableEntry;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cache.CacheEntryProcessor;
+
+/**
+ * The catalog cache: one {@link AppCatalog} per application. Every change is an entry processor run on the
+ * entry's primary node, so ids increase per application, a commit and its retention happen at once, and a claim
+ * is taken over by exactly one node.
+ */
+public final class Catalog {
+    private final IgniteCache<String, AppCatalog> cache;
+
+    public Catalog(Ignite ignite) {
+        this.cache = ignite.cache(Layout.CATALOG_CACHE);
+    }
+
+    public AppCatalog get(String application) {
+        return cache.get(application);
+    }
+
+    /** Hands out the next id and records a pending claim for it. */
+    public long begin(String application, UUID writer, long expiresAt) {
+        return cache.invoke(application, new Begin(writer, expiresAt));
+    }
+
+    /** Records the partitions of the next chunks; false when the claim is gone (lapsed and reclaimed). */
+    public boolean intend(String application, long id, UUID writer, int from, int[] partitions, long expiresAt) {
+        return cache.invoke(application, new Intend(id, writer, from, partitions, expiresAt));
+    }
+
+    /** Commits the manifest; returns the claims on checkpoints retention removed, or null when the claim is gone. */
+    public Claim[] commit(Manifest manifest, UUID writer, int retention, long expiresAt) {
+        return cache.invoke(manifest.application, new Commit(manifest, writer, retention, expiresAt));
+    }
+
+    /**
+     * Moves a pending claim, or a removal claim, to a new owner as a removal claim, if it still has the expected
+     * owner and expiry. Returns it, or null when it changed or is gone.
+     */
+    public Claim takeOver(String application, long id, UUID expectedOwner, long expectedExpiry, UUID owner,
+                          long expiresAt) {
+        return cache.invoke(application, new TakeOver(id, expectedOwner, expectedExpiry, owner, expiresAt));
+    }
+
+    /** Moves a committed checkpoint to a removal claim; returns it, or null when there is no such checkpoint. */
+    public Claim delete(String application, long id, UUID owner, long expiresAt) {
+        return cache.invoke(application, new Delete(id, owner, expiresAt));
+    }
+
+    /** Drops a removal claim once its chunks are removed. */
+    public void forget(String application, long id) {
+        cache.invoke(application, new Forget(id));
+    }
+
+    static final class Begin implements CacheEntryProcessor<String, AppCatalog, Long> {
+        private static final long serialVersionUID = 1L;
+        private final UUID writer;
+        private final long expiresAt;
+
+        Begin(UUID writer, long expiresAt) {
+            this.writer = writer;
+            this.expiresAt = expiresAt;
+        }
+
+        @Override
+        public Long process(MutableEntry<String, AppCatalog> entry, Object... args) {
+            AppCatalog c = entry.exists() ? entry.getValue() : new AppCatalog();
+            long id = ++c.lastId;
+            c.pending.add(new Claim(id, writer, expiresAt));
+            entry.setValue(c);
+            return id;
+        }
+    }
+
+    static final class Intend implements CacheEntryProcessor<String, AppCatalog, Boolean> {
+        private static final long serialVersionUID = 1L;
+        private final long id;
+        private final UUID writer;
+        private final int from;
+        private final int[] partitions;
+        private final long expiresAt;
+
+        Intend(long id, UUID writer, int from, int[] partitions, long expiresAt) {
+            this.id = id;
+            this.writer = writer;
+            this.from = from;
+            this.partitions = partitions;
+            this.expiresAt = expiresAt;
+        }
+
+        @Override
+        public Boolean process(MutableEntry<String, AppCatalog> entry, Object... args) {
+            AppCatalog c = entry.getValue();
+            Claim claim = c == null ? null : c.pending(id);
+            if (claim == null || !claim.owner.equals(writer))
+                return false;
+            claim.intend(from, partitions);
+            claim.expiresAt = Math.max(claim.expiresAt, expiresAt);
+            entry.setValue(c);
+            return true;
+        }
+    }
+
+    static final class Commit implements CacheEntryProcessor<String, AppCatalog, Claim[]> {
+        private static final long serialVersionUID = 1L;
+        private final Manifest manifest;
+        private final UUID writer;
+        private final int retention;
+        private final long expiresAt;
+
+        Commit(Manifest manifest, UUID writer, int retention, long expiresAt) {
+            this.manifest = manifest;
+            this.writer = writer;
+            this.retention = retention;
+            this.expiresAt = expiresAt;
+        }
+
+        @Override
+        public Claim[] process(MutableEntry<String, AppCatalog> entry, Object... args) {
+            AppCatalog c = entry.getValue();
+            Claim claim = c == null ? null : c.pending(manifest.checkpointId);
+            if (claim == null || !claim.owner.equals(writer))
+                return null;
+            c.pending.remove(claim);
+            c.committed.add(manifest);
+            c.committed.sort(Comparator.comparingLong(m -> m.checkpointId));
+            List<Claim> evicted = new ArrayList<>();
+            while (c.committed.size() > retention) {
+                Claim removal = Claim.of(c.committed.remove(0), writer, expiresAt);
+                c.deleting.add(removal);
+                evicted.add(removal);
+            }
+            entry.setValue(c);
+            return evicted.toArray(Claim[]::new);
+        }
+    }
+
+    static final class TakeOver implements CacheEntryProcessor<String, AppCatalog, Claim> {
+        private static final long serialVersionUID = 1L;
+        private final long id;
+        private final UUID expectedOwner;
+        private final long expectedExpiry;
+        private final UUID owner;
+        private final long expiresAt;
+
+        TakeOver(long id, UUID expectedOwner, long expectedExpiry, UUID owner, long expiresAt) {
+            this.id = id;
+            this.expectedOwner = expectedOwner;
+            this.expectedExpiry = expectedExpiry;
+            this.owner = owner;
+            this.expiresAt = expiresAt;
+        }
+
+        @Override
+        public Claim process(MutableEntry<String, AppCatalog> entry, Object... args) {
+            AppCatalog c = entry.getValue();
+            if (c == null)
+                return null;
+            for (List<Claim> list : List.of(c.pending, c.deleting)) {
+                for (Claim claim : list) {
+                    if (claim.checkpointId == id && claim.owner.equals(expectedOwner)
+                        && (expectedExpiry < 0 || claim.expiresAt == expectedExpiry)) {
+                        list.remove(claim);
+                        claim.owner = owner;
+                        claim.expiresAt = expiresAt;
+                        c.deleting.add(claim);
+                        entry.setValue(c);
+                        return claim;
+                    }
+                }
+            }
+            return null;
+        }
+    }
+
+    static final class Delete implements CacheEntryProcessor<String, AppCatalog, Claim> {
+        private static final long serialVersionUID = 1L;
+        private final long id;
+        private final UUID owner;
+        private final long expiresAt;
+
+        Delete(long id, UUID owner, long expiresAt) {
+            this.id = id;
+            this.owner = owner;
+            this.expiresAt = expiresAt;
+        }
+
+        @Override
+        public Claim process(MutableEntry<String, AppCatalog> entry, Object... args) {
+            AppCatalog c = entry.getValue();
+            Manifest m = c == null ? null : c.manifest(id);
+            if (m == null)
+                return null;
+            c.committed.remove(m);
+            Claim removal = Claim.of(m, owner, expiresAt);
+            c.deleting.add(removal);
+            entry.setValue(c);
+            return removal;
+        }
+    }
+
+    static final class Forget implements CacheEntryProcessor<String, AppCatalog, Void> {
+        private static final long serialVersionUID = 1L;
+        private final long id;
+
+        Forget(long id) {
+            this.id = id;
+        }
+
+        @Override
+        public Void process(MutableEntry<String, AppCatalog> entry, Object... args) {
+            AppCatalog c = entry.getValue();
+            if (c != null && c.deleting.removeIf(claim -> claim.checkpointId == id))
+                entry.setValue(c);
+            return null;
+        }
+    }
+}

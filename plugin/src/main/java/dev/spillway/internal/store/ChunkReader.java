@@ -1,0 +1,120 @@
+package dev.spillway.internal.store;
+
+import dev.spillway.CheckpointInfo;
+import dev.spillway.CheckpointIntegrityException;
+import dev.spillway.CheckpointNotFoundException;
+import dev.spillway.CheckpointReader;
+import dev.spillway.internal.placement.ChunkKey;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.lang.IgniteFuture;
+
+/**
+ * Reads a committed checkpoint back: fetches a small window of chunks ahead, verifies each chunk's length and
+ * CRC32C against the manifest before handing out any of its bytes.
+ */
+final class ChunkReader extends CheckpointReader {
+    private final IgniteCache<ChunkKey, byte[]> chunks;
+    private final Manifest manifest;
+    private final Catalog catalog;
+    private final int window;
+    private final ArrayDeque<IgniteFuture<byte[]>> ahead = new ArrayDeque<>();
+    private final CRC32C crc = new CRC32C();
+    private int fetched;
+    private int index = -1;
+    private byte[] current;
+    private int pos;
+    private boolean closed;
+
+    ChunkReader(IgniteCache<ChunkKey, byte[]> chunks, Manifest manifest, Catalog catalog, int window) {
+        this.chunks = chunks;
+        this.manifest = manifest;
+        this.catalog = catalog;
+        this.window = Math.max(1, window);
+    }
+
+    @Override
+    public CheckpointInfo info() {
+        return manifest.info();
+    }
+
+    @Override
+    public int read() {
+        if (!ready())
+            return -1;
+        return current[pos++] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0)
+            return 0;
+        int total = 0;
+        while (len > 0 && ready()) {
+            int n = Math.min(len, current.length - pos);
+            System.arraycopy(current, pos, b, off, n);
+            pos += n;
+            off += n;
+            len -= n;
+            total += n;
+        }
+        return total == 0 ? -1 : total;
+    }
+
+    @Override
+    public int available() {
+        return current == null ? 0 : current.length - pos;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        current = null;
+        ahead.clear();
+    }
+
+    /** Whether bytes are available in the current chunk, moving to the next verified chunk when needed. */
+    private boolean ready() {
+        if (closed)
+            throw new IllegalStateException("Reader of checkpoint " + label() + " is closed");
+        while (current == null || pos == current.length) {
+            if (index + 1 >= manifest.chunks())
+                return false;
+            while (fetched < manifest.chunks() && ahead.size() < window)
+                ahead.add(chunks.getAsync(manifest.key(fetched++)));
+            index++;
+            current = verified(index, ahead.poll().get());
+            pos = 0;
+        }
+        return true;
+    }
+
+    private byte[] verified(int i, byte[] chunk) {
+        if (chunk == null) {
+            AppCatalog c = catalog.get(manifest.application);
+            if (c == null || c.manifest(manifest.checkpointId) == null)
+                throw new CheckpointNotFoundException("Checkpoint " + label() + " was deleted while it was read");
+            throw new CheckpointIntegrityException(manifest.application, manifest.checkpointId, i,
+                "the chunk is missing (partition " + manifest.partition(i) + ")");
+        }
+        if (chunk.length != manifest.length(i))
+            throw new CheckpointIntegrityException(manifest.application, manifest.checkpointId, i,
+                "length " + chunk.length + " differs from the manifest's " + manifest.length(i)
+                    + " (partition " + manifest.partition(i) + ")");
+        crc.reset();
+        crc.update(chunk, 0, chunk.length);
+        int actual = (int)crc.getValue();
+        if (actual != manifest.checksum(i))
+            throw new CheckpointIntegrityException(manifest.application, manifest.checkpointId, i,
+                String.format("CRC32C 0x%08x differs from the manifest's 0x%08x (partition %d)", actual,
+                    manifest.checksum(i), manifest.partition(i)));
+        return chunk;
+    }
+
+    private String label() {
+        return manifest.application + "/" + manifest.checkpointId;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.spillway.internal.store;
+
+import dev.spillway.internal.placement.ChunkKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A node's hold on the chunks of one checkpoint that is being written or being removed. The writer records each
+ * chunk's partition before storing the chunk, so the claim always covers every chunk that may exist. When the
+ * owner's node leaves, or the claim lapses unrenewed, the reclaimer of the catalog's primary node takes it over
+ * and removes the chunks.
+ */
+public final class Claim {
+    final long checkpointId;
+    UUID owner;
+    long expiresAt;
+    int[] partitions;
+    int chunks;
+
+    Claim(long checkpointId, UUID owner, long expiresAt) {
+        this.checkpointId = checkpointId;
+        this.owner = owner;
+        this.expiresAt = expiresAt;
+        this.partitions = new int[0];
+    }
+
+    static Claim of(Manifest m, UUID owner, long expiresAt) {
+        Claim c = new Claim(m.checkpointId, owner, expiresAt);
+        c.partitions = m.partitions.clone();
+        c.chunks = m.partitions.length;
+        return c;
+    }
+
+    /** Records the partitions of chunks {@code from .. from + parts.length - 1}. */
+    void intend(int from, int[] parts) {
+        int end = from + parts.length;
+        if (end > partitions.length)
+            partitions = Arrays.copyOf(partitions, Math.max(end, partitions.length * 2));
+        System.arraycopy(parts, 0, partitions, from, parts.length);
+        chunks = Math.max(chunks, end);
+    }
+
+    public long checkpointId() {
+        return checkpointId;
+    }
+
+    public UUID owner() {
+        return owner;
+    }
+
+    public long expiresAt() {
+        return expiresAt;
+    }
+
+    public List<ChunkKey> keys(String application) {
+        List<ChunkKey> keys = new ArrayList<>(chunks);
+        for (int i = 0; i < chunks; i++)
+            keys.add(new ChunkKey(partitions[i], application, checkpointId, i));
+        return keys;
+    }
+}

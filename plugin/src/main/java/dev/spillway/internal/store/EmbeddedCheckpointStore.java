@@ -1,0 +1,285 @@
+package dev.spillway.internal.store;
+
+import dev.spillway.CheckpointInfo;
+import dev.spillway.CheckpointNotFoundException;
+import dev.spillway.CheckpointReader;
+import dev.spillway.CheckpointStore;
+import dev.spillway.CheckpointWriter;
+import dev.spillway.InvalidArgumentException;
+import dev.spillway.NodeCapacity;
+import dev.spillway.PlacementReport;
+import dev.spillway.PlacementReport.NodePlacement;
+import dev.spillway.SpillwayConfiguration;
+import dev.spillway.internal.SpillwayRuntime;
+import dev.spillway.internal.capacity.Peers;
+import dev.spillway.internal.ignite.Layout;
+import dev.spillway.internal.placement.ChunkKey;
+import dev.spillway.internal.placement.PlacementPlanner.Topology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.IgniteDataStreamer;
+import org.apache.ignite.IgniteLogger;
+import org.apache.ignite.cache.affinity.Affinity;
+import org.apache.ignite.cluster.ClusterNode;
+
+/**
+ * The checkpoint facade on a node that runs the plugin, server or thick client: a server writes to its own
+ * partitions first; a thick client's home node is the server with the most free space when it begins.
+ */
+public final class EmbeddedCheckpointStore implements CheckpointStore {
+    /** Bytes of chunks a reader fetches ahead. */
+    private static final int READ_AHEAD_BYTES = 8 << 20;
+    /** Bytes of chunks a writer's streamer buffers per node. */
+    private static final int STREAMER_BUFFER_BYTES = 4 << 20;
+    private static final int STREAMER_PARALLEL_OPS = 4;
+    private static final int REMOVE_BATCH = 512;
+
+    private final Ignite ignite;
+    private final SpillwayRuntime runtime;
+    private final SpillwayConfiguration config;
+    private final Peers peers;
+    private volatile Catalog catalog;
+    private volatile CachedTopology topology = new CachedTopology(-1, null);
+
+    private record CachedTopology(long version, Topology topology) {
+    }
+
+    public EmbeddedCheckpointStore(Ignite ignite, SpillwayRuntime runtime) {
+        this.ignite = ignite;
+        this.runtime = runtime;
+        this.config = runtime.config();
+        this.peers = new Peers(ignite, runtime);
+    }
+
+    @Override
+    public CheckpointWriter begin(String application) {
+        return new ChunkWriter(this, Arguments.application(application), 0);
+    }
+
+    @Override
+    public CheckpointWriter begin(String application, long expectedSize) {
+        Arguments.application(application);
+        return new ChunkWriter(this, application, Arguments.expectedSize(expectedSize));
+    }
+
+    @Override
+    public CheckpointInfo save(String application, byte[] state) {
+        Arguments.application(application);
+        Arguments.state(state);
+        try (CheckpointWriter writer = new ChunkWriter(this, application, state.length)) {
+            writer.write(state, 0, state.length);
+            return writer.commit();
+        }
+    }
+
+    @Override
+    public CheckpointReader openLatest(String application) {
+        return reader(latestManifest(Arguments.application(application)));
+    }
+
+    @Override
+    public CheckpointReader open(String application, long checkpointId) {
+        return reader(manifest(Arguments.application(application), Arguments.checkpointId(checkpointId)));
+    }
+
+    @Override
+    public byte[] restoreLatest(String application) {
+        return readAll(openLatest(application));
+    }
+
+    @Override
+    public byte[] restore(String application, long checkpointId) {
+        return readAll(open(application, checkpointId));
+    }
+
+    @Override
+    public Optional<CheckpointInfo> latest(String application) {
+        List<CheckpointInfo> all = list(application);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    @Override
+    public List<CheckpointInfo> list(String application) {
+        AppCatalog c = catalog().get(Arguments.application(application));
+        return c == null ? List.of() : c.committed().stream().map(Manifest::info).toList();
+    }
+
+    @Override
+    public void delete(String application, long checkpointId) {
+        Arguments.application(application);
+        Arguments.checkpointId(checkpointId);
+        Claim claim = catalog().delete(application, checkpointId, localId(),
+            now() + config.getLeaseTimeout().toMillis());
+        if (claim == null)
+            throw notFound(application, checkpointId);
+        removeChunks(application, claim);
+    }
+
+    @Override
+    public List<NodeCapacity> capacity() {
+        return peers.ledgers().stream().map(Peers.LedgerView::capacity)
+            .sorted(Comparator.comparing(NodeCapacity::node)).toList();
+    }
+
+    @Override
+    public PlacementReport placement(String application, long checkpointId) {
+        Manifest m = manifest(Arguments.application(application), Arguments.checkpointId(checkpointId));
+        Affinity<ChunkKey> affinity = ignite.affinity(Layout.CHUNK_CACHE);
+        Map<String, long[]> perNode = new LinkedHashMap<>();
+        perNode.put(m.originNode(), new long[2]);
+        for (int i = 0; i < m.chunks(); i++) {
+            ClusterNode node = affinity.mapPartitionToNode(m.partition(i));
+            long[] acc = perNode.computeIfAbsent(node == null ? "(none)" : nodeName(node), n -> new long[2]);
+            acc[0]++;
+            acc[1] += m.length(i);
+        }
+        List<NodePlacement> nodes = new ArrayList<>();
+        perNode.forEach((node, acc) -> {
+            if (acc[0] > 0 || node.equals(m.originNode()))
+                nodes.add(new NodePlacement(node, (int)acc[0], acc[1], node.equals(m.originNode())));
+        });
+        return new PlacementReport(application, checkpointId, m.originNode(), nodes);
+    }
+
+    // ---- shared with the writer, reader and reclaimer ----
+
+    /** Region bytes one copy of a chunk of {@code chunkBytes} takes: the bytes, page overhead and the key. */
+    static long copyBytes(int chunkBytes) {
+        return chunkBytes + (chunkBytes >> 5) + 1024;
+    }
+
+    SpillwayConfiguration config() {
+        return config;
+    }
+
+    Peers peers() {
+        return peers;
+    }
+
+    IgniteLogger log() {
+        return runtime.log();
+    }
+
+    long now() {
+        return config.getClock().millis();
+    }
+
+    UUID localId() {
+        return ignite.cluster().localNode().id();
+    }
+
+    Catalog catalog() {
+        Catalog c = catalog;
+        if (c == null)
+            catalog = c = new Catalog(ignite);
+        return c;
+    }
+
+    /** The node whose partitions a new checkpoint fills first: this node, or for a client the emptiest server. */
+    UUID origin() {
+        if (runtime.isServer())
+            return localId();
+        return peers.ledgers().stream().max(Comparator.comparingLong(v -> v.capacity().free()))
+            .map(Peers.LedgerView::nodeId).orElse(null);
+    }
+
+    String nodeName(UUID id) {
+        ClusterNode node = id == null ? null : ignite.cluster().node(id);
+        return node == null ? String.valueOf(id) : nodeName(node);
+    }
+
+    static String nodeName(ClusterNode node) {
+        return String.valueOf(node.consistentId());
+    }
+
+    /** Owners of every chunk-cache partition, recomputed when the topology changes. */
+    Topology topology() {
+        long version = ignite.cluster().topologyVersion();
+        CachedTopology cached = topology;
+        if (cached.version() == version)
+            return cached.topology();
+        Affinity<ChunkKey> affinity = ignite.affinity(Layout.CHUNK_CACHE);
+        List<List<UUID>> owners = new ArrayList<>(affinity.partitions());
+        for (int p = 0; p < affinity.partitions(); p++)
+            owners.add(affinity.mapPartitionToPrimaryAndBackups(p).stream().map(ClusterNode::id).toList());
+        Topology t = Topology.of(owners);
+        topology = new CachedTopology(version, t);
+        return t;
+    }
+
+    IgniteDataStreamer<ChunkKey, byte[]> openStreamer() {
+        IgniteDataStreamer<ChunkKey, byte[]> s = ignite.dataStreamer(Layout.CHUNK_CACHE);
+        int perNode = Math.max(1, STREAMER_BUFFER_BYTES / config.getChunkSize());
+        s.allowOverwrite(false);
+        s.perNodeBufferSize(perNode);
+        s.perThreadBufferSize(perNode);
+        s.perNodeParallelOperations(STREAMER_PARALLEL_OPS);
+        s.autoFlushFrequency(0);
+        return s;
+    }
+
+    /** Removes the chunks a claim covers, then drops the claim. */
+    void removeChunks(String application, Claim claim) {
+        IgniteCache<ChunkKey, byte[]> chunks = ignite.cache(Layout.CHUNK_CACHE);
+        List<ChunkKey> keys = claim.keys(application);
+        for (int from = 0; from < keys.size(); from += REMOVE_BATCH) {
+            Set<ChunkKey> batch = new HashSet<>(keys.subList(from, Math.min(keys.size(), from + REMOVE_BATCH)));
+            chunks.removeAll(batch);
+        }
+        catalog().forget(application, claim.checkpointId());
+    }
+
+    private ChunkReader reader(Manifest m) {
+        int window = Math.max(2, READ_AHEAD_BYTES / config.getChunkSize());
+        return new ChunkReader(ignite.cache(Layout.CHUNK_CACHE), m, catalog(), window);
+    }
+
+    private Manifest latestManifest(String application) {
+        AppCatalog c = catalog().get(application);
+        if (c == null || c.committed().isEmpty())
+            throw new CheckpointNotFoundException("Application " + application + " has no committed checkpoint");
+        return c.committed().get(c.committed().size() - 1);
+    }
+
+    private Manifest manifest(String application, long checkpointId) {
+        AppCatalog c = catalog().get(application);
+        Manifest m = c == null ? null : c.manifest(checkpointId);
+        if (m == null)
+            throw notFound(application, checkpointId);
+        return m;
+    }
+
+    private static CheckpointNotFoundException notFound(String application, long checkpointId) {
+        return new CheckpointNotFoundException("Checkpoint " + application + "/" + checkpointId
+            + " does not exist (never committed, deleted, or removed by retention)");
+    }
+
+    private static byte[] readAll(CheckpointReader reader) {
+        try (reader) {
+            long size = reader.info().size();
+            if (size > Integer.MAX_VALUE - 8)
+                throw new InvalidArgumentException("checkpointId", "Checkpoint " + reader.info().application()
+                    + "/" + reader.info().checkpointId() + " has " + size + " bytes, more than a byte[] holds; "
+                    + "read it with open() instead");
+            byte[] out = new byte[(int)size];
+            int n = reader.readNBytes(out, 0, out.length);
+            if (n != out.length)
+                throw new IllegalStateException("Checkpoint ended after " + n + " of " + size + " bytes");
+            return out;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

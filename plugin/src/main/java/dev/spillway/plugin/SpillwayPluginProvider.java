@@ -1,0 +1,138 @@
+package dev.spillway.plugin;
+
+import dev.spillway.InvalidArgumentException;
+import dev.spillway.SpillwayConfiguration;
+import dev.spillway.internal.SpillwayRuntime;
+import dev.spillway.internal.ignite.JoinValidation;
+import dev.spillway.internal.ignite.NodeSetup;
+import java.io.Serializable;
+import java.util.UUID;
+import org.apache.ignite.IgniteCheckedException;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.configuration.IgniteConfiguration;
+import org.apache.ignite.plugin.PluginConfiguration;
+import org.apache.ignite.plugin.CachePluginContext;
+import org.apache.ignite.plugin.CachePluginProvider;
+import org.apache.ignite.plugin.ExtensionRegistry;
+import org.apache.ignite.plugin.PluginContext;
+import org.apache.ignite.plugin.PluginProvider;
+import org.jetbrains.annotations.Nullable;
+
+/**
+ * The Spillway plugin's entry point: found by {@code ServiceLoader} when {@code spillway-plugin} is on a node's
+ * classpath, or given explicitly with {@code IgniteConfiguration.setPluginProviders(new
+ * SpillwayPluginProvider(config))}. It only wires the lifecycle; {@link SpillwayRuntime} does the work.
+ */
+public class SpillwayPluginProvider implements PluginProvider<SpillwayConfiguration> {
+    /** The plugin's name, as passed to {@code Ignite.plugin(String)}. */
+    public static final String NAME = "spillway";
+
+    private final SpillwayConfiguration explicit;
+    private SpillwayConfiguration config;
+    private SpillwayRuntime runtime;
+
+    /** Takes its configuration from {@code IgniteConfiguration.getPluginConfigurations()}, else the defaults. */
+    public SpillwayPluginProvider() {
+        this(null);
+    }
+
+    public SpillwayPluginProvider(SpillwayConfiguration config) {
+        this.explicit = config;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String version() {
+        return "0.1.0";
+    }
+
+    @Override
+    public String copyright() {
+        return "Spillway authors";
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public SpillwayRuntime plugin() {
+        return runtime;
+    }
+
+    @Override
+    public void initExtensions(PluginContext ctx, ExtensionRegistry registry) throws IgniteCheckedException {
+        IgniteConfiguration cfg = ctx.igniteConfiguration();
+        config = explicit != null ? explicit : fromNodeConfiguration(cfg);
+        try {
+            config.validate();
+        }
+        catch (InvalidArgumentException e) {
+            throw new IgniteCheckedException(e.getMessage(), e);
+        }
+        if (!Boolean.TRUE.equals(cfg.isClientMode()))
+            NodeSetup.apply(cfg, config);
+    }
+
+    @Override
+    public void start(PluginContext ctx) {
+        runtime = new SpillwayRuntime(ctx.grid(), config, !Boolean.TRUE.equals(ctx.igniteConfiguration().isClientMode()));
+    }
+
+    @Override
+    public void onIgniteStart() {
+        runtime.start();
+    }
+
+    @Override
+    public void stop(boolean cancel) {
+        if (runtime != null)
+            runtime.close();
+    }
+
+    @Override
+    public void onIgniteStop(boolean cancel) {
+        // No-op: stop(boolean) closes the runtime.
+    }
+
+    @Override
+    public @Nullable Serializable provideDiscoveryData(UUID nodeId) {
+        return JoinValidation.discoveryData(config);
+    }
+
+    @Override
+    public void receiveDiscoveryData(UUID nodeId, Serializable data) {
+        // No-op: joining nodes are checked in validateNewNode.
+    }
+
+    @Override
+    public void validateNewNode(ClusterNode node) {
+        // No-op: the two-argument form below does the check.
+    }
+
+    @Override
+    public void validateNewNode(ClusterNode node, Serializable data) {
+        JoinValidation.check(config, node, data);
+    }
+
+    @Override
+    public @Nullable <T> T createComponent(PluginContext ctx, Class<T> cls) {
+        return null;
+    }
+
+    @Override
+    public CachePluginProvider createCacheProvider(CachePluginContext ctx) {
+        return null;
+    }
+
+    private static SpillwayConfiguration fromNodeConfiguration(IgniteConfiguration cfg) {
+        if (cfg.getPluginConfigurations() != null) {
+            for (PluginConfiguration pc : cfg.getPluginConfigurations()) {
+                if (pc instanceof SpillwayConfiguration sc)
+                    return sc;
+            }
+        }
+        return new SpillwayConfiguration();
+    }
+}

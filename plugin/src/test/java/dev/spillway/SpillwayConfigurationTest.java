@@ -1,0 +1,70 @@
+package dev.spillway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class SpillwayConfigurationTest {
+
+    @Test
+    @DisplayName("the defaults are valid")
+    void defaultsAreValid() {
+        assertThat(new SpillwayConfiguration().problems()).isEmpty();
+        assertThat(new SpillwayConfiguration().budget()).isEqualTo((long)(512L * 1024 * 1024 * 0.8));
+    }
+
+    @Test
+    @DisplayName("every bad property is named with its value and what is allowed, all at once")
+    void everyProblemNamed() {
+        SpillwayConfiguration bad = new SpillwayConfiguration()
+            .setRegionMaxSize(5L << 20)
+            .setHighWaterMark(1.5)
+            .setChunkSize(1024)
+            .setBackups(-1)
+            .setRetention(0)
+            .setLeaseTimeout(Duration.ZERO)
+            .setPartitions(0)
+            .setMetadataRegionSize(1 << 20);
+
+        assertThatThrownBy(bad::validate)
+            .isInstanceOf(InvalidArgumentException.class)
+            .hasMessageContaining("spillway.regionMaxSize=5 MB is below Ignite's 10 MB minimum")
+            .hasMessageContaining("spillway.highWaterMark=1.5 is outside (0, 1]")
+            .hasMessageContaining("spillway.chunkSize=1 KB is outside 16 KB to 64 MB")
+            .hasMessageContaining("spillway.backups=-1 is negative")
+            .hasMessageContaining("spillway.retention=0 keeps no checkpoint")
+            .hasMessageContaining("spillway.leaseTimeout=PT0S is not positive")
+            .hasMessageContaining("spillway.partitions=0 is outside 1 to 65000")
+            .hasMessageContaining("spillway.metadataRegionSize=1 MB is below");
+        assertThat(bad.problems()).hasSize(8);
+    }
+
+    @Test
+    @DisplayName("a high-water mark of zero or below is refused; exactly 1 is allowed")
+    void highWaterMarkBounds() {
+        assertThat(new SpillwayConfiguration().setHighWaterMark(0).problems())
+            .containsExactly("spillway.highWaterMark=0.0 is outside (0, 1]");
+        assertThat(new SpillwayConfiguration().setHighWaterMark(-0.1).problems()).hasSize(1);
+        assertThat(new SpillwayConfiguration().setHighWaterMark(1).problems()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a chunk larger than the region budget is refused")
+    void chunkLargerThanBudget() {
+        assertThat(new SpillwayConfiguration().setRegionMaxSize(20L << 20).setHighWaterMark(0.5)
+            .setChunkSize(16 << 20).problems())
+            .containsExactly("spillway.chunkSize=16 MB is larger than the region budget 10 MB "
+                + "(regionMaxSize * highWaterMark)");
+    }
+
+    @Test
+    @DisplayName("a negative or null lease timeout is refused")
+    void leaseTimeout() {
+        assertThat(new SpillwayConfiguration().setLeaseTimeout(Duration.ofSeconds(-1)).problems())
+            .containsExactly("spillway.leaseTimeout=PT-1S is not positive; allowed: greater than 0");
+        assertThat(new SpillwayConfiguration().setLeaseTimeout(null).problems()).hasSize(1);
+    }
+}

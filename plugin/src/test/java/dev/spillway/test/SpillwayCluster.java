@@ -1,0 +1,211 @@
+package dev.spillway.test;
+
+import dev.spillway.SpillwayConfiguration;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteState;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.configuration.ClientConnectorConfiguration;
+import org.apache.ignite.configuration.DataRegionConfiguration;
+import org.apache.ignite.configuration.DataStorageConfiguration;
+import org.apache.ignite.configuration.IgniteConfiguration;
+import org.apache.ignite.failure.FailureContext;
+import org.apache.ignite.failure.StopNodeFailureHandler;
+import org.apache.ignite.logger.slf4j.Slf4jLogger;
+import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
+import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
+import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The multi-node fixture: N Ignite server nodes with the Spillway plugin in this JVM, on loopback, on a port
+ * range of the test class's own. Register it as a static {@code @RegisterExtension} field: it starts the nodes
+ * before the class's tests and always stops every node after them. A critical failure in any node (an Ignite
+ * out-of-memory among them) is recorded and fails the class.
+ *
+ * <p>Ports: discovery {@code basePort .. +9}, communication {@code basePort + 100 ..}, thin clients
+ * {@code basePort + 200 ..}.
+ */
+public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallback {
+    private final int servers;
+    private final int basePort;
+    private final SpillwayConfiguration config;
+    private final MutableClock clock = new MutableClock();
+    private final String prefix;
+    private final Map<Integer, Ignite> nodes = new ConcurrentHashMap<>();
+    private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final List<Ignite> clients = new CopyOnWriteArrayList<>();
+
+    private SpillwayCluster(int servers, int basePort, SpillwayConfiguration config) {
+        this.servers = servers;
+        this.basePort = basePort;
+        this.config = config.setClock(clock);
+        this.prefix = "n" + basePort + "-";
+    }
+
+    /** A cluster of {@code servers} server nodes; {@code config} is every node's plugin configuration. */
+    public static SpillwayCluster of(int servers, int basePort, SpillwayConfiguration config) {
+        return new SpillwayCluster(servers, basePort, config);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        startAll();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stopAll();
+        if (!failures.isEmpty())
+            throw new AssertionError("Critical failures in cluster nodes: " + failures);
+    }
+
+    public void startAll() {
+        IntStream.range(0, servers).forEach(this::start);
+    }
+
+    public void stopAll() {
+        for (Ignite c : clients)
+            Ignition.stop(c.name(), true);
+        clients.clear();
+        for (int i = servers - 1; i >= 0; i--)
+            stop(i);
+    }
+
+    /** Starts server node {@code i} (again, if it was stopped). */
+    public Ignite start(int i) {
+        return start(i, config, cfg -> { });
+    }
+
+    /** Starts server node {@code i} with another plugin configuration and further changes to its node config. */
+    public Ignite start(int i, SpillwayConfiguration pluginConfig, Consumer<IgniteConfiguration> tweak) {
+        IgniteConfiguration cfg = configuration(name(i), false, pluginConfig);
+        tweak.accept(cfg);
+        Ignite ignite = Ignition.start(cfg);
+        nodes.put(i, ignite);
+        return ignite;
+    }
+
+    /** Starts a thick client node with the plugin. */
+    public Ignite startClient(String name) {
+        Ignite client = Ignition.start(configuration(prefix + name, true, config));
+        clients.add(client);
+        return client;
+    }
+
+    public Ignite node(int i) {
+        Ignite ignite = nodes.get(i);
+        if (ignite == null)
+            throw new IllegalStateException("Node " + i + " is not running");
+        return ignite;
+    }
+
+    public String name(int i) {
+        return prefix + i;
+    }
+
+    public int size() {
+        return servers;
+    }
+
+    public boolean isRunning(int i) {
+        return Ignition.state(name(i)) == IgniteState.STARTED;
+    }
+
+    /** Stops node {@code i} at once, without a graceful hand-off (cancels its jobs). */
+    public void stop(int i) {
+        nodes.remove(i);
+        if (isRunning(i))
+            Ignition.stop(name(i), true);
+    }
+
+    public MutableClock clock() {
+        return clock;
+    }
+
+    public SpillwayConfiguration config() {
+        return config;
+    }
+
+    /** Node indexes currently running. */
+    public List<Integer> running() {
+        return IntStream.range(0, servers).filter(this::isRunning).boxed().toList();
+    }
+
+    public List<String> failures() {
+        return failures;
+    }
+
+    /** Waits until the condition holds, polling; fails with {@code what} after {@code timeout}. */
+    public static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline)
+                throw new AssertionError("Timed out after " + timeout + " waiting for: " + what);
+            try {
+                Thread.sleep(50);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("Interrupted waiting for: " + what);
+            }
+        }
+    }
+
+    /** A node configuration on this cluster's loopback ports. */
+    public IgniteConfiguration configuration(String name, boolean client, SpillwayConfiguration pluginConfig) {
+        TcpDiscoveryVmIpFinder ipFinder = new TcpDiscoveryVmIpFinder();
+        ipFinder.setAddresses(List.of("127.0.0.1:" + basePort + ".." + (basePort + 9)));
+        TcpDiscoverySpi discovery = new TcpDiscoverySpi()
+            .setIpFinder(ipFinder)
+            .setLocalAddress("127.0.0.1")
+            .setLocalPort(basePort)
+            .setLocalPortRange(10);
+        TcpCommunicationSpi communication = new TcpCommunicationSpi();
+        communication.setLocalAddress("127.0.0.1");
+        communication.setLocalPort(basePort + 100);
+        communication.setLocalPortRange(50);
+        DataStorageConfiguration storage = new DataStorageConfiguration()
+            .setSystemDataRegionConfiguration(new org.apache.ignite.configuration.SystemDataRegionConfiguration()
+                .setInitialSize(10L << 20).setMaxSize(20L << 20))
+            .setDefaultDataRegionConfiguration(new DataRegionConfiguration()
+                .setName("default").setInitialSize(10L << 20).setMaxSize(40L << 20));
+        return new IgniteConfiguration()
+            .setIgniteInstanceName(name)
+            .setConsistentId(name)
+            .setClientMode(client)
+            .setDiscoverySpi(discovery)
+            .setCommunicationSpi(communication)
+            .setClientConnectorConfiguration(new ClientConnectorConfiguration()
+                .setHost("127.0.0.1").setPort(basePort + 200).setPortRange(50))
+            .setDataStorageConfiguration(storage)
+            .setWorkDirectory(Path.of("target", "ignite-work", name).toAbsolutePath().toString())
+            .setMetricsLogFrequency(0)
+            .setPeerClassLoadingEnabled(false)
+            .setGridLogger(new Slf4jLogger())
+            .setFailureHandler(new StopNodeFailureHandler() {
+                @Override
+                public boolean handle(Ignite ignite, FailureContext ctx) {
+                    failures.add(ignite.name() + ": " + ctx);
+                    return super.handle(ignite, ctx);
+                }
+            })
+            .setPluginConfigurations(pluginConfig.copy());
+    }
+
+    /** Indexes 0 .. size-1. */
+    public List<Integer> indexes() {
+        return new ArrayList<>(IntStream.range(0, servers).boxed().toList());
+    }
+}

@@ -1,0 +1,35 @@
+package dev.spillway.test;
+
+import dev.spillway.internal.ignite.Layout;
+import dev.spillway.internal.placement.ChunkKey;
+import java.util.List;
+import java.util.SplittableRandom;
+import javax.cache.Cache;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.cache.query.ScanQuery;
+
+/** Payloads and direct looks into the chunk cache, independent of Spillway's own bookkeeping. */
+public final class TestData {
+    private TestData() {
+    }
+
+    /** Random, incompressible bytes; the same seed gives the same bytes. */
+    public static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < size; i += 8) {
+            long v = r.nextLong();
+            for (int j = 0; j < 8 && i + j < size; j++)
+                b[i + j] = (byte)(v >>> (j * 8));
+        }
+        return b;
+    }
+
+    /** Keys of the chunks stored for one checkpoint, found by scanning the chunk cache. */
+    public static List<ChunkKey> chunkKeys(Ignite ignite, String application, long checkpointId) {
+        return ignite.<ChunkKey, byte[]>cache(Layout.CHUNK_CACHE)
+            .query(new ScanQuery<ChunkKey, byte[]>((k, v) -> k.application().equals(application)
+                && (checkpointId < 0 || k.checkpointId() == checkpointId)), Cache.Entry::getKey)
+            .getAll();
+    }
+}
