@@ -26,7 +26,6 @@ public final class SpillwayRuntime implements IgnitePlugin {
     private final Ignite ignite;
     private final SpillwayConfiguration config;
     private final boolean server;
-    private final IgniteLogger log;
     private volatile CapacityLedger ledger;
     private volatile EmbeddedCheckpointStore store;
     private ScheduledExecutorService maintenance;
@@ -35,7 +34,6 @@ public final class SpillwayRuntime implements IgnitePlugin {
         this.ignite = ignite;
         this.config = config;
         this.server = server;
-        this.log = ignite.log().getLogger(SpillwayRuntime.class);
     }
 
     /** The runtime of the node {@code ignite}. */
@@ -58,7 +56,7 @@ public final class SpillwayRuntime implements IgnitePlugin {
                 reclaimer.runOnce();
             }
             catch (Throwable t) {
-                log.warning("Spillway maintenance failed; it runs again in " + period + " ms: " + t, t);
+                log().warning("Spillway maintenance failed; it runs again in " + period + " ms: " + t, t);
             }
         }, period, period, TimeUnit.MILLISECONDS);
     }
@@ -84,7 +82,7 @@ public final class SpillwayRuntime implements IgnitePlugin {
     }
 
     public IgniteLogger log() {
-        return log;
+        return ignite.log().getLogger(SpillwayRuntime.class);
     }
 
     /** This server node's capacity ledger. */

@@ -71,13 +71,16 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
         catch (InvalidArgumentException e) {
             throw new IgniteCheckedException(e.getMessage(), e);
         }
-        if (!Boolean.TRUE.equals(cfg.isClientMode()))
+        boolean server = !Boolean.TRUE.equals(cfg.isClientMode());
+        if (server)
             NodeSetup.apply(cfg, config);
+        runtime = new SpillwayRuntime(ctx.grid(), config, server);
     }
 
     @Override
     public void start(PluginContext ctx) {
-        runtime = new SpillwayRuntime(ctx.grid(), config, !Boolean.TRUE.equals(ctx.igniteConfiguration().isClientMode()));
+        // No-op: the runtime is built in initExtensions (Ignite asks for plugin() right after it) and started in
+        // onIgniteStart, once the node has joined.
     }
 
     @Override

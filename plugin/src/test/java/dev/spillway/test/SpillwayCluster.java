@@ -46,6 +46,7 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
     private final Map<Integer, Ignite> nodes = new ConcurrentHashMap<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final List<Ignite> clients = new CopyOnWriteArrayList<>();
+    private Class<?> owner;
 
     private SpillwayCluster(int servers, int basePort, SpillwayConfiguration config) {
         this.servers = servers;
@@ -61,11 +62,18 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        startAll();
+        // @Nested classes see the extension again: the outermost class owns the cluster.
+        if (owner == null) {
+            owner = context.getRequiredTestClass();
+            startAll();
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (context.getRequiredTestClass() != owner)
+            return;
+        owner = null;
         stopAll();
         if (!failures.isEmpty())
             throw new AssertionError("Critical failures in cluster nodes: " + failures);

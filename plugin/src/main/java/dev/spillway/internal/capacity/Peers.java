@@ -27,7 +27,32 @@ public final class Peers {
     private final SpillwayRuntime local;
 
     /** One node's ledger as read by {@link #ledgers()}. */
-    public record LedgerView(UUID nodeId, NodeCapacity capacity) implements java.io.Serializable {
+    public record LedgerView(UUID nodeId, NodeCapacity capacity) {
+    }
+
+    /** A ledger snapshot on the wire (Ignite's binary marshaller cannot write records). */
+    static final class LedgerState {
+        private final UUID nodeId;
+        private final String node;
+        private final long regionMaxSize;
+        private final long budget;
+        private final long used;
+        private final long reserved;
+        private final int leases;
+
+        LedgerState(UUID nodeId, NodeCapacity c) {
+            this.nodeId = nodeId;
+            this.node = c.node();
+            this.regionMaxSize = c.regionMaxSize();
+            this.budget = c.budget();
+            this.used = c.used();
+            this.reserved = c.reserved();
+            this.leases = c.leases();
+        }
+
+        LedgerView view() {
+            return new LedgerView(nodeId, new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases));
+        }
     }
 
     public Peers(Ignite ignite, SpillwayRuntime local) {
@@ -45,7 +70,10 @@ public final class Peers {
         if (servers.nodes().isEmpty())
             return List.of();
         try {
-            return new ArrayList<>(ignite.compute(servers).broadcast(new ReadLedger()));
+            List<LedgerView> views = new ArrayList<>();
+            for (LedgerState state : ignite.compute(servers).broadcast(new ReadLedger()))
+                views.add(state.view());
+            return views;
         }
         catch (IgniteException e) {
             throw new SpillwayException("Could not read the server nodes' capacity ledgers: " + e.getMessage(), e);
@@ -142,14 +170,14 @@ public final class Peers {
     }
 
     /** Reads the ledger of the node it runs on. */
-    static final class ReadLedger implements IgniteCallable<LedgerView> {
+    static final class ReadLedger implements IgniteCallable<LedgerState> {
         private static final long serialVersionUID = 1L;
         @IgniteInstanceResource
         private transient Ignite ignite;
 
         @Override
-        public LedgerView call() {
-            return new LedgerView(ignite.cluster().localNode().id(), SpillwayRuntime.of(ignite).ledger().snapshot());
+        public LedgerState call() {
+            return new LedgerState(ignite.cluster().localNode().id(), SpillwayRuntime.of(ignite).ledger().snapshot());
         }
     }
 

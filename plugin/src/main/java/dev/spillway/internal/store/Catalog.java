@@ -37,7 +37,7 @@ public final class Catalog {
     }
 
     /** Commits the manifest; returns the claims on checkpoints retention removed, or null when the claim is gone. */
-    public Claim[] commit(Manifest manifest, UUID writer, int retention, long expiresAt) {
+    public List<Claim> commit(Manifest manifest, UUID writer, int retention, long expiresAt) {
         return cache.invoke(manifest.application, new Commit(manifest, writer, retention, expiresAt));
     }
 
@@ -109,7 +109,7 @@ public final class Catalog {
         }
     }
 
-    static final class Commit implements CacheEntryProcessor<String, AppCatalog, Claim[]> {
+    static final class Commit implements CacheEntryProcessor<String, AppCatalog, List<Claim>> {
         private static final long serialVersionUID = 1L;
         private final Manifest manifest;
         private final UUID writer;
@@ -124,7 +124,7 @@ public final class Catalog {
         }
 
         @Override
-        public Claim[] process(MutableEntry<String, AppCatalog> entry, Object... args) {
+        public List<Claim> process(MutableEntry<String, AppCatalog> entry, Object... args) {
             AppCatalog c = entry.getValue();
             Claim claim = c == null ? null : c.pending(manifest.checkpointId);
             if (claim == null || !claim.owner.equals(writer))
@@ -132,14 +132,14 @@ public final class Catalog {
             c.pending.remove(claim);
             c.committed.add(manifest);
             c.committed.sort(Comparator.comparingLong(m -> m.checkpointId));
-            List<Claim> evicted = new ArrayList<>();
+            ArrayList<Claim> evicted = new ArrayList<>();
             while (c.committed.size() > retention) {
                 Claim removal = Claim.of(c.committed.remove(0), writer, expiresAt);
                 c.deleting.add(removal);
                 evicted.add(removal);
             }
             entry.setValue(c);
-            return evicted.toArray(Claim[]::new);
+            return evicted;
         }
     }
 

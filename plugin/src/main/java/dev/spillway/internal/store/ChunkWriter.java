@@ -5,6 +5,7 @@ import dev.spillway.CheckpointWriter;
 import dev.spillway.SpillwayException;
 import dev.spillway.internal.capacity.Reservation;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.zip.CRC32C;
@@ -59,7 +60,7 @@ final class ChunkWriter extends CheckpointWriter {
             EmbeddedCheckpointStore.copyBytes(chunkSize), application + "/" + checkpointId);
         try {
             if (expectedSize > 0) {
-                long needed = (expectedSize + chunkSize - 1) / chunkSize;
+                long needed = expectedSize / chunkSize + (expectedSize % chunkSize == 0 ? 0 : 1);
                 reservation.refuseIfBeyondCluster(needed);
                 planMore((int)needed, true);
             }
@@ -122,7 +123,7 @@ final class ChunkWriter extends CheckpointWriter {
             long now = store.now();
             Manifest manifest = new Manifest(application, checkpointId, size, Arrays.copyOf(planned, chunks),
                 Arrays.copyOf(lengths, chunks), Arrays.copyOf(checksums, chunks), origin, startedAt, now);
-            Claim[] evicted = store.catalog().commit(manifest, writer, store.config().getRetention(), expiry());
+            List<Claim> evicted = store.catalog().commit(manifest, writer, store.config().getRetention(), expiry());
             if (evicted == null)
                 throw lapsed();
             state = State.COMMITTED;
@@ -205,6 +206,10 @@ final class ChunkWriter extends CheckpointWriter {
             Claim claim = store.catalog().takeOver(application, checkpointId, writer, -1, writer, expiry());
             if (claim != null)
                 store.removeChunks(application, claim);
+            else {
+                // The claim lapsed and was reclaimed; chunks stored since then are this writer's to remove.
+                store.removeChunks(application, checkpointId, Arrays.copyOf(planned, chunks));
+            }
         }
         catch (RuntimeException e) {
             store.log().warning("Could not remove the chunks of aborted checkpoint " + label()

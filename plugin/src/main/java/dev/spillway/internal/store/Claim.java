@@ -1,9 +1,6 @@
 package dev.spillway.internal.store;
 
-import dev.spillway.internal.placement.ChunkKey;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -54,10 +51,8 @@ public final class Claim {
         return expiresAt;
     }
 
-    public List<ChunkKey> keys(String application) {
-        List<ChunkKey> keys = new ArrayList<>(chunks);
-        for (int i = 0; i < chunks; i++)
-            keys.add(new ChunkKey(partitions[i], application, checkpointId, i));
-        return keys;
+    /** The partition of each chunk the claim covers, chunk i first. */
+    public int[] partitions() {
+        return Arrays.copyOf(partitions, chunks);
     }
 }

@@ -40,8 +40,13 @@ import org.apache.ignite.cluster.ClusterNode;
 public final class EmbeddedCheckpointStore implements CheckpointStore {
     /** Bytes of chunks a reader fetches ahead. */
     private static final int READ_AHEAD_BYTES = 8 << 20;
-    /** Bytes of chunks a writer's streamer buffers per node. */
-    private static final int STREAMER_BUFFER_BYTES = 4 << 20;
+    /**
+     * Bytes of chunks per streamer batch. Ignite's streamer keeps a buffer per node per stripe (partition modulo
+     * the streamer pool size, 8 by default) and sends one only when it is full, so batches are kept to one chunk
+     * once chunks are this large: a writer then holds at most the chunks in flight, never a stripe's worth.
+     */
+    private static final int STREAMER_BATCH_BYTES = 256 << 10;
+    /** Batches in flight per node: bounds a writer's memory to a few chunks per node. */
     private static final int STREAMER_PARALLEL_OPS = 4;
     private static final int REMOVE_BATCH = 512;
 
@@ -220,7 +225,7 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
 
     IgniteDataStreamer<ChunkKey, byte[]> openStreamer() {
         IgniteDataStreamer<ChunkKey, byte[]> s = ignite.dataStreamer(Layout.CHUNK_CACHE);
-        int perNode = Math.max(1, STREAMER_BUFFER_BYTES / config.getChunkSize());
+        int perNode = Math.max(1, STREAMER_BATCH_BYTES / config.getChunkSize());
         s.allowOverwrite(false);
         s.perNodeBufferSize(perNode);
         s.perThreadBufferSize(perNode);
@@ -231,13 +236,19 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
 
     /** Removes the chunks a claim covers, then drops the claim. */
     void removeChunks(String application, Claim claim) {
+        removeChunks(application, claim.checkpointId(), claim.partitions());
+        catalog().forget(application, claim.checkpointId());
+    }
+
+    /** Removes chunks 0 .. partitions.length - 1 of a checkpoint, chunk i being in partition partitions[i]. */
+    void removeChunks(String application, long checkpointId, int[] partitions) {
         IgniteCache<ChunkKey, byte[]> chunks = ignite.cache(Layout.CHUNK_CACHE);
-        List<ChunkKey> keys = claim.keys(application);
-        for (int from = 0; from < keys.size(); from += REMOVE_BATCH) {
-            Set<ChunkKey> batch = new HashSet<>(keys.subList(from, Math.min(keys.size(), from + REMOVE_BATCH)));
+        for (int from = 0; from < partitions.length; from += REMOVE_BATCH) {
+            Set<ChunkKey> batch = new HashSet<>();
+            for (int i = from; i < Math.min(partitions.length, from + REMOVE_BATCH); i++)
+                batch.add(new ChunkKey(partitions[i], application, checkpointId, i));
             chunks.removeAll(batch);
         }
-        catalog().forget(application, claim.checkpointId());
     }
 
     private ChunkReader reader(Manifest m) {

@@ -1,0 +1,355 @@
+package dev.spillway;
+
+import static dev.spillway.test.SpillwayCluster.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spillway.internal.ignite.Layout;
+import dev.spillway.internal.placement.ChunkKey;
+import dev.spillway.test.SpillwayCluster;
+import dev.spillway.test.TestData;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cache.CachePeekMode;
+import org.apache.ignite.cluster.ClusterNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The core guarantees on three real server nodes, backups 0, small regions. */
+class CheckpointStoreIT {
+    private static final int CHUNK = 256 << 10;
+    static final SpillwayConfiguration CONFIG = new SpillwayConfiguration()
+        .setRegionMaxSize(48L << 20)
+        .setHighWaterMark(0.8)
+        .setChunkSize(CHUNK)
+        .setBackups(0)
+        .setRetention(2)
+        .setPartitions(64)
+        .setMetadataRegionSize(16L << 20)
+        .setLeaseTimeout(Duration.ofSeconds(30))
+        .setMaintenanceInterval(Duration.ofMillis(200));
+
+    @RegisterExtension
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, 47500, CONFIG);
+
+    private static final Set<String> apps = ConcurrentHashMap.newKeySet();
+
+    private static CheckpointStore store(int node) {
+        return Spillway.store(cluster.node(node));
+    }
+
+    private static String app(String name) {
+        apps.add(name);
+        return name;
+    }
+
+    /** Deletes what a test saved, so every test starts on empty regions. */
+    @AfterEach
+    void deleteEverything() {
+        for (String app : apps) {
+            for (CheckpointInfo info : store(0).list(app))
+                store(0).delete(app, info.checkpointId());
+        }
+        apps.clear();
+        try {
+            awaitCondition("no lease outstanding", Duration.ofSeconds(10),
+                () -> store(0).capacity().stream().allMatch(c -> c.leases() == 0));
+        }
+        catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": " + store(0).capacity(), e);
+        }
+        assertThat(cluster.failures()).isEmpty();
+    }
+
+    private static ClusterNode primaryOf(ChunkKey key) {
+        return cluster.node(0).affinity(Layout.CHUNK_CACHE).mapKeyToNode(key);
+    }
+
+    private static long free(int node) {
+        String name = cluster.name(node);
+        return store(0).capacity().stream().filter(c -> c.node().equals(name)).findFirst().orElseThrow().free();
+    }
+
+    @Test
+    @DisplayName("Locality: a state that fits the origin's budget has every chunk primary on the origin")
+    void locality() {
+        String app = app("locality");
+        byte[] state = TestData.random(8 << 20, 1);
+        CheckpointInfo info = store(0).save(app, state);
+
+        List<ChunkKey> keys = TestData.chunkKeys(cluster.node(1), app, info.checkpointId());
+        assertThat(keys).hasSize(32);
+        Ignite a = cluster.node(0);
+        IgniteCache<ChunkKey, byte[]> local = a.cache(Layout.CHUNK_CACHE);
+        for (ChunkKey key : keys) {
+            assertThat(primaryOf(key).id()).as("primary of %s", key).isEqualTo(a.cluster().localNode().id());
+            assertThat(local.localPeek(key, CachePeekMode.PRIMARY)).as("local peek of %s", key).isNotNull();
+        }
+        assertThat(store(0).restoreLatest(app)).isEqualTo(state);
+        assertThat(store(2).restore(app, info.checkpointId())).isEqualTo(state);
+        PlacementReport report = store(1).placement(app, info.checkpointId());
+        assertThat(report.localChunks()).isEqualTo(32);
+        assertThat(report.spilledChunks()).isZero();
+    }
+
+    @Test
+    @DisplayName("Spill: past the origin's budget the rest lands on the peers; restore is byte-equal from A and B")
+    void spill() {
+        String app = app("spill");
+        long freeA = free(0);
+        byte[] state = TestData.random(64 << 20, 2);
+        assertThat((long)state.length).isGreaterThan(freeA);
+
+        CheckpointInfo info = store(0).save(app, state);
+
+        List<ChunkKey> keys = TestData.chunkKeys(cluster.node(2), app, info.checkpointId());
+        assertThat(keys).hasSize(256);
+        Map<String, Long> perNode = new java.util.HashMap<>();
+        for (ChunkKey key : keys)
+            perNode.merge(String.valueOf(primaryOf(key).consistentId()), 1L, Long::sum);
+        assertThat(perNode.keySet()).containsExactlyInAnyOrder(cluster.name(0), cluster.name(1), cluster.name(2));
+        // Locality first: the origin took all it had room for before anything spilled.
+        long localBytes = perNode.get(cluster.name(0)) * CHUNK;
+        assertThat(localBytes).isGreaterThan(freeA * 9 / 10);
+        assertThat(store(0).capacity()).allSatisfy(c -> assertThat(c.used()).isLessThanOrEqualTo(c.budget()));
+
+        assertThat(store(0).restoreLatest(app)).isEqualTo(state);
+        assertThat(store(1).restoreLatest(app)).isEqualTo(state);
+        PlacementReport report = store(1).placement(app, info.checkpointId());
+        assertThat(report.spilledChunks()).isEqualTo(256 - perNode.get(cluster.name(0)).intValue());
+        assertThat(cluster.running()).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    @DisplayName("Exhaustion: a state larger than the cluster's free budget is refused with its numbers")
+    void exhaustion() {
+        String app = app("exhaustion");
+        byte[] previous = TestData.random(4 << 20, 3);
+        store(1).save(app, previous);
+        long clusterFree = store(0).capacity().stream().mapToLong(NodeCapacity::free).sum();
+
+        byte[] huge = TestData.random((int)clusterFree + (16 << 20), 4);
+        assertThatThrownBy(() -> store(1).save(app, huge))
+            .isInstanceOfSatisfying(CapacityExhaustedException.class, e -> {
+                assertThat(e.neededBytes()).isGreaterThan(e.availableBytes());
+                assertThat(e.availableBytes()).isPositive().isLessThanOrEqualTo(clusterFree);
+                assertThat(e.getMessage()).contains("Capacity exhausted", "exhaustion/",
+                    Long.toString(e.neededBytes()), Long.toString(e.availableBytes()));
+            });
+        assertThat(store(2).restoreLatest(app)).isEqualTo(previous);
+        assertThat(store(0).list(app)).hasSize(1);
+        assertThat(cluster.running()).containsExactly(0, 1, 2);
+        assertThat(TestData.chunkKeys(cluster.node(0), app, -1)).hasSize(16);
+
+        assertThatThrownBy(() -> store(0).begin(app, Long.MAX_VALUE))
+            .isInstanceOf(CapacityExhaustedException.class);
+    }
+
+    @Test
+    @DisplayName("Leases lapse: an abandoned writer's leases and claim are gone once the lease timeout passes")
+    void abandonedWriterLapses() {
+        String app = app("abandoned");
+        byte[] previous = TestData.random(1 << 20, 5);
+        store(0).save(app, previous);
+        CheckpointWriter abandoned = store(0).begin(app, 20 << 20);
+        abandoned.write(TestData.random(8 << 20, 6));
+        awaitCondition("some chunks stored", Duration.ofSeconds(10),
+            () -> !TestData.chunkKeys(cluster.node(0), app, abandoned.checkpointId()).isEmpty());
+        assertThat(store(0).capacity().stream().mapToInt(NodeCapacity::leases).sum()).isPositive();
+
+        cluster.clock().advance(CONFIG.getLeaseTimeout().plusSeconds(1));
+
+        awaitCondition("leases lapsed and chunks reclaimed", Duration.ofSeconds(15),
+            () -> store(0).capacity().stream().allMatch(c -> c.leases() == 0 && c.reserved() == 0)
+                && TestData.chunkKeys(cluster.node(0), app, abandoned.checkpointId()).isEmpty());
+        assertThatThrownBy(abandoned::commit).isInstanceOf(SpillwayException.class)
+            .hasMessageContaining("lost its reservation");
+        assertThat(store(0).restoreLatest(app)).isEqualTo(previous);
+    }
+
+    @Test
+    @DisplayName("Abort: the previous checkpoint stays the latest; partial chunks and leases are gone")
+    void abort() {
+        String app = app("abort");
+        byte[] previous = TestData.random(2 << 20, 7);
+        CheckpointInfo kept = store(2).save(app, previous);
+        long id;
+        try (CheckpointWriter writer = store(2).begin(app)) {
+            writer.write(TestData.random(6 << 20, 8));
+            id = writer.checkpointId();
+            awaitCondition("some chunks stored", Duration.ofSeconds(10),
+                () -> !TestData.chunkKeys(cluster.node(0), app, id).isEmpty());
+            writer.abort();
+        }
+        assertThat(TestData.chunkKeys(cluster.node(0), app, id)).isEmpty();
+        assertThat(store(0).latest(app).orElseThrow().checkpointId()).isEqualTo(kept.checkpointId());
+        assertThat(store(0).restoreLatest(app)).isEqualTo(previous);
+        assertThat(store(0).capacity()).allSatisfy(c -> assertThat(c.leases()).isZero());
+
+        // Closing without a commit aborts too.
+        CheckpointWriter unclosed = store(1).begin(app);
+        unclosed.write(TestData.random(1 << 20, 9));
+        unclosed.close();
+        assertThat(TestData.chunkKeys(cluster.node(0), app, unclosed.checkpointId())).isEmpty();
+        assertThat(store(0).latest(app).orElseThrow().checkpointId()).isEqualTo(kept.checkpointId());
+    }
+
+    @Test
+    @DisplayName("Retention: with K = 2 the third commit removes the first and the region's used size falls")
+    void retention() {
+        String app = app("retention");
+        CheckpointInfo first = store(0).save(app, TestData.random(12 << 20, 10));
+        CheckpointInfo second = store(0).save(app, TestData.random(12 << 20, 11));
+        long usedBefore = store(0).capacity().stream().mapToLong(NodeCapacity::used).sum();
+
+        byte[] third = TestData.random(1 << 20, 12);
+        CheckpointInfo info = store(0).save(app, third);
+
+        assertThat(store(1).list(app)).extracting(CheckpointInfo::checkpointId)
+            .containsExactly(second.checkpointId(), info.checkpointId());
+        assertThat(TestData.chunkKeys(cluster.node(0), app, first.checkpointId())).isEmpty();
+        long usedAfter = store(0).capacity().stream().mapToLong(NodeCapacity::used).sum();
+        assertThat(usedAfter).isLessThan(usedBefore - (8 << 20));
+        assertThatThrownBy(() -> store(0).restore(app, first.checkpointId()))
+            .isInstanceOf(CheckpointNotFoundException.class);
+        assertThat(store(2).restoreLatest(app)).isEqualTo(third);
+    }
+
+    @Test
+    @DisplayName("Integrity: a chunk overwritten in the cache fails restore with an error naming it")
+    void integrity() {
+        String app = app("integrity");
+        CheckpointInfo info = store(0).save(app, TestData.random(3 << 20, 13));
+        ChunkKey victim = TestData.chunkKeys(cluster.node(0), app, info.checkpointId()).stream()
+            .filter(k -> k.index() == 5).findFirst().orElseThrow();
+        IgniteCache<ChunkKey, byte[]> chunks = cluster.node(1).cache(Layout.CHUNK_CACHE);
+        byte[] bytes = chunks.get(victim);
+        bytes[1000] ^= 0x40;
+        chunks.put(victim, bytes);
+
+        assertThatThrownBy(() -> store(2).restoreLatest(app))
+            .isInstanceOfSatisfying(CheckpointIntegrityException.class, e -> {
+                assertThat(e.chunkIndex()).isEqualTo(5);
+                assertThat(e.checkpointId()).isEqualTo(info.checkpointId());
+                assertThat(e.getMessage()).contains("integrity/" + info.checkpointId(), "chunk 5", "CRC32C");
+            });
+        // The stream fails at the bad chunk, never returning its bytes.
+        assertThatThrownBy(() -> {
+            try (InputStream in = store(0).openLatest(app)) {
+                in.readAllBytes();
+            }
+        }).isInstanceOf(CheckpointIntegrityException.class);
+    }
+
+    @Test
+    @DisplayName("Concurrency: 8 applications x 10 checkpoints from three nodes; ids increase per application")
+    void concurrency() throws Exception {
+        int applications = 8;
+        int checkpoints = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(applications);
+        Map<String, byte[]> last = new ConcurrentHashMap<>();
+        List<Future<List<Long>>> ids = new ArrayList<>();
+        try {
+            for (int a = 0; a < applications; a++) {
+                String app = app("concurrent-" + a);
+                int node = a % 3;
+                int seed = a;
+                ids.add(pool.submit(() -> {
+                    List<Long> mine = new ArrayList<>();
+                    for (int c = 0; c < checkpoints; c++) {
+                        byte[] state = TestData.random((256 << 10) + 4096 * (seed * 10 + c), seed * 100L + c);
+                        mine.add(store(node).save(app, state).checkpointId());
+                        last.put(app, state);
+                    }
+                    return mine;
+                }));
+            }
+            for (Future<List<Long>> f : ids)
+                assertThat(f.get(5, TimeUnit.MINUTES)).isSorted().doesNotHaveDuplicates().hasSize(checkpoints);
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        for (int a = 0; a < applications; a++) {
+            String app = "concurrent-" + a;
+            assertThat(store((a + 1) % 3).restoreLatest(app)).as(app).isEqualTo(last.get(app));
+            assertThat(store(0).list(app)).hasSize(2);
+        }
+    }
+
+    @Nested
+    @DisplayName("Bad input")
+    class BadInput {
+        @Test
+        void applicationIds() {
+            CheckpointStore s = store(0);
+            assertThatThrownBy(() -> s.save(null, new byte[1])).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("application=null");
+            assertThatThrownBy(() -> s.begin("  ")).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("application=\"  \" is blank");
+            assertThatThrownBy(() -> s.restoreLatest("x".repeat(201))).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("has 201 characters; allowed: 1 to 200 characters");
+            assertThatThrownBy(() -> s.list("a\nb")).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("control character");
+        }
+
+        @Test
+        void sizesAndIds() {
+            CheckpointStore s = store(0);
+            assertThatThrownBy(() -> s.begin("bad", -1)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("expectedSize=-1 is negative");
+            assertThatThrownBy(() -> s.save("bad", null)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("state=null");
+            assertThatThrownBy(() -> s.restore("bad", 0)).isInstanceOf(InvalidArgumentException.class)
+                .hasMessageContaining("checkpointId=0");
+            assertThatThrownBy(() -> s.restoreLatest("never-saved")).isInstanceOf(CheckpointNotFoundException.class)
+                .hasMessageContaining("never-saved");
+            assertThatThrownBy(() -> s.restore("never-saved", 7)).isInstanceOf(CheckpointNotFoundException.class)
+                .hasMessageContaining("never-saved/7");
+            assertThatThrownBy(() -> s.delete("never-saved", 7)).isInstanceOf(CheckpointNotFoundException.class);
+            assertThatThrownBy(() -> s.placement("never-saved", 7)).isInstanceOf(CheckpointNotFoundException.class);
+            assertThat(s.list("never-saved")).isEmpty();
+            assertThat(s.latest("never-saved")).isEmpty();
+        }
+
+        @Test
+        void writerAfterCommitOrClose() {
+            String app = app("writer-state");
+            CheckpointWriter committed = store(0).begin(app);
+            committed.write(new byte[] {1, 2, 3});
+            committed.commit();
+            assertThatThrownBy(() -> committed.write(4)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is committed");
+            assertThatThrownBy(committed::commit).isInstanceOf(IllegalStateException.class);
+            committed.close();
+            assertThat(store(0).restoreLatest(app)).containsExactly(1, 2, 3);
+
+            CheckpointWriter closed = store(0).begin(app);
+            closed.close();
+            assertThatThrownBy(() -> closed.write(new byte[10])).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is aborted");
+        }
+
+        @Test
+        void emptyState() {
+            String app = app("empty");
+            CheckpointInfo info = store(0).save(app, new byte[0]);
+            assertThat(info.size()).isZero();
+            assertThat(store(1).restoreLatest(app)).isEmpty();
+        }
+    }
+}
