@@ -155,12 +155,23 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
         return failures;
     }
 
-    /** Waits until the condition holds, polling; fails with {@code what} after {@code timeout}. */
+    /**
+     * Waits until the condition holds, polling; fails with {@code what} after {@code timeout}. A condition that
+     * throws (a query caught in a topology change, say) counts as not holding yet.
+     */
     public static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
+        RuntimeException last = null;
+        while (true) {
+            try {
+                if (condition.getAsBoolean())
+                    return;
+            }
+            catch (RuntimeException e) {
+                last = e;
+            }
             if (System.nanoTime() > deadline)
-                throw new AssertionError("Timed out after " + timeout + " waiting for: " + what);
+                throw new AssertionError("Timed out after " + timeout + " waiting for: " + what, last);
             try {
                 Thread.sleep(50);
             }

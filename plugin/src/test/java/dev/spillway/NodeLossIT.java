@@ -1,0 +1,93 @@
+package dev.spillway;
+
+import static dev.spillway.test.SpillwayCluster.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spillway.internal.ignite.Layout;
+import dev.spillway.internal.placement.ChunkKey;
+import dev.spillway.test.SpillwayCluster;
+import dev.spillway.test.TestData;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.ignite.Ignite;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Nodes that stop without a hand-off: with one backup nothing committed is lost, and partial writes vanish. */
+class NodeLossIT {
+    static final SpillwayConfiguration CONFIG = new SpillwayConfiguration()
+        .setRegionMaxSize(64L << 20)
+        .setChunkSize(256 << 10)
+        .setBackups(1)
+        .setRetention(2)
+        .setPartitions(64)
+        .setMetadataRegionSize(16L << 20)
+        .setMaintenanceInterval(Duration.ofMillis(200));
+
+    @RegisterExtension
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, 47600, CONFIG);
+
+    private static CheckpointStore store(int node) {
+        return Spillway.store(cluster.node(node));
+    }
+
+    /** Brings stopped nodes back, so every test starts on three nodes. */
+    @AfterEach
+    void restart() {
+        for (int i = 0; i < cluster.size(); i++) {
+            if (!cluster.isRunning(i))
+                cluster.start(i);
+        }
+        assertThat(cluster.failures()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("Node loss: with backups = 1, stopping the node holding the primaries loses nothing")
+    void nodeLoss() {
+        String app = "node-loss";
+        byte[] state = TestData.random(16 << 20, 21);
+        CheckpointInfo info = store(0).save(app, state);
+        UUID origin = cluster.node(0).cluster().localNode().id();
+        List<ChunkKey> keys = TestData.chunkKeys(cluster.node(1), app, info.checkpointId());
+        assertThat(keys).hasSize(64)
+            .allSatisfy(k -> assertThat(cluster.node(1).affinity(Layout.CHUNK_CACHE).mapKeyToNode(k).id())
+                .isEqualTo(origin));
+
+        cluster.stop(0);
+
+        assertThat(store(1).restoreLatest(app)).isEqualTo(state);
+        assertThat(store(2).restore(app, info.checkpointId())).isEqualTo(state);
+        assertThat(cluster.running()).containsExactly(1, 2);
+        // After the loss, new checkpoints keep working on the survivors.
+        byte[] next = TestData.random(4 << 20, 22);
+        store(2).save(app, next);
+        assertThat(store(1).restoreLatest(app)).isEqualTo(next);
+    }
+
+    @Test
+    @DisplayName("Crash: a writer node stopped mid-stream leaves the previous checkpoint latest and no partial chunks")
+    void writerNodeStoppedMidStream() {
+        String app = "crash";
+        byte[] previous = TestData.random(2 << 20, 23);
+        CheckpointInfo kept = store(2).save(app, previous);
+        CheckpointWriter writer = store(2).begin(app);
+        writer.write(TestData.random(6 << 20, 24));
+        long crashed = writer.checkpointId();
+        Ignite survivor = cluster.node(0);
+        awaitCondition("partial chunks stored", Duration.ofSeconds(10),
+            () -> !TestData.chunkKeys(survivor, app, crashed).isEmpty());
+
+        cluster.stop(2);
+
+        awaitCondition("partial chunks reclaimed and leases dropped", Duration.ofSeconds(30),
+            () -> TestData.chunkKeys(survivor, app, crashed).isEmpty()
+                && store(0).capacity().stream().allMatch(c -> c.leases() == 0 && c.reserved() == 0));
+        assertThat(store(0).latest(app).orElseThrow().checkpointId()).isEqualTo(kept.checkpointId());
+        assertThat(store(1).restoreLatest(app)).isEqualTo(previous);
+        // The crashed id is never reused: the next checkpoint gets a higher one.
+        assertThat(store(1).save(app, new byte[] {1}).checkpointId()).isGreaterThan(crashed);
+    }
+}

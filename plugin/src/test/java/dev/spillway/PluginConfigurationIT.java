@@ -1,0 +1,103 @@
+package dev.spillway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spillway.internal.ignite.Layout;
+import dev.spillway.plugin.SpillwayPluginProvider;
+import dev.spillway.test.SpillwayCluster;
+import java.time.Duration;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.configuration.IgniteConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The plugin on real nodes: explicit or discovered, its configuration checked at start and at join. */
+class PluginConfigurationIT {
+    private static final SpillwayConfiguration CONFIG = new SpillwayConfiguration()
+        .setRegionMaxSize(32L << 20).setMetadataRegionSize(16L << 20).setPartitions(32);
+
+    private final SpillwayCluster cluster = SpillwayCluster.of(2, 47700, CONFIG);
+
+    @AfterEach
+    void stop() {
+        cluster.stopAll();
+    }
+
+    private Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t)
+            t = t.getCause();
+        return t;
+    }
+
+    @Test
+    @DisplayName("an explicitly set provider adds the regions and caches, and serves the facade")
+    void explicitProvider() {
+        Ignite node = cluster.start(0, CONFIG, cfg -> cfg.setPluginConfigurations()
+            .setPluginProviders(new SpillwayPluginProvider(CONFIG.copy().setChunkSize(64 << 10))));
+        assertThat(node.dataRegionMetrics(Layout.CHECKPOINT_REGION)).isNotNull();
+        assertThat(node.dataRegionMetrics(Layout.METADATA_REGION)).isNotNull();
+        assertThat(node.cacheNames()).contains(Layout.CHUNK_CACHE, Layout.CATALOG_CACHE);
+        CheckpointStore store = Spillway.store(node);
+        assertThat(store.restore("explicit", store.save("explicit", new byte[200_000]).checkpointId()))
+            .hasSize(200_000);
+        assertThat(store.capacity()).singleElement()
+            .satisfies(c -> assertThat(c.budget()).isEqualTo((long)((32L << 20) * 0.8)));
+    }
+
+    @Test
+    @DisplayName("a node whose plugin configuration differs is refused at join, naming the differences")
+    void differingConfigurationRefused() {
+        cluster.start(0);
+        SpillwayConfiguration other = CONFIG.copy().setChunkSize(2 << 20).setRetention(5);
+        assertThatThrownBy(() -> cluster.start(1, other, cfg -> { }))
+            .satisfies(e -> assertThat(rootCause(e).getMessage() + e.getMessage())
+                .contains("spillway.chunkSize=2097152 (cluster: 1048576)")
+                .contains("spillway.retention=5 (cluster: 2)"));
+        assertThat(cluster.node(0).cluster().forServers().nodes()).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("an invalid configuration stops the node at start, naming every bad property")
+    void invalidConfigurationRefusedAtStart() {
+        SpillwayConfiguration bad = CONFIG.copy().setRegionMaxSize(5L << 20).setHighWaterMark(0)
+            .setBackups(-2).setLeaseTimeout(Duration.ofSeconds(-5));
+        assertThatThrownBy(() -> cluster.start(0, bad, cfg -> { }))
+            .satisfies(e -> assertThat(e.getMessage() + rootCause(e).getMessage())
+                .contains("spillway.regionMaxSize=5 MB is below Ignite's 10 MB minimum")
+                .contains("spillway.highWaterMark=0.0 is outside (0, 1]")
+                .contains("spillway.backups=-2 is negative")
+                .contains("spillway.leaseTimeout=PT-5S is not positive"));
+        assertThat(Ignition.allGrids()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a thick client node with the plugin saves to the servers and restores")
+    void thickClient() {
+        cluster.startAll();
+        Ignite client = cluster.startClient("client");
+        CheckpointStore store = Spillway.store(client);
+        byte[] state = dev.spillway.test.TestData.random(3 << 20, 31);
+        CheckpointInfo info = store.save("thick", state);
+        assertThat(Spillway.store(cluster.node(1)).restoreLatest("thick")).isEqualTo(state);
+        assertThat(store.restore("thick", info.checkpointId())).isEqualTo(state);
+        assertThat(store.capacity()).hasSize(2);
+        assertThat(info.originNode()).isIn(cluster.name(0), cluster.name(1));
+    }
+
+    @Test
+    @DisplayName("the plugin is found by ServiceLoader when no provider is set")
+    void serviceLoader() {
+        IgniteConfiguration cfg = cluster.configuration(cluster.name(0), false, CONFIG);
+        assertThat(cfg.getPluginProviders()).isNullOrEmpty();
+        Ignite node = Ignition.start(cfg);
+        try {
+            assertThat(node.cacheNames()).contains(Layout.CHUNK_CACHE);
+        }
+        finally {
+            Ignition.stop(node.name(), true);
+        }
+    }
+}
