@@ -60,6 +60,18 @@ class PluginConfigurationIT {
     }
 
     @Test
+    @DisplayName("a server node without the plugin is refused at join")
+    void serverWithoutPluginRefused() {
+        cluster.start(0);
+        // An explicit provider list without Spillway turns ServiceLoader discovery off for that node.
+        assertThatThrownBy(() -> cluster.start(1, CONFIG, cfg -> cfg.setPluginConfigurations()
+            .setPluginProviders(new OtherPlugin())))
+            .satisfies(e -> assertThat(rootCause(e).getMessage() + e.getMessage())
+                .contains("does not run the Spillway plugin"));
+        assertThat(cluster.node(0).cluster().forServers().nodes()).hasSize(1);
+    }
+
+    @Test
     @DisplayName("an invalid configuration stops the node at start, naming every bad property")
     void invalidConfigurationRefusedAtStart() {
         SpillwayConfiguration bad = CONFIG.copy().setRegionMaxSize(5L << 20).setHighWaterMark(0)
@@ -98,6 +110,75 @@ class PluginConfigurationIT {
         }
         finally {
             Ignition.stop(node.name(), true);
+        }
+    }
+
+    /** Some other plugin, so that the node's provider list is explicit and lacks Spillway. */
+    static final class OtherPlugin implements org.apache.ignite.plugin.PluginProvider<org.apache.ignite.plugin.PluginConfiguration> {
+        @Override
+        public String name() {
+            return "other";
+        }
+
+        @Override
+        public String version() {
+            return "1";
+        }
+
+        @Override
+        public String copyright() {
+            return "";
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public org.apache.ignite.plugin.IgnitePlugin plugin() {
+            return new org.apache.ignite.plugin.IgnitePlugin() { };
+        }
+
+        @Override
+        public void initExtensions(org.apache.ignite.plugin.PluginContext ctx,
+                                   org.apache.ignite.plugin.ExtensionRegistry registry) {
+        }
+
+        @Override
+        public <T> T createComponent(org.apache.ignite.plugin.PluginContext ctx, Class<T> cls) {
+            return null;
+        }
+
+        @Override
+        public org.apache.ignite.plugin.CachePluginProvider createCacheProvider(
+            org.apache.ignite.plugin.CachePluginContext ctx) {
+            return null;
+        }
+
+        @Override
+        public void start(org.apache.ignite.plugin.PluginContext ctx) {
+        }
+
+        @Override
+        public void stop(boolean cancel) {
+        }
+
+        @Override
+        public void onIgniteStart() {
+        }
+
+        @Override
+        public void onIgniteStop(boolean cancel) {
+        }
+
+        @Override
+        public java.io.Serializable provideDiscoveryData(java.util.UUID nodeId) {
+            return null;
+        }
+
+        @Override
+        public void receiveDiscoveryData(java.util.UUID nodeId, java.io.Serializable data) {
+        }
+
+        @Override
+        public void validateNewNode(org.apache.ignite.cluster.ClusterNode node) {
         }
     }
 }
