@@ -41,6 +41,7 @@ class NodeLossIT {
             if (!cluster.isRunning(i))
                 cluster.start(i);
         }
+        cluster.awaitAffinitySettled();
         assertThat(cluster.failures()).isEmpty();
     }
 

@@ -91,6 +91,28 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
             stop(i);
     }
 
+    /**
+     * Waits until the chunk cache's partitions are owned as the rendezvous function assigns them over the running
+     * servers: after a node joins, Ignite keeps the old owners until the newcomer has its data (late affinity), so
+     * placement tests wait for the switch.
+     */
+    public void awaitAffinitySettled() {
+        awaitCondition("chunk-cache affinity settled on " + running(), Duration.ofSeconds(30), () -> {
+            Ignite any = node(running().get(0));
+            org.apache.ignite.cache.affinity.Affinity<Object> affinity =
+                any.affinity(dev.spillway.internal.ignite.Layout.CHUNK_CACHE);
+            List<org.apache.ignite.cluster.ClusterNode> servers = new ArrayList<>(any.cluster()
+                .forAttribute(dev.spillway.internal.ignite.Layout.SERVER_ATTRIBUTE, "true").nodes());
+            List<List<org.apache.ignite.cluster.ClusterNode>> ideal = dev.spillway.internal.ignite.IgniteAdapter
+                .assignment(servers, affinity.partitions(), config.getBackups());
+            for (int p = 0; p < affinity.partitions(); p++) {
+                if (!new ArrayList<>(affinity.mapPartitionToPrimaryAndBackups(p)).equals(ideal.get(p)))
+                    return false;
+            }
+            return true;
+        });
+    }
+
     /** Starts server node {@code i} (again, if it was stopped). */
     public Ignite start(int i) {
         return start(i, config, cfg -> { });

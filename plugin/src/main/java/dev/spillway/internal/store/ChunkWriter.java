@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.zip.CRC32C;
 import org.apache.ignite.IgniteDataStreamer;
 import org.apache.ignite.IgniteException;
+import org.apache.ignite.lang.IgniteFuture;
 import dev.spillway.internal.placement.ChunkKey;
 
 /**
@@ -34,6 +35,7 @@ final class ChunkWriter extends CheckpointWriter {
     private final int chunkSize;
     private final Reservation reservation;
     private final CRC32C crc = new CRC32C();
+    private final ChunkBuffers buffers;
     private IgniteDataStreamer<ChunkKey, byte[]> streamer;
     private State state = State.OPEN;
     private byte[] buffer;
@@ -56,6 +58,7 @@ final class ChunkWriter extends CheckpointWriter {
         this.origin = store.nodeName(originId);
         this.checkpointId = store.catalog().begin(application, writer, expiry());
         this.renewAt = startedAt + store.config().getLeaseTimeout().toMillis() / 3;
+        this.buffers = new ChunkBuffers(chunkSize, store.config().getBackups() == 0);
         this.reservation = new Reservation(store.peers(), store::topology, writer, originId,
             EmbeddedCheckpointStore.copyBytes(chunkSize), application + "/" + checkpointId);
         try {
@@ -65,7 +68,7 @@ final class ChunkWriter extends CheckpointWriter {
                 planMore((int)needed, true);
             }
             streamer = store.openStreamer();
-            buffer = new byte[chunkSize];
+            buffer = buffers.next();
         }
         catch (RuntimeException e) {
             discard();
@@ -162,9 +165,11 @@ final class ChunkWriter extends CheckpointWriter {
             }
             lengths[chunks] = len;
             checksums[chunks] = (int)crc.getValue();
-            streamer.addData(new ChunkKey(planned[chunks], application, checkpointId, chunks), chunk);
+            IgniteFuture<?> stored = streamer.addData(new ChunkKey(planned[chunks], application, checkpointId,
+                chunks), chunk);
             chunks++;
-            buffer = new byte[chunkSize];
+            buffers.sent(chunk, stored);
+            buffer = buffers.next();
             pos = 0;
         }
         catch (RuntimeException e) {
