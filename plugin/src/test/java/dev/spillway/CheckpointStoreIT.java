@@ -209,6 +209,29 @@ class CheckpointStoreIT {
     }
 
     @Test
+    @DisplayName("Without backups, a node that leaves with chunks of an unfinished checkpoint makes its commit fail")
+    void nodeLeavesWithUncommittedChunks() {
+        String app = app("lost-chunks");
+        byte[] previous = TestData.random(1 << 20, 14);
+        CheckpointInfo kept = store(0).save(app, previous);
+        try (CheckpointWriter writer = store(0).begin(app)) {
+            writer.write(TestData.random((int)free(0) + (8 << 20), 15));
+            awaitCondition("chunks spilled to node 2", Duration.ofSeconds(10), () -> TestData.chunkKeys(
+                cluster.node(0), app, writer.checkpointId()).stream().anyMatch(k -> primaryOf(k).consistentId()
+                .equals(cluster.name(2))));
+            cluster.stop(2);
+            assertThatThrownBy(writer::commit).isInstanceOf(SpillwayException.class)
+                .hasMessageContaining("lost chunks with a server node that left");
+        }
+        finally {
+            cluster.start(2);
+            cluster.awaitAffinitySettled();
+        }
+        assertThat(store(1).latest(app).orElseThrow().checkpointId()).isEqualTo(kept.checkpointId());
+        assertThat(store(2).restoreLatest(app)).isEqualTo(previous);
+    }
+
+    @Test
     @DisplayName("Retention: with K = 2 the third commit removes the first and the region's used size falls")
     void retention() {
         String app = app("retention");

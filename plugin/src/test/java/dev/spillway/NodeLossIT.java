@@ -69,6 +69,21 @@ class NodeLossIT {
     }
 
     @Test
+    @DisplayName("A peer leaving mid-stream: the writer plans the rest again, commits, and nothing is lost")
+    void peerLeavesMidStream() {
+        String app = "peer-leaves";
+        byte[] state = TestData.random(12 << 20, 25);
+        try (CheckpointWriter writer = store(0).begin(app)) {
+            writer.write(state, 0, 5 << 20);
+            cluster.stop(2);
+            writer.write(state, 5 << 20, state.length - (5 << 20));
+            writer.commit();
+        }
+        assertThat(store(1).restoreLatest(app)).isEqualTo(state);
+        assertThat(store(0).capacity()).hasSize(2).allSatisfy(c -> assertThat(c.leases()).isZero());
+    }
+
+    @Test
     @DisplayName("Crash: a writer node stopped mid-stream leaves the previous checkpoint latest and no partial chunks")
     void writerNodeStoppedMidStream() {
         String app = "crash";

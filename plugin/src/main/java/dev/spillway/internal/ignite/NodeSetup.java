@@ -100,7 +100,9 @@ public final class NodeSetup {
         return new CacheConfiguration<String, Object>(Layout.CATALOG_CACHE)
             .setCacheMode(CacheMode.PARTITIONED)
             .setAtomicityMode(CacheAtomicityMode.ATOMIC)
-            .setBackups(conf.getBackups())
+            // Catalogs are tiny and losing one loses every checkpoint of an application (and its id sequence):
+            // they keep a backup even when chunks have none.
+            .setBackups(Math.max(1, conf.getBackups()))
             .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC)
             .setReadFromBackup(false)
             .setAffinity(new RendezvousAffinityFunction(false, Layout.CATALOG_PARTITIONS))

@@ -6,12 +6,12 @@ import dev.spillway.SpillwayException;
 import dev.spillway.internal.capacity.Reservation;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 import org.apache.ignite.IgniteDataStreamer;
 import org.apache.ignite.IgniteException;
-import org.apache.ignite.lang.IgniteFuture;
 import dev.spillway.internal.placement.ChunkKey;
 
 /**
@@ -47,6 +47,10 @@ final class ChunkWriter extends CheckpointWriter {
     private int[] lengths = new int[FIRST_BATCH];
     private int[] checksums = new int[FIRST_BATCH];
     private long renewAt;
+    /** Server nodes when the checkpoint began: if one leaves, commit checks that every chunk is still stored. */
+    private final Set<UUID> serversAtBegin;
+    /** Server nodes when the planned partitions were chosen: if one leaves, the rest is planned again. */
+    private Set<UUID> serversAtPlan;
 
     ChunkWriter(EmbeddedCheckpointStore store, String application, long expectedSize) {
         this.store = store;
@@ -58,7 +62,9 @@ final class ChunkWriter extends CheckpointWriter {
         this.origin = store.nodeName(originId);
         this.checkpointId = store.catalog().begin(application, writer, expiry());
         this.renewAt = startedAt + store.config().getLeaseTimeout().toMillis() / 3;
-        this.buffers = new ChunkBuffers(chunkSize, store.config().getBackups() == 0);
+        this.serversAtBegin = store.serverIds();
+        this.serversAtPlan = serversAtBegin;
+        this.buffers = new ChunkBuffers(chunkSize, () -> streamer.flush());
         this.reservation = new Reservation(store.peers(), store::topology, writer, originId,
             EmbeddedCheckpointStore.copyBytes(chunkSize), application + "/" + checkpointId);
         try {
@@ -123,6 +129,10 @@ final class ChunkWriter extends CheckpointWriter {
             if (pos > 0)
                 emit(pos);
             streamer.close(false);
+            if (store.anyLeft(serversAtBegin) && !store.allStored(application, checkpointId,
+                Arrays.copyOf(planned, chunks)))
+                throw new SpillwayException("Checkpoint " + label() + " lost chunks with a server node that left "
+                    + "while it was written (backups=" + store.config().getBackups() + "); it is not committed");
             long now = store.now();
             Manifest manifest = new Manifest(application, checkpointId, size, Arrays.copyOf(planned, chunks),
                 Arrays.copyOf(lengths, chunks), Arrays.copyOf(checksums, chunks), origin, startedAt, now);
@@ -151,6 +161,10 @@ final class ChunkWriter extends CheckpointWriter {
 
     private void emit(int len) {
         try {
+            if (chunks < plannedCount && store.anyLeft(serversAtPlan)) {
+                // A node holding planned partitions left: they have new owners that granted nothing. Plan again.
+                plannedCount = chunks;
+            }
             if (chunks == plannedCount)
                 planMore(Math.min(MAX_BATCH, Math.max(FIRST_BATCH, chunks)), false);
             long now = store.now();
@@ -165,10 +179,9 @@ final class ChunkWriter extends CheckpointWriter {
             }
             lengths[chunks] = len;
             checksums[chunks] = (int)crc.getValue();
-            IgniteFuture<?> stored = streamer.addData(new ChunkKey(planned[chunks], application, checkpointId,
-                chunks), chunk);
+            streamer.addData(new ChunkKey(planned[chunks], application, checkpointId, chunks), chunk);
             chunks++;
-            buffers.sent(chunk, stored);
+            buffers.sent(chunk);
             buffer = buffers.next();
             pos = 0;
         }
@@ -180,6 +193,7 @@ final class ChunkWriter extends CheckpointWriter {
     }
 
     private void planMore(int count, boolean all) {
+        serversAtPlan = store.serverIds();
         int[] parts = reservation.place(count, all);
         if (!store.catalog().intend(application, checkpointId, writer, plannedCount, parts, expiry()))
             throw lapsed();

@@ -48,7 +48,8 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
     private static final int STREAMER_BATCH_BYTES = 256 << 10;
     /** Batches in flight per node: bounds a writer's memory to a few chunks per node. */
     private static final int STREAMER_PARALLEL_OPS = 4;
-    private static final int REMOVE_BATCH = 512;
+    /** Keys per removeAll / containsKeys call. */
+    private static final int KEY_BATCH = 512;
 
     private final Ignite ignite;
     private final SpillwayRuntime runtime;
@@ -234,6 +235,29 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
         return s;
     }
 
+    /** The Spillway server nodes now. */
+    Set<UUID> serverIds() {
+        Set<UUID> ids = new HashSet<>();
+        for (ClusterNode n : peers.servers().nodes())
+            ids.add(n.id());
+        return ids;
+    }
+
+    /** Whether any of {@code nodes} has left the cluster. */
+    boolean anyLeft(Set<UUID> nodes) {
+        for (UUID id : nodes) {
+            if (ignite.cluster().node(id) == null)
+                return true;
+        }
+        return false;
+    }
+
+    /** Whether chunks 0 .. partitions.length - 1 of a checkpoint are all in the chunk cache. */
+    boolean allStored(String application, long checkpointId, int[] partitions) {
+        IgniteCache<ChunkKey, byte[]> chunks = ignite.cache(Layout.CHUNK_CACHE);
+        return keyBatches(application, checkpointId, partitions).stream().allMatch(chunks::containsKeys);
+    }
+
     /** Removes the chunks a claim covers, then drops the claim. */
     void removeChunks(String application, Claim claim) {
         removeChunks(application, claim.checkpointId(), claim.partitions());
@@ -243,12 +267,19 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
     /** Removes chunks 0 .. partitions.length - 1 of a checkpoint, chunk i being in partition partitions[i]. */
     void removeChunks(String application, long checkpointId, int[] partitions) {
         IgniteCache<ChunkKey, byte[]> chunks = ignite.cache(Layout.CHUNK_CACHE);
-        for (int from = 0; from < partitions.length; from += REMOVE_BATCH) {
+        keyBatches(application, checkpointId, partitions).forEach(chunks::removeAll);
+    }
+
+    /** The keys of chunks 0 .. partitions.length - 1, chunk i in partition partitions[i], in batches. */
+    private static List<Set<ChunkKey>> keyBatches(String application, long checkpointId, int[] partitions) {
+        List<Set<ChunkKey>> batches = new ArrayList<>();
+        for (int from = 0; from < partitions.length; from += KEY_BATCH) {
             Set<ChunkKey> batch = new HashSet<>();
-            for (int i = from; i < Math.min(partitions.length, from + REMOVE_BATCH); i++)
+            for (int i = from; i < Math.min(partitions.length, from + KEY_BATCH); i++)
                 batch.add(new ChunkKey(partitions[i], application, checkpointId, i));
-            chunks.removeAll(batch);
+            batches.add(batch);
         }
+        return batches;
     }
 
     private ChunkReader reader(Manifest m) {
