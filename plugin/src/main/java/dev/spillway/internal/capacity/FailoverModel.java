@@ -1,0 +1,149 @@
+package dev.spillway.internal.capacity;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What the loss of any one server node would do to the survivors' checkpoint regions. When a node is lost, Ignite
+ * restores the backup count by copying the lost partition copies to the owners the affinity function assigns over
+ * the survivors; a survivor only gains partitions (measured here), so its region will hold what it uses now plus
+ * one copy of every partition it gains. The model predicts that for every node that could be lost and every
+ * survivor, from the real bytes per partition and the assignment of the topology without that node (not from
+ * averages: the busiest survivor of 4 nodes gained 1.41x the average, not 4/3), and tracks what a planned chunk
+ * would add.
+ *
+ * <p>Pure logic: the owners and assignments come from the affinity function, the bytes from the catalogs and the
+ * regions.
+ */
+public final class FailoverModel {
+    private final UUID[][] owners;
+    private final Map<UUID, UUID[][]> ownersWithout;
+    private final Map<UUID, Long> limit;
+    /** predicted.get(lost).get(survivor): the survivor's region bytes once the loss is rebalanced. */
+    private final Map<UUID, Map<UUID, Long>> predicted = new HashMap<>();
+
+    /**
+     * @param owners owners[p]: the nodes holding partition p now, primary first
+     * @param ownersWithout for each node that could be lost, the owners of each partition over the others
+     * @param partitionBytes region bytes one copy of each partition takes
+     * @param used region bytes each node uses now
+     * @param limit region bytes no node may reach, after a loss included
+     */
+    public FailoverModel(UUID[][] owners, Map<UUID, UUID[][]> ownersWithout, long[] partitionBytes,
+                         Map<UUID, Long> used, Map<UUID, Long> limit) {
+        this.owners = owners;
+        this.ownersWithout = ownersWithout;
+        this.limit = limit;
+        for (Map.Entry<UUID, UUID[][]> scenario : ownersWithout.entrySet()) {
+            UUID lost = scenario.getKey();
+            Map<UUID, Long> after = new HashMap<>();
+            used.forEach((node, bytes) -> {
+                if (!node.equals(lost))
+                    after.put(node, bytes);
+            });
+            for (int p = 0; p < owners.length; p++) {
+                for (UUID gainer : gainers(p, lost))
+                    after.merge(gainer, partitionBytes[p], Long::sum);
+            }
+            predicted.put(lost, after);
+        }
+    }
+
+    /** A loss and its worst effect: the survivor left with the least room. */
+    public record Loss(UUID lost, UUID survivor, long headroom) {
+    }
+
+    /** The survivor's region bytes once the loss of {@code lost} is rebalanced. */
+    public long predicted(UUID lost, UUID survivor) {
+        return predicted.get(lost).getOrDefault(survivor, 0L);
+    }
+
+    /** Room the survivor would have left after the loss of {@code lost}: its limit less the predicted bytes. */
+    public long headroom(UUID lost, UUID survivor) {
+        return limit.getOrDefault(survivor, 0L) - predicted(lost, survivor);
+    }
+
+    /** The loss that leaves some survivor the least room, and that survivor; null with fewer than two nodes. */
+    public Loss worstLoss() {
+        Loss worst = null;
+        for (Map.Entry<UUID, Map<UUID, Long>> scenario : predicted.entrySet()) {
+            for (UUID survivor : scenario.getValue().keySet()) {
+                long room = headroom(scenario.getKey(), survivor);
+                if (worst == null || room < worst.headroom())
+                    worst = new Loss(scenario.getKey(), survivor, room);
+            }
+        }
+        return worst;
+    }
+
+    /** The least room {@code node} would have after any other node's loss (Long.MAX_VALUE alone). */
+    public long safeHeadroom(UUID node) {
+        long min = Long.MAX_VALUE;
+        for (UUID lost : predicted.keySet()) {
+            if (!lost.equals(node))
+                min = Math.min(min, headroom(lost, node));
+        }
+        return min;
+    }
+
+    /**
+     * Whether one more copy set of {@code bytes} in partition {@code p} keeps every survivor of every single loss
+     * within its limit. Every node that holds p now, or would hold it after a loss, gains the bytes in that
+     * scenario.
+     */
+    public boolean fits(int p, long bytes) {
+        return minRoom(p) >= bytes;
+    }
+
+    /** The least room, over every loss, among the nodes that would hold partition p after it. */
+    public long minRoom(int p) {
+        long min = Long.MAX_VALUE;
+        for (UUID lost : predicted.keySet()) {
+            for (UUID holder : holdersAfter(p, lost))
+                min = Math.min(min, headroom(lost, holder));
+        }
+        return min;
+    }
+
+    /** Records {@code bytes} more in partition p: every scenario's holders of p grow by it. */
+    public void add(int p, long bytes) {
+        for (Map.Entry<UUID, Map<UUID, Long>> scenario : predicted.entrySet()) {
+            for (UUID holder : holdersAfter(p, scenario.getKey()))
+                scenario.getValue().merge(holder, bytes, Long::sum);
+        }
+    }
+
+    /** Survivors holding p after the loss: its owners now but the lost one, and those that gain it. */
+    private Set<UUID> holdersAfter(int p, UUID lost) {
+        Set<UUID> holders = new HashSet<>();
+        for (UUID o : owners[p]) {
+            if (!o.equals(lost))
+                holders.add(o);
+        }
+        holders.addAll(gainers(p, lost));
+        return holders;
+    }
+
+    /** Nodes that own p after the loss of {@code lost} but do not own it now. */
+    private List<UUID> gainers(int p, UUID lost) {
+        UUID[] after = ownersWithout.get(lost)[p];
+        List<UUID> gain = new java.util.ArrayList<>(after.length);
+        for (UUID n : after) {
+            if (!contains(owners[p], n))
+                gain.add(n);
+        }
+        return gain;
+    }
+
+    private static boolean contains(UUID[] nodes, UUID n) {
+        for (UUID x : nodes) {
+            if (x.equals(n))
+                return true;
+        }
+        return false;
+    }
+}
