@@ -110,6 +110,11 @@ public final class SpillwayRuntime implements IgnitePlugin {
             : g.withPartitions(ignite.affinity(Layout.CHUNK_CACHE).primaryPartitions(ignite.cluster().localNode()));
     }
 
+    /** Region bytes per chunk-cache partition, over the catalogs this node is primary for. */
+    public long[] partitionBytes() {
+        return ((EmbeddedCheckpointStore)store()).localPartitionBytes();
+    }
+
     /** The checkpoint facade of this node. */
     public CheckpointStore store() {
         EmbeddedCheckpointStore s = store;

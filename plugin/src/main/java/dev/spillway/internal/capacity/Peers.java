@@ -27,7 +27,11 @@ public final class Peers {
     private final SpillwayRuntime local;
 
     /** One node's ledger as read by {@link #ledgers()}. */
-    public record LedgerView(UUID nodeId, NodeCapacity capacity) {
+    /**
+     * @param partitionBytes region bytes of one copy of each chunk-cache partition, counted over the catalogs this
+     *     node is primary for (committed, being written, being removed); summed over all nodes it is the cluster's
+     */
+    public record LedgerView(UUID nodeId, NodeCapacity capacity, long[] partitionBytes) {
     }
 
     /** A ledger snapshot on the wire (Ignite's binary marshaller cannot write records). */
@@ -39,8 +43,10 @@ public final class Peers {
         private final long used;
         private final long reserved;
         private final int leases;
+        private final long[] partitionBytes;
 
-        LedgerState(UUID nodeId, NodeCapacity c) {
+        LedgerState(UUID nodeId, NodeCapacity c, long[] partitionBytes) {
+            this.partitionBytes = partitionBytes;
             this.nodeId = nodeId;
             this.node = c.node();
             this.regionMaxSize = c.regionMaxSize();
@@ -51,7 +57,8 @@ public final class Peers {
         }
 
         LedgerView view() {
-            return new LedgerView(nodeId, new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases));
+            return new LedgerView(nodeId, new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases),
+                partitionBytes);
         }
     }
 
@@ -177,7 +184,9 @@ public final class Peers {
 
         @Override
         public LedgerState call() {
-            return new LedgerState(ignite.cluster().localNode().id(), SpillwayRuntime.of(ignite).ledger().snapshot());
+            SpillwayRuntime runtime = SpillwayRuntime.of(ignite);
+            return new LedgerState(ignite.cluster().localNode().id(), runtime.ledger().snapshot(),
+                runtime.partitionBytes());
         }
     }
 

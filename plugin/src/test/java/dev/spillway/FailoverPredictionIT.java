@@ -1,0 +1,94 @@
+package dev.spillway;
+
+import static dev.spillway.test.SpillwayCluster.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spillway.internal.capacity.FailoverModel;
+import dev.spillway.internal.store.EmbeddedCheckpointStore;
+import dev.spillway.test.SpillwayCluster;
+import dev.spillway.test.TestData;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The failover model against real Ignite: after the loss the model calls the worst and the rebalance that follows,
+ * every survivor's region holds what the model predicted.
+ */
+class FailoverPredictionIT {
+    static final SpillwayConfiguration CONFIG = new SpillwayConfiguration()
+        .setRegionMaxSize(64L << 20)
+        .setChunkSize(256 << 10)
+        .setBackups(1)
+        .setPartitions(128)
+        .setMetadataRegionSize(16L << 20);
+
+    @RegisterExtension
+    static final SpillwayCluster cluster = SpillwayCluster.of(4, 47800, CONFIG);
+
+    @Test
+    @DisplayName("the survivors of the worst single loss hold what the model predicted, once rebalanced")
+    void predictionMatchesTheRebalance() {
+        Map<String, byte[]> states = new HashMap<>();
+        for (int a = 0; a < 8; a++) {
+            byte[] state = TestData.random(6 << 20, 40 + a);
+            Spillway.store(cluster.node(a % 4)).save("failover-" + a, state);
+            states.put("failover-" + a, state);
+        }
+        EmbeddedCheckpointStore store = (EmbeddedCheckpointStore)Spillway.store(cluster.node(0));
+        FailoverModel model = store.failoverModel();
+        FailoverModel.Loss worst = model.worstLoss();
+        int lost = indexOf(worst.lost());
+        if (lost == 0) {
+            store = (EmbeddedCheckpointStore)Spillway.store(cluster.node(1));
+        }
+        Map<String, Long> predicted = new HashMap<>();
+        for (int i : cluster.running()) {
+            UUID id = cluster.node(i).cluster().localNode().id();
+            if (i != lost)
+                predicted.put(cluster.name(i), model.predicted(worst.lost(), id));
+        }
+
+        cluster.stop(lost);
+        cluster.awaitAffinitySettled();
+        CheckpointStore survivor = store;
+        awaitStableUsage(survivor);
+
+        for (NodeCapacity c : survivor.capacity()) {
+            long expected = predicted.get(c.node());
+            System.out.println("failover prediction " + c.node() + " predicted=" + expected + " measured=" + c.used());
+            assertThat(c.used()).as("%s after losing %s", c.node(), cluster.name(lost))
+                .isBetween(expected - Math.max(2L << 20, expected / 33), expected + Math.max(2L << 20, expected / 33));
+        }
+        states.forEach((app, state) -> assertThat(survivor.restoreLatest(app)).as(app).isEqualTo(state));
+        assertThat(cluster.failures()).isEmpty();
+    }
+
+    private static int indexOf(UUID node) {
+        for (int i : cluster.running()) {
+            if (cluster.node(i).cluster().localNode().id().equals(node))
+                return i;
+        }
+        throw new IllegalStateException("No running node " + node);
+    }
+
+    /** Waits until no region's used size has changed for a second and a half: the rebalance is over. */
+    private static void awaitStableUsage(CheckpointStore store) {
+        long[] since = {System.nanoTime()};
+        List<Long>[] last = new List[] {List.of()};
+        awaitCondition("region usage stable", Duration.ofSeconds(30), () -> {
+            List<Long> used = store.capacity().stream().map(NodeCapacity::used).toList();
+            if (!used.equals(last[0])) {
+                last[0] = used;
+                since[0] = System.nanoTime();
+                return false;
+            }
+            return System.nanoTime() - since[0] > 1_500_000_000L;
+        });
+    }
+}
