@@ -3,16 +3,14 @@ package dev.spillway.demo;
 import dev.spillway.Bytes;
 import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointStore;
-import dev.spillway.NodeCapacity;
 import dev.spillway.PlacementReport;
-import dev.spillway.PlacementReport.NodePlacement;
 import dev.spillway.Spillway;
 import dev.spillway.SpillwayConfiguration;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +21,8 @@ import org.apache.ignite.Ignite;
  * The main job demo: three Ignite server nodes in this JVM save a state too large for the first node's checkpoint
  * budget (the rest spills to the peers), lose a node that holds spilled chunks, and restore the state from a
  * survivor. Spillway's save and restore rates are printed beside raw Ignite baselines measured in the same run on
- * the same payload, and written as JSON next to the work directory ({@code target/demo-results.json}).
+ * the same payload, as medians over several timing rounds, and written as JSON next to the work directory
+ * ({@code target/demo-results.json}).
  *
  * <p>Exit code 0 when every check passed, 1 when one failed or the demo broke, 2 for bad arguments.
  */
@@ -31,8 +30,6 @@ public final class Demo {
     static final String APP = "demo-app";
     static final int NODES = 3;
     static final int CHUNK = 1 << 20;
-    static final String RAW0_CACHE = "demo-baseline";
-    static final String RAW1_CACHE = "demo-baseline-b1";
     /** The raw baselines' region, on every node: the largest baseline puts one copy of the state on the origin. */
     static final String RAW_REGION = "demo-baseline-region";
     static final long RAW_REGION_SIZE = 512L << 20;
@@ -44,10 +41,12 @@ public final class Demo {
         .setRegionMaxSize(256 * MB).setHighWaterMark(0.8).setChunkSize(CHUNK).setBackups(1).setRetention(2);
     private final Path workDir;
     private final long forcedState;
+    private final int rounds;
 
     private Demo(DemoOptions options) {
         this.workDir = options.workDir();
         this.forcedState = options.stateBytes();
+        this.rounds = options.rounds();
     }
 
     public static void main(String[] args) {
@@ -110,30 +109,23 @@ public final class Demo {
         Payload payload = generate(forcedState > 0 ? StateSize.forced(forcedState)
             : StateSize.choose(store.capacity(), origin.name(), plugin, RAW_REGION_SIZE));
         WarmUp.Result firstFill = warmUp(origin, store, payload);
-        RawBaseline.Result raw0 = baseline(origin, RAW0_CACHE, 0, payload);
-        RawBaseline.Result raw1 = baseline(origin, RAW1_CACHE, 1, payload);
-
-        step("Spillway: saving the state as " + APP + " from " + origin.name());
-        SpillwayTimings.Saved saved = SpillwayTimings.save(store, APP, payload, out);
+        TimingRounds.Result timings = timingRounds(origin, store, payload);
+        SpillwayTimings.Saved saved = finalSave(origin, store, payload);
         PlacementReport placement = store.placement(APP, saved.info().checkpointId());
         out.println();
         NodeTable.print(out, store.capacity(), placement, List.of());
 
-        String victim = victim(placement);
-        long t = step("Stopping " + victim + ", which holds " + chunksOn(placement, victim) + " spilled chunks");
+        String victim = NodeLoss.victim(placement);
+        long t = step("Stopping " + victim + ", which holds " + NodeLoss.chunksOn(placement, victim)
+            + " spilled chunks");
         cluster.stop(victim);
         done(t);
         Restores restores = restoreAfterLoss(store, payload, origin.name(), saved.info(), victim);
 
-        Map<String, Boolean> checks = new LinkedHashMap<>();
-        checks.put("raw baselines read back the payload", raw0.read().matches() && raw1.read().matches());
-        checks.put("part of the state spilled to peers", placement.spilledChunks() > 0);
-        checks.put("restores after stopping " + victim + " returned the saved bytes",
-            restores.duringRebalance().matches() && restores.stable().matches());
-        checks.put("no node failed", cluster.failures().isEmpty());
         DemoResults results = new DemoResults(payload.size(), CHUNK, NODES, plugin.getBackups(), origin.name(),
-            victim, placement.localChunks(), placement.spilledChunks(), placement.spilledBytes(), saved.rate(),
-            restores.duringRebalance(), restores.stable(), raw0, raw1, firstFill, checks);
+            victim, placement.localChunks(), placement.spilledChunks(), placement.spilledBytes(), timings,
+            saved.rate(), restores.duringRebalance(), restores.stable(), firstFill,
+            checks(timings, placement, victim, restores, cluster));
         report(results);
         return results.passed() ? 0 : 1;
     }
@@ -163,10 +155,38 @@ public final class Demo {
         return firstFill;
     }
 
-    private static RawBaseline.Result baseline(Ignite origin, String cache, int backups, Payload payload) {
-        step("Raw Ignite baseline: streamer into " + cache + " (" + backups + (backups == 1 ? " backup" : " backups")
-            + "), then get, on " + origin.name());
-        return RawBaseline.measure(origin, cache, RAW_REGION, backups, payload, out);
+    /** The timed comparison, {@link #rounds} times over: the table's figures are the medians of these rounds. */
+    private TimingRounds.Result timingRounds(Ignite origin, CheckpointStore store, Payload payload)
+        throws IOException {
+        long t = step("Timing " + rounds + (rounds == 1 ? " round" : " rounds") + " on " + origin.name() + ", each: "
+            + "raw Ignite streamer write + get with 0 backups (raw0), with 1 backup (raw1), Spillway save as "
+            + TimingRounds.APP + " + restore, then delete");
+        List<TimingRounds.Round> measured = new ArrayList<>();
+        for (int i = 1; i <= rounds; i++) {
+            out.println("  round " + i + "/" + rounds);
+            measured.add(TimingRounds.round(origin, store, RAW_REGION, payload, out));
+        }
+        done(t);
+        return new TimingRounds.Result(measured);
+    }
+
+    private static SpillwayTimings.Saved finalSave(Ignite origin, CheckpointStore store, Payload payload) {
+        step("Spillway: saving the state as " + APP + " from " + origin.name());
+        SpillwayTimings.Saved saved = SpillwayTimings.save(store, APP, payload, out);
+        out.println("  " + saved.rate() + ", a single run (the table's save figure is the rounds' median)");
+        return saved;
+    }
+
+    private static Map<String, Boolean> checks(TimingRounds.Result timings, PlacementReport placement, String victim,
+                                               Restores restores, DemoCluster cluster) {
+        Map<String, Boolean> checks = new LinkedHashMap<>();
+        checks.put("raw baselines read back the payload in every round", timings.rawMatched());
+        checks.put("Spillway restores in the timing rounds returned the saved bytes", timings.restoresMatched());
+        checks.put("part of the state spilled to peers", placement.spilledChunks() > 0);
+        checks.put("restores after stopping " + victim + " returned the saved bytes",
+            restores.duringRebalance().matches() && restores.stable().matches());
+        checks.put("no node failed", cluster.failures().isEmpty());
+        return checks;
     }
 
     /** The restores after the loss of a node: one during the rebalance, one once it is over. */
@@ -182,7 +202,8 @@ public final class Demo {
         step("Spillway: restoring the latest checkpoint of " + APP + " on " + node + " while Ignite rebalances");
         Readback duringRebalance = SpillwayTimings.restore(store, APP, payload, out, "restore");
         out.println("  restored bytes vs saved: " + duringRebalance.check().describe());
-        awaitStableUsage(store);
+        if (!NodeLoss.awaitStableUsage(store))
+            out.println("  (region usage still changing after 20 s: the rebalance is not over)");
         out.println();
         NodeTable.print(out, store.capacity(), store.placement(APP, info.checkpointId()), List.of(stopped));
         step("Spillway: restoring again on " + node + ", the rebalance over");
@@ -191,47 +212,9 @@ public final class Demo {
         return new Restores(duringRebalance, stable);
     }
 
-    /** The peer holding the most spilled primary chunks, or the second node when nothing spilled. */
-    private static String victim(PlacementReport placement) {
-        return placement.nodes().stream().filter(n -> !n.origin() && n.chunks() > 0)
-            .max(Comparator.comparingInt(NodePlacement::chunks)).map(NodePlacement::node)
-            .orElse(DemoCluster.name(1));
-    }
-
-    private static int chunksOn(PlacementReport placement, String node) {
-        return placement.nodes().stream().filter(n -> n.node().equals(node)).mapToInt(NodePlacement::chunks).sum();
-    }
-
-    /**
-     * Waits until no survivor's region usage has changed for a second, taken as the end of the rebalance that
-     * followed the stop (survivors only gain partitions then), at most 20 s.
-     */
-    private static void awaitStableUsage(CheckpointStore store) {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        List<Long> last = List.of();
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            List<Long> used = store.capacity().stream().map(NodeCapacity::used).toList();
-            if (!used.equals(last)) {
-                last = used;
-                stableSince = System.nanoTime();
-            }
-            else if (System.nanoTime() - stableSince >= 1_000_000_000L)
-                return;
-            sleep(200);
-        }
-        out.println("  (region usage still changing after 20 s: the rebalance is not over)");
-    }
-
     private void report(DemoResults results) throws IOException {
         out.println();
-        out.printf(Locale.ROOT, "Rates (MB = 2^20 bytes; %s state in %s chunks; raw = plain Ignite cache, "
-            + "same payload, same streamer tuning)%n", Bytes.format(results.stateBytes()), Bytes.format(CHUNK));
         results.printRates(out);
-        out.println("  Timed after the warm-up, all on " + results.origin() + ". The first restore ran right after "
-            + results.stoppedNode() + " stopped, while Ignite rebalanced;");
-        out.println("  the second once the rebalance was over. The raw gets ran on the full cluster, every key "
-            + "primary on " + results.origin() + ".");
         out.println();
         results.printChecks(out);
         Path json = workDir.getParent().resolve("demo-results.json");
@@ -248,15 +231,5 @@ public final class Demo {
 
     private static void done(long startedAt) {
         out.printf(Locale.ROOT, "  done in %.1f s%n", (System.nanoTime() - startedAt) / 1e9);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
-        }
     }
 }

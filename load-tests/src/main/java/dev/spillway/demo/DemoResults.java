@@ -1,37 +1,50 @@
 package dev.spillway.demo;
 
+import dev.spillway.Bytes;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * The figures of one demo run: Spillway's save and restore beside the raw baselines measured on the same payload
- * in the same JVM, and the checks that decide the exit code.
+ * in the same JVM, as medians over the timing rounds; the single runs of the story (the save of {@value Demo#APP},
+ * the restores after a node stopped); and the checks that decide the exit code.
  */
 record DemoResults(long stateBytes, int chunkSize, int nodes, int backups, String origin, String stoppedNode,
-                   int localChunks, int spilledChunks, long spilledBytes, Rate save, Readback restore,
-                   Readback restoreStable, RawBaseline.Result raw0, RawBaseline.Result raw1, WarmUp.Result firstFill,
-                   Map<String, Boolean> checks) {
+                   int localChunks, int spilledChunks, long spilledBytes, TimingRounds.Result rounds, Rate finalSave,
+                   Readback restore, Readback restoreStable, WarmUp.Result firstFill, Map<String, Boolean> checks) {
 
     boolean passed() {
         return checks.values().stream().allMatch(Boolean::booleanValue);
     }
 
-    /** Spillway's rates beside each baseline's, with Spillway / raw ratios. */
+    /** Spillway's rates beside each baseline's, with Spillway / raw ratios of the medians, and what they mean. */
     void printRates(PrintStream out) {
+        int n = rounds.rounds().size();
+        out.printf(Locale.ROOT, "Rates, median of %d %s (min-max in brackets), ratio = Spillway / raw of the medians%n"
+            + "(MB = 2^20 bytes; %s state in %s chunks; raw = plain Ignite cache, same payload, same streamer "
+            + "tuning)%n", n, n == 1 ? "round" : "rounds", Bytes.format(stateBytes), Bytes.format(chunkSize));
         TextTable table = new TextTable("lrrrrr", "", "Spillway (" + backups + " backup)", "raw (0 backups)", "ratio",
             "raw (1 backup)", "ratio");
-        table.row("save / raw write", cell(save), cell(raw0.write()), ratio(save, raw0.write()),
-            cell(raw1.write()), ratio(save, raw1.write()));
-        readRow(table, "restore, rebalancing / raw get", restore.rate());
-        readRow(table, "restore, stable / raw get", restoreStable.rate());
+        row(table, "save / raw write", rounds.save(), rounds.raw0Write(), rounds.raw1Write());
+        row(table, "restore, full cluster / raw get", rounds.restore(), rounds.raw0Get(), rounds.raw1Get());
+        row(table, "restore, rebalancing (1 run) / raw get", single(restore.rate()), rounds.raw0Get(),
+            rounds.raw1Get());
+        row(table, "restore, stable (1 run) / raw get", single(restoreStable.rate()), rounds.raw0Get(),
+            rounds.raw1Get());
         table.print(out);
+        out.println("  Timed after the warm-up, all on " + origin + ", the raw gets on the full cluster with every "
+            + "key primary there. The two 1-run restores");
+        out.println("  ran after " + stoppedNode + " stopped: the first while Ignite rebalanced, the second once it "
+            + "was over. The save of " + Demo.APP + " (1 run): " + String.format(Locale.ROOT, "%.0f MB/s.",
+            finalSave.mbPerSec()));
     }
 
-    private void readRow(TextTable table, String name, Rate restore) {
-        table.row(name, cell(restore), cell(raw0.read().rate()), ratio(restore, raw0.read().rate()),
-            cell(raw1.read().rate()), ratio(restore, raw1.read().rate()));
+    private static void row(TextTable table, String name, Samples spillway, Samples raw0, Samples raw1) {
+        table.row(name, cell(spillway), cell(raw0), ratio(spillway.ratio(raw0)), cell(raw1),
+            ratio(spillway.ratio(raw1)));
     }
 
     void printChecks(PrintStream out) {
@@ -51,16 +64,22 @@ record DemoResults(long stateBytes, int chunkSize, int nodes, int backups, Strin
             + "  \"localChunks\": " + localChunks + ",\n"
             + "  \"spilledChunks\": " + spilledChunks + ",\n"
             + "  \"spilledBytes\": " + spilledBytes + ",\n"
-            + "  \"spillway\": {\"save\": " + json(save) + ", \"restore\": " + json(restore.rate())
-            + ", \"restoreStable\": " + json(restoreStable.rate()) + "},\n"
-            + "  \"raw0\": " + json(raw0) + ",\n"
-            + "  \"raw1\": " + json(raw1) + ",\n"
-            + "  \"ratios\": {\"saveVsRaw0Write\": " + num(save.ratio(raw0.write()))
-            + ", \"saveVsRaw1Write\": " + num(save.ratio(raw1.write()))
-            + ", \"restoreVsRaw0Get\": " + num(restore.rate().ratio(raw0.read().rate()))
-            + ", \"restoreVsRaw1Get\": " + num(restore.rate().ratio(raw1.read().rate()))
-            + ", \"restoreStableVsRaw0Get\": " + num(restoreStable.rate().ratio(raw0.read().rate()))
-            + ", \"restoreStableVsRaw1Get\": " + num(restoreStable.rate().ratio(raw1.read().rate())) + "},\n"
+            + "  \"rounds\": " + rounds.rounds().size() + ",\n"
+            + "  \"spillway\": {\n"
+            + "    \"save\": " + json(rounds.save()) + ",\n"
+            + "    \"restore\": " + json(rounds.restore()) + ",\n"
+            + "    \"finalSave\": " + json(finalSave) + ",\n"
+            + "    \"restoreRebalancing\": " + json(restore.rate()) + ",\n"
+            + "    \"restoreStable\": " + json(restoreStable.rate()) + "\n  },\n"
+            + "  \"raw0\": " + json(TimingRounds.RAW0_CACHE, 0, rounds.raw0Write(), rounds.raw0Get()) + ",\n"
+            + "  \"raw1\": " + json(TimingRounds.RAW1_CACHE, 1, rounds.raw1Write(), rounds.raw1Get()) + ",\n"
+            + "  \"ratiosOfMedians\": {"
+            + ratios("save", "Write", rounds.save(), rounds.raw0Write(), rounds.raw1Write()) + ",\n    "
+            + ratios("restore", "Get", rounds.restore(), rounds.raw0Get(), rounds.raw1Get()) + ",\n    "
+            + ratios("restoreRebalancing", "Get", single(restore.rate()), rounds.raw0Get(), rounds.raw1Get())
+            + ",\n    "
+            + ratios("restoreStable", "Get", single(restoreStable.rate()), rounds.raw0Get(), rounds.raw1Get())
+            + "},\n"
             + "  \"firstFill\": {\"spillwaySave\": " + json(firstFill.spillwaySave()) + ", \"raw1Write\": "
             + json(firstFill.rawWrite()) + ", \"raw1Read\": " + json(firstFill.rawRead()) + "},\n"
             + "  \"checks\": {\n" + checksJson + "\n  },\n"
@@ -68,9 +87,25 @@ record DemoResults(long stateBytes, int chunkSize, int nodes, int backups, Strin
             + "}\n";
     }
 
-    private static String json(RawBaseline.Result r) {
-        return "{\"cache\": " + quote(r.cache()) + ", \"backups\": " + r.backups() + ", \"write\": "
-            + json(r.write()) + ", \"read\": " + json(r.read().rate()) + "}";
+    /** {@code <name>VsRaw0<op>} and {@code <name>VsRaw1<op>}: Spillway's median over each baseline's. */
+    private static String ratios(String name, String op, Samples spillway, Samples raw0, Samples raw1) {
+        return quote(name + "VsRaw0" + op) + ": " + num(spillway.ratio(raw0)) + ", "
+            + quote(name + "VsRaw1" + op) + ": " + num(spillway.ratio(raw1));
+    }
+
+    private static Samples single(Rate rate) {
+        return new Samples(List.of(rate));
+    }
+
+    private static String json(String cache, int backups, Samples write, Samples read) {
+        return "{\"cache\": " + quote(cache) + ", \"backups\": " + backups + ",\n    \"write\": " + json(write)
+            + ",\n    \"read\": " + json(read) + "}";
+    }
+
+    private static String json(Samples s) {
+        return "{\"medianMbPerSec\": " + num(s.median()) + ", \"minMbPerSec\": " + num(s.min())
+            + ", \"maxMbPerSec\": " + num(s.max()) + ", \"rounds\": ["
+            + s.rates().stream().map(DemoResults::json).collect(Collectors.joining(", ")) + "]}";
     }
 
     private static String json(Rate r) {
@@ -78,12 +113,14 @@ record DemoResults(long stateBytes, int chunkSize, int nodes, int backups, Strin
             + num(r.mbPerSec()) + "}";
     }
 
-    private static String cell(Rate r) {
-        return String.format(Locale.ROOT, "%.0f MB/s in %.2f s", r.mbPerSec(), r.seconds());
+    /** The median MB/s, and the range over the rounds when there was more than one. */
+    private static String cell(Samples s) {
+        String median = String.format(Locale.ROOT, "%.0f MB/s", s.median());
+        return s.count() == 1 ? median : median + String.format(Locale.ROOT, " (%.0f-%.0f)", s.min(), s.max());
     }
 
-    private static String ratio(Rate spillway, Rate raw) {
-        return String.format(Locale.ROOT, "%.2fx", spillway.ratio(raw));
+    private static String ratio(double ratio) {
+        return String.format(Locale.ROOT, "%.2fx", ratio);
     }
 
     private static String num(double d) {

@@ -29,7 +29,10 @@ final class RawBaseline {
     private RawBaseline() {
     }
 
-    /** @param progress where the progress bars go ({@code System.out}, or a null stream for a warm-up) */
+    /**
+     * @param progress where the progress bars go ({@code System.out}, or a null stream for a warm-up), labelled
+     *     {@code raw<backups> put} and {@code raw<backups> get}
+     */
     static Result measure(Ignite node, String cacheName, String region, int backups, Payload payload,
                           PrintStream progress) {
         IgniteCache<Integer, byte[]> cache = node.createCache(new CacheConfiguration<Integer, byte[]>(cacheName)
@@ -42,8 +45,9 @@ final class RawBaseline {
             .setStatisticsEnabled(false));
         try {
             int[] keys = localPrimaryKeys(node, cacheName, payload.chunkCount());
-            Rate write = write(node, cacheName, keys, payload, progress);
-            return new Result(cacheName, backups, write, read(cache, keys, payload, progress));
+            String label = "raw" + backups;
+            Rate write = write(node, cacheName, keys, payload, progress, label);
+            return new Result(cacheName, backups, write, read(cache, keys, payload, progress, label));
         }
         finally {
             cache.destroy();
@@ -63,8 +67,9 @@ final class RawBaseline {
         return keys;
     }
 
-    private static Rate write(Ignite node, String cacheName, int[] keys, Payload payload, PrintStream progress) {
-        ProgressBar bar = new ProgressBar(progress, "raw put", payload.size());
+    private static Rate write(Ignite node, String cacheName, int[] keys, Payload payload, PrintStream progress,
+                              String label) {
+        ProgressBar bar = new ProgressBar(progress, label + " put", payload.size());
         long start = System.nanoTime();
         long done = 0;
         try (IgniteDataStreamer<Integer, byte[]> streamer = node.dataStreamer(cacheName)) {
@@ -84,8 +89,8 @@ final class RawBaseline {
     }
 
     private static Readback read(IgniteCache<Integer, byte[]> cache, int[] keys, Payload payload,
-                                 PrintStream progress) {
-        ProgressBar bar = new ProgressBar(progress, "raw get", payload.size());
+                                 PrintStream progress, String label) {
+        ProgressBar bar = new ProgressBar(progress, label + " get", payload.size());
         Payload.Check check = payload.check();
         long start = System.nanoTime();
         for (int key : keys) {

@@ -90,13 +90,14 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
 
     @Override
     public void stop(boolean cancel) {
-        if (runtime != null)
-            runtime.close();
+        // No-op: onIgniteStop closed the runtime.
     }
 
     @Override
     public void onIgniteStop(boolean cancel) {
-        // No-op: stop(boolean) closes the runtime.
+        // First in the node's stop, so maintenance never runs against a stopping node.
+        if (runtime != null)
+            runtime.close();
     }
 
     @Override
