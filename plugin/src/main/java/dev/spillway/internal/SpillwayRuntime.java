@@ -110,8 +110,11 @@ public final class SpillwayRuntime implements IgnitePlugin {
             : g.withPartitions(ignite.affinity(Layout.CHUNK_CACHE).primaryPartitions(ignite.cluster().localNode()));
     }
 
-    /** Region bytes per chunk-cache partition, over the catalogs this node is primary for. */
-    public long[] partitionBytes() {
+    /**
+     * Region bytes per chunk-cache partition, over the catalogs this node is primary for: [0] all chunks, [1] those
+     * being written or removed.
+     */
+    public long[][] partitionBytes() {
         return ((EmbeddedCheckpointStore)store()).localPartitionBytes();
     }
 

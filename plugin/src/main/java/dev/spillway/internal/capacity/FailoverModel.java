@@ -29,12 +29,14 @@ public final class FailoverModel {
     /**
      * @param owners owners[p]: the nodes holding partition p now, primary first
      * @param ownersWithout for each node that could be lost, the owners of each partition over the others
-     * @param partitionBytes region bytes one copy of each partition takes
+     * @param partitionBytes region bytes one copy of each partition takes, stored or about to be
+     * @param pendingBytes the part of partitionBytes that writers have planned but may not have stored yet: the
+     *     owners' measured usage does not show it, so the model adds it to them
      * @param used region bytes each node uses now
      * @param limit region bytes no node may reach, after a loss included
      */
     public FailoverModel(UUID[][] owners, Map<UUID, UUID[][]> ownersWithout, long[] partitionBytes,
-                         Map<UUID, Long> used, Map<UUID, Long> limit) {
+                         long[] pendingBytes, Map<UUID, Long> used, Map<UUID, Long> limit) {
         this.owners = owners;
         this.ownersWithout = ownersWithout;
         this.limit = limit;
@@ -45,12 +47,28 @@ public final class FailoverModel {
                 if (!node.equals(lost))
                     after.put(node, bytes);
             });
+            predicted.put(lost, after);
             for (int p = 0; p < owners.length; p++) {
                 for (UUID gainer : gainers(p, lost))
                     after.merge(gainer, partitionBytes[p], Long::sum);
+                for (UUID owner : owners[p]) {
+                    if (!owner.equals(lost) && pendingBytes[p] > 0)
+                        after.merge(owner, pendingBytes[p], Long::sum);
+                }
             }
-            predicted.put(lost, after);
         }
+    }
+
+    private FailoverModel(FailoverModel other) {
+        this.owners = other.owners;
+        this.ownersWithout = other.ownersWithout;
+        this.limit = other.limit;
+        other.predicted.forEach((lost, after) -> predicted.put(lost, new HashMap<>(after)));
+    }
+
+    /** A copy to plan on without changing this one. */
+    public FailoverModel copy() {
+        return new FailoverModel(this);
     }
 
     /** A loss and its worst effect: the survivor left with the least room. */

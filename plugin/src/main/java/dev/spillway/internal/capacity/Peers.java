@@ -29,9 +29,11 @@ public final class Peers {
     /** One node's ledger as read by {@link #ledgers()}. */
     /**
      * @param partitionBytes region bytes of one copy of each chunk-cache partition, counted over the catalogs this
-     *     node is primary for (committed, being written, being removed); summed over all nodes it is the cluster's
+     *     node is primary for: committed chunks, and chunks being written or removed; summed over all nodes it is
+     *     the cluster's
+     * @param pendingBytes the part of partitionBytes in chunks being written or removed
      */
-    public record LedgerView(UUID nodeId, NodeCapacity capacity, long[] partitionBytes) {
+    public record LedgerView(UUID nodeId, NodeCapacity capacity, long[] partitionBytes, long[] pendingBytes) {
     }
 
     /** A ledger snapshot on the wire (Ignite's binary marshaller cannot write records). */
@@ -44,9 +46,11 @@ public final class Peers {
         private final long reserved;
         private final int leases;
         private final long[] partitionBytes;
+        private final long[] pendingBytes;
 
-        LedgerState(UUID nodeId, NodeCapacity c, long[] partitionBytes) {
-            this.partitionBytes = partitionBytes;
+        LedgerState(UUID nodeId, NodeCapacity c, long[][] partitionBytes) {
+            this.partitionBytes = partitionBytes[0];
+            this.pendingBytes = partitionBytes[1];
             this.nodeId = nodeId;
             this.node = c.node();
             this.regionMaxSize = c.regionMaxSize();
@@ -58,7 +62,7 @@ public final class Peers {
 
         LedgerView view() {
             return new LedgerView(nodeId, new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases),
-                partitionBytes);
+                partitionBytes, pendingBytes);
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -31,6 +32,7 @@ public final class Reservation {
     /** Granted bytes not yet planned, per node. */
     private final Map<UUID, Long> pool = new HashMap<>();
     private final Map<UUID, List<Long>> leases = new HashMap<>();
+    private final Function<List<Peers.LedgerView>, FailoverModel> failover;
 
     /**
      * @param origin the node whose partitions come first, or null
@@ -39,6 +41,16 @@ public final class Reservation {
      */
     public Reservation(Peers peers, Supplier<Topology> topology, UUID writer, UUID origin, long copyBytes,
                        String label) {
+        this(peers, topology, writer, origin, copyBytes, label, null);
+    }
+
+    /**
+     * @param failover builds the cluster's failover model from the ledgers read, or null when no node loss need be
+     *     survived (no backups): with it, chunks are placed only where every single loss stays within the limits
+     */
+    public Reservation(Peers peers, Supplier<Topology> topology, UUID writer, UUID origin, long copyBytes,
+                       String label, Function<List<Peers.LedgerView>, FailoverModel> failover) {
+        this.failover = failover;
         this.peers = peers;
         this.topology = topology;
         this.writer = writer;
@@ -58,9 +70,12 @@ public final class Reservation {
         List<int[]> parts = new ArrayList<>();
         int remaining = chunks;
         Map<UUID, Long> room = pool;
-        boolean localOnly = origin != null && origin.equals(peers.localId()) && peers.localFree() > 0;
+        boolean localOnly = failover == null && origin != null && origin.equals(peers.localId())
+            && peers.localFree() > 0;
+        List<Peers.LedgerView> views = failover == null ? null : peers.ledgers();
+        FailoverModel model = failover == null ? null : failover.apply(views);
         for (int round = 0; ; round++) {
-            Plan within = PlacementPlanner.plan(origin, remaining, copyBytes, topo, pool);
+            Plan within = PlacementPlanner.plan(origin, remaining, copyBytes, topo, pool, model);
             within.bytesPerNode().forEach((n, b) -> pool.merge(n, -b, Long::sum));
             parts.add(within.partitions());
             remaining -= within.placed();
@@ -71,10 +86,16 @@ public final class Reservation {
             if (localOnly && round == 0)
                 room.merge(origin, peers.localFree(), Long::sum);
             else {
-                for (Peers.LedgerView view : peers.ledgers())
+                if (views == null || round > 0) {
+                    views = peers.ledgers();
+                    if (failover != null)
+                        model = withPlaced(failover.apply(views), parts);
+                }
+                for (Peers.LedgerView view : views)
                     room.merge(view.nodeId(), view.capacity().free(), Long::sum);
             }
-            Plan wish = PlacementPlanner.plan(origin, remaining, copyBytes, topo, room);
+            Plan wish = PlacementPlanner.plan(origin, remaining, copyBytes, topo, room,
+                model == null ? null : model.copy());
             if (wish.placed() == 0 && !(localOnly && round == 0))
                 break;
             Map<UUID, Long> asks = new HashMap<>();
@@ -96,7 +117,7 @@ public final class Reservation {
         }
         int placed = chunks - remaining;
         if (placed == 0 || (all && remaining > 0))
-            throw exhausted(remaining, topo, room);
+            throw exhausted(remaining, topo, room, model, views);
         int[] result = new int[placed];
         int at = 0;
         for (int[] p : parts) {
@@ -104,6 +125,15 @@ public final class Reservation {
             at += p.length;
         }
         return result;
+    }
+
+    /** The model with the chunks this call has placed already, which no catalog shows yet. */
+    private FailoverModel withPlaced(FailoverModel model, List<int[]> parts) {
+        for (int[] ps : parts) {
+            for (int p : ps)
+                model.add(p, copyBytes);
+        }
+        return model;
     }
 
     /**
@@ -145,6 +175,11 @@ public final class Reservation {
     }
 
     private CapacityExhaustedException exhausted(long chunks, Topology topo, Map<UUID, Long> room) {
+        return exhausted(chunks, topo, room, null, null);
+    }
+
+    private CapacityExhaustedException exhausted(long chunks, Topology topo, Map<UUID, Long> room,
+                                                 FailoverModel model, List<Peers.LedgerView> views) {
         int copies = topo.partitions() == 0 ? 1 : Math.max(1, topo.owners()[0].length);
         long needed = saturatedMultiply(saturatedMultiply(chunks, copyBytes), copies);
         long available = room.values().stream().mapToLong(v -> Math.max(0, v)).sum();
@@ -154,7 +189,27 @@ public final class Reservation {
         return new CapacityExhaustedException("Capacity exhausted: checkpoint " + label + " needs "
             + Bytes.format(needed) + " (" + needed + " bytes) of region space for " + chunks + " more chunk(s) in "
             + copies + " cop" + (copies == 1 ? "y" : "ies") + ", but the cluster can grant "
-            + Bytes.format(available) + " (" + available + " bytes) [" + perNode + "]", needed, available);
+            + Bytes.format(available) + " (" + available + " bytes) [" + perNode + "]"
+            + nodeLossClause(model, views), needed, available);
+    }
+
+    /**
+     * When no single node loss may overflow a survivor and that is what refuses the chunks: which loss, which
+     * survivor, by how many bytes.
+     */
+    private String nodeLossClause(FailoverModel model, List<Peers.LedgerView> views) {
+        if (model == null || views == null)
+            return "";
+        FailoverModel.Loss worst = model.worstLoss();
+        if (worst == null || worst.headroom() >= copyBytes)
+            return "";
+        Map<UUID, String> names = new HashMap<>();
+        views.forEach(v -> names.put(v.nodeId(), v.capacity().node()));
+        long over = copyBytes - worst.headroom();
+        return "; N-1 safety: losing node " + names.getOrDefault(worst.lost(), worst.lost().toString())
+            + " would leave survivor " + names.getOrDefault(worst.survivor(), worst.survivor().toString()) + " "
+            + Bytes.format(Math.max(0, worst.headroom())) + " of room, " + over
+            + " bytes short of one more chunk copy (" + copyBytes + " bytes)";
     }
 
     static long saturatedMultiply(long a, long b) {

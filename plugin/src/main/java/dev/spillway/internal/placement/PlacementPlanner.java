@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import dev.spillway.internal.capacity.FailoverModel;
 
 /**
  * Chooses the partition, and so the primary and backup nodes, of each chunk a writer is about to store.
@@ -63,17 +64,31 @@ public final class PlacementPlanner {
      * @param room region bytes each node can take; nodes absent have none
      */
     public static Plan plan(UUID origin, int chunks, long copyBytes, Topology topology, Map<UUID, Long> room) {
+        return plan(origin, chunks, copyBytes, topology, room, null);
+    }
+
+    /**
+     * Places up to {@code chunks} chunks as above, and, with a failover model, only where every single node loss
+     * would still leave each survivor within its limit, preferring the partitions whose failover owners have the
+     * most room. The model records every chunk placed.
+     *
+     * @param failover the cluster's failover model, changed by this call, or null when no loss need be survived
+     */
+    public static Plan plan(UUID origin, int chunks, long copyBytes, Topology topology, Map<UUID, Long> room,
+                            FailoverModel failover) {
         Map<UUID, Long> left = new HashMap<>(room);
         Map<UUID, Integer> cursors = new HashMap<>();
         Map<UUID, Long> used = new HashMap<>();
         int[] chosen = new int[chunks];
         int placed = 0;
         while (placed < chunks) {
-            int p = origin == null ? -1 : bestPartition(origin, copyBytes, topology, left, cursors);
+            int p = origin == null ? -1 : bestPartition(origin, copyBytes, topology, left, cursors, failover);
             if (p < 0)
-                p = bestPeerPartition(origin, copyBytes, topology, left, cursors);
+                p = bestPeerPartition(origin, copyBytes, topology, left, cursors, failover);
             if (p < 0)
                 break;
+            if (failover != null)
+                failover.add(p, copyBytes);
             for (UUID owner : topology.owners()[p]) {
                 left.merge(owner, -copyBytes, Long::sum);
                 used.merge(owner, copyBytes, Long::sum);
@@ -86,23 +101,26 @@ public final class PlacementPlanner {
     }
 
     private static int bestPeerPartition(UUID origin, long copyBytes, Topology topology, Map<UUID, Long> left,
-                                         Map<UUID, Integer> cursors) {
+                                         Map<UUID, Integer> cursors, FailoverModel failover) {
         List<UUID> peers = new ArrayList<>(topology.primaries().keySet());
         peers.remove(origin);
         peers.sort(Comparator.comparingLong((UUID n) -> left.getOrDefault(n, 0L)).reversed());
         for (UUID peer : peers) {
             if (left.getOrDefault(peer, 0L) < copyBytes)
                 break;
-            int p = bestPartition(peer, copyBytes, topology, left, cursors);
+            int p = bestPartition(peer, copyBytes, topology, left, cursors, failover);
             if (p >= 0)
                 return p;
         }
         return -1;
     }
 
-    /** The primary partition of {@code node} whose backup owners have the most room, or -1. */
+    /**
+     * The primary partition of {@code node} whose backup owners, and failover owners when a model is given, have
+     * the most room, or -1.
+     */
     private static int bestPartition(UUID node, long copyBytes, Topology topology, Map<UUID, Long> left,
-                                     Map<UUID, Integer> cursors) {
+                                     Map<UUID, Integer> cursors, FailoverModel failover) {
         int[] parts = topology.primaries().get(node);
         if (parts == null || left.getOrDefault(node, 0L) < copyBytes)
             return -1;
@@ -117,10 +135,16 @@ public final class PlacementPlanner {
                 minBackupRoom = Math.min(minBackupRoom, left.getOrDefault(owners[b], 0L));
             if (minBackupRoom < copyBytes)
                 continue;
-            if (minBackupRoom > bestRoom) {
-                bestRoom = minBackupRoom;
+            long room = minBackupRoom;
+            if (failover != null) {
+                room = Math.min(room, failover.minRoom(parts[idx]));
+                if (room < copyBytes)
+                    continue;
+            }
+            if (room > bestRoom) {
+                bestRoom = room;
                 best = idx;
-                if (owners.length == 1)
+                if (owners.length == 1 && failover == null)
                     break;
             }
         }

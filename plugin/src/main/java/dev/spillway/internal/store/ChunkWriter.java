@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.locks.Lock;
 import java.util.zip.CRC32C;
 import org.apache.ignite.IgniteDataStreamer;
 import org.apache.ignite.IgniteException;
@@ -66,7 +67,8 @@ final class ChunkWriter extends CheckpointWriter {
         this.serversAtPlan = serversAtBegin;
         this.buffers = new ChunkBuffers(chunkSize, () -> streamer.flush());
         this.reservation = new Reservation(store.peers(), store::topology, writer, originId,
-            EmbeddedCheckpointStore.copyBytes(chunkSize), application + "/" + checkpointId);
+            EmbeddedCheckpointStore.copyBytes(chunkSize), application + "/" + checkpointId,
+            store.config().getBackups() > 0 ? store::failoverModel : null);
         try {
             if (expectedSize > 0) {
                 long needed = expectedSize / chunkSize + (expectedSize % chunkSize == 0 ? 0 : 1);
@@ -192,11 +194,26 @@ final class ChunkWriter extends CheckpointWriter {
         }
     }
 
+    /**
+     * Reserves and plans the next chunks and records their partitions in the claim. With backups, this runs under
+     * the cluster's admission lock: the failover headroom a plan uses is shared by every writer, and another
+     * writer's plan shows in the catalogs only once its claim records it.
+     */
     private void planMore(int count, boolean all) {
         serversAtPlan = store.serverIds();
-        int[] parts = reservation.place(count, all);
-        if (!store.catalog().intend(application, checkpointId, writer, plannedCount, parts, expiry()))
-            throw lapsed();
+        Lock admission = store.admissionLock();
+        int[] parts;
+        if (admission != null)
+            admission.lock();
+        try {
+            parts = reservation.place(count, all);
+            if (!store.catalog().intend(application, checkpointId, writer, plannedCount, parts, expiry()))
+                throw lapsed();
+        }
+        finally {
+            if (admission != null)
+                admission.unlock();
+        }
         if (plannedCount + parts.length > planned.length)
             planned = Arrays.copyOf(planned, Math.max(plannedCount + parts.length, planned.length * 2));
         System.arraycopy(parts, 0, planned, plannedCount, parts.length);

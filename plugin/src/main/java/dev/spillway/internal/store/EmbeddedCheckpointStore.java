@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.Lock;
 import javax.cache.Cache;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
@@ -58,6 +59,7 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
      * measured rebalance; Ignite halted one a little past that.
      */
     static final double FAILOVER_CEILING = 0.97;
+    private static final String ADMISSION_LOCK = "spillway-admission";
     /** Keys per removeAll / containsKeys call. */
     private static final int KEY_BATCH = 512;
 
@@ -66,6 +68,7 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
     private final SpillwayConfiguration config;
     private final Peers peers;
     private volatile Catalog catalog;
+    private volatile Lock admissionLock;
     private volatile CachedTopology topology = new CachedTopology(-1, null);
 
     private record CachedTopology(long version, Topology topology) {
@@ -247,37 +250,49 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
 
     /**
      * Region bytes of one copy of each chunk-cache partition, counted over the catalogs this node is primary for:
-     * committed chunks by their length, chunks being written or removed as full chunks.
+     * [0] every chunk (committed chunks by their length, chunks being written or removed as full chunks), [1] the
+     * chunks being written or removed.
      */
-    public long[] localPartitionBytes() {
-        long[] bytes = new long[config.getPartitions()];
+    public long[][] localPartitionBytes() {
+        long[] all = new long[config.getPartitions()];
+        long[] pending = new long[config.getPartitions()];
         IgniteCache<String, AppCatalog> cache = ignite.cache(Layout.CATALOG_CACHE);
         long fullChunk = copyBytes(config.getChunkSize());
         for (Cache.Entry<String, AppCatalog> e : cache.localEntries(CachePeekMode.PRIMARY)) {
             for (Manifest m : e.getValue().committed()) {
                 for (int i = 0; i < m.chunks(); i++)
-                    bytes[m.partition(i)] += copyBytes(m.length(i));
+                    all[m.partition(i)] += copyBytes(m.length(i));
             }
             for (Claim c : e.getValue().claims()) {
-                for (int p : c.partitions())
-                    bytes[p] += fullChunk;
+                for (int p : c.partitions()) {
+                    all[p] += fullChunk;
+                    pending[p] += fullChunk;
+                }
             }
         }
-        return bytes;
+        return new long[][] {all, pending};
+    }
+
+    /** The failover model of the cluster now. */
+    public FailoverModel failoverModel() {
+        return failoverModel(peers.ledgers());
     }
 
     /**
-     * The failover model of the cluster now: the measured usage of every server's region, the bytes of every
-     * partition, the owners now and the owners after the loss of each server.
+     * The failover model of the cluster as the ledgers read: the measured usage of every server's region, the bytes
+     * of every partition, the owners now and the owners after the loss of each server.
      */
-    public FailoverModel failoverModel() {
-        List<Peers.LedgerView> views = peers.ledgers();
+    FailoverModel failoverModel(List<Peers.LedgerView> views) {
+        // Called by writers with the ledgers they read for their plan.
         long[] partitionBytes = new long[config.getPartitions()];
+        long[] pendingBytes = new long[config.getPartitions()];
         Map<UUID, Long> used = new HashMap<>();
         Map<UUID, Long> limit = new HashMap<>();
         for (Peers.LedgerView v : views) {
-            for (int p = 0; p < partitionBytes.length && p < v.partitionBytes().length; p++)
+            for (int p = 0; p < partitionBytes.length; p++) {
                 partitionBytes[p] += v.partitionBytes()[p];
+                pendingBytes[p] += v.pendingBytes()[p];
+            }
             used.put(v.nodeId(), v.capacity().used());
             limit.put(v.nodeId(), (long)(v.capacity().regionMaxSize() * FAILOVER_CEILING));
         }
@@ -289,7 +304,7 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
             without.put(lost.id(), ids(IgniteAdapter.assignment(survivors, config.getPartitions(),
                 config.getBackups())));
         }
-        return new FailoverModel(topology().owners(), without, partitionBytes, used, limit);
+        return new FailoverModel(topology().owners(), without, partitionBytes, pendingBytes, used, limit);
     }
 
     private static UUID[][] ids(List<List<ClusterNode>> assignment) {
@@ -297,6 +312,19 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
         for (int p = 0; p < ids.length; p++)
             ids[p] = assignment.get(p).stream().map(ClusterNode::id).toArray(UUID[]::new);
         return ids;
+    }
+
+    /**
+     * The cluster-wide lock writers plan under when chunks have backups (failover-safe: released when its holder's
+     * node leaves), or null without backups.
+     */
+    Lock admissionLock() {
+        if (config.getBackups() == 0)
+            return null;
+        Lock l = admissionLock;
+        if (l == null)
+            admissionLock = l = ignite.reentrantLock(ADMISSION_LOCK, true, false, true);
+        return l;
     }
 
     /** The Spillway server nodes now. */

@@ -22,7 +22,7 @@ class FailoverModelTest {
             B, new UUID[][] {{A, C}, {C, A}, {C, A}},
             C, new UUID[][] {{A, B}, {B, A}, {A, B}});
         Map<UUID, Long> used = Map.of(A, bytes[0] + bytes[2], B, bytes[0] + bytes[1], C, bytes[1] + bytes[2]);
-        return new FailoverModel(owners, without, bytes, used, Map.of(A, limit, B, limit, C, limit));
+        return new FailoverModel(owners, without, bytes, new long[3], used, Map.of(A, limit, B, limit, C, limit));
     }
 
     @Test
@@ -43,6 +43,25 @@ class FailoverModelTest {
         assertThat(worst.headroom()).isEqualTo(1000 - 111);
         assertThat(m.predicted(worst.lost(), worst.survivor())).isEqualTo(111);
         assertThat(m.safeHeadroom(C)).isEqualTo(1000 - 111);
+    }
+
+    @Test
+    void plannedButUnstoredBytesCountOnTheirOwnersAndOnTheGainers() {
+        UUID[][] owners = {{A, B}, {B, C}, {C, A}};
+        Map<UUID, UUID[][]> without = Map.of(
+            A, new UUID[][] {{B, C}, {B, C}, {C, B}},
+            B, new UUID[][] {{A, C}, {C, A}, {C, A}},
+            C, new UUID[][] {{A, B}, {B, A}, {A, B}});
+        FailoverModel m = new FailoverModel(owners, without, new long[] {50, 0, 0}, new long[] {50, 0, 0},
+            Map.of(A, 0L, B, 0L, C, 0L), Map.of(A, 1000L, B, 1000L, C, 1000L));
+        // p0's 50 pending bytes will land on A and B; losing A, C gains p0 as well.
+        assertThat(m.predicted(A, B)).isEqualTo(50);
+        assertThat(m.predicted(A, C)).isEqualTo(50);
+        assertThat(m.predicted(C, A)).isEqualTo(50);
+        FailoverModel planned = m.copy();
+        planned.add(0, 10);
+        assertThat(planned.predicted(A, C)).isEqualTo(60);
+        assertThat(m.predicted(A, C)).isEqualTo(50);
     }
 
     @Test
