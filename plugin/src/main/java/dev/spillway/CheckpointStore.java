@@ -53,8 +53,17 @@ public interface CheckpointStore {
      */
     void delete(String application, long checkpointId);
 
-    /** Every server node's checkpoint region: budget, used, reserved and free bytes. */
+    /**
+     * Every server node's checkpoint region: budget, used, reserved and free bytes, and what can still be admitted
+     * N-1 safely.
+     */
     List<NodeCapacity> capacity();
+
+    /**
+     * The single node loss that would leave a survivor the least room; empty without backups (a loss then loses
+     * data, it copies nothing) or with fewer than two server nodes.
+     */
+    Optional<WorstLoss> worstLoss();
 
     /** Where the primary copies of a committed checkpoint's chunks are now. */
     PlacementReport placement(String application, long checkpointId);

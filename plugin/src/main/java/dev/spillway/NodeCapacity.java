@@ -9,11 +9,20 @@ package dev.spillway;
  * @param used bytes the region uses now (Ignite's {@code DataRegionMetrics.getTotalUsedSize()})
  * @param reserved bytes promised to writers by leases not yet released or lapsed
  * @param leases how many leases are outstanding
+ * @param safeHeadroom what can still be admitted on this node with every single node loss survivable: the least
+ *     of {@link #free()} and the room this node would have left after the loss of any other node and the
+ *     rebalance that follows (without backups, or alone, just {@link #free()})
  */
-public record NodeCapacity(String node, long regionMaxSize, long budget, long used, long reserved, int leases) {
+public record NodeCapacity(String node, long regionMaxSize, long budget, long used, long reserved, int leases,
+                           long safeHeadroom) {
 
     /** What can still be granted: the budget less used and reserved bytes, never below zero. */
     public long free() {
         return Math.max(0, budget - used - reserved);
+    }
+
+    /** This report with another N-1 safe headroom. */
+    public NodeCapacity withSafeHeadroom(long headroom) {
+        return new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases, headroom);
     }
 }

@@ -104,6 +104,9 @@ class CheckpointStoreIT {
         PlacementReport report = store(1).placement(app, info.checkpointId());
         assertThat(report.localChunks()).isEqualTo(32);
         assertThat(report.spilledChunks()).isZero();
+        // Without backups a loss copies nothing: no failover forecast, the N-1 headroom is the free space.
+        assertThat(store(0).worstLoss()).isEmpty();
+        assertThat(store(0).capacity()).allSatisfy(c -> assertThat(c.safeHeadroom()).isEqualTo(c.free()));
     }
 
     @Test

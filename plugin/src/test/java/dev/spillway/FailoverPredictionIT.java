@@ -43,6 +43,13 @@ class FailoverPredictionIT {
         EmbeddedCheckpointStore store = (EmbeddedCheckpointStore)Spillway.store(cluster.node(0));
         FailoverModel model = store.failoverModel();
         FailoverModel.Loss worst = model.worstLoss();
+        WorstLoss reported = store.worstLoss().orElseThrow();
+        assertThat(reported.lostNode()).isEqualTo(String.valueOf(cluster.node(indexOf(worst.lost())).cluster()
+            .localNode().consistentId()));
+        assertThat(reported.headroom()).isEqualTo(worst.headroom()).isPositive();
+        assertThat(reported.limit()).isEqualTo((long)((64L << 20) * 0.97));
+        assertThat(store.capacity()).allSatisfy(c -> assertThat(c.safeHeadroom())
+            .isBetween(0L, c.free()).isGreaterThanOrEqualTo(Math.min(c.free(), reported.headroom())));
         int lost = indexOf(worst.lost());
         if (lost == 0) {
             store = (EmbeddedCheckpointStore)Spillway.store(cluster.node(1));
@@ -59,6 +66,10 @@ class FailoverPredictionIT {
         CheckpointStore survivor = store;
         awaitStableUsage(survivor);
 
+        NodeCapacity worstSurvivor = survivor.capacity().stream().filter(c -> c.node().equals(reported.survivor()))
+            .findFirst().orElseThrow();
+        assertThat(worstSurvivor.used()).isCloseTo(reported.predictedUsed(),
+            org.assertj.core.data.Offset.offset(Math.max(2L << 20, reported.predictedUsed() / 33)));
         for (NodeCapacity c : survivor.capacity()) {
             long expected = predicted.get(c.node());
             System.out.println("failover prediction " + c.node() + " predicted=" + expected + " measured=" + c.used());

@@ -85,6 +85,11 @@ class NodeLossSafetyIT {
         double fill = averageFill();
         System.out.printf("N-1 safe admission, 4 nodes: refused at an average region fill of %.1f%%%n", fill * 100);
         assertThat(fill).isGreaterThan(0.6);
+        WorstLoss worst = Spillway.store(cluster.node(0)).worstLoss().orElseThrow();
+        assertThat(worst.headroom()).as("refused because the worst loss %s leaves too little room", worst)
+            .isLessThan(4L << 20);
+        assertThat(Spillway.store(cluster.node(0)).capacity())
+            .allSatisfy(c -> assertThat(c.safeHeadroom()).isLessThan(c.free() + 1));
         NodeCapacity fullest = Spillway.store(cluster.node(0)).capacity().stream()
             .max(Comparator.comparingLong(NodeCapacity::used)).orElseThrow();
         int victim = cluster.indexes().stream().filter(i -> cluster.name(i).equals(fullest.node())).findFirst()

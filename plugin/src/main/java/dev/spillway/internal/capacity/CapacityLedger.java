@@ -90,7 +90,10 @@ public final class CapacityLedger {
 
     public synchronized NodeCapacity snapshot() {
         dropLapsed(clock.millis());
-        return new NodeCapacity(node, regionMaxSize, budget, used.getAsLong(), reserved(), leases.size());
+        long used = this.used.getAsLong();
+        long reserved = reserved();
+        return new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases.size(),
+            Math.max(0, budget - used - reserved));
     }
 
     /** What can still be granted, never below zero. */

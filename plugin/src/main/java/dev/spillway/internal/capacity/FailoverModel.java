@@ -80,6 +80,11 @@ public final class FailoverModel {
         return predicted.get(lost).getOrDefault(survivor, 0L);
     }
 
+    /** The region bytes the node may not reach. */
+    public long limit(UUID node) {
+        return limit.getOrDefault(node, 0L);
+    }
+
     /** Room the survivor would have left after the loss of {@code lost}: its limit less the predicted bytes. */
     public long headroom(UUID lost, UUID survivor) {
         return limit.getOrDefault(survivor, 0L) - predicted(lost, survivor);

@@ -61,8 +61,8 @@ public final class Peers {
         }
 
         LedgerView view() {
-            return new LedgerView(nodeId, new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases),
-                partitionBytes, pendingBytes);
+            return new LedgerView(nodeId, new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases,
+                Math.max(0, budget - used - reserved)), partitionBytes, pendingBytes);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.spillway.NodeCapacity;
 import dev.spillway.PlacementReport;
 import dev.spillway.PlacementReport.NodePlacement;
 import dev.spillway.SpillwayConfiguration;
+import dev.spillway.WorstLoss;
 import dev.spillway.internal.SpillwayRuntime;
 import dev.spillway.internal.capacity.FailoverModel;
 import dev.spillway.internal.capacity.Peers;
@@ -147,8 +148,30 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
 
     @Override
     public List<NodeCapacity> capacity() {
-        return peers.ledgers().stream().map(Peers.LedgerView::capacity)
+        List<Peers.LedgerView> views = peers.ledgers();
+        FailoverModel model = survivable(views) ? failoverModel(views) : null;
+        return views.stream()
+            .map(v -> model == null ? v.capacity() : v.capacity().withSafeHeadroom(
+                Math.max(0, Math.min(v.capacity().free(), model.safeHeadroom(v.nodeId())))))
             .sorted(Comparator.comparing(NodeCapacity::node)).toList();
+    }
+
+    @Override
+    public Optional<WorstLoss> worstLoss() {
+        List<Peers.LedgerView> views = peers.ledgers();
+        if (!survivable(views))
+            return Optional.empty();
+        FailoverModel model = failoverModel(views);
+        FailoverModel.Loss worst = model.worstLoss();
+        Map<UUID, String> names = new HashMap<>();
+        views.forEach(v -> names.put(v.nodeId(), v.capacity().node()));
+        return Optional.of(new WorstLoss(names.get(worst.lost()), names.get(worst.survivor()),
+            model.predicted(worst.lost(), worst.survivor()), model.limit(worst.survivor())));
+    }
+
+    /** Whether a single loss is something to survive: chunks have backups and there are two servers or more. */
+    private boolean survivable(List<Peers.LedgerView> views) {
+        return config.getBackups() > 0 && views.size() > 1;
     }
 
     @Override
