@@ -8,7 +8,7 @@ package dev.spillway;
  * @param lostNode consistent id of the node whose loss is worst
  * @param survivor consistent id of the survivor it would leave with the least room
  * @param predictedUsed the survivor's predicted region usage after that loss, in bytes
- * @param limit the survivor's limit: the region bytes no node may reach (97% of its region)
+ * @param limit the survivor's limit: the region bytes no node may reach ({@code regionMaxSize * failoverLimit})
  */
 public record WorstLoss(String lostNode, String survivor, long predictedUsed, long limit) {
 

@@ -84,6 +84,9 @@ class NodeLossSafetyIT {
         Map<String, byte[]> saved = fillUntilRefused();
         double fill = averageFill();
         System.out.printf("N-1 safe admission, 4 nodes: refused at an average region fill of %.1f%%%n", fill * 100);
+        Spillway.store(cluster.node(0)).capacity().forEach(c -> System.out.printf("  %s used %.1f%%, N-1 safe "
+            + "headroom %d bytes%n", c.node(), 100.0 * c.used() / c.regionMaxSize(), c.safeHeadroom()));
+        System.out.println("  worst single loss: " + Spillway.store(cluster.node(0)).worstLoss().orElseThrow());
         assertThat(fill).isGreaterThan(0.6);
         WorstLoss worst = Spillway.store(cluster.node(0)).worstLoss().orElseThrow();
         assertThat(worst.headroom()).as("refused because the worst loss %s leaves too little room", worst)

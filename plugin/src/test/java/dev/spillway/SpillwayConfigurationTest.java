@@ -22,6 +22,7 @@ class SpillwayConfigurationTest {
         SpillwayConfiguration bad = new SpillwayConfiguration()
             .setRegionMaxSize(5L << 20)
             .setHighWaterMark(1.5)
+            .setFailoverLimit(0)
             .setChunkSize(1024)
             .setBackups(-1)
             .setRetention(0)
@@ -33,13 +34,14 @@ class SpillwayConfigurationTest {
             .isInstanceOf(InvalidArgumentException.class)
             .hasMessageContaining("spillway.regionMaxSize=5 MB is below Ignite's 10 MB minimum")
             .hasMessageContaining("spillway.highWaterMark=1.5 is outside (0, 1]")
+            .hasMessageContaining("spillway.failoverLimit=0.0 is outside (0, 1]")
             .hasMessageContaining("spillway.chunkSize=1 KB is outside 16 KB to 64 MB")
             .hasMessageContaining("spillway.backups=-1 is negative")
             .hasMessageContaining("spillway.retention=0 keeps no checkpoint")
             .hasMessageContaining("spillway.leaseTimeout=PT0S is not positive")
             .hasMessageContaining("spillway.partitions=0 is outside 1 to 65000")
             .hasMessageContaining("spillway.metadataRegionSize=1 MB is below");
-        assertThat(bad.problems()).hasSize(8);
+        assertThat(bad.problems()).hasSize(9);
     }
 
     @Test

@@ -55,11 +55,6 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
     private static final int STREAMER_BATCH_BYTES = 256 << 10;
     /** Batches in flight per node: bounds a writer's memory to a few chunks per node. */
     private static final int STREAMER_PARALLEL_OPS = 4;
-    /**
-     * The fraction of its region no node may pass, a loss included. Survivors lived at 99.7% of their region in a
-     * measured rebalance; Ignite halted one a little past that.
-     */
-    static final double FAILOVER_CEILING = 0.97;
     private static final String ADMISSION_LOCK = "spillway-admission";
     /** Keys per removeAll / containsKeys call. */
     private static final int KEY_BATCH = 512;
@@ -317,7 +312,7 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
                 pendingBytes[p] += v.pendingBytes()[p];
             }
             used.put(v.nodeId(), v.capacity().used());
-            limit.put(v.nodeId(), (long)(v.capacity().regionMaxSize() * FAILOVER_CEILING));
+            limit.put(v.nodeId(), (long)(v.capacity().regionMaxSize() * config.getFailoverLimit()));
         }
         List<ClusterNode> servers = new ArrayList<>(peers.servers().nodes());
         Map<UUID, UUID[][]> without = new HashMap<>();
