@@ -64,7 +64,7 @@ class FailoverPredictionIT {
         cluster.stop(lost);
         cluster.awaitAffinitySettled();
         CheckpointStore survivor = store;
-        awaitStableUsage(survivor);
+        SpillwayCluster.awaitStableUsage(survivor);
 
         NodeCapacity worstSurvivor = survivor.capacity().stream().filter(c -> c.node().equals(reported.survivor()))
             .findFirst().orElseThrow();
@@ -86,20 +86,5 @@ class FailoverPredictionIT {
                 return i;
         }
         throw new IllegalStateException("No running node " + node);
-    }
-
-    /** Waits until no region's used size has changed for a second and a half: the rebalance is over. */
-    private static void awaitStableUsage(CheckpointStore store) {
-        long[] since = {System.nanoTime()};
-        List<Long>[] last = new List[] {List.of()};
-        awaitCondition("region usage stable", Duration.ofSeconds(30), () -> {
-            List<Long> used = store.capacity().stream().map(NodeCapacity::used).toList();
-            if (!used.equals(last[0])) {
-                last[0] = used;
-                since[0] = System.nanoTime();
-                return false;
-            }
-            return System.nanoTime() - since[0] > 1_500_000_000L;
-        });
     }
 }

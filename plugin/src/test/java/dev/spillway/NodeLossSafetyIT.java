@@ -143,7 +143,7 @@ class NodeLossSafetyIT {
         int survivor = cluster.running().stream().filter(i -> i != victim).findFirst().orElseThrow();
         cluster.awaitAffinitySettled();
         CheckpointStore store = Spillway.store(cluster.node(survivor));
-        awaitStableUsage(store);
+        SpillwayCluster.awaitStableUsage(store);
         saved.forEach((app, state) -> assertThat(store.restoreLatest(app)).as(app).isEqualTo(state));
         assertThat(cluster.failures()).isEmpty();
         assertThat(store.capacity()).hasSize(3)
@@ -158,7 +158,7 @@ class NodeLossSafetyIT {
         cluster.stop(3);
         cluster.awaitAffinitySettled();
         CheckpointStore store = Spillway.store(cluster.node(0));
-        awaitStableUsage(store);
+        SpillwayCluster.awaitStableUsage(store);
         // Filled N-1 safe for four nodes, the three survivors are past what is N-1 safe for three.
         assertThatThrownBy(() -> store.save("fill-refused", new byte[1 << 20]))
             .isInstanceOf(CapacityExhaustedException.class).hasMessageContaining("N-1 safety");
@@ -175,24 +175,9 @@ class NodeLossSafetyIT {
 
         cluster.stop(2);
         cluster.awaitAffinitySettled();
-        awaitStableUsage(Spillway.store(cluster.node(1)));
+        SpillwayCluster.awaitStableUsage(Spillway.store(cluster.node(1)));
         saved.forEach((app, state) -> assertThat(Spillway.store(cluster.node(1)).restoreLatest(app)).as(app)
             .isEqualTo(state));
         assertThat(cluster.failures()).isEmpty();
-    }
-
-    /** Waits until no region's used size has changed for a second and a half: the rebalance is over. */
-    private static void awaitStableUsage(CheckpointStore store) {
-        long[] since = {System.nanoTime()};
-        List<?>[] last = {List.of()};
-        awaitCondition("region usage stable", Duration.ofSeconds(30), () -> {
-            List<Long> used = store.capacity().stream().map(NodeCapacity::used).toList();
-            if (!used.equals(last[0])) {
-                last[0] = used;
-                since[0] = System.nanoTime();
-                return false;
-            }
-            return System.nanoTime() - since[0] > 1_500_000_000L;
-        });
     }
 }

@@ -204,6 +204,24 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
         }
     }
 
+    /**
+     * Waits until no server's checkpoint region has changed its used size for a second and a half: after a loss
+     * or a join, the rebalance is over.
+     */
+    public static void awaitStableUsage(dev.spillway.CheckpointStore store) {
+        long[] since = {System.nanoTime()};
+        List<?>[] last = {List.of()};
+        awaitCondition("region usage stable", Duration.ofSeconds(30), () -> {
+            List<Long> used = store.capacity().stream().map(dev.spillway.NodeCapacity::used).toList();
+            if (!used.equals(last[0])) {
+                last[0] = used;
+                since[0] = System.nanoTime();
+                return false;
+            }
+            return System.nanoTime() - since[0] > 1_500_000_000L;
+        });
+    }
+
     /** A node configuration on this cluster's loopback ports. */
     public IgniteConfiguration configuration(String name, boolean client, SpillwayConfiguration pluginConfig) {
         TcpDiscoveryVmIpFinder ipFinder = new TcpDiscoveryVmIpFinder();

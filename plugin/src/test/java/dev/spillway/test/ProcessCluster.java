@@ -1,0 +1,324 @@
+package dev.spillway.test;
+
+import dev.spillway.SpillwayConfiguration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.configuration.IgniteConfiguration;
+import org.apache.ignite.failure.FailureContext;
+import org.apache.ignite.failure.StopNodeFailureHandler;
+
+/**
+ * N Ignite server nodes, each a real {@code java} process running {@link NodeMain}, on loopback ports of the test's
+ * own, and optionally a thick client node in this JVM that joins them. Close it in {@code finally} (or
+ * try-with-resources): it stops the client and destroys every process it started, and waits for them, also when
+ * the test failed.
+ *
+ * <p>Each process writes stdout and stderr to {@code target/process-cluster/<test>/<name>.log}. Ports as in
+ * {@link SpillwayCluster}: discovery {@code basePort .. +9}, communication {@code basePort + 100 ..}, thin clients
+ * {@code basePort + 200 ..}. Child JVMs get the flags of the system property {@code spillway.jvm.opens} (set by
+ * Failsafe from the parent pom) and this JVM's classpath.
+ */
+public final class ProcessCluster implements AutoCloseable {
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String test;
+    private final int basePort;
+    private final int regionMb;
+    private final int chunkKb;
+    private final int backups;
+    private final int partitions;
+    private final int plainRegionMb;
+    private final Path dir;
+    private final List<Process> processes = new ArrayList<>();
+    private final List<String> clientFailures = new CopyOnWriteArrayList<>();
+    private Ignite client;
+
+    private ProcessCluster(Builder b) {
+        this.test = b.test;
+        this.basePort = b.basePort;
+        this.regionMb = b.regionMb;
+        this.chunkKb = b.chunkKb;
+        this.backups = b.backups;
+        this.partitions = b.partitions;
+        this.plainRegionMb = b.plainRegionMb;
+        this.dir = Path.of("target", "process-cluster", test).toAbsolutePath();
+    }
+
+    /** A cluster for {@code test} (the name of its log folder) on the ports of {@code basePort}. */
+    public static Builder builder(String test, int basePort) {
+        return new Builder(test, basePort);
+    }
+
+    /** The plugin configuration every node of this cluster runs. */
+    public SpillwayConfiguration config() {
+        return NodeMain.pluginConfiguration(regionMb, chunkKb, backups, partitions);
+    }
+
+    public String name(int i) {
+        return "p" + basePort + "-" + i;
+    }
+
+    public int size() {
+        return processes.size();
+    }
+
+    /** Index of the node whose consistent id is {@code name}. */
+    public int indexOf(String name) {
+        return IntStream.range(0, size()).filter(i -> name(i).equals(name)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("No node " + name + " in " + test));
+    }
+
+    /** Starts the processes in parallel and waits until each has joined. */
+    private void start(int servers) {
+        try {
+            deleteRecursively(dir);
+            Files.createDirectories(dir);
+            for (int i = 0; i < servers; i++)
+                processes.add(command(i).start());
+        }
+        catch (IOException e) {
+            close();
+            throw new UncheckedIOException("Cannot start node processes for " + test, e);
+        }
+        try {
+            long started = System.nanoTime();
+            long deadline = started + JOIN_TIMEOUT.toNanos();
+            for (int i = 0; i < servers; i++) {
+                while (!log(i).contains("JOINED " + name(i) + " ")) {
+                    if (!processes.get(i).isAlive())
+                        throw new AssertionError("Node process " + name(i) + " exited with "
+                            + processes.get(i).exitValue() + " before joining; log " + logFile(i) + ":\n" + tail(i));
+                    if (System.nanoTime() > deadline)
+                        throw new AssertionError("Node process " + name(i) + " did not join within " + JOIN_TIMEOUT
+                            + "; log " + logFile(i) + ":\n" + tail(i));
+                    Thread.sleep(100);
+                }
+            }
+            System.out.printf("%s: %d node processes joined in %.1f s (logs in %s)%n", test, servers,
+                (System.nanoTime() - started) / 1e9, dir);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new AssertionError("Interrupted starting " + test);
+        }
+        catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private ProcessBuilder command(int i) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String opens = System.getProperty("spillway.jvm.opens", "").trim();
+        if (opens.isEmpty() || opens.startsWith("${"))
+            throw new IllegalStateException("System property spillway.jvm.opens is not set: run under Failsafe, "
+                + "which passes it from the parent pom");
+        cmd.addAll(Arrays.asList(opens.split("\\s+")));
+        cmd.addAll(List.of("-Xmx256m", "-XX:+UseG1GC", "-DIGNITE_UPDATE_NOTIFIER=false",
+            "-Djava.net.preferIPv4Stack=true", "-cp", System.getProperty("java.class.path"),
+            NodeMain.class.getName(),
+            "--name", name(i),
+            "--base-port", Integer.toString(basePort),
+            "--region-mb", Integer.toString(regionMb),
+            "--backups", Integer.toString(backups),
+            "--partitions", Integer.toString(partitions),
+            "--chunk-kb", Integer.toString(chunkKb),
+            "--work-dir", dir.resolve("work").resolve(name(i)).toString()));
+        if (plainRegionMb > 0)
+            cmd.addAll(List.of("--plain-region-mb", Integer.toString(plainRegionMb)));
+        return new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(logFile(i).toFile());
+    }
+
+    /**
+     * Starts a thick client node in this JVM that joins the cluster, with the Spillway plugin and the cluster's
+     * plugin configuration. A critical failure in it stops it (never halts this JVM) and is recorded in
+     * {@link #clientFailures()}. {@link #close()} stops it.
+     */
+    public Ignite startClient() {
+        if (client != null)
+            throw new IllegalStateException("The client of " + test + " is running already");
+        IgniteConfiguration cfg = NodeMain.configuration("client-" + basePort, basePort, true, config())
+            .setWorkDirectory(dir.resolve("work").resolve("client").toString())
+            .setClientConnectorConfiguration(null)
+            .setFailureHandler(new StopNodeFailureHandler() {
+                @Override
+                public boolean handle(Ignite ignite, FailureContext ctx) {
+                    clientFailures.add(ignite.name() + ": " + ctx);
+                    return super.handle(ignite, ctx);
+                }
+            });
+        client = Ignition.start(cfg);
+        return client;
+    }
+
+    public Ignite client() {
+        if (client == null)
+            throw new IllegalStateException("No client started for " + test);
+        return client;
+    }
+
+    public List<String> clientFailures() {
+        return clientFailures;
+    }
+
+    /** Kills node process {@code i} with SIGKILL and waits until it is gone. */
+    public void kill(int i) {
+        Process p = processes.get(i);
+        p.destroyForcibly();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS))
+                throw new AssertionError("Node process " + name(i) + " still alive 30 s after SIGKILL");
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("Interrupted killing " + name(i));
+        }
+    }
+
+    public boolean isAlive(int i) {
+        return processes.get(i).isAlive();
+    }
+
+    /** The exit code of node process {@code i}, which must have ended. */
+    public int exitValue(int i) {
+        return processes.get(i).exitValue();
+    }
+
+    /** Indexes of the node processes still alive. */
+    public List<Integer> alive() {
+        return IntStream.range(0, size()).filter(this::isAlive).boxed().toList();
+    }
+
+    public Path logFile(int i) {
+        return dir.resolve(name(i) + ".log");
+    }
+
+    /** The text node process {@code i} wrote so far (its stdout and stderr). */
+    public String log(int i) {
+        try {
+            return Files.exists(logFile(i)) ? Files.readString(logFile(i), StandardCharsets.UTF_8) : "";
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The last 40 lines of node process {@code i}'s log. */
+    public String tail(int i) {
+        List<String> lines = log(i).lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    /** Stops the client, then destroys every node process and waits for each. Safe to call more than once. */
+    @Override
+    public void close() {
+        if (client != null) {
+            try {
+                Ignition.stop(client.name(), true);
+            }
+            catch (RuntimeException e) {
+                System.err.println("Stopping the client of " + test + " failed: " + e);
+            }
+            client = null;
+        }
+        for (Process p : processes)
+            p.destroyForcibly();
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(30, TimeUnit.SECONDS))
+                    System.err.println("Node process " + p.pid() + " of " + test + " still alive 30 s after SIGKILL");
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path))
+            return;
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList())
+                Files.delete(p);
+        }
+    }
+
+    /** Settings of a process cluster; the defaults fill a region in seconds. */
+    public static final class Builder {
+        private final String test;
+        private final int basePort;
+        private int servers = 4;
+        private int regionMb = 64;
+        private int chunkKb = 256;
+        private int backups = 1;
+        private int partitions = 128;
+        private int plainRegionMb;
+
+        private Builder(String test, int basePort) {
+            this.test = test;
+            this.basePort = basePort;
+        }
+
+        /** Server node processes. Default 4. */
+        public Builder servers(int servers) {
+            this.servers = servers;
+            return this;
+        }
+
+        /** The Spillway checkpoint region of each node, in MB. Default 64. */
+        public Builder regionMb(int regionMb) {
+            this.regionMb = regionMb;
+            return this;
+        }
+
+        /** Spillway chunk size in KB. Default 256. */
+        public Builder chunkKb(int chunkKb) {
+            this.chunkKb = chunkKb;
+            return this;
+        }
+
+        /** Backups of Spillway's caches. Default 1. */
+        public Builder backups(int backups) {
+            this.backups = backups;
+            return this;
+        }
+
+        /** Partitions of Spillway's chunk cache. Default 128. */
+        public Builder partitions(int partitions) {
+            this.partitions = partitions;
+            return this;
+        }
+
+        /** Adds a plain data region {@value NodeMain#PLAIN_REGION} of this size to every node. Default none. */
+        public Builder plainRegionMb(int plainRegionMb) {
+            this.plainRegionMb = plainRegionMb;
+            return this;
+        }
+
+        /** Starts the node processes and waits until every one has joined. */
+        public ProcessCluster start() {
+            ProcessCluster cluster = new ProcessCluster(this);
+            cluster.start(servers);
+            return cluster;
+        }
+    }
+}
