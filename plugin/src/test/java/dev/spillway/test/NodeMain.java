@@ -10,16 +10,9 @@ import java.util.Map;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteState;
 import org.apache.ignite.Ignition;
-import org.apache.ignite.configuration.ClientConnectorConfiguration;
 import org.apache.ignite.configuration.DataPageEvictionMode;
 import org.apache.ignite.configuration.DataRegionConfiguration;
-import org.apache.ignite.configuration.DataStorageConfiguration;
 import org.apache.ignite.configuration.IgniteConfiguration;
-import org.apache.ignite.configuration.SystemDataRegionConfiguration;
-import org.apache.ignite.logger.slf4j.Slf4jLogger;
-import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
-import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
-import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
 
 /**
  * One Ignite server node with the Spillway plugin in its own JVM, for {@link ProcessCluster}. Options:
@@ -56,9 +49,7 @@ public final class NodeMain {
         long plainRegionMb = Long.parseLong(opts.getOrDefault("plain-region-mb", "0"));
 
         IgniteConfiguration cfg = configuration(name, basePort, false, config)
-            .setWorkDirectory(Path.of(required(opts, "work-dir")).toAbsolutePath().toString())
-            .setClientConnectorConfiguration(new ClientConnectorConfiguration()
-                .setHost("127.0.0.1").setPort(basePort + 200).setPortRange(50));
+            .setWorkDirectory(Path.of(required(opts, "work-dir")).toAbsolutePath().toString());
         if (plainRegionMb > 0) {
             cfg.getDataStorageConfiguration().setDataRegionConfigurations(new DataRegionConfiguration()
                 .setName(PLAIN_REGION)
@@ -88,44 +79,10 @@ public final class NodeMain {
             .setMetadataRegionSize(METADATA_REGION_SIZE);
     }
 
-    /**
-     * A node configuration on the loopback ports of {@code basePort}: discovery {@code basePort .. +9},
-     * communication {@code basePort + 100 .. +149}. Thin-client connector and work directory are left to the caller;
-     * the failure handler is Ignite's default.
-     */
+    /** The tests' loopback node configuration with the plugin given explicitly; Ignite's failure handler. */
     public static IgniteConfiguration configuration(String name, int basePort, boolean client,
                                                     SpillwayConfiguration config) {
-        TcpDiscoveryVmIpFinder ipFinder = new TcpDiscoveryVmIpFinder();
-        ipFinder.setAddresses(List.of("127.0.0.1:" + basePort + ".." + (basePort + 9)));
-        TcpDiscoverySpi discovery = new TcpDiscoverySpi()
-            .setIpFinder(ipFinder)
-            .setLocalAddress("127.0.0.1")
-            .setLocalPort(basePort)
-            .setLocalPortRange(10);
-        TcpCommunicationSpi communication = new TcpCommunicationSpi();
-        communication.setLocalAddress("127.0.0.1");
-        communication.setLocalPort(basePort + 100);
-        communication.setLocalPortRange(50);
-        // Ignite's default 32 KB socket buffers are below the loopback MSS (MTU 65536): measured here, the thick
-        // client's gets of 256 KB chunks then stalled about 1.7 s each (TCP window stalls), 28 s per 4 MB restore.
-        // 0 leaves the buffers to the OS.
-        communication.setSocketReceiveBuffer(0);
-        communication.setSocketSendBuffer(0);
-        DataStorageConfiguration storage = new DataStorageConfiguration()
-            .setSystemDataRegionConfiguration(new SystemDataRegionConfiguration()
-                .setInitialSize(10L << 20).setMaxSize(20L << 20))
-            .setDefaultDataRegionConfiguration(new DataRegionConfiguration()
-                .setName("default").setInitialSize(10L << 20).setMaxSize(20L << 20));
-        return new IgniteConfiguration()
-            .setIgniteInstanceName(name)
-            .setConsistentId(name)
-            .setClientMode(client)
-            .setDiscoverySpi(discovery)
-            .setCommunicationSpi(communication)
-            .setDataStorageConfiguration(storage)
-            .setMetricsLogFrequency(0)
-            .setPeerClassLoadingEnabled(false)
-            .setGridLogger(new Slf4jLogger())
+        return LoopbackNode.configuration(name, basePort, client)
             .setPluginProviders(new SpillwayPluginProvider(config.copy()));
     }
 

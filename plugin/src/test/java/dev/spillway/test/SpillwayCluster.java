@@ -14,16 +14,9 @@ import java.util.stream.IntStream;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteState;
 import org.apache.ignite.Ignition;
-import org.apache.ignite.configuration.ClientConnectorConfiguration;
-import org.apache.ignite.configuration.DataRegionConfiguration;
-import org.apache.ignite.configuration.DataStorageConfiguration;
 import org.apache.ignite.configuration.IgniteConfiguration;
 import org.apache.ignite.failure.FailureContext;
 import org.apache.ignite.failure.StopNodeFailureHandler;
-import org.apache.ignite.logger.slf4j.Slf4jLogger;
-import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
-import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
-import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -222,37 +215,10 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
         });
     }
 
-    /** A node configuration on this cluster's loopback ports. */
+    /** A node configuration on this cluster's loopback ports: ServiceLoader finds the plugin. */
     public IgniteConfiguration configuration(String name, boolean client, SpillwayConfiguration pluginConfig) {
-        TcpDiscoveryVmIpFinder ipFinder = new TcpDiscoveryVmIpFinder();
-        ipFinder.setAddresses(List.of("127.0.0.1:" + basePort + ".." + (basePort + 9)));
-        TcpDiscoverySpi discovery = new TcpDiscoverySpi()
-            .setIpFinder(ipFinder)
-            .setLocalAddress("127.0.0.1")
-            .setLocalPort(basePort)
-            .setLocalPortRange(10);
-        TcpCommunicationSpi communication = new TcpCommunicationSpi();
-        communication.setLocalAddress("127.0.0.1");
-        communication.setLocalPort(basePort + 100);
-        communication.setLocalPortRange(50);
-        DataStorageConfiguration storage = new DataStorageConfiguration()
-            .setSystemDataRegionConfiguration(new org.apache.ignite.configuration.SystemDataRegionConfiguration()
-                .setInitialSize(10L << 20).setMaxSize(20L << 20))
-            .setDefaultDataRegionConfiguration(new DataRegionConfiguration()
-                .setName("default").setInitialSize(10L << 20).setMaxSize(40L << 20));
-        return new IgniteConfiguration()
-            .setIgniteInstanceName(name)
-            .setConsistentId(name)
-            .setClientMode(client)
-            .setDiscoverySpi(discovery)
-            .setCommunicationSpi(communication)
-            .setClientConnectorConfiguration(new ClientConnectorConfiguration()
-                .setHost("127.0.0.1").setPort(basePort + 200).setPortRange(50))
-            .setDataStorageConfiguration(storage)
+        return LoopbackNode.configuration(name, basePort, client)
             .setWorkDirectory(Path.of("target", "ignite-work", name).toAbsolutePath().toString())
-            .setMetricsLogFrequency(0)
-            .setPeerClassLoadingEnabled(false)
-            .setGridLogger(new Slf4jLogger())
             .setFailureHandler(new StopNodeFailureHandler() {
                 @Override
                 public boolean handle(Ignite ignite, FailureContext ctx) {

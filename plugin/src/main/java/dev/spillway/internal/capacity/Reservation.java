@@ -164,11 +164,6 @@ public final class Reservation {
         }
     }
 
-    /** Bytes granted to this writer and not yet planned, over all nodes. */
-    public long unplannedBytes() {
-        return pool.values().stream().mapToLong(Long::longValue).sum();
-    }
-
     private Map<UUID, long[]> leaseIds() {
         return leases.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
             e -> e.getValue().stream().mapToLong(Long::longValue).toArray()));
