@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.spillway.internal.ignite.IgniteAdapter;
 import dev.spillway.internal.ignite.Layout;
 import dev.spillway.test.NodeMain;
+import dev.spillway.test.PlainIgnite;
 import dev.spillway.test.ProcessCluster;
 import dev.spillway.test.TestData;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +24,8 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
-import org.apache.ignite.cache.CacheMode;
-import org.apache.ignite.cache.CacheWriteSynchronizationMode;
 import org.apache.ignite.cache.affinity.Affinity;
-import org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction;
 import org.apache.ignite.cluster.ClusterNode;
-import org.apache.ignite.configuration.CacheConfiguration;
 import org.apache.ignite.lang.IgniteCallable;
 import org.apache.ignite.resources.IgniteInstanceResource;
 import org.junit.jupiter.api.DisplayName;
@@ -49,7 +45,6 @@ class NodeLossProcessIT {
     private static final int MB = 1 << 20;
     /** Region bytes a survivor may reach after a loss: the plugin's failover limit plus a little page slack. */
     private static final double SURVIVOR_LIMIT = 0.98;
-    private static final String PLAIN_CACHE = "plain";
 
     /** One committed save: its size and seed (the bytes are {@code TestData.random(size, seed)}), id and origin. */
     private record Saved(int size, long seed, long checkpointId, String origin) {
@@ -153,28 +148,24 @@ class NodeLossProcessIT {
         try (ProcessCluster cluster = ProcessCluster.builder(testName(info), 48030).servers(4)
             .plainRegionMb(regionMb).start()) {
             Ignite client = cluster.startClient();
-            IgniteCache<Long, byte[]> cache = client.createCache(new CacheConfiguration<Long, byte[]>(PLAIN_CACHE)
-                .setCacheMode(CacheMode.PARTITIONED)
-                .setBackups(1)
-                .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC)
-                .setAffinity(new RendezvousAffinityFunction(false, cluster.config().getPartitions()))
-                .setDataRegionName(NodeMain.PLAIN_REGION));
+            IgniteCache<Long, byte[]> cache = PlainIgnite.createCache(client, cluster.config().getPartitions(), 1);
             SplittableRandom keys = new SplittableRandom(7);
-            Map<String, Long> used = plainUsed(client);
+            Map<String, Long> used = PlainIgnite.used(client);
             int puts = 0;
             // About 80% average fill; but stop when the fullest region reaches 90% (the skew is large): a region
             // that overflows while filling would halt its node before the kill.
-            while (average(used) < 0.8 * (regionMb * (long)MB) && max(used) < 0.9 * (regionMb * (long)MB)) {
+            long region = regionMb * (long)MB;
+            while (PlainIgnite.average(used) < 0.8 * region && PlainIgnite.max(used) < 0.9 * region) {
                 for (int i = 0; i < 8; i++, puts++) {
                     long key = keys.nextLong();
                     cache.put(key, TestData.random(256 << 10, key));
                 }
-                used = plainUsed(client);
+                used = PlainIgnite.used(client);
             }
-            String fullest = used.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            String fullest = PlainIgnite.fullest(used);
             report("Plain Ignite control, 4 node processes: %d puts of 256 KB, plain regions at %.1f%% "
-                + "average fill (fullest %s at %.1f%%)", puts, 100.0 * average(used) / (regionMb * (long)MB),
-                fullest, 100.0 * max(used) / (regionMb * (long)MB));
+                + "average fill (fullest %s at %.1f%%)", puts, 100.0 * PlainIgnite.average(used) / region,
+                fullest, 100.0 * PlainIgnite.max(used) / region);
             assertThat(cluster.alive()).as("every node alive before the kill").hasSize(4);
 
             int victim = cluster.indexOf(fullest);
@@ -412,36 +403,6 @@ class NodeLossProcessIT {
             .filter(n -> n.consistentId().toString().equals(cluster.name(i))).findFirst()
             .orElseThrow(() -> new IllegalStateException("Node " + cluster.name(i) + " is not in the topology"))
             .id();
-    }
-
-    // ---- the plain control -------------------------------------------------------------------------------------
-
-    /** Used bytes of the plain region on every server, by consistent id. */
-    private static Map<String, Long> plainUsed(Ignite client) {
-        Map<String, Long> used = new HashMap<>();
-        for (ClusterNode n : client.cluster().forServers().nodes())
-            used.put(n.consistentId().toString(), client.compute(client.cluster().forNode(n)).call(new PlainUsed()));
-        return used;
-    }
-
-    private static final class PlainUsed implements IgniteCallable<Long> {
-        private static final long serialVersionUID = 1L;
-
-        @IgniteInstanceResource
-        private transient Ignite ignite;
-
-        @Override
-        public Long call() {
-            return ignite.dataRegionMetrics(NodeMain.PLAIN_REGION).getTotalUsedSize();
-        }
-    }
-
-    private static double average(Map<String, Long> used) {
-        return used.values().stream().mapToLong(Long::longValue).average().orElse(0);
-    }
-
-    private static long max(Map<String, Long> used) {
-        return used.values().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     /** A line of the test's report, with the time, beside the client node's log lines. */

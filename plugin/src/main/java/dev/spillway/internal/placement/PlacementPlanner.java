@@ -15,7 +15,8 @@ import dev.spillway.internal.capacity.FailoverModel;
  * <p>Locality first: while the origin node and the backup owners of its partitions have room, every chunk goes to
  * a partition whose primary is the origin. Past that, chunks go to the partitions of the peer with the most room.
  * Within a node, the partition whose backup owners have the most room is taken, rotating over ties, so backup
- * copies spread. A chunk is placed only where every owner (primary and backups) has room for its copy. Pure logic:
+ * copies spread; when every single node loss must be survivable, the partition that presses least on the
+ * survivors' headroom after any loss is taken instead. A chunk is placed only where every owner (primary and backups) has room for its copy. Pure logic:
  * no Ignite calls.
  */
 public final class PlacementPlanner {
@@ -69,8 +70,8 @@ public final class PlacementPlanner {
 
     /**
      * Places up to {@code chunks} chunks as above, and, with a failover model, only where every single node loss
-     * would still leave each survivor within its limit, preferring the partitions whose failover owners have the
-     * most room. The model records every chunk placed.
+     * would still leave each survivor within its limit, preferring the partitions that press least on the
+     * survivors' headroom. The model records every chunk placed.
      *
      * @param failover the cluster's failover model, changed by this call, or null when no loss need be survived
      */
@@ -116,8 +117,10 @@ public final class PlacementPlanner {
     }
 
     /**
-     * The primary partition of {@code node} whose backup owners, and failover owners when a model is given, have
-     * the most room, or -1.
+     * The primary partition of {@code node} to take next, or -1: one whose owners all have room for a copy and,
+     * with a failover model, where every single loss stays within the limits. Without a model, the one whose
+     * backup owners have the most room; with one, the one that presses least on the survivors' headroom
+     * ({@link FailoverModel#pressure}). Ties rotate, so copies spread.
      */
     private static int bestPartition(UUID node, long copyBytes, Topology topology, Map<UUID, Long> left,
                                      Map<UUID, Integer> cursors, FailoverModel failover) {
@@ -126,7 +129,7 @@ public final class PlacementPlanner {
             return -1;
         int start = cursors.computeIfAbsent(node, n -> ThreadLocalRandom.current().nextInt(parts.length));
         int best = -1;
-        long bestRoom = -1;
+        double bestScore = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < parts.length; i++) {
             int idx = (start + i) % parts.length;
             UUID[] owners = topology.owners()[parts[idx]];
@@ -135,14 +138,16 @@ public final class PlacementPlanner {
                 minBackupRoom = Math.min(minBackupRoom, left.getOrDefault(owners[b], 0L));
             if (minBackupRoom < copyBytes)
                 continue;
-            long room = minBackupRoom;
-            if (failover != null) {
-                room = Math.min(room, failover.minRoom(parts[idx]));
-                if (room < copyBytes)
+            double score;
+            if (failover == null)
+                score = minBackupRoom;
+            else {
+                if (!failover.fits(parts[idx], copyBytes))
                     continue;
+                score = -failover.pressure(parts[idx]);
             }
-            if (room > bestRoom) {
-                bestRoom = room;
+            if (score > bestScore) {
+                bestScore = score;
                 best = idx;
                 if (owners.length == 1 && failover == null)
                     break;
