@@ -15,5 +15,6 @@ import java.time.Instant;
  * @param duration time from the first byte written to the commit
  */
 public record CheckpointInfo(String application, long checkpointId, long size, int chunks, String originNode,
-                             Instant committedAt, Duration duration) {
+                             Instant committedAt, Duration duration)
+    implements java.io.Serializable {
 }

@@ -14,7 +14,7 @@ package dev.spillway;
  *     rebalance that follows (without backups, or alone, just {@link #free()})
  */
 public record NodeCapacity(String node, long regionMaxSize, long budget, long used, long reserved, int leases,
-                           long safeHeadroom) {
+                           long safeHeadroom) implements java.io.Serializable {
 
     /** What can still be granted: the budget less used and reserved bytes, never below zero. */
     public long free() {

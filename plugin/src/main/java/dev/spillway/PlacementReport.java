@@ -10,7 +10,8 @@ import java.util.List;
  * @param originNode consistent id of the node that wrote the checkpoint
  * @param nodes one entry per node holding primary chunk copies, the origin first
  */
-public record PlacementReport(String application, long checkpointId, String originNode, List<NodePlacement> nodes) {
+public record PlacementReport(String application, long checkpointId, String originNode, List<NodePlacement> nodes)
+    implements java.io.Serializable {
 
     /**
      * @param node the node's consistent id
@@ -18,7 +19,7 @@ public record PlacementReport(String application, long checkpointId, String orig
      * @param bytes state bytes in those chunks
      * @param origin whether this is the node that wrote the checkpoint (its chunks are local, the others spilled)
      */
-    public record NodePlacement(String node, int chunks, long bytes, boolean origin) {
+    public record NodePlacement(String node, int chunks, long bytes, boolean origin) implements java.io.Serializable {
     }
 
     /** Chunks whose primary copy is on the originating node. */

@@ -10,7 +10,8 @@ package dev.spillway;
  * @param predictedUsed the survivor's predicted region usage after that loss, in bytes
  * @param limit the survivor's limit: the region bytes no node may reach ({@code regionMaxSize * failoverLimit})
  */
-public record WorstLoss(String lostNode, String survivor, long predictedUsed, long limit) {
+public record WorstLoss(String lostNode, String survivor, long predictedUsed, long limit)
+    implements java.io.Serializable {
 
     /** Room the survivor would have left; negative when the loss would overflow it. */
     public long headroom() {

@@ -6,6 +6,7 @@ import dev.spillway.internal.capacity.CapacityLedger;
 import dev.spillway.internal.capacity.Grant;
 import dev.spillway.internal.ignite.Layout;
 import dev.spillway.internal.store.EmbeddedCheckpointStore;
+import dev.spillway.internal.store.WriteSessions;
 import dev.spillway.internal.store.Reclaimer;
 import dev.spillway.plugin.SpillwayPluginProvider;
 import java.util.UUID;
@@ -28,6 +29,7 @@ public final class SpillwayRuntime implements IgnitePlugin {
     private final boolean server;
     private volatile CapacityLedger ledger;
     private volatile EmbeddedCheckpointStore store;
+    private volatile WriteSessions writeSessions;
     private ScheduledExecutorService maintenance;
 
     public SpillwayRuntime(Ignite ignite, SpillwayConfiguration config, boolean server) {
@@ -54,6 +56,7 @@ public final class SpillwayRuntime implements IgnitePlugin {
         maintenance.scheduleWithFixedDelay(() -> {
             try {
                 reclaimer.runOnce();
+                writeSessions().expire(config.getClock().millis());
             }
             catch (Throwable t) {
                 log().warning("Spillway maintenance failed; it runs again in " + period + " ms: " + t, t);
@@ -62,6 +65,15 @@ public final class SpillwayRuntime implements IgnitePlugin {
     }
 
     public void close() {
+        WriteSessions sessions = writeSessions;
+        if (sessions != null) {
+            try {
+                sessions.discardAll();
+            }
+            catch (RuntimeException e) {
+                log().warning("Could not discard the open thin-client write sessions; their claims lapse: " + e);
+            }
+        }
         if (maintenance != null) {
             maintenance.shutdownNow();
             try {
@@ -129,6 +141,19 @@ public final class SpillwayRuntime implements IgnitePlugin {
             }
         }
         return s;
+    }
+
+    /** The write sessions this server node hosts for thin clients. */
+    public WriteSessions writeSessions() {
+        WriteSessions w = writeSessions;
+        if (w == null) {
+            synchronized (this) {
+                if (writeSessions == null)
+                    writeSessions = new WriteSessions((EmbeddedCheckpointStore)store());
+                w = writeSessions;
+            }
+        }
+        return w;
     }
 
     private long regionUsed() {

@@ -127,6 +127,11 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
         return client;
     }
 
+    /** The thin-client address ({@code 127.0.0.1:port}) of running server node {@code i}. */
+    public String thinAddress(int i) {
+        return "127.0.0.1:" + node(i).cluster().localNode().attribute("clientListenerPort");
+    }
+
     public Ignite node(int i) {
         Ignite ignite = nodes.get(i);
         if (ignite == null)

@@ -2,6 +2,8 @@ package dev.spillway.internal.ignite;
 
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.internal.placement.ChunkKey;
+import dev.spillway.internal.service.CheckpointService;
+import dev.spillway.internal.service.CheckpointServiceImpl;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -18,10 +20,11 @@ import org.apache.ignite.configuration.DataPageEvictionMode;
 import org.apache.ignite.configuration.DataRegionConfiguration;
 import org.apache.ignite.configuration.DataStorageConfiguration;
 import org.apache.ignite.configuration.IgniteConfiguration;
+import org.apache.ignite.services.ServiceConfiguration;
 import org.apache.ignite.util.AttributeNodeFilter;
 
 /**
- * Adds Spillway's regions, caches and node attribute to a server node's configuration. Runs in
+ * Adds Spillway's regions, caches, the checkpoint service thin clients call, and the node attribute to a server node's configuration. Runs in
  * {@code PluginProvider.initExtensions}, before Ignite creates regions and static caches.
  */
 public final class NodeSetup {
@@ -60,6 +63,17 @@ public final class NodeSetup {
         caches.add(chunkCache(conf));
         caches.add(catalogCache(conf));
         cfg.setCacheConfiguration(caches.toArray(CacheConfiguration[]::new));
+
+        List<ServiceConfiguration> services = new ArrayList<>();
+        if (cfg.getServiceConfiguration() != null)
+            services.addAll(Arrays.asList(cfg.getServiceConfiguration()));
+        services.add(new ServiceConfiguration()
+            .setName(CheckpointService.NAME)
+            .setService(new CheckpointServiceImpl())
+            .setMaxPerNodeCount(1)
+            .setTotalCount(0)
+            .setNodeFilter(new AttributeNodeFilter(Layout.SERVER_ATTRIBUTE, "true")));
+        cfg.setServiceConfiguration(services.toArray(ServiceConfiguration[]::new));
 
         Map<String, Object> attrs = new HashMap<>();
         if (cfg.getUserAttributes() != null)

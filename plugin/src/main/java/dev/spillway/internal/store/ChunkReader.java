@@ -4,23 +4,28 @@ import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointIntegrityException;
 import dev.spillway.CheckpointNotFoundException;
 import dev.spillway.CheckpointReader;
+import dev.spillway.InvalidArgumentException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import dev.spillway.internal.placement.ChunkKey;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
-import org.apache.ignite.IgniteCache;
-import org.apache.ignite.lang.IgniteFuture;
 
 /**
  * Reads a committed checkpoint back: fetches a small window of chunks ahead, verifies each chunk's length and
- * CRC32C against the manifest before handing out any of its bytes.
+ * CRC32C against the manifest before handing out any of its bytes. The fetch is the data path: an asynchronous
+ * get on a node's chunk cache, or a thin client's, which asks each chunk's primary node directly.
  */
-final class ChunkReader extends CheckpointReader {
-    private final IgniteCache<ChunkKey, byte[]> chunks;
+public final class ChunkReader extends CheckpointReader {
+    private final Function<ChunkKey, Supplier<byte[]>> fetch;
     private final Manifest manifest;
-    private final Catalog catalog;
+    private final BooleanSupplier committed;
     private final int window;
-    private final ArrayDeque<IgniteFuture<byte[]>> ahead = new ArrayDeque<>();
+    private final ArrayDeque<Supplier<byte[]>> ahead = new ArrayDeque<>();
     private final CRC32C crc = new CRC32C();
     private int fetched;
     private int index = -1;
@@ -28,10 +33,16 @@ final class ChunkReader extends CheckpointReader {
     private int pos;
     private boolean closed;
 
-    ChunkReader(IgniteCache<ChunkKey, byte[]> chunks, Manifest manifest, Catalog catalog, int window) {
-        this.chunks = chunks;
+    /**
+     * @param fetch starts fetching a chunk; the supplier waits for it (null when the chunk is missing)
+     * @param committed whether the checkpoint is still committed, asked when a chunk is missing
+     * @param window chunks fetched ahead
+     */
+    public ChunkReader(Function<ChunkKey, Supplier<byte[]>> fetch, Manifest manifest, BooleanSupplier committed,
+                       int window) {
+        this.fetch = fetch;
         this.manifest = manifest;
-        this.catalog = catalog;
+        this.committed = committed;
         this.window = Math.max(1, window);
     }
 
@@ -84,7 +95,7 @@ final class ChunkReader extends CheckpointReader {
             if (index + 1 >= manifest.chunks())
                 return false;
             while (fetched < manifest.chunks() && ahead.size() < window)
-                ahead.add(chunks.getAsync(manifest.key(fetched++)));
+                ahead.add(fetch.apply(manifest.key(fetched++)));
             index++;
             current = verified(index, ahead.poll().get());
             pos = 0;
@@ -94,8 +105,7 @@ final class ChunkReader extends CheckpointReader {
 
     private byte[] verified(int i, byte[] chunk) {
         if (chunk == null) {
-            AppCatalog c = catalog.get(manifest.application);
-            if (c == null || c.manifest(manifest.checkpointId) == null)
+            if (!committed.getAsBoolean())
                 throw new CheckpointNotFoundException("Checkpoint " + label() + " was deleted while it was read");
             throw new CheckpointIntegrityException(manifest.application, manifest.checkpointId, i,
                 "the chunk is missing (partition " + manifest.partition(i) + ")");
@@ -116,5 +126,24 @@ final class ChunkReader extends CheckpointReader {
 
     private String label() {
         return manifest.application + "/" + manifest.checkpointId;
+    }
+
+    /** Reads a checkpoint whole into one array, and closes the reader. */
+    public static byte[] readAll(CheckpointReader reader) {
+        try (reader) {
+            long size = reader.info().size();
+            if (size > Integer.MAX_VALUE - 8)
+                throw new InvalidArgumentException("checkpointId", "Checkpoint " + reader.info().application()
+                    + "/" + reader.info().checkpointId() + " has " + size + " bytes, more than a byte[] holds; "
+                    + "read it with open() instead");
+            byte[] out = new byte[(int)size];
+            int n = reader.readNBytes(out, 0, out.length);
+            if (n != out.length)
+                throw new IllegalStateException("Checkpoint ended after " + n + " of " + size + " bytes");
+            return out;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -79,20 +79,34 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
 
     @Override
     public CheckpointWriter begin(String application) {
-        return new ChunkWriter(this, Arguments.application(application), 0);
+        return ChunkWriter.begin(this, Arguments.application(application), 0);
     }
 
     @Override
     public CheckpointWriter begin(String application, long expectedSize) {
         Arguments.application(application);
-        return new ChunkWriter(this, application, Arguments.expectedSize(expectedSize));
+        return ChunkWriter.begin(this, application, Arguments.expectedSize(expectedSize));
+    }
+
+    /**
+     * Begins a checkpoint whose bytes another process sends (a thin client whose home server this node is): the
+     * session places chunks on this node first and commits the manifest; {@code expectedSize} as in
+     * {@link #begin(String, long)}, 0 when not known.
+     */
+    public WriteSession beginSession(String application, long expectedSize) {
+        Arguments.application(application);
+        if (expectedSize != 0)
+            Arguments.expectedSize(expectedSize);
+        if (!runtime.isServer())
+            throw new IllegalStateException("Only a server node hosts write sessions for thin clients");
+        return new WriteSession(this, application, localId(), expectedSize);
     }
 
     @Override
     public CheckpointInfo save(String application, byte[] state) {
         Arguments.application(application);
         Arguments.state(state);
-        try (CheckpointWriter writer = new ChunkWriter(this, application, state.length)) {
+        try (CheckpointWriter writer = ChunkWriter.begin(this, application, state.length)) {
             writer.write(state, 0, state.length);
             return writer.commit();
         }
@@ -110,12 +124,12 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
 
     @Override
     public byte[] restoreLatest(String application) {
-        return readAll(openLatest(application));
+        return ChunkReader.readAll(openLatest(application));
     }
 
     @Override
     public byte[] restore(String application, long checkpointId) {
-        return readAll(open(application, checkpointId));
+        return ChunkReader.readAll(open(application, checkpointId));
     }
 
     @Override
@@ -394,17 +408,26 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
 
     private ChunkReader reader(Manifest m) {
         int window = Math.max(2, READ_AHEAD_BYTES / config.getChunkSize());
-        return new ChunkReader(ignite.cache(Layout.CHUNK_CACHE), m, catalog(), window);
+        IgniteCache<ChunkKey, byte[]> chunks = ignite.cache(Layout.CHUNK_CACHE);
+        return new ChunkReader(key -> chunks.getAsync(key)::get, m, () -> committed(m), window);
     }
 
-    private Manifest latestManifest(String application) {
+    /** Whether the checkpoint of manifest {@code m} is still committed. */
+    public boolean committed(Manifest m) {
+        AppCatalog c = catalog().get(m.application);
+        return c != null && c.manifest(m.checkpointId) != null;
+    }
+
+    /** The manifest of the application's latest committed checkpoint. */
+    public Manifest latestManifest(String application) {
         AppCatalog c = catalog().get(application);
         if (c == null || c.committed().isEmpty())
             throw new CheckpointNotFoundException("Application " + application + " has no committed checkpoint");
         return c.committed().get(c.committed().size() - 1);
     }
 
-    private Manifest manifest(String application, long checkpointId) {
+    /** The manifest of one committed checkpoint. */
+    public Manifest manifest(String application, long checkpointId) {
         AppCatalog c = catalog().get(application);
         Manifest m = c == null ? null : c.manifest(checkpointId);
         if (m == null)
@@ -415,23 +438,5 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
     private static CheckpointNotFoundException notFound(String application, long checkpointId) {
         return new CheckpointNotFoundException("Checkpoint " + application + "/" + checkpointId
             + " does not exist (never committed, deleted, or removed by retention)");
-    }
-
-    private static byte[] readAll(CheckpointReader reader) {
-        try (reader) {
-            long size = reader.info().size();
-            if (size > Integer.MAX_VALUE - 8)
-                throw new InvalidArgumentException("checkpointId", "Checkpoint " + reader.info().application()
-                    + "/" + reader.info().checkpointId() + " has " + size + " bytes, more than a byte[] holds; "
-                    + "read it with open() instead");
-            byte[] out = new byte[(int)size];
-            int n = reader.readNBytes(out, 0, out.length);
-            if (n != out.length)
-                throw new IllegalStateException("Checkpoint ended after " + n + " of " + size + " bytes");
-            return out;
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -9,7 +9,9 @@ import java.time.Instant;
  * What a committed checkpoint is: its chunks (partition, length and CRC32C of each, in order), its size and
  * origin. Stored in the application's {@link AppCatalog}; written only after every chunk copy is stored.
  */
-public final class Manifest {
+public final class Manifest implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     final String application;
     final long checkpointId;
     final long size;

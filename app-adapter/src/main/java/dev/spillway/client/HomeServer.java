@@ -1,0 +1,139 @@
+package dev.spillway.client;
+
+import dev.spillway.InvalidArgumentException;
+import dev.spillway.internal.ignite.Layout;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.ignite.client.IgniteClient;
+import org.apache.ignite.cluster.ClusterNode;
+
+/**
+ * Which server a thin client's checkpoints are placed on first. Named by consistent id, by thin-client
+ * {@code host:port}, or by default the server of the first configured address that maps to a Spillway server.
+ * A node is matched to an address by its thin-client port (the {@code clientListenerPort} attribute Ignite
+ * publishes) and its IP addresses. The home is kept by consistent id, so a restarted home server is home again.
+ */
+final class HomeServer {
+    private static final String CLIENT_PORT_ATTRIBUTE = "clientListenerPort";
+    private static final int DEFAULT_THIN_PORT = 10800;
+
+    private final IgniteClient client;
+    private final String consistentId;
+    private final String[] addresses;
+
+    private HomeServer(IgniteClient client, String consistentId, String[] addresses) {
+        this.client = client;
+        this.consistentId = consistentId;
+        this.addresses = addresses;
+    }
+
+    static HomeServer resolve(IgniteClient client, String[] addresses, String home) {
+        Collection<ClusterNode> servers = servers(client);
+        if (servers.isEmpty())
+            throw new IllegalStateException("No Spillway server node in the cluster: is the plugin on the servers?");
+        if (home == null) {
+            ClusterNode first = firstByAddress(servers, addresses);
+            if (first == null)
+                throw new InvalidArgumentException("home", "None of the configured addresses " + List.of(addresses)
+                    + " maps to a Spillway server node; name the home server by consistent id");
+            return new HomeServer(client, first.consistentId().toString(), addresses);
+        }
+        for (ClusterNode n : servers) {
+            if (n.consistentId().toString().equals(home))
+                return new HomeServer(client, home, addresses);
+        }
+        ClusterNode byAddress = firstByAddress(servers, new String[] {home});
+        if (byAddress == null) {
+            List<String> known = servers.stream().map(n -> n.consistentId() + " (thin port "
+                + n.attribute(CLIENT_PORT_ATTRIBUTE) + ")").sorted().toList();
+            throw new InvalidArgumentException("home", "home=\"" + home + "\" names no Spillway server node; "
+                + "allowed: a consistent id or thin-client host:port of one of " + known);
+        }
+        return new HomeServer(client, byAddress.consistentId().toString(), addresses);
+    }
+
+    String consistentId() {
+        return consistentId;
+    }
+
+    /** The home server if it is in the cluster, else the server of the first address that is, else null. */
+    ClusterNode current() {
+        Collection<ClusterNode> servers = servers(client);
+        for (ClusterNode n : servers) {
+            if (n.consistentId().toString().equals(consistentId))
+                return n;
+        }
+        return firstByAddress(servers, addresses);
+    }
+
+    private static Collection<ClusterNode> servers(IgniteClient client) {
+        return client.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true").nodes();
+    }
+
+    private static ClusterNode firstByAddress(Collection<ClusterNode> servers, String[] addresses) {
+        if (addresses == null)
+            return null;
+        for (String address : addresses) {
+            for (ClusterNode n : servers) {
+                if (matches(n, address))
+                    return n;
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code address} ({@code host}, {@code host:port} or {@code host:from..to}) reaches node n. */
+    private static boolean matches(ClusterNode n, String address) {
+        Object port = n.attribute(CLIENT_PORT_ATTRIBUTE);
+        if (!(port instanceof Integer p))
+            return false;
+        String host = address;
+        int from = DEFAULT_THIN_PORT;
+        int to = DEFAULT_THIN_PORT;
+        int colon = address.lastIndexOf(':');
+        if (colon > 0 && address.indexOf(':') == colon) {
+            host = address.substring(0, colon);
+            String ports = address.substring(colon + 1);
+            int range = ports.indexOf("..");
+            try {
+                from = Integer.parseInt(range < 0 ? ports : ports.substring(0, range));
+                to = range < 0 ? from : Integer.parseInt(ports.substring(range + 2));
+            }
+            catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        if (p < from || p > to)
+            return false;
+        Set<String> nodeIps = new HashSet<>();
+        for (String a : n.addresses())
+            nodeIps.add(normalize(a));
+        for (String ip : resolve(host)) {
+            if (nodeIps.contains(ip))
+                return true;
+        }
+        return false;
+    }
+
+    private static List<String> resolve(String host) {
+        List<String> ips = new ArrayList<>();
+        try {
+            for (InetAddress a : InetAddress.getAllByName(host))
+                ips.add(normalize(a.getHostAddress()));
+        }
+        catch (UnknownHostException e) {
+            // An address that does not resolve names no node.
+        }
+        return ips;
+    }
+
+    private static String normalize(String ip) {
+        int zone = ip.indexOf('%');
+        return zone < 0 ? ip : ip.substring(0, zone);
+    }
+}

@@ -1,0 +1,224 @@
+package dev.spillway.client;
+
+import dev.spillway.CheckpointInfo;
+import dev.spillway.CheckpointReader;
+import dev.spillway.CheckpointStore;
+import dev.spillway.CheckpointWriter;
+import dev.spillway.NodeCapacity;
+import dev.spillway.PlacementReport;
+import dev.spillway.SpillwayException;
+import dev.spillway.WorstLoss;
+import dev.spillway.internal.ignite.Layout;
+import dev.spillway.internal.placement.ChunkKey;
+import dev.spillway.internal.service.Begun;
+import dev.spillway.internal.service.CheckpointService;
+import dev.spillway.internal.service.Reply;
+import dev.spillway.internal.store.Arguments;
+import dev.spillway.internal.store.ChunkReader;
+import dev.spillway.internal.store.Manifest;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.client.ClientCache;
+import org.apache.ignite.client.IgniteClient;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.configuration.ClientConfiguration;
+
+/**
+ * The checkpoint facade over the Ignite thin client, for applications that are not Ignite nodes. It behaves as
+ * the facade on a node does ({@link dev.spillway.Spillway#store}): the same calls, guarantees and exceptions.
+ *
+ * <p>Chunk bytes travel straight between this process and the node that stores each chunk (thin-client partition
+ * awareness, on by default and turned on by {@link #connect}); control calls (begin, placement of more chunks,
+ * commit, list, delete, reports) go to the checkpoint service the plugin deploys on every server node. A state of
+ * any size is streamed through a few chunks of memory.
+ *
+ * <p>The <em>home server</em> plays the part the local node plays for an embedded writer: placement fills its
+ * partitions first. By default it is the server at the first address of the client configuration that answers;
+ * {@link #connect(ClientConfiguration, String)} names it by consistent id or by {@code host:port}. When the home
+ * server is gone, checkpoints begin on the server of the next address, or any server.
+ *
+ * <p>Thread-safe; close it to close the thin client it opened.
+ */
+public final class SpillwayClient implements CheckpointStore, AutoCloseable {
+    /** Bytes of chunk puts a writer keeps in flight. */
+    private static final int WRITE_AHEAD_BYTES = 16 << 20;
+    /** Bytes of chunk gets a reader keeps in flight. */
+    private static final int READ_AHEAD_BYTES = 8 << 20;
+
+    private final IgniteClient client;
+    private final HomeServer home;
+    private final ClientCache<ChunkKey, byte[]> chunks;
+
+    private SpillwayClient(IgniteClient client, HomeServer home) {
+        this.client = client;
+        this.home = home;
+        this.chunks = client.cache(Layout.CHUNK_CACHE);
+    }
+
+    /** Connects with {@code config} (partition awareness turned on); the home server is the first that answers. */
+    public static SpillwayClient connect(ClientConfiguration config) {
+        return connect(config, null);
+    }
+
+    /**
+     * Connects with {@code config} (partition awareness turned on).
+     *
+     * @param home the home server's consistent id or thin-client {@code host:port}, or null for the server at the
+     *     first address of {@code config} that answers
+     */
+    public static SpillwayClient connect(ClientConfiguration config, String home) {
+        Objects.requireNonNull(config, "config");
+        config.setPartitionAwarenessEnabled(true);
+        IgniteClient client = Ignition.startClient(config);
+        try {
+            return new SpillwayClient(client, HomeServer.resolve(client, config.getAddresses(), home));
+        }
+        catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /** The home server's consistent id. */
+    public String homeServer() {
+        return home.consistentId();
+    }
+
+    @Override
+    public CheckpointWriter begin(String application) {
+        return begin0(Arguments.application(application), 0);
+    }
+
+    @Override
+    public CheckpointWriter begin(String application, long expectedSize) {
+        Arguments.application(application);
+        return begin0(application, Arguments.expectedSize(expectedSize));
+    }
+
+    private ThinWriter begin0(String application, long expectedSize) {
+        ClusterNode node = home.current();
+        Begun begun = Reply.value(service(node).begin(application, expectedSize));
+        return new ThinWriter(begun, service(begun.node()), chunks, WRITE_AHEAD_BYTES);
+    }
+
+    @Override
+    public CheckpointInfo save(String application, byte[] state) {
+        Arguments.application(application);
+        Arguments.state(state);
+        try (CheckpointWriter writer = begin0(application, state.length)) {
+            writer.write(state, 0, state.length);
+            return writer.commit();
+        }
+    }
+
+    @Override
+    public CheckpointReader openLatest(String application) {
+        return reader(Reply.value(control().manifest(Arguments.application(application), 0)));
+    }
+
+    @Override
+    public CheckpointReader open(String application, long checkpointId) {
+        Arguments.application(application);
+        return reader(Reply.value(control().manifest(application, Arguments.checkpointId(checkpointId))));
+    }
+
+    @Override
+    public byte[] restoreLatest(String application) {
+        return ChunkReader.readAll(openLatest(application));
+    }
+
+    @Override
+    public byte[] restore(String application, long checkpointId) {
+        return ChunkReader.readAll(open(application, checkpointId));
+    }
+
+    @Override
+    public Optional<CheckpointInfo> latest(String application) {
+        List<CheckpointInfo> all = list(application);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    @Override
+    public List<CheckpointInfo> list(String application) {
+        return List.copyOf(Reply.<List<CheckpointInfo>>value(control().list(Arguments.application(application))));
+    }
+
+    @Override
+    public void delete(String application, long checkpointId) {
+        Arguments.application(application);
+        Reply.value(control().delete(application, Arguments.checkpointId(checkpointId)));
+    }
+
+    @Override
+    public List<NodeCapacity> capacity() {
+        return List.copyOf(Reply.<List<NodeCapacity>>value(control().capacity()));
+    }
+
+    @Override
+    public Optional<WorstLoss> worstLoss() {
+        return Optional.ofNullable(Reply.value(control().worstLoss()));
+    }
+
+    @Override
+    public PlacementReport placement(String application, long checkpointId) {
+        Arguments.application(application);
+        return Reply.value(control().placement(application, Arguments.checkpointId(checkpointId)));
+    }
+
+    /** Closes the thin client. */
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private CheckpointReader reader(Manifest m) {
+        CheckpointInfo info = m.info();
+        int window = Math.max(2, READ_AHEAD_BYTES / Math.max(1, maxChunk(m)));
+        return new ChunkReader(key -> fetch(chunks.getAsync(key)), m,
+            () -> Reply.<Boolean>value(control().committed(info.application(), info.checkpointId())), window);
+    }
+
+    private static int maxChunk(Manifest m) {
+        int max = 0;
+        for (int i = 0; i < m.chunks(); i++)
+            max = Math.max(max, m.length(i));
+        return max;
+    }
+
+    private static Supplier<byte[]> fetch(Future<byte[]> get) {
+        return () -> {
+            try {
+                return get.get();
+            }
+            catch (ExecutionException e) {
+                throw new SpillwayException("A chunk could not be read over the thin client: " + e.getCause(),
+                    e.getCause());
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SpillwayException("Interrupted while a chunk was read", e);
+            }
+        };
+    }
+
+    /** The service on the home server when it is up, else on any Spillway server. */
+    private CheckpointService control() {
+        return service(home.current());
+    }
+
+    private CheckpointService service(ClusterNode node) {
+        return node == null ? service((UUID)null) : service(node.id());
+    }
+
+    private CheckpointService service(UUID node) {
+        var group = node == null ? client.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
+            : client.cluster().forNodeId(node);
+        return client.services(group).serviceProxy(CheckpointService.NAME, CheckpointService.class);
+    }
+}

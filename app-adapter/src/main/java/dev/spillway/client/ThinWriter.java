@@ -1,0 +1,130 @@
+package dev.spillway.client;
+
+import dev.spillway.CheckpointInfo;
+import dev.spillway.SpillwayException;
+import dev.spillway.internal.placement.ChunkKey;
+import dev.spillway.internal.service.Begun;
+import dev.spillway.internal.service.CheckpointService;
+import dev.spillway.internal.service.Reply;
+import dev.spillway.internal.store.ChunkingWriter;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.ignite.client.ClientCache;
+
+/**
+ * Writes one checkpoint over a thin client. The write session lives on the home server ({@link Begun#node()}),
+ * which places the chunks and commits the manifest; the bytes go as single-key puts on the chunk cache, which the
+ * thin client's partition awareness sends straight to each chunk's primary node (the 2.17 thin client has no data
+ * streamer, and its putAll goes whole to one node). A bounded window of puts is in flight; a chunk buffer is
+ * reused only once its put has completed, which with FULL_SYNC means every copy is stored.
+ */
+final class ThinWriter extends ChunkingWriter {
+    private final Begun begun;
+    private final CheckpointService session;
+    private final ClientCache<ChunkKey, byte[]> chunks;
+    private final int window;
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private final long renewEveryNanos;
+    private int[] planned;
+    private int plannedFrom;
+    private long lastCall = System.nanoTime();
+
+    private record InFlight(Future<Void> put, byte[] buffer) {
+    }
+
+    ThinWriter(Begun begun, CheckpointService session, ClientCache<ChunkKey, byte[]> chunks, int windowBytes) {
+        super(begun.application(), begun.checkpointId(), begun.chunkSize());
+        this.begun = begun;
+        this.session = session;
+        this.chunks = chunks;
+        this.window = Math.max(2, windowBytes / begun.chunkSize());
+        this.planned = begun.partitions();
+        this.renewEveryNanos = begun.leaseTimeoutMillis() * 1_000_000L / 3;
+    }
+
+    @Override
+    protected int partition(int index) {
+        if (index - plannedFrom >= planned.length) {
+            planned = Reply.value(session.partitions(begun.session(), index));
+            plannedFrom = index;
+            lastCall = System.nanoTime();
+        }
+        else if (System.nanoTime() - lastCall >= renewEveryNanos) {
+            Reply.value(session.renew(begun.session()));
+            lastCall = System.nanoTime();
+        }
+        return planned[index - plannedFrom];
+    }
+
+    @Override
+    protected void send(ChunkKey key, byte[] chunk) {
+        inFlight.add(new InFlight(chunks.putAsync(key, chunk), chunk));
+    }
+
+    @Override
+    protected byte[] nextBuffer() {
+        if (inFlight.size() < window)
+            return new byte[begun.chunkSize()];
+        InFlight oldest = inFlight.poll();
+        await(oldest.put());
+        return oldest.buffer().length == begun.chunkSize() ? oldest.buffer() : new byte[begun.chunkSize()];
+    }
+
+    @Override
+    protected void awaitStored() {
+        while (!inFlight.isEmpty())
+            await(inFlight.poll().put());
+    }
+
+    @Override
+    protected CheckpointInfo commitManifest(long size, int[] lengths, int[] checksums) {
+        return Reply.value(session.commit(begun.session(), size, lengths, checksums));
+    }
+
+    @Override
+    protected void discard(int sent) {
+        // Let the puts in flight finish (or fail) first, so none lands after the session removed the chunks.
+        for (InFlight f : inFlight) {
+            try {
+                f.put().get();
+            }
+            catch (ExecutionException e) {
+                // A put that failed stored nothing.
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        inFlight.clear();
+        try {
+            Reply.value(session.abort(begun.session(), sent));
+        }
+        catch (RuntimeException e) {
+            // The home server is gone or the session lapsed: its claim lapses and the reclaimer removes the chunks.
+        }
+    }
+
+    @Override
+    protected RuntimeException failure(RuntimeException e, String doing) {
+        return e instanceof SpillwayException || e instanceof IllegalStateException ? e
+            : new SpillwayException("Checkpoint " + label() + " failed while " + doing + " over the thin client: "
+                + e.getMessage(), e);
+    }
+
+    private static void await(Future<Void> put) {
+        try {
+            put.get();
+        }
+        catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException r ? r : new SpillwayException("A chunk put failed: " + cause,
+                cause);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SpillwayException("Interrupted while a chunk was stored", e);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.spillway.internal.service;
+
+import java.io.Serializable;
+import java.util.UUID;
+
+/**
+ * A write session opened by {@link CheckpointService#begin}.
+ *
+ * @param application the application the checkpoint belongs to
+ * @param session the session's id on the node that opened it
+ * @param node the id of that node: every later call of the session goes to it
+ * @param checkpointId the id the checkpoint will have once committed
+ * @param chunkSize bytes per chunk
+ * @param leaseTimeoutMillis the session is discarded after this long without a call
+ * @param partitions the partitions already planned for the first chunks (none when no size was expected)
+ */
+public record Begun(String application, long session, UUID node, long checkpointId, int chunkSize,
+                    long leaseTimeoutMillis, int[] partitions) implements Serializable {
+}

@@ -1,0 +1,75 @@
+package dev.spillway.internal.service;
+
+import dev.spillway.SpillwayException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.util.function.Supplier;
+
+/**
+ * The answer of a {@link CheckpointService} call as it crosses the wire: a value, or the Spillway exception the
+ * call failed with, so a thin client throws the same exception type with the same message as the embedded path.
+ * Encoded with Java serialization (Ignite's binary marshaller cannot write the API's records) and decoded through
+ * a filter that admits only Spillway's own types and the JDK's.
+ */
+public final class Reply implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(
+        "maxdepth=20;dev.spillway.**;java.**;[I;[J;[B;[Ljava.**;!*");
+
+    private final Serializable value;
+    private final SpillwayException failure;
+
+    private Reply(Serializable value, SpillwayException failure) {
+        this.value = value;
+        this.failure = failure;
+    }
+
+    /**
+     * Runs a call and encodes its outcome. A Spillway exception travels as it is; any other failure becomes a
+     * {@link SpillwayException} with its type and message.
+     */
+    static byte[] of(Supplier<? extends Serializable> call) {
+        Reply reply;
+        try {
+            reply = new Reply(call.get(), null);
+        }
+        catch (SpillwayException e) {
+            // The cause may be an Ignite type, which the decoding filter refuses: its text travels in the message.
+            reply = new Reply(null, e.getCause() == null ? e : new SpillwayException(e.getMessage()));
+        }
+        catch (RuntimeException e) {
+            reply = new Reply(null, new SpillwayException(e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(reply);
+        }
+        catch (IOException e) {
+            throw new IllegalStateException("Cannot encode a Spillway reply: " + e, e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The value of an encoded reply, or throws the exception the call failed with. */
+    @SuppressWarnings("unchecked")
+    public static <T> T value(byte[] encoded) {
+        Reply reply;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(encoded))) {
+            in.setObjectInputFilter(FILTER);
+            reply = (Reply)in.readObject();
+        }
+        catch (IOException | ClassNotFoundException e) {
+            throw new SpillwayException("Cannot decode a reply of the Spillway service: " + e, e);
+        }
+        if (reply.failure != null) {
+            reply.failure.fillInStackTrace();
+            throw reply.failure;
+        }
+        return (T)reply.value;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.spillway.internal.store;
+
+import dev.spillway.SpillwayException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The write sessions this server node hosts for thin clients, by session id. A client that stops calling (it
+ * crashed or lost its connection) leaves a session idle: {@link #expire} discards it once it has been idle for the
+ * lease timeout, which removes its chunks and releases its reservation, so no partial checkpoint stays and its
+ * space returns.
+ */
+public final class WriteSessions {
+    private final EmbeddedCheckpointStore store;
+    private final Map<Long, WriteSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    public WriteSessions(EmbeddedCheckpointStore store) {
+        this.store = store;
+    }
+
+    /** Begins a checkpoint placed on this node first; returns the session's id. */
+    public long begin(String application, long expectedSize) {
+        WriteSession session = store.beginSession(application, expectedSize);
+        long id = ids.incrementAndGet();
+        sessions.put(id, session);
+        return id;
+    }
+
+    /** The open session {@code id}. */
+    public WriteSession get(long id) {
+        WriteSession s = sessions.get(id);
+        if (s == null || !s.isOpen())
+            throw new SpillwayException("Write session " + id + " is not open on this node: it was committed, "
+                + "aborted, or discarded after " + store.config().getLeaseTimeout() + " without a call");
+        return s;
+    }
+
+    /** Forgets session {@code id} (committed or aborted). */
+    public void remove(long id) {
+        sessions.remove(id);
+    }
+
+    /** Discards the sessions idle for the lease timeout or more; returns how many. */
+    public int expire(long now) {
+        long timeout = store.config().getLeaseTimeout().toMillis();
+        int expired = 0;
+        for (Iterator<WriteSession> it = sessions.values().iterator(); it.hasNext(); ) {
+            WriteSession s = it.next();
+            if (!s.isOpen() || now - s.lastUsed() >= timeout) {
+                it.remove();
+                if (s.isOpen()) {
+                    store.log().warning("Discarding checkpoint " + s.application() + "/" + s.checkpointId()
+                        + ": its thin client made no call for " + store.config().getLeaseTimeout());
+                    s.discard(Integer.MAX_VALUE);
+                    expired++;
+                }
+            }
+        }
+        return expired;
+    }
+
+    /** Discards every open session (the node is stopping). */
+    public void discardAll() {
+        sessions.values().forEach(s -> s.discard(Integer.MAX_VALUE));
+        sessions.clear();
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+}
