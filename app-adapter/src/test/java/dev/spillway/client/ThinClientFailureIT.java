@@ -1,0 +1,115 @@
+package dev.spillway.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spillway.CheckpointInfo;
+import dev.spillway.CheckpointWriter;
+import dev.spillway.InvalidArgumentException;
+import dev.spillway.Spillway;
+import dev.spillway.SpillwayConfiguration;
+import dev.spillway.test.SpillwayCluster;
+import dev.spillway.test.TestData;
+import java.time.Duration;
+import org.apache.ignite.configuration.ClientConfiguration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What a thin client does when things go wrong: a bad home, a disconnect mid-stream, its home server going away. */
+class ThinClientFailureIT {
+    private static final SpillwayConfiguration CONFIG = new SpillwayConfiguration()
+        .setRegionMaxSize(48L << 20)
+        .setChunkSize(256 << 10)
+        .setBackups(1)
+        .setPartitions(64)
+        .setMetadataRegionSize(16L << 20)
+        .setLeaseTimeout(Duration.ofSeconds(30))
+        .setMaintenanceInterval(Duration.ofMillis(200));
+
+    @RegisterExtension
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, 50200, CONFIG);
+
+    private static ClientConfiguration allAddresses() {
+        return new ClientConfiguration().setAddresses(cluster.thinAddress(0), cluster.thinAddress(1),
+            cluster.thinAddress(2));
+    }
+
+    @Test
+    @DisplayName("the home server is the first address's server by default, or named by consistent id or host:port")
+    void homeServer() {
+        try (SpillwayClient byDefault = SpillwayClient.connect(allAddresses());
+             SpillwayClient byName = SpillwayClient.connect(allAddresses(), cluster.name(1));
+             SpillwayClient byAddress = SpillwayClient.connect(allAddresses(), cluster.thinAddress(2))) {
+            assertThat(byDefault.homeServer()).isEqualTo(cluster.name(0));
+            assertThat(byName.homeServer()).isEqualTo(cluster.name(1));
+            assertThat(byAddress.homeServer()).isEqualTo(cluster.name(2));
+            CheckpointInfo info = byAddress.save("home", TestData.random(1 << 20, 1));
+            assertThat(info.originNode()).isEqualTo(cluster.name(2));
+            assertThat(byAddress.placement("home", info.checkpointId()).spilledChunks()).isZero();
+            byAddress.delete("home", info.checkpointId());
+        }
+        assertThatThrownBy(() -> SpillwayClient.connect(allAddresses(), "no-such-node"))
+            .isInstanceOf(InvalidArgumentException.class)
+            .hasMessageContaining("home=\"no-such-node\" names no Spillway server node", cluster.name(0));
+    }
+
+    @Test
+    @DisplayName("a client that disconnects mid-stream leaves no partial checkpoint; its session and leases lapse")
+    void disconnectMidStream() {
+        String app = "disconnect";
+        byte[] previous = TestData.random(1 << 20, 2);
+        long abandonedId;
+        try (SpillwayClient client = SpillwayClient.connect(allAddresses())) {
+            client.save(app, previous);
+            CheckpointWriter writer = client.begin(app);
+            writer.write(TestData.random(6 << 20, 3));
+            abandonedId = writer.checkpointId();
+            SpillwayCluster.awaitCondition("some chunks stored", Duration.ofSeconds(10),
+                () -> !TestData.chunkKeys(cluster.node(0), app, abandonedId).isEmpty());
+        }
+        // Closed without commit or abort: the connection is gone, the writer never finishes.
+        var store = Spillway.store(cluster.node(1));
+        assertThat(store.latest(app).orElseThrow().checkpointId()).isLessThan(abandonedId);
+        assertThat(store.restoreLatest(app)).isEqualTo(previous);
+        assertThat(store.capacity().stream().mapToInt(c -> c.leases()).sum()).isPositive();
+
+        cluster.clock().advance(CONFIG.getLeaseTimeout().plusSeconds(1));
+        SpillwayCluster.awaitCondition("the session discarded, its chunks removed and its leases released",
+            Duration.ofSeconds(15), () -> TestData.chunkKeys(cluster.node(0), app, abandonedId).isEmpty()
+                && store.capacity().stream().allMatch(c -> c.leases() == 0 && c.reserved() == 0));
+        assertThat(store.list(app)).hasSize(1);
+        assertThat(store.restoreLatest(app)).isEqualTo(previous);
+        store.list(app).forEach(i -> store.delete(app, i.checkpointId()));
+    }
+
+    @Test
+    @DisplayName("with several addresses, the home server's restart is ridden out: saves and restores go on")
+    void homeServerRestart() {
+        String app = "failover";
+        try (SpillwayClient client = SpillwayClient.connect(allAddresses(), cluster.name(2))) {
+            byte[] before = TestData.random(2 << 20, 4);
+            client.save(app, before);
+
+            cluster.stop(2);
+            cluster.awaitAffinitySettled();
+            assertThat(client.restoreLatest(app)).isEqualTo(before);
+            byte[] during = TestData.random(3 << 20, 5);
+            CheckpointInfo info = client.save(app, during);
+            assertThat(info.originNode()).isEqualTo(cluster.name(0));
+            assertThat(client.restoreLatest(app)).isEqualTo(during);
+
+            cluster.start(2);
+            cluster.awaitAffinitySettled();
+            byte[] after = TestData.random(1 << 20, 6);
+            assertThat(client.save(app, after).originNode()).isEqualTo(cluster.name(2));
+            assertThat(client.restoreLatest(app)).isEqualTo(after);
+            client.list(app).forEach(i -> client.delete(app, i.checkpointId()));
+        }
+        finally {
+            if (!cluster.isRunning(2))
+                cluster.start(2);
+        }
+        assertThat(cluster.failures()).isEmpty();
+    }
+}
