@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -123,23 +122,14 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     private ProcessBuilder command(int i) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String opens = System.getProperty("spillway.jvm.opens", "").trim();
-        if (opens.isEmpty() || opens.startsWith("${"))
-            throw new IllegalStateException("System property spillway.jvm.opens is not set: run under Failsafe, "
-                + "which passes it from the parent pom");
-        cmd.addAll(Arrays.asList(opens.split("\\s+")));
-        cmd.addAll(List.of("-Xmx256m", "-XX:+UseG1GC", "-DIGNITE_UPDATE_NOTIFIER=false",
-            "-Djava.net.preferIPv4Stack=true", "-cp", System.getProperty("java.class.path"),
-            NodeMain.class.getName(),
+        List<String> cmd = JavaProcess.command("256m", NodeMain.class, new ArrayList<>(List.of(
             "--name", name(i),
             "--base-port", Integer.toString(basePort),
             "--region-mb", Integer.toString(regionMb),
             "--backups", Integer.toString(backups),
             "--partitions", Integer.toString(partitions),
             "--chunk-kb", Integer.toString(chunkKb),
-            "--work-dir", dir.resolve("work").resolve(name(i)).toString()));
+            "--work-dir", dir.resolve("work").resolve(name(i)).toString())));
         if (plainRegionMb > 0)
             cmd.addAll(List.of("--plain-region-mb", Integer.toString(plainRegionMb)));
         return new ProcessBuilder(cmd)
