@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.spillway.internal.ignite.IgniteAdapter;
 import dev.spillway.internal.ignite.Layout;
-import dev.spillway.test.NodeMain;
 import dev.spillway.test.PlainIgnite;
 import dev.spillway.test.ProcessCluster;
 import dev.spillway.test.TestData;

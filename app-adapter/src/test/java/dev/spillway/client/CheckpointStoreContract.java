@@ -223,6 +223,15 @@ abstract class CheckpointStoreContract {
                 assertThat(e.checkpointId()).isEqualTo(info.checkpointId());
                 assertThat(e.getMessage()).contains("integrity/" + info.checkpointId(), "chunk 2", "CRC32C");
             });
+        // A stream fails at the bad chunk, after the good chunks' bytes, never returning the bad one's.
+        byte[] got = new byte[3 * CHUNK];
+        assertThatThrownBy(() -> {
+            try (CheckpointReader in = store().openLatest(app)) {
+                int at = 0;
+                for (int n; (n = in.read(got, at, got.length - at)) > 0; )
+                    at += n;
+            }
+        }).isInstanceOf(CheckpointIntegrityException.class);
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointStore;
 import dev.spillway.PlacementReport;
 import dev.spillway.Spillway;
+import dev.spillway.client.SpillwayClient;
 import dev.spillway.SpillwayConfiguration;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.ignite.Ignite;
+import org.apache.ignite.configuration.ClientConfiguration;
 
 /**
  * The main job demo: three Ignite server nodes in this JVM save a state too large for the first node's checkpoint
@@ -109,7 +111,11 @@ public final class Demo {
         Payload payload = generate(forcedState > 0 ? StateSize.forced(forcedState)
             : StateSize.choose(store.capacity(), origin.name(), plugin, RAW_REGION_SIZE));
         WarmUp.Result firstFill = warmUp(origin, store, payload);
-        TimingRounds.Result timings = timingRounds(origin, store, payload);
+        TimingRounds.Result timings;
+        try (SpillwayClient thin = SpillwayClient.connect(new ClientConfiguration().setAddresses("127.0.0.1:"
+            + origin.cluster().localNode().attribute("clientListenerPort")), origin.name())) {
+            timings = timingRounds(origin, store, thin, payload);
+        }
         SpillwayTimings.Saved saved = finalSave(origin, store, payload);
         PlacementReport placement = store.placement(APP, saved.info().checkpointId());
         out.println();
@@ -156,15 +162,16 @@ public final class Demo {
     }
 
     /** The timed comparison, {@link #rounds} times over: the table's figures are the medians of these rounds. */
-    private TimingRounds.Result timingRounds(Ignite origin, CheckpointStore store, Payload payload)
-        throws IOException {
+    private TimingRounds.Result timingRounds(Ignite origin, CheckpointStore store, CheckpointStore thin,
+                                             Payload payload) throws IOException {
         long t = step("Timing " + rounds + (rounds == 1 ? " round" : " rounds") + " on " + origin.name() + ", each: "
             + "raw Ignite streamer write + get with 0 backups (raw0), with 1 backup (raw1), Spillway save as "
-            + TimingRounds.APP + " + restore, then delete");
+            + TimingRounds.APP + " + restore, then delete; the same over a thin client with " + origin.name()
+            + " as its home server");
         List<TimingRounds.Round> measured = new ArrayList<>();
         for (int i = 1; i <= rounds; i++) {
             out.println("  round " + i + "/" + rounds);
-            measured.add(TimingRounds.round(origin, store, RAW_REGION, payload, out));
+            measured.add(TimingRounds.round(origin, store, thin, RAW_REGION, payload, out));
         }
         done(t);
         return new TimingRounds.Result(measured);
@@ -181,7 +188,7 @@ public final class Demo {
                                                Restores restores, DemoCluster cluster) {
         Map<String, Boolean> checks = new LinkedHashMap<>();
         checks.put("raw baselines read back the payload in every round", timings.rawMatched());
-        checks.put("Spillway restores in the timing rounds returned the saved bytes", timings.restoresMatched());
+        checks.put("Spillway restores in the timing rounds (node and thin client) returned the saved bytes", timings.restoresMatched());
         checks.put("part of the state spilled to peers", placement.spilledChunks() > 0);
         checks.put("restores after stopping " + victim + " returned the saved bytes",
             restores.duringRebalance().matches() && restores.stable().matches());

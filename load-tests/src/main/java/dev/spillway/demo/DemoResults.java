@@ -35,6 +35,13 @@ record DemoResults(long stateBytes, int chunkSize, int nodes, int backups, Strin
         row(table, "restore, stable (1 run) / raw get", single(restoreStable.rate()), rounds.raw0Get(),
             rounds.raw1Get());
         table.print(out);
+        TextTable thin = new TextTable("lrrr", "", "thin client", "on the node", "ratio");
+        thin.row("save", cell(rounds.thinSave()), cell(rounds.save()), ratio(rounds.thinSave().ratio(rounds.save())));
+        thin.row("restore", cell(rounds.thinRestore()), cell(rounds.restore()),
+            ratio(rounds.thinRestore().ratio(rounds.restore())));
+        out.println("Spillway over a thin client (home server " + origin + ") beside Spillway on " + origin
+            + ", same state, same rounds:");
+        thin.print(out);
         out.println("  Timed after the warm-up, all on " + origin + ", the raw gets on the full cluster with every "
             + "key primary there. The two 1-run restores");
         out.println("  ran after " + stoppedNode + " stopped: the first while Ignite rebalanced, the second once it "
@@ -71,6 +78,9 @@ record DemoResults(long stateBytes, int chunkSize, int nodes, int backups, Strin
             + "    \"finalSave\": " + json(finalSave) + ",\n"
             + "    \"restoreRebalancing\": " + json(restore.rate()) + ",\n"
             + "    \"restoreStable\": " + json(restoreStable.rate()) + "\n  },\n"
+            + "  \"thinClient\": {\"save\": " + json(rounds.thinSave()) + ",\n    \"restore\": "
+            + json(rounds.thinRestore()) + ",\n    \"saveVsEmbedded\": " + num(rounds.thinSave().ratio(rounds.save()))
+            + ", \"restoreVsEmbedded\": " + num(rounds.thinRestore().ratio(rounds.restore())) + "},\n"
             + "  \"raw0\": " + json(TimingRounds.RAW0_CACHE, 0, rounds.raw0Write(), rounds.raw0Get()) + ",\n"
             + "  \"raw1\": " + json(TimingRounds.RAW1_CACHE, 1, rounds.raw1Write(), rounds.raw1Get()) + ",\n"
             + "  \"ratiosOfMedians\": {"

@@ -8,7 +8,8 @@ import org.apache.ignite.Ignite;
 
 /**
  * The timed comparison, one round of it: on the same payload and from the same node, the raw streamer write and
- * get with 0 backups, then with 1 backup, then a Spillway save as {@value #APP} and a streaming restore of it.
+ * get with 0 backups, then with 1 backup, then a Spillway save as {@value #APP} and a streaming restore of it, on
+ * the node and then over a thin client whose home server is that node.
  * The checkpoint is deleted at the end of the round, so the cluster holds one Spillway copy of the state (and its
  * backup) at most, and none between rounds.
  */
@@ -18,7 +19,8 @@ final class TimingRounds {
     static final String RAW1_CACHE = "demo-baseline-b1";
 
     /** One round's figures, in the order taken. */
-    record Round(RawBaseline.Result raw0, RawBaseline.Result raw1, Rate save, Readback restore) {
+    record Round(RawBaseline.Result raw0, RawBaseline.Result raw1, Rate save, Readback restore, Rate thinSave,
+                 Readback thinRestore) {
     }
 
     /** Every round's figures, and each rate over the rounds. */
@@ -51,6 +53,14 @@ final class TimingRounds {
             return Samples.of(rounds, r -> r.restore().rate());
         }
 
+        Samples thinSave() {
+            return Samples.of(rounds, Round::thinSave);
+        }
+
+        Samples thinRestore() {
+            return Samples.of(rounds, r -> r.thinRestore().rate());
+        }
+
         /** Whether every raw get returned the payload. */
         boolean rawMatched() {
             return rounds.stream().allMatch(r -> r.raw0().read().matches() && r.raw1().read().matches());
@@ -58,7 +68,7 @@ final class TimingRounds {
 
         /** Whether every Spillway restore returned the saved bytes. */
         boolean restoresMatched() {
-            return rounds.stream().allMatch(r -> r.restore().matches());
+            return rounds.stream().allMatch(r -> r.restore().matches() && r.thinRestore().matches());
         }
     }
 
@@ -69,13 +79,16 @@ final class TimingRounds {
      * @param region the raw caches' data region
      * @param progress where the progress bars go
      */
-    static Round round(Ignite node, CheckpointStore store, String region, Payload payload, PrintStream progress)
-        throws IOException {
+    static Round round(Ignite node, CheckpointStore store, CheckpointStore thin, String region, Payload payload,
+                       PrintStream progress) throws IOException {
         RawBaseline.Result raw0 = RawBaseline.measure(node, RAW0_CACHE, region, 0, payload, progress);
         RawBaseline.Result raw1 = RawBaseline.measure(node, RAW1_CACHE, region, 1, payload, progress);
         SpillwayTimings.Saved saved = SpillwayTimings.save(store, APP, payload, progress);
         Readback restore = SpillwayTimings.restore(store, APP, payload, progress, "restore");
         store.delete(APP, saved.info().checkpointId());
-        return new Round(raw0, raw1, saved.rate(), restore);
+        SpillwayTimings.Saved thinSaved = SpillwayTimings.save(thin, APP, payload, progress);
+        Readback thinRestore = SpillwayTimings.restore(thin, APP, payload, progress, "thin restore");
+        thin.delete(APP, thinSaved.info().checkpointId());
+        return new Round(raw0, raw1, saved.rate(), restore, thinSaved.rate(), thinRestore);
     }
 }

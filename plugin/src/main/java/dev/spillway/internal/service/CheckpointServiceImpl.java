@@ -3,7 +3,6 @@ package dev.spillway.internal.service;
 import dev.spillway.CheckpointStore;
 import dev.spillway.internal.SpillwayRuntime;
 import dev.spillway.internal.store.EmbeddedCheckpointStore;
-import dev.spillway.internal.store.Manifest;
 import dev.spillway.internal.store.WriteSession;
 import dev.spillway.internal.store.WriteSessions;
 import java.util.ArrayList;
