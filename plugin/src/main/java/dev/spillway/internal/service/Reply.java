@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 public final class Reply implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(
-        "maxdepth=20;dev.spillway.**;java.**;[I;[J;[B;[Ljava.**;!*");
+        "maxdepth=20;dev.spillway.**;java.lang.*;java.util.*;java.time.*;[I;[J;[B;[Ljava.lang.*;!*");
 
     private final Serializable value;
     private final SpillwayException failure;

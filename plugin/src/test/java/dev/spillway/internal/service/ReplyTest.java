@@ -1,0 +1,52 @@
+package dev.spillway.internal.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spillway.CapacityExhaustedException;
+import dev.spillway.CheckpointInfo;
+import dev.spillway.SpillwayException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReplyTest {
+    @Test
+    void aValueCrossesAsItIs() {
+        CheckpointInfo info = new CheckpointInfo("app", 3, 10, 1, "n0", Instant.ofEpochMilli(5), Duration.ofMillis(2));
+        List<CheckpointInfo> list = Reply.value(Reply.of(() -> new ArrayList<>(List.of(info))));
+        assertThat(list).containsExactly(info);
+        assertThat((Object)Reply.value(Reply.of(() -> null))).isNull();
+    }
+
+    @Test
+    void aSpillwayFailureIsThrownWithItsTypeMessageAndNumbers() {
+        byte[] encoded = Reply.of(() -> {
+            throw new CapacityExhaustedException("Capacity exhausted: app/1 needs 10", 10, 4);
+        });
+        assertThatThrownBy(() -> Reply.value(encoded))
+            .isInstanceOfSatisfying(CapacityExhaustedException.class, e -> {
+                assertThat(e.neededBytes()).isEqualTo(10);
+                assertThat(e.availableBytes()).isEqualTo(4);
+            })
+            .hasMessage("Capacity exhausted: app/1 needs 10");
+    }
+
+    @Test
+    void anyOtherFailureBecomesASpillwayExceptionNamingIt() {
+        byte[] encoded = Reply.of(() -> {
+            throw new IllegalStateException("Checkpoint app/2 is committed");
+        });
+        assertThatThrownBy(() -> Reply.value(encoded)).isExactlyInstanceOf(SpillwayException.class)
+            .hasMessage("IllegalStateException: Checkpoint app/2 is committed");
+    }
+
+    @Test
+    void classesOutsideSpillwayAndTheJdkBasicsAreRefused() {
+        byte[] encoded = Reply.of(() -> new java.net.InetSocketAddress(1));
+        assertThatThrownBy(() -> Reply.value(encoded)).isInstanceOf(SpillwayException.class)
+            .hasMessageContaining("Cannot decode");
+    }
+}
