@@ -1,0 +1,109 @@
+package dev.spillway.config;
+
+import java.util.Locale;
+
+/**
+ * One setting of a Spillway server node. Each has one name in every source: the property {@link #key()} (in a
+ * properties file), the environment variable {@link #environment()} and the command-line option {@link #option()}
+ * are derived from it; the plugin's own settings keep the names of {@code SpillwayConfiguration}.
+ */
+public enum NodeSetting {
+    NODE_NAME("spillway.nodeName", Kind.NAME, null,
+        "the node's name and consistent id, unique in the cluster; default: Ignite's (address:port)"),
+    HOST("spillway.host", Kind.HOST, "127.0.0.1",
+        "the address this node binds and announces for discovery, communication and thin clients"),
+    DISCOVERY_ADDRESSES("spillway.discoveryAddresses", Kind.ADDRESSES, "127.0.0.1:47500..47509",
+        "where to find the other server nodes: a comma-separated list of host:port or host:port..port"),
+    DISCOVERY_PORT("spillway.discoveryPort", Kind.PORT, "47500", "the first discovery port to bind"),
+    COMMUNICATION_PORT("spillway.communicationPort", Kind.PORT, "47100", "the first communication port to bind"),
+    THIN_CLIENT_PORT("spillway.thinClientPort", Kind.PORT, "10800", "the first thin-client port to bind"),
+    PORT_RANGE("spillway.portRange", Kind.COUNT, "10",
+        "how many ports past each first port a node may take when the first is in use (0 to 1000)"),
+    REGION_MAX_SIZE("spillway.regionMaxSize", Kind.SIZE, "512MB", "the checkpoint data region's size"),
+    HIGH_WATER_MARK("spillway.highWaterMark", Kind.FRACTION, "0.8",
+        "the fraction of the checkpoint region Spillway may fill"),
+    FAILOVER_LIMIT("spillway.failoverLimit", Kind.FRACTION, "0.97",
+        "the fraction of its region no survivor of a single node loss may pass"),
+    CHUNK_SIZE("spillway.chunkSize", Kind.SIZE, "1MB", "bytes per chunk (16KB to 64MB)"),
+    BACKUPS("spillway.backups", Kind.COUNT, "1", "backup copies of every chunk"),
+    RETENTION("spillway.retention", Kind.COUNT, "2", "committed checkpoints kept per application"),
+    LEASE_TIMEOUT("spillway.leaseTimeout", Kind.DURATION, "60s",
+        "how long a reservation or a thin client's write session lives without renewal"),
+    PARTITIONS("spillway.partitions", Kind.COUNT, "128", "partitions of the chunk cache"),
+    METADATA_REGION_SIZE("spillway.metadataRegionSize", Kind.SIZE, "40MB", "the manifests' data region's size"),
+    PAGE_SIZE("spillway.pageSize", Kind.SIZE, "16KB",
+        "Ignite's page size for every region of the node: 1KB to 16KB, a power of two"),
+    WORK_DIRECTORY("spillway.workDirectory", Kind.PATH, "spillway-work",
+        "Ignite's work directory (logs, marshaller mappings); relative to the current directory"),
+    TLS_ENABLED("spillway.tlsEnabled", Kind.BOOLEAN, "false",
+        "TLS for discovery, communication and thin clients, with client certificates required"),
+    TLS_KEY_STORE("spillway.tlsKeyStore", Kind.PATH, null, "the node's key store (PKCS12), when TLS is on"),
+    TLS_KEY_STORE_PASSWORD("spillway.tlsKeyStorePassword", Kind.SECRET, null, "the key store's password"),
+    TLS_TRUST_STORE("spillway.tlsTrustStore", Kind.PATH, null,
+        "the trust store (PKCS12) holding the authority that signs nodes' and clients' certificates"),
+    TLS_TRUST_STORE_PASSWORD("spillway.tlsTrustStorePassword", Kind.SECRET, null, "the trust store's password");
+
+    /** How a setting's text is read. */
+    enum Kind { NAME, HOST, ADDRESSES, PORT, COUNT, SIZE, FRACTION, DURATION, PATH, BOOLEAN, SECRET }
+
+    private final String key;
+    private final Kind kind;
+    private final String defaultValue;
+    private final String description;
+
+    NodeSetting(String key, Kind kind, String defaultValue, String description) {
+        this.key = key;
+        this.kind = kind;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The property name, e.g. {@code spillway.regionMaxSize}. */
+    public String key() {
+        return key;
+    }
+
+    /** The environment variable, e.g. {@code SPILLWAY_REGION_MAX_SIZE}. */
+    public String environment() {
+        return "SPILLWAY_" + words('_').toUpperCase(Locale.ROOT);
+    }
+
+    /** The command-line option, e.g. {@code --region-max-size}. */
+    public String option() {
+        return "--" + words('-').toLowerCase(Locale.ROOT);
+    }
+
+    /** The value used when no source sets one, or null when there is none. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    /** The words of the key after {@code spillway.}, joined with {@code sep}: regionMaxSize -> region-Max-Size. */
+    private String words(char sep) {
+        String name = key.substring("spillway.".length());
+        StringBuilder b = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            if (Character.isUpperCase(c))
+                b.append(sep);
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    /** The setting whose key is {@code key}, or null. */
+    static NodeSetting byKey(String key) {
+        for (NodeSetting s : values()) {
+            if (s.key.equals(key))
+                return s;
+        }
+        return null;
+    }
+}
