@@ -1,6 +1,5 @@
 package dev.spillway.config;
 
-import dev.spillway.Bytes;
 import dev.spillway.SpillwayConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,10 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -21,9 +18,6 @@ import java.util.regex.Pattern;
  * every problem is reported together, naming the property, the value, its source and what is allowed.
  */
 public final class NodeSettings {
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|K|MB|M|GB|G|TB|T)?",
-        Pattern.CASE_INSENSITIVE);
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
     private static final Pattern ADDRESS = Pattern.compile("[^\\s:,]+(:\\d{1,5}(\\.\\.\\d{1,5})?)?");
 
     private final Map<NodeSetting, String> values;
@@ -281,28 +275,11 @@ public final class NodeSettings {
 
     /** Bytes, or -1 after recording a problem. */
     private long size(NodeSetting s) {
-        String v = values.get(s);
-        Matcher m = v == null ? null : SIZE.matcher(v);
-        if (m == null || !m.matches()) {
-            problem(s, "allowed: a size in bytes, or a number with KB, MB, GB or TB (powers of 1024)");
-            return -1;
-        }
-        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
-        int shift = switch (unit.charAt(0)) {
-            case 'K' -> 10;
-            case 'M' -> 20;
-            case 'G' -> 30;
-            case 'T' -> 40;
-            default -> 0;
-        };
         try {
-            long n = Long.parseLong(m.group(1));
-            if (n > (Long.MAX_VALUE >> shift))
-                throw new NumberFormatException();
-            return n << shift;
+            return Values.bytes(values.get(s));
         }
-        catch (NumberFormatException e) {
-            problem(s, "allowed: at most " + Bytes.format(Long.MAX_VALUE));
+        catch (IllegalArgumentException e) {
+            problem(s, e.getMessage());
             return -1;
         }
     }
@@ -321,19 +298,13 @@ public final class NodeSettings {
     }
 
     private Duration duration(NodeSetting s) {
-        String v = values.get(s);
-        Matcher m = v == null ? null : DURATION.matcher(v);
-        if (m != null && m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2).toLowerCase(Locale.ROOT)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
+        try {
+            return Values.duration(values.get(s));
         }
-        problem(s, "allowed: a duration such as 500ms, 60s, 5m or 1h");
-        return Duration.ZERO;
+        catch (IllegalArgumentException e) {
+            problem(s, e.getMessage());
+            return Duration.ZERO;
+        }
     }
 
     private boolean bool(NodeSetting s) {

@@ -40,6 +40,11 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
         this.explicit = config;
     }
 
+    /** The configuration given to the constructor, or null when the node's configuration provides it. */
+    public SpillwayConfiguration configuration() {
+        return explicit;
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -1,0 +1,108 @@
+package dev.spillway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spillway.SpillwayConfiguration;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeSettingsTest {
+    @Test
+    @DisplayName("every setting has one name per source, derived from its property")
+    void names() {
+        assertThat(NodeSetting.REGION_MAX_SIZE.key()).isEqualTo("spillway.regionMaxSize");
+        assertThat(NodeSetting.REGION_MAX_SIZE.environment()).isEqualTo("SPILLWAY_REGION_MAX_SIZE");
+        assertThat(NodeSetting.REGION_MAX_SIZE.option()).isEqualTo("--region-max-size");
+        assertThat(NodeSetting.TLS_KEY_STORE_PASSWORD.environment()).isEqualTo("SPILLWAY_TLS_KEY_STORE_PASSWORD");
+        assertThat(NodeSetting.THIN_CLIENT_PORT.option()).isEqualTo("--thin-client-port");
+    }
+
+    @Test
+    @DisplayName("the defaults are the plugin's defaults and a loopback node")
+    void defaults() {
+        NodeSettings s = NodeConfigBuilder.create().settings();
+        assertThat(s.plugin()).isEqualTo(new SpillwayConfiguration());
+        assertThat(s.host()).isEqualTo("127.0.0.1");
+        assertThat(s.discoveryAddresses()).containsExactly("127.0.0.1:47500..47509");
+        assertThat(s.pageSize()).isEqualTo(16 << 10);
+        assertThat(s.nodeName()).isNull();
+        assertThat(s.source(NodeSetting.BACKUPS)).isEqualTo("default");
+    }
+
+    @Test
+    @DisplayName("a properties file, then environment variables, then options: the later source wins")
+    void precedence(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("node.properties");
+        Files.writeString(file, "spillway.backups=2\nspillway.retention=5\nspillway.regionMaxSize=1GB\n"
+            + "spillway.leaseTimeout=2m\n");
+        NodeSettings s = NodeConfigBuilder.create()
+            .environment(Map.of("SPILLWAY_RETENTION", "6", "SPILLWAY_REGION_MAX_SIZE", "768MB", "HOME", "/root"))
+            .commandLine("--config", file.toString(), "--region-max-size", "640MB", "--name", "n7")
+            .settings();
+        assertThat(s.plugin().getBackups()).isEqualTo(2);
+        assertThat(s.source(NodeSetting.BACKUPS)).isEqualTo(file.toString());
+        assertThat(s.plugin().getRetention()).isEqualTo(6);
+        assertThat(s.source(NodeSetting.RETENTION)).isEqualTo("environment SPILLWAY_RETENTION");
+        assertThat(s.plugin().getRegionMaxSize()).isEqualTo(640L << 20);
+        assertThat(s.source(NodeSetting.REGION_MAX_SIZE)).isEqualTo("option --region-max-size");
+        assertThat(s.plugin().getLeaseTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(s.nodeName()).isEqualTo("n7");
+    }
+
+    @Test
+    @DisplayName("every bad value is refused together, each with its property, value, source and what is allowed")
+    void everyProblemNamed(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("bad.properties");
+        Files.writeString(file, "spillway.regionMaxSize=5MB\nspillway.colour=blue\n");
+        assertThatThrownBy(() -> NodeConfigBuilder.create()
+            .environment(Map.of("SPILLWAY_BACKUPS", "-1", "SPILLWAY_HIGH_WATER_MARK", "lots"))
+            .commandLine("--config", file.toString(), "--thin-client-port", "70000", "--page-size", "3KB",
+                "--discovery-addresses", "10.0.0.1:99999", "--lease-timeout", "soon")
+            .settings())
+            .isInstanceOfSatisfying(NodeConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                "spillway.colour in " + file + " is not a Spillway node setting; known: "
+                    + java.util.Arrays.stream(NodeSetting.values()).map(NodeSetting::key).toList(),
+                "spillway.discoveryAddresses=10.0.0.1:99999 (from option --discovery-addresses): allowed: a "
+                    + "comma-separated list of host, host:port or host:port..port (ports 1-65535)",
+                "spillway.thinClientPort=70000 (from option --thin-client-port): allowed: a port from 1 to 65535",
+                "spillway.highWaterMark=lots (from environment SPILLWAY_HIGH_WATER_MARK): allowed: a number in (0, 1]",
+                "spillway.backups=-1 (from environment SPILLWAY_BACKUPS): allowed: 0 to 16",
+                "spillway.leaseTimeout=soon (from option --lease-timeout): allowed: a duration such as 500ms, 60s, "
+                    + "5m or 1h",
+                "spillway.regionMaxSize=5 MB is below Ignite's 10 MB minimum (from " + file + ")",
+                "spillway.pageSize=3KB (from option --page-size): allowed: 1KB, 2KB, 4KB, 8KB or 16KB"));
+    }
+
+    @Test
+    @DisplayName("TLS on without its stores names each missing setting; passwords are never echoed")
+    void tlsNeedsItsStores() {
+        assertThatThrownBy(() -> NodeConfigBuilder.create().commandLine("--tls-enabled", "true",
+            "--tls-key-store", "/nonexistent/node.p12", "--tls-key-store-password", "s3cret").settings())
+            .isInstanceOfSatisfying(NodeConfigurationException.class, e -> {
+                assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("spillway.tlsKeyStore="
+                    + "/nonexistent/node.p12 (from option --tls-key-store): allowed: a readable PKCS12 file"));
+                assertThat(e.problems()).contains("spillway.tlsTrustStore is not set: spillway.tlsEnabled=true needs "
+                    + "it (set spillway.tlsTrustStore, SPILLWAY_TLS_TRUST_STORE or --tls-trust-store)");
+                assertThat(e.getMessage()).doesNotContain("s3cret");
+            });
+    }
+
+    @Test
+    @DisplayName("an unknown option or a missing value is refused, pointing at --help")
+    void badCommandLine() {
+        assertThatThrownBy(() -> NodeCommandLine.parse("--colour", "blue"))
+            .isInstanceOf(NodeConfigurationException.class).hasMessageContaining("--colour").hasMessageContaining(
+                "--help");
+        assertThatThrownBy(() -> NodeCommandLine.parse("--backups"))
+            .isInstanceOf(NodeConfigurationException.class).hasMessageContaining("--backups");
+        assertThat(NodeCommandLine.usage("./spillway node")).contains("--region-max-size", "SPILLWAY_REGION_MAX_SIZE",
+            "spillway.regionMaxSize", "Default: 512MB");
+    }
+}
