@@ -1,0 +1,142 @@
+package dev.spillway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spillway.CheckpointInfo;
+import dev.spillway.client.SpillwayClient;
+import dev.spillway.test.TestData;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.client.ClientConnectionException;
+import org.apache.ignite.client.SslMode;
+import org.apache.ignite.client.SslProtocol;
+import org.apache.ignite.configuration.ClientConfiguration;
+import org.apache.ignite.configuration.IgniteConfiguration;
+import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * spillway.tlsEnabled=true: two server nodes with certificates of the cluster's authority form a cluster over TLS;
+ * a thin client with such a certificate checkpoints and restores; a client without a certificate, one whose
+ * certificate another authority signed, and a plain one are refused; a server node whose certificate another
+ * authority signed cannot join. Keys and certificates are made by keytool for this run.
+ */
+class TlsIT {
+    private static final int DISCOVERY = 51700;
+    private static final int THIN = 51900;
+
+    @TempDir
+    static Path dir;
+    private static TestCertificates certs;
+    private static final List<Ignite> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void startTwoTlsNodes() throws IOException {
+        certs = TestCertificates.create(dir);
+        for (int i = 0; i < 2; i++)
+            nodes.add(Ignition.start(node("tls-" + i, i, certs.keyStore("tls-" + i, "ca"))));
+        assertThat(nodes.get(1).cluster().forServers().nodes()).hasSize(2);
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        for (Ignite n : nodes)
+            Ignition.stop(n.name(), true);
+    }
+
+    private static IgniteConfiguration node(String name, int i, Path keyStore) {
+        return NodeConfigBuilder.create().commandLine("--name", name,
+            "--discovery-addresses", "127.0.0.1:" + DISCOVERY + ".." + (DISCOVERY + 2),
+            "--discovery-port", Integer.toString(DISCOVERY + i), "--port-range", "0",
+            "--communication-port", Integer.toString(DISCOVERY + 100 + i),
+            "--thin-client-port", Integer.toString(THIN + i),
+            "--region-max-size", "32MB", "--metadata-region-size", "16MB", "--chunk-size", "64KB",
+            "--partitions", "32", "--page-size", "4KB", "--work-directory", dir.resolve("work").toString(),
+            "--tls-enabled", "true", "--tls-key-store", keyStore.toString(),
+            "--tls-key-store-password", TestCertificates.PASSWORD,
+            "--tls-trust-store", certs.trustStore().toString(),
+            "--tls-trust-store-password", TestCertificates.PASSWORD).build();
+    }
+
+    private static ClientConfiguration client(Path keyStore) {
+        ClientConfiguration cfg = new ClientConfiguration()
+            .setAddresses("127.0.0.1:" + THIN, "127.0.0.1:" + (THIN + 1))
+            .setSslMode(SslMode.REQUIRED)
+            .setSslProtocol(SslProtocol.TLSv1_3)
+            .setSslTrustCertificateKeyStorePath(certs.trustStore().toString())
+            .setSslTrustCertificateKeyStoreType("PKCS12")
+            .setSslTrustCertificateKeyStorePassword(TestCertificates.PASSWORD)
+            .setTimeout(5_000);
+        if (keyStore != null) {
+            cfg.setSslClientCertificateKeyStorePath(keyStore.toString())
+                .setSslClientCertificateKeyStoreType("PKCS12")
+                .setSslClientCertificateKeyStorePassword(TestCertificates.PASSWORD);
+        }
+        return cfg;
+    }
+
+    @Test
+    @DisplayName("a thin client with a certificate of the cluster's authority checkpoints and restores")
+    void trustedClient() throws IOException {
+        try (SpillwayClient client = SpillwayClient.connect(client(certs.keyStore("good-client", "ca")))) {
+            byte[] state = TestData.random(1 << 20, 7);
+            CheckpointInfo info = client.save("tls-app", state);
+            assertThat(client.restoreLatest("tls-app")).isEqualTo(state);
+            client.delete("tls-app", info.checkpointId());
+        }
+    }
+
+    @Test
+    @DisplayName("thin clients without a certificate, signed by another authority, or without TLS are refused")
+    void untrustedClientsAreRefused() throws IOException {
+        // A TLS client that offers no certificate: its key store holds only the authority's certificate.
+        assertThatThrownBy(() -> SpillwayClient.connect(client(certs.trustStore())).close())
+            .as("no client certificate").isInstanceOf(ClientConnectionException.class);
+        Path rogue = certs.keyStore("rogue-client", "other-ca");
+        assertThatThrownBy(() -> SpillwayClient.connect(client(rogue)).close())
+            .as("a certificate of another authority").isInstanceOf(ClientConnectionException.class);
+        assertThatThrownBy(() -> SpillwayClient.connect(new ClientConfiguration()
+            .setAddresses("127.0.0.1:" + THIN).setTimeout(5_000)).close())
+            .as("no TLS").isInstanceOf(ClientConnectionException.class);
+    }
+
+    @Test
+    @DisplayName("a server node whose certificate another authority signed cannot join; one of the cluster's can")
+    void rogueServerCannotJoin() throws IOException {
+        IgniteConfiguration rogue = node("tls-rogue", 2, certs.keyStore("tls-rogue", "other-ca"));
+        ((TcpDiscoverySpi)rogue.getDiscoverySpi()).setJoinTimeout(10_000);
+        Ignite started = null;
+        try {
+            // Refused by the cluster's nodes, it either fails to start or, reaching no node, starts alone.
+            started = Ignition.start(rogue);
+            assertThat(started.cluster().forServers().nodes()).as("the rogue node's view").hasSize(1);
+        }
+        catch (RuntimeException refused) {
+            // Also fine: it never became a node.
+        }
+        finally {
+            if (started != null)
+                Ignition.stop(started.name(), true);
+        }
+        assertThat(nodes.get(0).cluster().forServers().nodes()).hasSize(2)
+            .noneSatisfy(n -> assertThat(n.consistentId()).isEqualTo("tls-rogue"));
+
+        // The control: the same node with a certificate of the cluster's authority joins.
+        Ignite good = Ignition.start(node("tls-2", 2, certs.keyStore("tls-2", "ca")));
+        try {
+            assertThat(nodes.get(0).cluster().forServers().nodes()).hasSize(3);
+        }
+        finally {
+            Ignition.stop(good.name(), true);
+        }
+    }
+}
