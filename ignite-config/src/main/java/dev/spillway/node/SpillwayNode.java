@@ -17,7 +17,9 @@ import org.apache.ignite.Ignition;
  * joined ({@code JOINED ...}: the time it took, the cluster's size, the region and its budget) and one when it has
  * stopped; SIGTERM (or Ctrl-C) stops it cleanly.
  *
- * <p>Exit codes: 0 after a clean stop, 1 when the node could not start, 2 for a bad configuration or command line.
+ * <p>Exit codes: 143 after SIGTERM (the JVM's code for a stop by that signal; the node has stopped cleanly when
+ * {@code STOPPED} is printed), 130 after Ctrl-C, 1 when the node could not start, 2 for a bad configuration or
+ * command line, 0 after {@code --help}.
  */
 public final class SpillwayNode {
     private SpillwayNode() {

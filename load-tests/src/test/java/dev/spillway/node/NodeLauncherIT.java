@@ -37,7 +37,8 @@ class NodeLauncherIT {
     private static final Path DIR = Path.of("target", "node-launcher").toAbsolutePath();
 
     @Test
-    @DisplayName("three ./spillway node processes; a spilled state restores byte-equal after one is killed")
+    @DisplayName("three ./spillway node processes; a spilled state restores byte-equal after one is killed; SIGTERM "
+        + "stops one cleanly")
     void threeNodesSurviveAKill() throws IOException, InterruptedException {
         Files.createDirectories(DIR);
         List<Process> nodes = new ArrayList<>();
@@ -78,6 +79,12 @@ class NodeLauncherIT {
                     if (i != v)
                         assertThat(nodes.get(i).isAlive()).as("survivor %d", i).isTrue();
                 }
+                // SIGTERM stops a node cleanly: it says so, and the JVM exits as a SIGTERM'd one does (143).
+                int survivor = v == 0 ? 1 : 0;
+                nodes.get(survivor).destroy();
+                assertThat(nodes.get(survivor).waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(nodes.get(survivor).exitValue()).isEqualTo(143);
+                assertThat(log(survivor)).contains("STOPPED launcher-" + survivor);
             }
         }
         finally {
