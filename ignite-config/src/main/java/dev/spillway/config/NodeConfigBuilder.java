@@ -129,7 +129,8 @@ public final class NodeConfigBuilder {
             .setSystemDataRegionConfiguration(new SystemDataRegionConfiguration()
                 .setInitialSize(40L << 20).setMaxSize(100L << 20))
             .setDefaultDataRegionConfiguration(new DataRegionConfiguration()
-                .setName("default").setInitialSize(16L << 20).setMaxSize(256L << 20));
+                .setName("default").setInitialSize(Math.min(16L << 20, s.defaultRegionMaxSize()))
+                .setMaxSize(s.defaultRegionMaxSize()));
         IgniteConfiguration cfg = new IgniteConfiguration()
             .setIgniteInstanceName(s.nodeName())
             .setConsistentId(s.nodeName())

@@ -31,6 +31,8 @@ public enum NodeSetting {
         "how long a reservation or a thin client's write session lives without renewal"),
     PARTITIONS("spillway.partitions", Kind.COUNT, "128", "partitions of the chunk cache"),
     METADATA_REGION_SIZE("spillway.metadataRegionSize", Kind.SIZE, "40MB", "the manifests' data region's size"),
+    DEFAULT_REGION_MAX_SIZE("spillway.defaultRegionMaxSize", Kind.SIZE, "256MB",
+        "Ignite's default data region, for caches other than Spillway's (allocated as used)"),
     PAGE_SIZE("spillway.pageSize", Kind.SIZE, "16KB",
         "Ignite's page size for every region of the node: 1KB to 16KB, a power of two"),
     WORK_DIRECTORY("spillway.workDirectory", Kind.PATH, "spillway-work",

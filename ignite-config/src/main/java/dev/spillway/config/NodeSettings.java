@@ -32,6 +32,7 @@ public final class NodeSettings {
     private int thinClientPort;
     private int portRange;
     private int pageSize;
+    private long defaultRegionMaxSize;
     private Path workDirectory;
     private boolean tlsEnabled;
     private Path tlsKeyStore;
@@ -126,6 +127,9 @@ public final class NodeSettings {
             if (!reported)
                 problems.add(p + (s == null ? "" : " (from " + sources.get(s) + ")"));
         }
+        defaultRegionMaxSize = size(NodeSetting.DEFAULT_REGION_MAX_SIZE);
+        if (defaultRegionMaxSize != -1 && defaultRegionMaxSize < SpillwayConfiguration.MIN_REGION_SIZE)
+            problem(NodeSetting.DEFAULT_REGION_MAX_SIZE, "allowed: 10MB (Ignite's minimum) or more");
         long page = size(NodeSetting.PAGE_SIZE);
         if (page != -1 && (page < 1024 || page > 16 * 1024 || Long.bitCount(page) != 1))
             problem(NodeSetting.PAGE_SIZE, "allowed: 1KB, 2KB, 4KB, 8KB or 16KB");
@@ -176,6 +180,11 @@ public final class NodeSettings {
 
     public int pageSize() {
         return pageSize;
+    }
+
+    /** Bytes of Ignite's default data region. */
+    public long defaultRegionMaxSize() {
+        return defaultRegionMaxSize;
     }
 
     public Path workDirectory() {

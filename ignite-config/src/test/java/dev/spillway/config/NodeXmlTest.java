@@ -55,6 +55,7 @@ class NodeXmlTest {
             "spillway.partitions=256",
             "spillway.metadataRegionSize=64MB",
             "spillway.pageSize=8KB",
+            "spillway.defaultRegionMaxSize=1GB",
             "spillway.workDirectory=" + dir.resolve("work")));
         System.setProperty("spillway.config", file.toUri().toString());
         Map<String, Object> xml = describe(fromXml());
