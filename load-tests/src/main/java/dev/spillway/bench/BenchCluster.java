@@ -1,0 +1,171 @@
+package dev.spillway.bench;
+
+import dev.spillway.client.SpillwayClient;
+import dev.spillway.config.NodeConfigBuilder;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.cluster.ClusterGroup;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.configuration.ClientConfiguration;
+import org.apache.ignite.configuration.IgniteConfiguration;
+
+/**
+ * The benchmark's cluster: server node processes started as {@code ./spillway node} starts them (this JVM's java,
+ * JDK flags and classpath, {@code dev.spillway.node.SpillwayNode}), on loopback ports of the bench's own, plus a
+ * thick client node and a thin client in this JVM. {@link #close()} ends every process it started.
+ */
+final class BenchCluster implements AutoCloseable {
+    static final int DISCOVERY = 52000;
+    static final int COMMUNICATION = 52100;
+    static final int THIN = 52200;
+    private static final long JOIN_TIMEOUT_NANOS = 120_000_000_000L;
+
+    private final Path dir;
+    private final List<Process> processes = new ArrayList<>();
+    private final List<String> nodeOptions;
+    private Ignite thick;
+    private SpillwayClient thin;
+
+    private BenchCluster(Path dir, List<String> nodeOptions) {
+        this.dir = dir;
+        this.nodeOptions = nodeOptions;
+    }
+
+    /**
+     * Starts {@code nodes} server processes with the Spillway settings {@code nodeOptions} (options of
+     * {@code ./spillway node}), and the clients; node 0 is the thin client's home server.
+     */
+    static BenchCluster start(Path dir, int nodes, String nodeHeap, List<String> nodeOptions) throws IOException {
+        Files.createDirectories(dir);
+        BenchCluster c = new BenchCluster(dir, nodeOptions);
+        try {
+            for (int i = 0; i < nodes; i++)
+                c.processes.add(c.command(i, nodeHeap).start());
+            long deadline = System.nanoTime() + JOIN_TIMEOUT_NANOS;
+            for (int i = 0; i < nodes; i++) {
+                while (!c.log(i).contains("JOINED ")) {
+                    if (!c.processes.get(i).isAlive())
+                        throw new IllegalStateException("Node " + name(i) + " exited before joining: " + c.log(i));
+                    if (System.nanoTime() > deadline)
+                        throw new IllegalStateException("Node " + name(i) + " did not join: " + c.log(i));
+                    Thread.sleep(100);
+                }
+            }
+            c.thick = Ignition.start(c.clientConfiguration());
+            List<String> addresses = new ArrayList<>();
+            for (int i = 0; i < nodes; i++)
+                addresses.add("127.0.0.1:" + (THIN + i));
+            c.thin = SpillwayClient.connect(new ClientConfiguration().setAddresses(addresses.toArray(String[]::new)),
+                name(0));
+            return c;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            c.close();
+            throw new IllegalStateException("Interrupted starting the cluster", e);
+        }
+        catch (RuntimeException | IOException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    static String name(int i) {
+        return "bench-" + i;
+    }
+
+    Ignite thick() {
+        return thick;
+    }
+
+    SpillwayClient thin() {
+        return thin;
+    }
+
+    /** Node {@code i} as a compute target. */
+    ClusterGroup node(int i) {
+        ClusterNode n = thick.cluster().forServers().nodes().stream()
+            .filter(x -> name(i).equals(String.valueOf(x.consistentId()))).findFirst()
+            .orElseThrow(() -> new IllegalStateException("Node " + name(i) + " is not in the cluster"));
+        return thick.cluster().forNode(n);
+    }
+
+    /** Kills node process {@code i} with SIGKILL. */
+    void kill(int i) throws InterruptedException {
+        processes.get(i).destroyForcibly();
+        processes.get(i).waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        if (thin != null)
+            thin.close();
+        if (thick != null)
+            Ignition.stop(thick.name(), true);
+        for (Process p : processes)
+            p.destroyForcibly();
+        for (Process p : processes) {
+            try {
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private IgniteConfiguration clientConfiguration() {
+        IgniteConfiguration cfg = NodeConfigBuilder.create().commandLine(options("bench-client",
+            COMMUNICATION + 50)).build();
+        cfg.setClientMode(true);
+        cfg.setClientConnectorConfiguration(null);
+        return cfg;
+    }
+
+    /** The options of node {@code name}: the bench's ports, this run's work directory, the Spillway settings. */
+    private String[] options(String name, int communicationPort) {
+        List<String> o = new ArrayList<>(List.of("--name", name,
+            "--discovery-addresses", "127.0.0.1:" + DISCOVERY + ".." + (DISCOVERY + 9),
+            "--communication-port", Integer.toString(communicationPort),
+            "--work-directory", dir.resolve("work").toString()));
+        o.addAll(nodeOptions);
+        return o.toArray(String[]::new);
+    }
+
+    private ProcessBuilder command(int i, String heap) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("-Djava.net"))
+                cmd.add(arg);
+        }
+        cmd.addAll(List.of("-Xmx" + heap, "-XX:+UseG1GC", "-DIGNITE_UPDATE_NOTIFIER=false",
+            "-cp", System.getProperty("java.class.path"), "dev.spillway.node.SpillwayNode"));
+        cmd.addAll(List.of(options(name(i), COMMUNICATION + i)));
+        cmd.addAll(List.of("--discovery-port", Integer.toString(DISCOVERY + i), "--thin-client-port",
+            Integer.toString(THIN + i), "--port-range", "0"));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile(i).toFile());
+    }
+
+    Path logFile(int i) {
+        return dir.resolve(name(i) + ".log");
+    }
+
+    String log(int i) {
+        try {
+            return Files.exists(logFile(i)) ? Files.readString(logFile(i), StandardCharsets.UTF_8) : "";
+        }
+        catch (IOException e) {
+            return "";
+        }
+    }
+}

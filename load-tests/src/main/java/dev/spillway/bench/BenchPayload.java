@@ -1,0 +1,79 @@
+package dev.spillway.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A benchmark state: random, incompressible bytes in chunks, the same for a given size, chunk size and seed in
+ * every JVM (the bench process and the node processes generate it themselves rather than ship it). Each JVM keeps
+ * the last few it made.
+ */
+final class BenchPayload {
+    private static final Map<String, BenchPayload> MADE = new ConcurrentHashMap<>();
+
+    private final byte[][] chunks;
+    private final long size;
+
+    private BenchPayload(byte[][] chunks, long size) {
+        this.chunks = chunks;
+        this.size = size;
+    }
+
+    static BenchPayload of(long size, int chunkSize, long seed) {
+        String key = size + "/" + chunkSize + "/" + seed;
+        BenchPayload p = MADE.get(key);
+        if (p == null) {
+            synchronized (MADE) {
+                p = MADE.get(key);
+                if (p == null) {
+                    if (MADE.size() >= 2)
+                        MADE.clear();
+                    p = make(size, chunkSize, seed);
+                    MADE.put(key, p);
+                }
+            }
+        }
+        return p;
+    }
+
+    private static BenchPayload make(long size, int chunkSize, long seed) {
+        int count = Math.toIntExact((size + chunkSize - 1) / chunkSize);
+        byte[][] chunks = new byte[count][];
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < count; i++) {
+            chunks[i] = new byte[(int)Math.min(chunkSize, size - (long)i * chunkSize)];
+            ByteBuffer buf = ByteBuffer.wrap(chunks[i]).order(ByteOrder.LITTLE_ENDIAN);
+            while (buf.remaining() >= Long.BYTES)
+                buf.putLong(random.nextLong());
+            while (buf.hasRemaining())
+                buf.put((byte)random.nextInt());
+        }
+        return new BenchPayload(chunks, size);
+    }
+
+    long size() {
+        return size;
+    }
+
+    int chunks() {
+        return chunks.length;
+    }
+
+    byte[] chunk(int i) {
+        return chunks[i];
+    }
+
+    /** Whether {@code in} holds exactly this payload's bytes; reads it whole, a chunk at a time. */
+    boolean matches(java.io.InputStream in) throws java.io.IOException {
+        for (byte[] c : chunks) {
+            byte[] got = in.readNBytes(c.length);
+            if (!Arrays.equals(got, c))
+                return false;
+        }
+        return in.read() == -1;
+    }
+}

@@ -1,0 +1,336 @@
+package dev.spillway.bench;
+
+import dev.spillway.CheckpointReader;
+import dev.spillway.CheckpointStore;
+import dev.spillway.CheckpointWriter;
+import dev.spillway.Spillway;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.IgniteDataStreamer;
+import org.apache.ignite.cache.CacheMode;
+import org.apache.ignite.cache.CacheWriteSynchronizationMode;
+import org.apache.ignite.cache.affinity.Affinity;
+import org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction;
+import org.apache.ignite.configuration.CacheConfiguration;
+import org.apache.ignite.lang.IgniteCallable;
+import org.apache.ignite.resources.IgniteInstanceResource;
+
+/**
+ * The measurements that run inside a server node process (sent as compute jobs, their classes on the node's
+ * classpath): Spillway's embedded save and restore, the raw Ignite baselines, and the machine's own limits. Each
+ * generates the payload in the node ({@link BenchPayload}) and returns seconds, so the bench process computes
+ * rates. A returned negative number means the bytes read back differed from the payload.
+ */
+final class NodeJobs {
+    static final String RAW_CACHE = "bench-raw";
+    static final int RAW_PARTITIONS = 128;
+
+    private NodeJobs() {
+    }
+
+    /** The payload a job works on (a class, not a record: Ignite's binary marshaller cannot write records). */
+    static final class Spec implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final long size;
+        private final int chunkSize;
+        private final long seed;
+
+        Spec(long size, int chunkSize, long seed) {
+            this.size = size;
+            this.chunkSize = chunkSize;
+            this.seed = seed;
+        }
+
+        long size() {
+            return size;
+        }
+
+        BenchPayload payload() {
+            return BenchPayload.of(size, chunkSize, seed);
+        }
+    }
+
+    /** Saves the payload as a checkpoint of {@code app} from this node: {seconds, checkpoint id}. */
+    static final class EmbeddedSave implements IgniteCallable<double[]> {
+        private static final long serialVersionUID = 1L;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+        private final Spec spec;
+        private final String app;
+
+        EmbeddedSave(Spec spec, String app) {
+            this.spec = spec;
+            this.app = app;
+        }
+
+        @Override
+        public double[] call() {
+            BenchPayload p = spec.payload();
+            CheckpointStore store = Spillway.store(ignite);
+            long start = System.nanoTime();
+            long id;
+            try (CheckpointWriter w = store.begin(app, p.size())) {
+                for (int i = 0; i < p.chunks(); i++)
+                    w.write(p.chunk(i));
+                id = w.commit().checkpointId();
+            }
+            return new double[] {(System.nanoTime() - start) / 1e9, id};
+        }
+    }
+
+    /** Restores {@code app}'s latest checkpoint on this node and compares it with the payload: seconds. */
+    static final class EmbeddedRestore implements IgniteCallable<Double> {
+        private static final long serialVersionUID = 1L;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+        private final Spec spec;
+        private final String app;
+
+        EmbeddedRestore(Spec spec, String app) {
+            this.spec = spec;
+            this.app = app;
+        }
+
+        @Override
+        public Double call() throws IOException {
+            BenchPayload p = spec.payload();
+            long start = System.nanoTime();
+            boolean ok;
+            try (CheckpointReader r = Spillway.store(ignite).openLatest(app)) {
+                ok = p.matches(r);
+            }
+            double s = (System.nanoTime() - start) / 1e9;
+            return ok ? s : -s;
+        }
+    }
+
+    /**
+     * Fills {@code bytes} of this node's budget as checkpoint {@code app} (one random chunk written over and over:
+     * its content does not matter), so that the next checkpoint spills. Returns the checkpoint id.
+     */
+    static final class Ballast implements IgniteCallable<Long> {
+        private static final long serialVersionUID = 1L;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+        private final long bytes;
+        private final int chunkSize;
+        private final String app;
+
+        Ballast(long bytes, int chunkSize, String app) {
+            this.bytes = bytes;
+            this.chunkSize = chunkSize;
+            this.app = app;
+        }
+
+        @Override
+        public Long call() {
+            byte[] chunk = BenchPayload.of(chunkSize, chunkSize, 7).chunk(0);
+            try (CheckpointWriter w = Spillway.store(ignite).begin(app, bytes)) {
+                for (long left = bytes; left > 0; left -= chunk.length)
+                    w.write(chunk, 0, (int)Math.min(chunk.length, left));
+                return w.commit().checkpointId();
+            }
+        }
+    }
+
+    /** How a raw baseline writes and reads. */
+    enum RawKind {
+        /** A data streamer to keys whose primary is this node, read back with get: the best Ignite itself does. */
+        LOCAL_STREAMER,
+        /** Random keys, default affinity, one synchronous put and get per chunk. */
+        RANDOM_PUT,
+        /** Random keys, default affinity, putAll and getAll of 8 chunks. */
+        RANDOM_PUT_ALL,
+        /** Random keys, default affinity, a data streamer; read back with getAll of 8 chunks. */
+        RANDOM_STREAMER
+    }
+
+    /**
+     * Writes the payload into a fresh plain cache on the default region ({@code backups} FULL_SYNC backups, the
+     * stock affinity), reads it back and compares, then destroys the cache: {write seconds, read seconds}.
+     */
+    static final class Raw implements IgniteCallable<double[]> {
+        private static final long serialVersionUID = 1L;
+        private static final int BATCH = 8;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+        private final Spec spec;
+        private final RawKind kind;
+        private final int backups;
+
+        Raw(Spec spec, RawKind kind, int backups) {
+            this.spec = spec;
+            this.kind = kind;
+            this.backups = backups;
+        }
+
+        @Override
+        public double[] call() {
+            BenchPayload p = spec.payload();
+            IgniteCache<Long, byte[]> cache = ignite.createCache(new CacheConfiguration<Long, byte[]>(RAW_CACHE)
+                .setCacheMode(CacheMode.PARTITIONED)
+                .setBackups(backups)
+                .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC)
+                .setReadFromBackup(false)
+                .setAffinity(new RendezvousAffinityFunction(false, RAW_PARTITIONS))
+                .setStatisticsEnabled(false));
+            try {
+                long[] keys = kind == RawKind.LOCAL_STREAMER ? localPrimaryKeys(p.chunks()) : randomKeys(p.chunks());
+                long start = System.nanoTime();
+                write(cache, keys, p);
+                double write = (System.nanoTime() - start) / 1e9;
+                start = System.nanoTime();
+                boolean ok = read(cache, keys, p);
+                double read = (System.nanoTime() - start) / 1e9;
+                return new double[] {write, ok ? read : -read};
+            }
+            finally {
+                cache.destroy();
+            }
+        }
+
+        private void write(IgniteCache<Long, byte[]> cache, long[] keys, BenchPayload p) {
+            switch (kind) {
+                case RANDOM_PUT -> {
+                    for (int i = 0; i < keys.length; i++)
+                        cache.put(keys[i], p.chunk(i));
+                }
+                case RANDOM_PUT_ALL -> {
+                    for (int from = 0; from < keys.length; from += BATCH) {
+                        Map<Long, byte[]> batch = new HashMap<>();
+                        for (int i = from; i < Math.min(keys.length, from + BATCH); i++)
+                            batch.put(keys[i], p.chunk(i));
+                        cache.putAll(batch);
+                    }
+                }
+                default -> {
+                    try (IgniteDataStreamer<Long, byte[]> s = ignite.dataStreamer(RAW_CACHE)) {
+                        // Tuned as Spillway's writer: a chunk per batch, 4 batches in flight per node.
+                        s.allowOverwrite(false);
+                        s.perNodeBufferSize(1);
+                        s.perThreadBufferSize(1);
+                        s.perNodeParallelOperations(4);
+                        for (int i = 0; i < keys.length; i++)
+                            s.addData(keys[i], p.chunk(i));
+                    }
+                }
+            }
+        }
+
+        private boolean read(IgniteCache<Long, byte[]> cache, long[] keys, BenchPayload p) {
+            if (kind == RawKind.LOCAL_STREAMER || kind == RawKind.RANDOM_PUT) {
+                for (int i = 0; i < keys.length; i++) {
+                    if (!Arrays.equals(cache.get(keys[i]), p.chunk(i)))
+                        return false;
+                }
+                return true;
+            }
+            for (int from = 0; from < keys.length; from += BATCH) {
+                Set<Long> batch = new HashSet<>();
+                for (int i = from; i < Math.min(keys.length, from + BATCH); i++)
+                    batch.add(keys[i]);
+                Map<Long, byte[]> got = cache.getAll(batch);
+                for (int i = from; i < Math.min(keys.length, from + BATCH); i++) {
+                    if (!Arrays.equals(got.get(keys[i]), p.chunk(i)))
+                        return false;
+                }
+            }
+            return true;
+        }
+
+        private long[] localPrimaryKeys(int count) {
+            Affinity<Long> affinity = ignite.affinity(RAW_CACHE);
+            Set<Integer> local = new HashSet<>();
+            for (int part : affinity.primaryPartitions(ignite.cluster().localNode()))
+                local.add(part);
+            long[] keys = new long[count];
+            for (long k = 0, found = 0; found < count; k++) {
+                if (local.contains(affinity.partition(k)))
+                    keys[(int)found++] = k;
+            }
+            return keys;
+        }
+
+        private static long[] randomKeys(int count) {
+            SplittableRandom r = new SplittableRandom(count);
+            long[] keys = new long[count];
+            for (int i = 0; i < count; i++)
+                keys[i] = r.nextLong();
+            return keys;
+        }
+    }
+
+    /** The machine's limits on this node: {memcpy seconds, /dev/shm write seconds, /dev/shm read seconds}. */
+    static final class Machine implements IgniteCallable<double[]> {
+        private static final long serialVersionUID = 1L;
+        private final Spec spec;
+
+        Machine(Spec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public double[] call() {
+            BenchPayload p = spec.payload();
+            ByteBuffer direct = ByteBuffer.allocateDirect((int)Math.min(Integer.MAX_VALUE, p.size()));
+            long start = System.nanoTime();
+            for (int i = 0; i < p.chunks(); i++)
+                direct.put(p.chunk(i));
+            double memcpy = (System.nanoTime() - start) / 1e9;
+            Path shm = Path.of("/dev/shm");
+            if (!Files.isDirectory(shm))
+                return new double[] {memcpy, Double.NaN, Double.NaN};
+            Path file = shm.resolve("spillway-bench-" + ProcessHandle.current().pid());
+            try {
+                start = System.nanoTime();
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                    for (int i = 0; i < p.chunks(); i++)
+                        ch.write(ByteBuffer.wrap(p.chunk(i)));
+                }
+                double write = (System.nanoTime() - start) / 1e9;
+                start = System.nanoTime();
+                boolean ok = true;
+                try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+                    for (int i = 0; i < p.chunks(); i++) {
+                        byte[] got = new byte[p.chunk(i).length];
+                        in.readFully(got);
+                        ok &= Arrays.equals(got, p.chunk(i));
+                    }
+                }
+                double read = (System.nanoTime() - start) / 1e9;
+                return new double[] {memcpy, write, ok ? read : -read};
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            finally {
+                try {
+                    Files.deleteIfExists(file);
+                }
+                catch (IOException e) {
+                    // Left in /dev/shm: named by pid, removed at reboot.
+                }
+            }
+        }
+    }
+
+    static List<RawKind> randomKinds() {
+        return List.of(RawKind.RANDOM_PUT, RawKind.RANDOM_PUT_ALL, RawKind.RANDOM_STREAMER);
+    }
+}

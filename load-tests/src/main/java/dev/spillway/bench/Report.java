@@ -1,0 +1,104 @@
+package dev.spillway.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * report.html beside results.json: the run's targets as a table and its figures as charts drawn by Apache ECharts
+ * (inlined from its webjar, so the page opens offline): medians of Spillway beside the baselines, every
+ * repetition's rate, and each node's region usage over the run.
+ */
+final class Report {
+    private static final String ECHARTS = "/META-INF/resources/webjars/echarts/5.3.1/dist/echarts.common.min.js";
+
+    private Report() {
+    }
+
+    static Path write(Path runDir, String resultsJson) throws IOException {
+        String echarts;
+        try (InputStream in = Report.class.getResourceAsStream(ECHARTS)) {
+            if (in == null)
+                throw new IOException("ECharts is not on the classpath: " + ECHARTS);
+            echarts = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String html = TEMPLATE.replace("/*ECHARTS*/", echarts.replace("</script", "<\\/script"))
+            .replace("/*RESULTS*/", resultsJson.replace("</", "<\\/"));
+        Path file = runDir.resolve("report.html");
+        Files.writeString(file, html);
+        return file;
+    }
+
+    private static final String TEMPLATE = """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>Spillway bench</title>
+        <style>
+          body { font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
+          table { border-collapse: collapse; margin: 1em 0; } td, th { padding: 4px 10px; border-bottom: 1px solid #ddd; }
+          th { text-align: left; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+          .met { color: #176f2c; font-weight: 600; } .miss { color: #b3261e; font-weight: 600; }
+          .chart { width: 100%; height: 460px; margin: 1em 0 2em; } code { background: #f4f4f4; padding: 1px 4px; }
+        </style>
+        <script>/*ECHARTS*/</script></head>
+        <body>
+        <h1 id="title">Spillway bench</h1>
+        <p id="about"></p>
+        <h2>Targets (ratios of medians measured in this run)</h2>
+        <table id="targets"><tr><th>target</th><th>ratio</th><th>at least</th><th></th></tr></table>
+        <h2>Medians, Spillway beside the baselines (MB/s, MB = 2^20 bytes; bars show min-max over repetitions)</h2>
+        <div id="medians" class="chart" style="height: 720px"></div>
+        <h2>Every repetition (MB/s, in the order run)</h2>
+        <div id="reps" class="chart"></div>
+        <h2>Checkpoint-region usage per node over the run (MB)</h2>
+        <div id="usage" class="chart"></div>
+        <script>
+        const R = /*RESULTS*/;
+        document.getElementById('title').textContent = 'Spillway bench: ' + R.scenario;
+        document.getElementById('about').innerHTML = 'Finished ' + R.finishedAt + ' in ' + Math.round(R.durationSeconds)
+          + ' s; commit <code>' + R.gitCommit + '</code>; ' + R.machine.cpus + ' CPUs (' + R.machine.cpuModel + '), '
+          + Math.round(R.machine.memoryBytes / 2 ** 30) + ' GB; ' + R.machine.java + '.<br>Settings: <code>'
+          + JSON.stringify(R.settings) + '</code>';
+        const t = document.getElementById('targets');
+        for (const row of R.targets) {
+          const tr = t.insertRow();
+          tr.insertCell().textContent = row.target;
+          const c = tr.insertCell(); c.className = 'num'; c.textContent = row.ratio.toFixed(2) + 'x';
+          const a = tr.insertCell(); a.className = 'num'; a.textContent = row.atLeast.toFixed(1) + 'x';
+          const m = tr.insertCell(); m.className = row.met ? 'met' : 'miss'; m.textContent = row.met ? 'met' : 'missed';
+        }
+        const names = Object.keys(R.figures);
+        const colour = n => n.startsWith('spillway') ? '#1f77b4' : n.startsWith('raw') ? '#ff7f0e' : '#7f7f7f';
+        echarts.init(document.getElementById('medians')).setOption({
+          tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+          grid: { left: 260, right: 40, top: 10, bottom: 30 },
+          xAxis: { type: 'value', name: 'MB/s' },
+          yAxis: { type: 'category', data: names, inverse: true, axisLabel: { fontSize: 11 } },
+          series: [{ type: 'bar', data: names.map(n => ({ value: Math.round(R.figures[n].median),
+              itemStyle: { color: colour(n) } })),
+            label: { show: true, position: 'right', formatter: p => p.value + ' (' + Math.round(R.figures[names[p.dataIndex]].min)
+              + '-' + Math.round(R.figures[names[p.dataIndex]].max) + ')' } }]
+        });
+        const reps = Math.max(...names.map(n => R.figures[n].samples.length));
+        echarts.init(document.getElementById('reps')).setOption({
+          tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 },
+          grid: { left: 60, right: 30, top: 60, bottom: 40 },
+          xAxis: { type: 'category', name: 'repetition', data: [...Array(reps).keys()].map(i => i + 1) },
+          yAxis: { type: 'value', name: 'MB/s' },
+          series: names.filter(n => !n.startsWith('raw.random_')).map(n => ({ name: n, type: 'line',
+            data: R.figures[n].samples.map(Math.round) }))
+        });
+        const usage = R.usage || [];
+        const nodes = [...new Set(usage.flatMap(s => Object.keys(s.used)))].sort();
+        echarts.init(document.getElementById('usage')).setOption({
+          tooltip: { trigger: 'axis' }, legend: { top: 0 },
+          grid: { left: 60, right: 30, top: 40, bottom: 40 },
+          xAxis: { type: 'value', name: 's' }, yAxis: { type: 'value', name: 'MB' },
+          series: nodes.map(n => ({ name: n, type: 'line', stack: 'used', areaStyle: {}, showSymbol: false,
+            data: usage.filter(s => s.used[n]).map(s => [s.t.toFixed(1), Math.round(s.used[n][0] / 2 ** 20)]) }))
+        });
+        </script>
+        </body></html>
+        """;
+}

@@ -1,0 +1,60 @@
+package dev.spillway.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A run's figures: results.json (every sample, the machine, the settings, the commit) and the console table. */
+final class Results {
+    private Results() {
+    }
+
+    /** Writes results.json and report.html; returns the JSON. */
+    static String write(Path runDir, String scenario, double seconds, Map<String, Object> settings,
+                      Map<String, Figure> figures, List<Map<String, Object>> targets, Map<String, Object> extra)
+        throws IOException {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("scenario", scenario);
+        root.put("finishedAt", RunInfo.now());
+        root.put("durationSeconds", seconds);
+        root.put("gitCommit", RunInfo.gitCommit());
+        root.put("machine", RunInfo.machine());
+        root.put("settings", settings);
+        Map<String, Object> figs = new LinkedHashMap<>();
+        figures.forEach((name, f) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("description", f.description());
+            m.put("unit", "MB/s (MB = 2^20 bytes)");
+            m.put("median", f.median());
+            m.put("min", f.min());
+            m.put("max", f.max());
+            m.put("samples", f.samples());
+            figs.put(name, m);
+        });
+        root.put("figures", figs);
+        root.put("targets", targets);
+        root.putAll(extra);
+        String json = Json.write(root);
+        Files.writeString(runDir.resolve("results.json"), json);
+        Report.write(runDir, json);
+        return json;
+    }
+
+    static void print(PrintStream out, Map<String, Figure> figures, List<Map<String, Object>> targets) {
+        out.println();
+        out.println("Figures, median MB/s over the repetitions (min-max):");
+        figures.forEach((name, f) -> out.printf(Locale.ROOT, "  %-32s %6.0f (%.0f-%.0f)  %s%n", name, f.median(),
+            f.min(), f.max(), f.description()));
+        out.println();
+        out.println("Targets, ratios of medians in this run:");
+        for (Map<String, Object> t : targets) {
+            out.printf(Locale.ROOT, "  [%s] %5.2fx (at least %.1fx)  %s%n", (Boolean)t.get("met") ? " met" : "MISS",
+                (Double)t.get("ratio"), (Double)t.get("atLeast"), t.get("target"));
+        }
+    }
+}
