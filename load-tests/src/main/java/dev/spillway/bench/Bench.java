@@ -47,6 +47,10 @@ public final class Bench {
         @Option(names = "--node-heap", defaultValue = "2g", description = "each node's heap (default: ${DEFAULT-VALUE})")
         String nodeHeap;
 
+        @Option(names = "--node-jvm-arg", description = "an extra JVM option for every node process, e.g. "
+            + "-XX:StartFlightRecording=filename=node.jfr,settings=profile to profile where the time goes (repeatable)")
+        List<String> nodeJvmArgs = new java.util.ArrayList<>();
+
         @Option(names = "--out", defaultValue = "load-tests/target/bench",
             description = "where each run's folder goes (default: ${DEFAULT-VALUE})")
         Path out;
@@ -91,7 +95,7 @@ public final class Bench {
         public Integer call() throws Exception {
             Path runDir = common.runDir("throughput");
             ThroughputScenario.Settings s = new ThroughputScenario.Settings(common.nodes, (long)stateMb << 20,
-                chunkKb << 10, backups, reps, (long)regionMb << 20, common.nodeHeap);
+                chunkKb << 10, backups, reps, (long)regionMb << 20, common.nodeHeap, common.nodeJvmArgs);
             out.printf(Locale.ROOT, "bench throughput: %d node processes, a %d MB state in %d KB chunks, backups %s, "
                 + "%d repetitions; run folder %s%n", common.nodes, stateMb, chunkKb, backups, reps, runDir);
             long started = System.nanoTime();

@@ -43,12 +43,13 @@ final class BenchCluster implements AutoCloseable {
      * Starts {@code nodes} server processes with the Spillway settings {@code nodeOptions} (options of
      * {@code ./spillway node}), and the clients; node 0 is the thin client's home server.
      */
-    static BenchCluster start(Path dir, int nodes, String nodeHeap, List<String> nodeOptions) throws IOException {
+    static BenchCluster start(Path dir, int nodes, String nodeHeap, List<String> jvmArgs, List<String> nodeOptions)
+        throws IOException {
         Files.createDirectories(dir);
         BenchCluster c = new BenchCluster(dir, nodeOptions);
         try {
             for (int i = 0; i < nodes; i++)
-                c.processes.add(c.command(i, nodeHeap).start());
+                c.processes.add(c.command(i, nodeHeap, jvmArgs).start());
             long deadline = System.nanoTime() + JOIN_TIMEOUT_NANOS;
             for (int i = 0; i < nodes; i++) {
                 while (!c.log(i).contains("JOINED ")) {
@@ -110,14 +111,17 @@ final class BenchCluster implements AutoCloseable {
             thin.close();
         if (thick != null)
             Ignition.stop(thick.name(), true);
+        // SIGTERM first: the nodes stop cleanly (and write any flight recording); SIGKILL what is left after 20 s.
         for (Process p : processes)
-            p.destroyForcibly();
+            p.destroy();
         for (Process p : processes) {
             try {
-                p.waitFor(30, TimeUnit.SECONDS);
+                if (!p.waitFor(20, TimeUnit.SECONDS))
+                    p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                processes.forEach(Process::destroyForcibly);
                 return;
             }
         }
@@ -141,13 +145,14 @@ final class BenchCluster implements AutoCloseable {
         return o.toArray(String[]::new);
     }
 
-    private ProcessBuilder command(int i, String heap) {
+    private ProcessBuilder command(int i, String heap, List<String> jvmArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("-Djava.net"))
                 cmd.add(arg);
         }
+        cmd.addAll(jvmArgs.stream().map(a -> a.replace("{node}", name(i))).toList());
         cmd.addAll(List.of("-Xmx" + heap, "-XX:+UseG1GC", "-DIGNITE_UPDATE_NOTIFIER=false",
             "-cp", System.getProperty("java.class.path"), "dev.spillway.node.SpillwayNode"));
         cmd.addAll(List.of(options(name(i), COMMUNICATION + i)));

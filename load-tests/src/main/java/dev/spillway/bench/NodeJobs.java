@@ -161,8 +161,8 @@ final class NodeJobs {
     }
 
     /**
-     * Writes the payload into a fresh plain cache on the default region ({@code backups} FULL_SYNC backups, the
-     * stock affinity), reads it back and compares, then destroys the cache: {write seconds, read seconds}.
+     * Writes the payload into a plain cache on the default region ({@code backups} FULL_SYNC backups, the stock
+     * affinity), reads it back and compares, then clears the cache: {write seconds, read seconds}.
      */
     static final class Raw implements IgniteCallable<double[]> {
         private static final long serialVersionUID = 1L;
@@ -182,7 +182,9 @@ final class NodeJobs {
         @Override
         public double[] call() {
             BenchPayload p = spec.payload();
-            IgniteCache<Long, byte[]> cache = ignite.createCache(new CacheConfiguration<Long, byte[]>(RAW_CACHE)
+            // One cache per cluster, cleared after each measurement: creating and destroying a cache each time
+            // would start a partition-map exchange that stalls the next measurement's first cache operations.
+            IgniteCache<Long, byte[]> cache = ignite.getOrCreateCache(new CacheConfiguration<Long, byte[]>(RAW_CACHE)
                 .setCacheMode(CacheMode.PARTITIONED)
                 .setBackups(backups)
                 .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC)
@@ -200,7 +202,7 @@ final class NodeJobs {
                 return new double[] {write, ok ? read : -read};
             }
             finally {
-                cache.destroy();
+                cache.clear();
             }
         }
 

@@ -33,7 +33,7 @@ import org.apache.ignite.IgniteCompute;
 final class ThroughputScenario {
     /** What a run does. */
     record Settings(int nodes, long stateBytes, int chunkBytes, List<Integer> backups, int reps, long regionBytes,
-                    String nodeHeap) {
+                    String nodeHeap, List<String> nodeJvmArgs) {
     }
 
     private static final long SEED = 0x5B111L;
@@ -88,7 +88,7 @@ final class ThroughputScenario {
             "--chunk-size", settings.chunkBytes() + "", "--backups", backups + "", "--retention", "1",
             "--default-region-max-size", Math.max(64L << 20, state * 5 / 2) + "");
         try (BenchCluster cluster = BenchCluster.start(runDir.resolve("cluster-b" + backups), settings.nodes(),
-            settings.nodeHeap(), options)) {
+            settings.nodeHeap(), settings.nodeJvmArgs(), options)) {
             bar.done();
             IgniteCompute home = cluster.thick().compute(cluster.node(0));
             CheckpointStore thick = Spillway.store(cluster.thick());
