@@ -67,11 +67,14 @@ final class BenchPayload {
         return chunks[i];
     }
 
-    /** Whether {@code in} holds exactly this payload's bytes; reads it whole, a chunk at a time. */
+    /**
+     * Whether {@code in} holds exactly this payload's bytes; reads it whole into one reused buffer, a chunk at a
+     * time (as an application reading a stream would, without allocating per read).
+     */
     boolean matches(java.io.InputStream in) throws java.io.IOException {
+        byte[] buf = new byte[chunks.length == 0 ? 1 : chunks[0].length];
         for (byte[] c : chunks) {
-            byte[] got = in.readNBytes(c.length);
-            if (!Arrays.equals(got, c))
+            if (in.readNBytes(buf, 0, c.length) != c.length || !Arrays.equals(buf, 0, c.length, c, 0, c.length))
                 return false;
         }
         return in.read() == -1;
