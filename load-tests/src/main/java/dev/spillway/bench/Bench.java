@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * processes the bench starts on loopback. Figures go to the console and to
  * {@code load-tests/target/bench/<run>/results.json}.
  */
-@Command(name = "./spillway bench", mixinStandardHelpOptions = true, subcommands = {Bench.Throughput.class},
+@Command(name = "./spillway bench", mixinStandardHelpOptions = true, subcommands = {Bench.Throughput.class, Bench.Latency.class, Bench.Fill.class, Bench.Kill.class},
     description = "Benchmarks Spillway against raw Ignite and the machine, measured side by side in one run.")
 public final class Bench {
     private static final PrintStream out = System.out;
@@ -120,6 +120,161 @@ public final class Bench {
             out.printf(Locale.ROOT, "%nDone in %.0f s; results in %s, charts in %s%n", seconds,
                 runDir.resolve("results.json"), runDir.resolve("report.html"));
             return 0;
+        }
+    }
+
+    @Command(name = "latency", mixinStandardHelpOptions = true,
+        description = "Small checkpoints at a fixed rate (embedded on node 0, thin client): p50, p90, p99, p99.9 "
+            + "and max latency from an HdrHistogram, coordinated omission corrected, with 0 and 1 backups.")
+    static final class Latency implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Option(names = "--sizes-kb", defaultValue = "64,256,1024,4096", split = ",",
+            description = "checkpoint sizes in KB (default: ${DEFAULT-VALUE})")
+        List<Integer> sizesKb;
+
+        @Option(names = "--rate", defaultValue = "20", description = "saves per second (default: ${DEFAULT-VALUE})")
+        double rate;
+
+        @Option(names = "--seconds", defaultValue = "10",
+            description = "recorded seconds per size and path (default: ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Option(names = "--warm-up-seconds", defaultValue = "2",
+            description = "unrecorded seconds before each (default: ${DEFAULT-VALUE})")
+        double warmUp;
+
+        @Option(names = "--backups", defaultValue = "0,1", split = ",",
+            description = "backup counts to run, one cluster each (default: ${DEFAULT-VALUE})")
+        List<Integer> backups;
+
+        @Override
+        public Integer call() throws Exception {
+            Path runDir = common.runDir("latency");
+            List<Integer> sizes = sizesKb.stream().map(k -> k << 10).toList();
+            LatencyScenario.Settings s = new LatencyScenario.Settings(common.nodes, sizes, backups, rate,
+                (long)(seconds * 1e9), (long)(warmUp * 1e9), common.nodeHeap, common.nodeJvmArgs);
+            out.printf(Locale.ROOT, "bench latency: %d node processes, sizes %s KB at %.0f/s for %.0f s each, backups "
+                + "%s; run folder %s%n", common.nodes, sizesKb, rate, seconds, backups, runDir);
+            long started = System.nanoTime();
+            LatencyScenario scenario = new LatencyScenario(s, runDir, out);
+            scenario.run();
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("nodes", common.nodes);
+            settings.put("sizesBytes", sizes);
+            settings.put("perSecond", rate);
+            settings.put("recordedSecondsPerSize", seconds);
+            settings.put("backups", backups);
+            List<Map<String, Object>> targets = LatencyTargets.evaluate(scenario.rows());
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("latency", scenario.rows());
+            Results.write(runDir, "latency", elapsed, settings, Map.of(), targets, extra);
+            scenario.print();
+            Results.print(out, Map.of(), targets);
+            out.printf(Locale.ROOT, "%nDone in %.0f s; results in %s, charts in %s%n", elapsed,
+                runDir.resolve("results.json"), runDir.resolve("report.html"));
+            return 0;
+        }
+    }
+
+    @Command(name = "fill", mixinStandardHelpOptions = true,
+        description = "Saves from node 0, each kept, until Spillway refuses: rates while local and while spilling, "
+            + "then every node alive, the capacity error raised, nothing committed lost.")
+    static final class Fill implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Option(names = "--state-mb", defaultValue = "16", description = "size of each save in MB (default: ${DEFAULT-VALUE})")
+        int stateMb;
+
+        @Option(names = "--backups", defaultValue = "1", description = "backups (default: ${DEFAULT-VALUE})")
+        int backups;
+
+        @Option(names = "--region-mb", defaultValue = "512",
+            description = "each node's checkpoint region in MB (default: ${DEFAULT-VALUE})")
+        int regionMb;
+
+        @Override
+        public Integer call() throws Exception {
+            Path runDir = common.runDir("fill");
+            FillScenario.Settings s = new FillScenario.Settings(common.nodes, stateMb << 20, backups,
+                (long)regionMb << 20, common.nodeHeap, common.nodeJvmArgs);
+            out.printf(Locale.ROOT, "bench fill: %d node processes with %d MB regions, %d backup(s), %d MB saves; run "
+                + "folder %s%n", common.nodes, regionMb, backups, stateMb, runDir);
+            long started = System.nanoTime();
+            FillScenario scenario = new FillScenario(s, runDir, out);
+            scenario.run();
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("nodes", common.nodes);
+            settings.put("stateBytes", s.stateBytes());
+            settings.put("backups", backups);
+            settings.put("regionBytes", s.regionBytes());
+            List<Map<String, Object>> targets = Targets.evaluate(List.of(new Targets.Target("fill.save.spilling",
+                "fill.save.local", 0.5, "save while spilling / save while local")), scenario.figures());
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("outcome", scenario.outcome());
+            extra.put("saves", scenario.saves());
+            extra.put("usage", scenario.usage());
+            Results.write(runDir, "fill", elapsed, settings, scenario.figures(), targets, extra);
+            scenario.print();
+            Results.print(out, scenario.figures(), targets);
+            out.printf(Locale.ROOT, "%n%s in %.0f s; results in %s, charts in %s%n", scenario.passed() ? "Passed"
+                : "FAILED", elapsed, runDir.resolve("results.json"), runDir.resolve("report.html"));
+            return scenario.passed() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "kill", mixinStandardHelpOptions = true,
+        description = "Applications save in a steady loop while one node process is killed with SIGKILL: committed "
+            + "MB per second, failed saves, then a byte-equal restore of every application's latest checkpoint.")
+    static final class Kill implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @Option(names = "--writers", defaultValue = "4", description = "applications saving (default: ${DEFAULT-VALUE})")
+        int writers;
+
+        @Option(names = "--state-mb", defaultValue = "16", description = "size of each save in MB (default: ${DEFAULT-VALUE})")
+        int stateMb;
+
+        @Option(names = "--seconds", defaultValue = "30", description = "load duration (default: ${DEFAULT-VALUE})")
+        int seconds;
+
+        @Option(names = "--region-mb", defaultValue = "512",
+            description = "each node's checkpoint region in MB (default: ${DEFAULT-VALUE})")
+        int regionMb;
+
+        @Override
+        public Integer call() throws Exception {
+            Path runDir = common.runDir("kill");
+            KillScenario.Settings s = new KillScenario.Settings(common.nodes, writers, stateMb << 20, 1,
+                seconds * 1_000_000_000L, (long)regionMb << 20, common.nodeHeap, common.nodeJvmArgs);
+            out.printf(Locale.ROOT, "bench kill: %d node processes (1 backup), %d applications saving %d MB states for "
+                + "%d s, the last node killed a third of the way in; run folder %s%n", common.nodes, writers, stateMb,
+                seconds, runDir);
+            long started = System.nanoTime();
+            KillScenario scenario = new KillScenario(s, runDir, out);
+            scenario.run();
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("nodes", common.nodes);
+            settings.put("writers", writers);
+            settings.put("stateBytes", s.stateBytes());
+            settings.put("backups", 1);
+            settings.put("seconds", seconds);
+            settings.put("regionBytes", s.regionBytes());
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("outcome", scenario.outcome());
+            extra.put("timeline", scenario.timeline());
+            extra.put("usage", scenario.usage());
+            Results.write(runDir, "kill", elapsed, settings, Map.of(), List.of(), extra);
+            scenario.print();
+            out.printf(Locale.ROOT, "%n%s in %.0f s; results in %s, charts in %s%n", scenario.passed() ? "Passed"
+                : "FAILED", elapsed, runDir.resolve("results.json"), runDir.resolve("report.html"));
+            return scenario.passed() ? 0 : 1;
         }
     }
 }

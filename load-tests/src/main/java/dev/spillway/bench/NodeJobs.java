@@ -148,6 +148,100 @@ final class NodeJobs {
         }
     }
 
+    /** Saves a small state of {@code bytes} at a fixed rate on this node and records the latencies. */
+    static final class Latency implements IgniteCallable<LatencyLoop.Outcome> {
+        private static final long serialVersionUID = 1L;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+        private final int bytes;
+        private final double perSecond;
+        private final long durationNanos;
+        private final long warmUpNanos;
+        private final String app;
+
+        Latency(int bytes, double perSecond, long durationNanos, long warmUpNanos, String app) {
+            this.bytes = bytes;
+            this.perSecond = perSecond;
+            this.durationNanos = durationNanos;
+            this.warmUpNanos = warmUpNanos;
+            this.app = app;
+        }
+
+        @Override
+        public LatencyLoop.Outcome call() {
+            byte[] state = BenchPayload.of(bytes, bytes, 11).chunk(0);
+            return LatencyLoop.run(Spillway.store(ignite), app, state, perSecond, durationNanos, warmUpNanos);
+        }
+    }
+
+    /**
+     * Saves states of {@code bytes} from this node as applications {@code app-0, app-1, ...} (each kept), until
+     * Spillway refuses one; returns every save's outcome in order.
+     */
+    static final class FillUntilRefused implements IgniteCallable<java.util.ArrayList<double[]>> {
+        private static final long serialVersionUID = 1L;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+        private final int bytes;
+        private final String prefix;
+        private final int maxSaves;
+
+        FillUntilRefused(int bytes, String prefix, int maxSaves) {
+            this.bytes = bytes;
+            this.prefix = prefix;
+            this.maxSaves = maxSaves;
+        }
+
+        /** Per save: {seconds, local chunks, spilled chunks, refused (1) or committed (0)}. */
+        @Override
+        public java.util.ArrayList<double[]> call() {
+            CheckpointStore store = Spillway.store(ignite);
+            java.util.ArrayList<double[]> saves = new java.util.ArrayList<>();
+            for (int i = 0; i < maxSaves; i++) {
+                byte[] state = BenchPayload.of(bytes, bytes, 1000 + i).chunk(0);
+                long start = System.nanoTime();
+                try {
+                    long id = store.save(prefix + i, state).checkpointId();
+                    double s = (System.nanoTime() - start) / 1e9;
+                    dev.spillway.PlacementReport p = store.placement(prefix + i, id);
+                    saves.add(new double[] {s, p.localChunks(), p.spilledChunks(), 0});
+                }
+                catch (dev.spillway.CapacityExhaustedException e) {
+                    saves.add(new double[] {(System.nanoTime() - start) / 1e9, 0, 0, 1});
+                    break;
+                }
+            }
+            return saves;
+        }
+    }
+
+    /** Restores applications {@code prefix0 .. prefix(count-1)} on this node; returns how many were byte-equal. */
+    static final class RestoreAll implements IgniteCallable<Integer> {
+        private static final long serialVersionUID = 1L;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+        private final int bytes;
+        private final String prefix;
+        private final int count;
+
+        RestoreAll(int bytes, String prefix, int count) {
+            this.bytes = bytes;
+            this.prefix = prefix;
+            this.count = count;
+        }
+
+        @Override
+        public Integer call() {
+            CheckpointStore store = Spillway.store(ignite);
+            int equal = 0;
+            for (int i = 0; i < count; i++) {
+                if (Arrays.equals(store.restoreLatest(prefix + i), BenchPayload.of(bytes, bytes, 1000 + i).chunk(0)))
+                    equal++;
+            }
+            return equal;
+        }
+    }
+
     /** How a raw baseline writes and reads. */
     enum RawKind {
         /** A data streamer to keys whose primary is this node, read back with get: the best Ignite itself does. */

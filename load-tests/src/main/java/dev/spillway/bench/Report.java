@@ -47,10 +47,20 @@ final class Report {
         <p id="about"></p>
         <h2>Targets (ratios of medians measured in this run)</h2>
         <table id="targets"><tr><th>target</th><th>ratio</th><th>at least</th><th></th></tr></table>
+        <div id="timelineSection" style="display: none">
+        <h2>Committed MB per second (the node was killed at the marked second)</h2>
+        <div id="timeline" class="chart"></div>
+        </div>
+        <div id="latencySection" style="display: none">
+        <h2>Save latency from the moment each save was due (ms, log scale; coordinated omission corrected)</h2>
+        <div id="latency" class="chart"></div>
+        </div>
+        <div id="throughputSection">
         <h2>Medians, Spillway beside the baselines (MB/s, MB = 2^20 bytes; bars show min-max over repetitions)</h2>
         <div id="medians" class="chart" style="height: 720px"></div>
         <h2>Every repetition (MB/s, in the order run)</h2>
         <div id="reps" class="chart"></div>
+        </div>
         <h2>Checkpoint-region usage per node over the run (MB)</h2>
         <div id="usage" class="chart"></div>
         <script>
@@ -69,6 +79,33 @@ final class Report {
           const m = tr.insertCell(); m.className = row.met ? 'met' : 'miss'; m.textContent = row.met ? 'met' : 'missed';
         }
         const names = Object.keys(R.figures);
+        if (names.length === 0) document.getElementById('throughputSection').style.display = 'none';
+        if (R.timeline) {
+          document.getElementById('timelineSection').style.display = '';
+          echarts.init(document.getElementById('timeline')).setOption({
+            tooltip: { trigger: 'axis' }, grid: { left: 60, right: 30, top: 30, bottom: 40 },
+            xAxis: { type: 'category', name: 's', data: R.timeline.map(p => p.second) },
+            yAxis: { type: 'value', name: 'MB/s' },
+            series: [{ type: 'bar', data: R.timeline.map(p => Math.round(p.mbCommitted)),
+              markLine: { symbol: 'none', data: [{ xAxis: String(Math.floor(R.outcome.killedAtSecond)),
+                label: { formatter: 'SIGKILL ' + R.outcome.killedNode } }] } }]
+          });
+        }
+        if (R.outcome) {
+          document.getElementById('about').innerHTML += '<br>Outcome: <code>' + JSON.stringify(R.outcome) + '</code>';
+        }
+        if (R.latency) {
+          document.getElementById('latencySection').style.display = '';
+          const cats = R.latency.map(r => r.path + ' ' + Math.round(r.sizeBytes / 1024) + ' KB, ' + r.backups + ' b');
+          const ps = ['p50Ms', 'p90Ms', 'p99Ms', 'p99.9Ms', 'maxMs'];
+          echarts.init(document.getElementById('latency')).setOption({
+            tooltip: { trigger: 'axis' }, legend: { top: 0 },
+            grid: { left: 60, right: 30, top: 40, bottom: 90 },
+            xAxis: { type: 'category', data: cats, axisLabel: { rotate: 35, fontSize: 11 } },
+            yAxis: { type: 'log', name: 'ms' },
+            series: ps.map(p => ({ name: p.replace('Ms', ''), type: 'bar', data: R.latency.map(r => Math.max(0.01, r[p])) }))
+          });
+        }
         const colour = n => n.startsWith('spillway') ? '#1f77b4' : n.startsWith('raw') ? '#ff7f0e' : '#7f7f7f';
         echarts.init(document.getElementById('medians')).setOption({
           tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },

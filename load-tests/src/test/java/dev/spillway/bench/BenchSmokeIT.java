@@ -28,4 +28,38 @@ class BenchSmokeIT {
             "\"raw.localStreamer.write.b0\"", "\"raw.random.write.best.b1\"", "\"machine.memcpy.b0\"",
             "\"targets\"", "\"spilledFractions\"");
     }
+
+    @Test
+    @DisplayName("bench latency, tiny: percentiles per size and path, and the 1 MB aim evaluated")
+    void latency() throws IOException {
+        int code = Bench.run("latency", "--sizes-kb", "64,1024", "--rate", "20", "--seconds", "1",
+            "--warm-up-seconds", "0.5", "--backups", "0", "--node-heap", "512m", "--out", OUT.toString(), "--name",
+            "latency");
+        assertThat(code).isZero();
+        String json = Files.readString(OUT.resolve("latency").resolve("results.json"), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"scenario\": \"latency\"", "\"p99Ms\"", "\"p99.9Ms\"", "\"path\": \"thin\"",
+            "\"path\": \"embedded\"", "p99 latency (ms) under 5");
+        assertThat(json).doesNotContain("\"firstError\"");
+    }
+
+    @Test
+    @DisplayName("bench fill, tiny: refused with the capacity error, every node alive, nothing committed lost")
+    void fill() throws IOException {
+        int code = Bench.run("fill", "--state-mb", "4", "--region-mb", "64", "--backups", "1", "--node-heap", "512m",
+            "--out", OUT.toString(), "--name", "fill");
+        assertThat(code).as("fill passed its checks").isZero();
+        String json = Files.readString(OUT.resolve("fill").resolve("results.json"), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"refusedWithCapacityError\": true", "\"allNodesAlive\": true",
+            "\"nothingLost\": true", "\"fill.save.local\"");
+    }
+
+    @Test
+    @DisplayName("bench kill, tiny: a node SIGKILLed under load; every application's latest restores byte-equal")
+    void kill() throws IOException {
+        int code = Bench.run("kill", "--writers", "2", "--state-mb", "2", "--seconds", "6", "--region-mb", "64",
+            "--node-heap", "512m", "--out", OUT.toString(), "--name", "kill");
+        assertThat(code).as("kill passed its checks").isZero();
+        String json = Files.readString(OUT.resolve("kill").resolve("results.json"), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"nothingLost\": true", "\"survivorsAlive\": 2", "\"timeline\"");
+    }
 }

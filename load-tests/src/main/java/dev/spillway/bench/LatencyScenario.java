@@ -1,0 +1,113 @@
+package dev.spillway.bench;
+
+import dev.spillway.Bytes;
+import dev.spillway.CheckpointInfo;
+import dev.spillway.CheckpointStore;
+import dev.spillway.Spillway;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code bench latency}: small checkpoints saved at a fixed rate, one size at a time, by an embedded writer on node
+ * 0 (a compute job) and by a thin client whose home is node 0; the latency of each save from the moment it was due
+ * (coordinated omission corrected) in an HdrHistogram; p50, p90, p99, p99.9 and max per size, path and backup
+ * count. Retention 1: every save also removes the one before, as a steady checkpointing application does.
+ */
+final class LatencyScenario {
+    record Settings(int nodes, List<Integer> sizes, List<Integer> backups, double perSecond, long durationNanos,
+                    long warmUpNanos, String nodeHeap, List<String> nodeJvmArgs) {
+    }
+
+    private final Settings settings;
+    private final Path runDir;
+    private final PrintStream out;
+    private final List<Map<String, Object>> rows = new ArrayList<>();
+
+    LatencyScenario(Settings settings, Path runDir, PrintStream out) {
+        this.settings = settings;
+        this.runDir = runDir;
+        this.out = out;
+    }
+
+    /** One row per size, path and backup count: the percentiles in milliseconds. */
+    List<Map<String, Object>> rows() {
+        return rows;
+    }
+
+    void run() throws IOException {
+        StepBar bar = new StepBar(out, settings.backups().size() * (1 + 2 * settings.sizes().size()));
+        for (int b : settings.backups()) {
+            bar.step("backups " + b + ": starting " + settings.nodes() + " node processes");
+            List<String> options = List.of("--region-max-size", "512MB", "--chunk-size", "1MB", "--backups", b + "",
+                "--retention", "1");
+            try (BenchCluster cluster = BenchCluster.start(runDir.resolve("cluster-b" + b), settings.nodes(),
+                settings.nodeHeap(), settings.nodeJvmArgs(), options)) {
+                bar.done();
+                CheckpointStore thick = Spillway.store(cluster.thick());
+                for (int size : settings.sizes()) {
+                    String what = "backups " + b + ", " + Bytes.format(size) + " at " + settings.perSecond() + "/s: ";
+                    bar.step(what + "embedded on node 0");
+                    String app = "latency-embedded-" + size;
+                    LatencyLoop.Outcome embedded = cluster.thick().compute(cluster.node(0)).call(new NodeJobs.Latency(
+                        size, settings.perSecond(), settings.durationNanos(), settings.warmUpNanos(), app));
+                    record("embedded", size, b, embedded);
+                    deleteAll(thick, app);
+                    bar.done();
+
+                    bar.step(what + "thin client");
+                    app = "latency-thin-" + size;
+                    byte[] state = BenchPayload.of(size, size, 11).chunk(0);
+                    record("thin", size, b, LatencyLoop.run(cluster.thin(), app, state, settings.perSecond(),
+                        settings.durationNanos(), settings.warmUpNanos()));
+                    deleteAll(thick, app);
+                    bar.done();
+                }
+            }
+        }
+        bar.finish();
+    }
+
+    private void record(String path, int size, int backups, LatencyLoop.Outcome o) {
+        Histogram h = o.histogram();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("path", path);
+        row.put("sizeBytes", size);
+        row.put("backups", backups);
+        row.put("perSecond", settings.perSecond());
+        row.put("count", h.getTotalCount());
+        row.put("errors", o.errors);
+        if (o.firstError != null)
+            row.put("firstError", o.firstError);
+        for (double p : new double[] {50, 90, 99, 99.9})
+            row.put("p" + (p == 99.9 ? "99.9" : Integer.toString((int)p)) + "Ms", h.getValueAtPercentile(p) / 1000.0);
+        row.put("maxMs", h.getMaxValue() / 1000.0);
+        row.put("meanMs", h.getMean() / 1000.0);
+        rows.add(row);
+    }
+
+    void print() {
+        out.println();
+        out.println("Save latency from the moment each save was due (ms; coordinated omission corrected):");
+        out.printf(Locale.ROOT, "  %-9s %8s %7s %8s %8s %8s %8s %8s %6s %6s%n", "path", "size", "backups", "p50",
+            "p90", "p99", "p99.9", "max", "saves", "errors");
+        for (Map<String, Object> r : rows) {
+            out.printf(Locale.ROOT, "  %-9s %8s %7d %8.2f %8.2f %8.2f %8.2f %8.2f %6d %6d%n", r.get("path"),
+                Bytes.format((Integer)r.get("sizeBytes")), (Integer)r.get("backups"), (Double)r.get("p50Ms"),
+                (Double)r.get("p90Ms"), (Double)r.get("p99Ms"), (Double)r.get("p99.9Ms"), (Double)r.get("maxMs"),
+                (Long)r.get("count"), (Integer)r.get("errors"));
+        }
+        out.println("  Aim (idle cluster, 1 MB, embedded): p99 under 5 ms with 0 backups, under 15 ms with 1.");
+    }
+
+    private static void deleteAll(CheckpointStore store, String app) {
+        for (CheckpointInfo info : store.list(app))
+            store.delete(app, info.checkpointId());
+    }
+}
