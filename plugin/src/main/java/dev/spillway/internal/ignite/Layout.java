@@ -10,6 +10,8 @@ public final class Layout {
     public static final String CHUNK_CACHE = "spillway-chunks";
     /** Cache of per-application catalogs (manifests), keyed by application id, on {@link #METADATA_REGION}. */
     public static final String CATALOG_CACHE = "spillway-manifests";
+    /** Cache of the admission lock's one entry, on {@link #METADATA_REGION}. */
+    public static final String ADMISSION_CACHE = "spillway-admission";
     /** Partitions of the catalog cache: manifests are few and small. */
     public static final int CATALOG_PARTITIONS = 32;
     /** Node attribute set on server nodes that run the plugin; Spillway caches live only on those. */

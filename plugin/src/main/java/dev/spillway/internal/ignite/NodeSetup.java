@@ -56,12 +56,14 @@ public final class NodeSetup {
                 caches.add(c);
         }
         for (CacheConfiguration<?, ?> c : caches) {
-            if (Layout.CHUNK_CACHE.equals(c.getName()) || Layout.CATALOG_CACHE.equals(c.getName()))
+            if (Layout.CHUNK_CACHE.equals(c.getName()) || Layout.CATALOG_CACHE.equals(c.getName())
+                || Layout.ADMISSION_CACHE.equals(c.getName()))
                 throw new IgniteCheckedException("Cache " + c.getName() + " is defined in the node configuration, "
                     + "but Spillway defines it itself: remove it");
         }
         caches.add(chunkCache(conf));
         caches.add(catalogCache(conf));
+        caches.add(admissionCache(conf));
         cfg.setCacheConfiguration(caches.toArray(CacheConfiguration[]::new));
 
         List<ServiceConfiguration> services = new ArrayList<>();
@@ -120,6 +122,23 @@ public final class NodeSetup {
             .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC)
             .setReadFromBackup(false)
             .setAffinity(new RendezvousAffinityFunction(false, Layout.CATALOG_PARTITIONS))
+            .setDataRegionName(Layout.METADATA_REGION)
+            .setNodeFilter(new AttributeNodeFilter(Layout.SERVER_ATTRIBUTE, "true"))
+            .setStatisticsEnabled(false);
+    }
+
+    /**
+     * The admission lock's cache: one entry, the holder of the lock writers with backups plan under. Atomic,
+     * FULL_SYNC and backed up, so the holder survives the loss of a node (a holder whose node left is taken over).
+     */
+    public static CacheConfiguration<String, Object> admissionCache(SpillwayConfiguration conf) {
+        return new CacheConfiguration<String, Object>(Layout.ADMISSION_CACHE)
+            .setCacheMode(CacheMode.PARTITIONED)
+            .setAtomicityMode(CacheAtomicityMode.ATOMIC)
+            .setBackups(Math.max(1, conf.getBackups()))
+            .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC)
+            .setReadFromBackup(false)
+            .setAffinity(new RendezvousAffinityFunction(false, 1))
             .setDataRegionName(Layout.METADATA_REGION)
             .setNodeFilter(new AttributeNodeFilter(Layout.SERVER_ATTRIBUTE, "true"))
             .setStatisticsEnabled(false);

@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.locks.Lock;
 import javax.cache.Cache;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
@@ -52,7 +51,6 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
     private static final int STREAMER_BATCH_BYTES = 256 << 10;
     /** Batches in flight per node: bounds a writer's memory to a few chunks per node. */
     private static final int STREAMER_PARALLEL_OPS = 4;
-    private static final String ADMISSION_LOCK = "spillway-admission";
     /** Keys per removeAll / containsKeys call. */
     private static final int KEY_BATCH = 512;
 
@@ -61,7 +59,7 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
     private final SpillwayConfiguration config;
     private final Peers peers;
     private volatile Catalog catalog;
-    private volatile Lock admissionLock;
+    private volatile AdmissionLock admissionLock;
     private volatile CachedTopology topology = new CachedTopology(-1, null);
 
     private record CachedTopology(long version, Topology topology) {
@@ -344,15 +342,15 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
     }
 
     /**
-     * The cluster-wide lock writers plan under when chunks have backups (failover-safe: released when its holder's
-     * node leaves), or null without backups.
+     * The cluster-wide lock writers plan under when chunks have backups (taken over when its holder's node
+     * leaves or its lease runs out), or null without backups.
      */
-    Lock admissionLock() {
+    AdmissionLock admissionLock() {
         if (config.getBackups() == 0)
             return null;
-        Lock l = admissionLock;
+        AdmissionLock l = admissionLock;
         if (l == null)
-            admissionLock = l = ignite.reentrantLock(ADMISSION_LOCK, true, false, true);
+            admissionLock = l = new AdmissionLock(ignite, config.getClock(), config.getLeaseTimeout().toMillis());
         return l;
     }
 

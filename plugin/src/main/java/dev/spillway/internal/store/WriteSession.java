@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.locks.Lock;
 
 /**
  * The control side of one checkpoint being written, on a node that runs the plugin: its id and claim in the
@@ -194,7 +193,7 @@ public final class WriteSession {
      */
     private void planMore(int count, boolean all) {
         serversAtPlan = store.serverIds();
-        Lock admission = store.admissionLock();
+        AdmissionLock admission = store.admissionLock();
         int[] parts;
         if (admission != null)
             admission.lock();

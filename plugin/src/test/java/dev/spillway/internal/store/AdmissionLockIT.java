@@ -1,0 +1,95 @@
+package dev.spillway.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spillway.SpillwayConfiguration;
+import dev.spillway.test.SpillwayCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The admission lock: mutual exclusion across nodes and threads; a dead or lapsed holder is taken over. */
+class AdmissionLockIT {
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, 52600, new SpillwayConfiguration()
+        .setRegionMaxSize(32L << 20).setBackups(1).setMetadataRegionSize(16L << 20).setLeaseTimeout(LEASE));
+
+    private static AdmissionLock lock(int node) {
+        return new AdmissionLock(cluster.node(node), cluster.clock(), LEASE.toMillis());
+    }
+
+    @Test
+    @DisplayName("threads on three nodes never hold the lock at once")
+    void mutualExclusion() throws Exception {
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        AtomicInteger entries = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                AdmissionLock l = lock(t % 3);
+                all.add(pool.submit(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        l.lock();
+                        try {
+                            most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                            entries.incrementAndGet();
+                            Thread.onSpinWait();
+                            inside.decrementAndGet();
+                        }
+                        finally {
+                            l.unlock();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : all)
+                f.get(2, TimeUnit.MINUTES);
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertThat(entries.get()).isEqualTo(240);
+        assertThat(most.get()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a holder whose node leaves, or whose lease runs out, is taken over")
+    void deadOrLapsedHolderTakenOver() throws Exception {
+        // The holder on node 2 never gives the lock back; node 2 then stops.
+        lock(2).lock();
+        CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
+            AdmissionLock l = lock(0);
+            l.lock();
+            l.unlock();
+        });
+        assertThat(waiter).as("blocked while the holder lives").isNotDone();
+        cluster.stop(2);
+        waiter.get(30, TimeUnit.SECONDS);
+        cluster.start(2);
+        cluster.awaitAffinitySettled();
+
+        // A holder that lives but never gives the lock back: taken over once its lease has run out.
+        lock(1).lock();
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
+            AdmissionLock l = lock(0);
+            l.lock();
+            l.unlock();
+        });
+        assertThat(second).isNotDone();
+        cluster.clock().advance(LEASE.plusSeconds(1));
+        second.get(30, TimeUnit.SECONDS);
+    }
+}
