@@ -40,8 +40,11 @@ public interface CheckpointStore {
     /** Reads one committed checkpoint whole. */
     byte[] restore(String application, long checkpointId);
 
-    /** The application's latest committed checkpoint, if any. */
-    Optional<CheckpointInfo> latest(String application);
+    /** The application's latest committed checkpoint, if any: the last of {@link #list(String)}. */
+    default Optional<CheckpointInfo> latest(String application) {
+        List<CheckpointInfo> all = list(application);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
 
     /** The application's committed checkpoints, oldest first (empty for an unknown application). */
     List<CheckpointInfo> list(String application);

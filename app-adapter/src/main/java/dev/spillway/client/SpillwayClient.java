@@ -139,12 +139,6 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     }
 
     @Override
-    public Optional<CheckpointInfo> latest(String application) {
-        List<CheckpointInfo> all = list(application);
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
-    }
-
-    @Override
     public List<CheckpointInfo> list(String application) {
         return List.copyOf(Reply.<List<CheckpointInfo>>value(control().list(Arguments.application(application))));
     }

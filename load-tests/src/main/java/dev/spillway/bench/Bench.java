@@ -58,6 +58,24 @@ public final class Bench {
         @Option(names = "--name", description = "the run folder's name (default: scenario and time)")
         String name;
 
+        /**
+         * Writes results.json and report.html, prints the figures and targets, and the closing line; returns the
+         * exit code.
+         */
+        int finish(Path runDir, String scenario, long startedNanos, Map<String, Object> settings,
+                   Map<String, Figure> figures, List<Map<String, Object>> targets, Map<String, Object> extra,
+                   Runnable printScenario, boolean passed) throws IOException {
+            double elapsed = (System.nanoTime() - startedNanos) / 1e9;
+            settings.put("nodes", nodes);
+            settings.put("nodeHeap", nodeHeap);
+            Results.write(runDir, scenario, elapsed, settings, figures, targets, extra);
+            printScenario.run();
+            Results.print(Bench.out, figures, targets);
+            Bench.out.printf(Locale.ROOT, "%n%s in %.0f s; results in %s, charts in %s%n", passed ? "Done" : "FAILED",
+                elapsed, runDir.resolve("results.json"), runDir.resolve("report.html"));
+            return passed ? 0 : 1;
+        }
+
         Path runDir(String scenario) throws IOException {
             String run = name != null ? name : scenario + "-" + LocalDateTime.now().format(
                 DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
@@ -101,25 +119,17 @@ public final class Bench {
             long started = System.nanoTime();
             ThroughputScenario scenario = new ThroughputScenario(s, runDir, out);
             scenario.run();
-            double seconds = (System.nanoTime() - started) / 1e9;
-
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("nodes", common.nodes);
             settings.put("stateBytes", s.stateBytes());
             settings.put("chunkBytes", s.chunkBytes());
             settings.put("backups", backups);
             settings.put("repetitions", reps);
             settings.put("regionBytes", s.regionBytes());
-            settings.put("nodeHeap", common.nodeHeap);
-            List<Map<String, Object>> targets = Targets.evaluate(Targets.THROUGHPUT, scenario.figures());
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("spilledFractions", scenario.spilledFractions());
             extra.put("usage", scenario.usage());
-            Results.write(runDir, "throughput", seconds, settings, scenario.figures(), targets, extra);
-            Results.print(out, scenario.figures(), targets);
-            out.printf(Locale.ROOT, "%nDone in %.0f s; results in %s, charts in %s%n", seconds,
-                runDir.resolve("results.json"), runDir.resolve("report.html"));
-            return 0;
+            return common.finish(runDir, "throughput", started, settings, scenario.figures(),
+                Targets.evaluate(Targets.THROUGHPUT, scenario.figures()), extra, () -> { }, true);
         }
     }
 
@@ -160,22 +170,15 @@ public final class Bench {
             long started = System.nanoTime();
             LatencyScenario scenario = new LatencyScenario(s, runDir, out);
             scenario.run();
-            double elapsed = (System.nanoTime() - started) / 1e9;
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("nodes", common.nodes);
             settings.put("sizesBytes", sizes);
             settings.put("perSecond", rate);
             settings.put("recordedSecondsPerSize", seconds);
             settings.put("backups", backups);
-            List<Map<String, Object>> targets = LatencyTargets.evaluate(scenario.rows());
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("latency", scenario.rows());
-            Results.write(runDir, "latency", elapsed, settings, Map.of(), targets, extra);
-            scenario.print();
-            Results.print(out, Map.of(), targets);
-            out.printf(Locale.ROOT, "%nDone in %.0f s; results in %s, charts in %s%n", elapsed,
-                runDir.resolve("results.json"), runDir.resolve("report.html"));
-            return 0;
+            return common.finish(runDir, "latency", started, settings, Map.of(),
+                LatencyTargets.evaluate(scenario.rows()), extra, scenario::print, true);
         }
     }
 
@@ -206,9 +209,7 @@ public final class Bench {
             long started = System.nanoTime();
             FillScenario scenario = new FillScenario(s, runDir, out);
             scenario.run();
-            double elapsed = (System.nanoTime() - started) / 1e9;
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("nodes", common.nodes);
             settings.put("stateBytes", s.stateBytes());
             settings.put("backups", backups);
             settings.put("regionBytes", s.regionBytes());
@@ -218,12 +219,8 @@ public final class Bench {
             extra.put("outcome", scenario.outcome());
             extra.put("saves", scenario.saves());
             extra.put("usage", scenario.usage());
-            Results.write(runDir, "fill", elapsed, settings, scenario.figures(), targets, extra);
-            scenario.print();
-            Results.print(out, scenario.figures(), targets);
-            out.printf(Locale.ROOT, "%n%s in %.0f s; results in %s, charts in %s%n", scenario.passed() ? "Passed"
-                : "FAILED", elapsed, runDir.resolve("results.json"), runDir.resolve("report.html"));
-            return scenario.passed() ? 0 : 1;
+            return common.finish(runDir, "fill", started, settings, scenario.figures(), targets, extra,
+                scenario::print, scenario.passed());
         }
     }
 
@@ -258,9 +255,7 @@ public final class Bench {
             long started = System.nanoTime();
             KillScenario scenario = new KillScenario(s, runDir, out);
             scenario.run();
-            double elapsed = (System.nanoTime() - started) / 1e9;
             Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("nodes", common.nodes);
             settings.put("writers", writers);
             settings.put("stateBytes", s.stateBytes());
             settings.put("backups", 1);
@@ -270,11 +265,8 @@ public final class Bench {
             extra.put("outcome", scenario.outcome());
             extra.put("timeline", scenario.timeline());
             extra.put("usage", scenario.usage());
-            Results.write(runDir, "kill", elapsed, settings, Map.of(), List.of(), extra);
-            scenario.print();
-            out.printf(Locale.ROOT, "%n%s in %.0f s; results in %s, charts in %s%n", scenario.passed() ? "Passed"
-                : "FAILED", elapsed, runDir.resolve("results.json"), runDir.resolve("report.html"));
-            return scenario.passed() ? 0 : 1;
+            return common.finish(runDir, "kill", started, settings, Map.of(), List.of(), extra, scenario::print,
+                scenario.passed());
         }
     }
 }

@@ -186,12 +186,17 @@ final class ThroughputScenario {
      * it there (its chunks are remote); records how much spilled.
      */
     private void spill(IgniteCompute home, CheckpointStore thick, NodeJobs.Spec spec, int backups) {
-        NodeCapacity node0 = thick.capacity().stream().filter(c -> c.node().equals(BenchCluster.name(0)))
-            .findFirst().orElseThrow();
-        long room = backups > 0 ? Math.min(node0.free(), node0.safeHeadroom()) : node0.free();
-        long ballast = room - 2L * settings.chunkBytes();
-        if (ballast > settings.chunkBytes())
-            home.call(new NodeJobs.Ballast(ballast, settings.chunkBytes(), "bench-ballast"));
+        // Ballast until node 0 has room for no more than a few chunks (part of a ballast may itself spill).
+        int ballasts = 0;
+        for (; ballasts < 4; ballasts++) {
+            NodeCapacity node0 = thick.capacity().stream().filter(c -> c.node().equals(BenchCluster.name(0)))
+                .findFirst().orElseThrow();
+            long room = backups > 0 ? Math.min(node0.free(), node0.safeHeadroom()) : node0.free();
+            if (room < 4L * settings.chunkBytes())
+                break;
+            home.call(new NodeJobs.Ballast(room - 2L * settings.chunkBytes(), settings.chunkBytes(),
+                "bench-ballast-" + ballasts));
+        }
         double[] saved = home.call(new NodeJobs.EmbeddedSave(spec, "bench-spill"));
         PlacementReport placement = thick.placement("bench-spill", (long)saved[1]);
         int chunks = placement.localChunks() + placement.spilledChunks();
@@ -202,7 +207,8 @@ final class ThroughputScenario {
         figure("spillway.restore.spilled", backups, "Spillway restore on node 0 of a spilled checkpoint")
             .add(spec.size(), home.call(new NodeJobs.EmbeddedRestore(spec, "bench-spill")));
         deleteAll(thick, "bench-spill");
-        deleteAll(thick, "bench-ballast");
+        for (int b = 0; b < ballasts; b++)
+            deleteAll(thick, "bench-ballast-" + b);
     }
 
     private static double save(CheckpointStore store, String app, BenchPayload payload) {

@@ -128,12 +128,6 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public Optional<CheckpointInfo> latest(String application) {
-        List<CheckpointInfo> all = list(application);
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
-    }
-
-    @Override
     public List<CheckpointInfo> list(String application) {
         AppCatalog c = catalog().get(Arguments.application(application));
         return c == null ? List.of() : c.committed().stream().map(Manifest::info).toList();
