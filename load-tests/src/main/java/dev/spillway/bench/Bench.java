@@ -51,6 +51,18 @@ public final class Bench {
             + "-XX:StartFlightRecording=filename=node.jfr,settings=profile to profile where the time goes (repeatable)")
         List<String> nodeJvmArgs = new java.util.ArrayList<>();
 
+        @Option(names = "--addresses", split = ",", description = "an existing cluster's thin-client addresses "
+            + "(host:port,...): no node processes are started, only the thin-client paths and a thin-client raw "
+            + "baseline run (throughput and latency)")
+        List<String> addresses = new java.util.ArrayList<>();
+
+        /** Refuses a scenario that needs node processes of its own when --addresses names an existing cluster. */
+        void needOwnCluster(String scenario) {
+            if (!addresses.isEmpty())
+                throw new CommandLine.ParameterException(new CommandLine(new Bench()), "bench " + scenario
+                    + " starts and kills node processes of its own: it cannot run against --addresses");
+        }
+
         @Option(names = "--out", defaultValue = "load-tests/target/bench",
             description = "where each run's folder goes (default: ${DEFAULT-VALUE})")
         Path out;
@@ -113,7 +125,8 @@ public final class Bench {
         public Integer call() throws Exception {
             Path runDir = common.runDir("throughput");
             ThroughputScenario.Settings s = new ThroughputScenario.Settings(common.nodes, (long)stateMb << 20,
-                chunkKb << 10, backups, reps, (long)regionMb << 20, common.nodeHeap, common.nodeJvmArgs);
+                chunkKb << 10, backups, reps, (long)regionMb << 20, common.nodeHeap, common.nodeJvmArgs,
+                common.addresses);
             out.printf(Locale.ROOT, "bench throughput: %d node processes, a %d MB state in %d KB chunks, backups %s, "
                 + "%d repetitions; run folder %s%n", common.nodes, stateMb, chunkKb, backups, reps, runDir);
             long started = System.nanoTime();
@@ -164,7 +177,7 @@ public final class Bench {
             Path runDir = common.runDir("latency");
             List<Integer> sizes = sizesKb.stream().map(k -> k << 10).toList();
             LatencyScenario.Settings s = new LatencyScenario.Settings(common.nodes, sizes, backups, rate,
-                (long)(seconds * 1e9), (long)(warmUp * 1e9), common.nodeHeap, common.nodeJvmArgs);
+                (long)(seconds * 1e9), (long)(warmUp * 1e9), common.nodeHeap, common.nodeJvmArgs, common.addresses);
             out.printf(Locale.ROOT, "bench latency: %d node processes, sizes %s KB at %.0f/s for %.0f s each, backups "
                 + "%s; run folder %s%n", common.nodes, sizesKb, rate, seconds, backups, runDir);
             long started = System.nanoTime();
@@ -201,6 +214,7 @@ public final class Bench {
 
         @Override
         public Integer call() throws Exception {
+            common.needOwnCluster("fill");
             Path runDir = common.runDir("fill");
             FillScenario.Settings s = new FillScenario.Settings(common.nodes, stateMb << 20, backups,
                 (long)regionMb << 20, common.nodeHeap, common.nodeJvmArgs);
@@ -246,6 +260,7 @@ public final class Bench {
 
         @Override
         public Integer call() throws Exception {
+            common.needOwnCluster("kill");
             Path runDir = common.runDir("kill");
             KillScenario.Settings s = new KillScenario.Settings(common.nodes, writers, stateMb << 20, 1,
                 seconds * 1_000_000_000L, (long)regionMb << 20, common.nodeHeap, common.nodeJvmArgs);

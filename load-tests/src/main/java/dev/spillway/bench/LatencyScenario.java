@@ -22,7 +22,7 @@ import org.HdrHistogram.Histogram;
  */
 final class LatencyScenario {
     record Settings(int nodes, List<Integer> sizes, List<Integer> backups, double perSecond, long durationNanos,
-                    long warmUpNanos, String nodeHeap, List<String> nodeJvmArgs) {
+                    long warmUpNanos, String nodeHeap, List<String> nodeJvmArgs, List<String> addresses) {
     }
 
     private final Settings settings;
@@ -42,6 +42,10 @@ final class LatencyScenario {
     }
 
     void run() throws IOException {
+        if (!settings.addresses().isEmpty()) {
+            runRemote();
+            return;
+        }
         StepBar bar = new StepBar(out, settings.backups().size() * (1 + 2 * settings.sizes().size()));
         for (int b : settings.backups()) {
             bar.step("backups " + b + ": starting " + settings.nodes() + " node processes");
@@ -69,6 +73,24 @@ final class LatencyScenario {
                     deleteAll(thick, app);
                     bar.done();
                 }
+            }
+        }
+        bar.finish();
+    }
+
+    /** Against an existing cluster: the thin-client path only, labelled with the first of --backups. */
+    private void runRemote() {
+        int b = settings.backups().get(0);
+        StepBar bar = new StepBar(out, settings.sizes().size());
+        try (RemoteThin remote = new RemoteThin(settings.addresses())) {
+            for (int size : settings.sizes()) {
+                bar.step(Bytes.format(size) + " at " + settings.perSecond() + "/s: thin client");
+                String app = "latency-thin-" + size;
+                byte[] state = BenchPayload.of(size, size, 11).chunk(0);
+                record("thin", size, b, LatencyLoop.run(remote.spillway(), app, state, settings.perSecond(),
+                    settings.durationNanos(), settings.warmUpNanos()));
+                deleteAll(remote.spillway(), app);
+                bar.done();
             }
         }
         bar.finish();

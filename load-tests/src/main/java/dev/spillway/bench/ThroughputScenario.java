@@ -33,7 +33,7 @@ import org.apache.ignite.IgniteCompute;
 final class ThroughputScenario {
     /** What a run does. */
     record Settings(int nodes, long stateBytes, int chunkBytes, List<Integer> backups, int reps, long regionBytes,
-                    String nodeHeap, List<String> nodeJvmArgs) {
+                    String nodeHeap, List<String> nodeJvmArgs, List<String> addresses) {
     }
 
     private static final long SEED = 0x5B111L;
@@ -68,6 +68,10 @@ final class ThroughputScenario {
     }
 
     void run() throws IOException, InterruptedException {
+        if (!settings.addresses().isEmpty()) {
+            runRemote();
+            return;
+        }
         StepBar bar = new StepBar(out, settings.backups().size() * (2 + settings.reps() * 7 + 1));
         for (int b : settings.backups())
             runWith(b, bar);
@@ -179,6 +183,38 @@ final class ThroughputScenario {
             }
             bar.done();
         }
+    }
+
+    /**
+     * Against an existing cluster given by thin-client addresses: only the thin-client paths and the thin-client
+     * raw baseline, labelled with the first of {@code --backups} (the cluster's own setting decides).
+     */
+    private void runRemote() {
+        int backups = settings.backups().get(0);
+        StepBar bar = new StepBar(out, 1 + settings.reps());
+        BenchPayload payload = BenchPayload.of(settings.stateBytes(), settings.chunkBytes(), SEED);
+        try (RemoteThin remote = new RemoteThin(settings.addresses())) {
+            bar.step("warm-up (not timed)");
+            save(remote.spillway(), "bench-warm", payload);
+            deleteAll(remote.spillway(), "bench-warm");
+            remote.raw(payload, backups);
+            bar.done();
+            for (int rep = 1; rep <= settings.reps(); rep++) {
+                bar.step("rep " + rep + "/" + settings.reps() + ": thin client, Spillway and raw");
+                figure("spillway.save.thin", backups, "Spillway save from a thin client")
+                    .add(payload.size(), save(remote.spillway(), "bench-thin", payload));
+                figure("spillway.restore.thin", backups, "Spillway restore to a thin client")
+                    .add(payload.size(), restore(remote.spillway(), "bench-thin", payload));
+                deleteAll(remote.spillway(), "bench-thin");
+                double[] raw = remote.raw(payload, backups);
+                figure("raw.thin.random.write.best", backups, "raw Ignite over a thin client, random keys, best "
+                    + "of put/putAll").add(payload.size(), raw[0]);
+                figure("raw.thin.random.read.best", backups, "raw Ignite over a thin client, random keys, best of "
+                    + "get/getAll").add(payload.size(), raw[1]);
+                bar.done();
+            }
+        }
+        bar.finish();
     }
 
     /**

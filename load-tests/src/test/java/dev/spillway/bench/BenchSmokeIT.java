@@ -62,4 +62,20 @@ class BenchSmokeIT {
         String json = Files.readString(OUT.resolve("kill").resolve("results.json"), StandardCharsets.UTF_8);
         assertThat(json).contains("\"nothingLost\": true", "\"survivorsAlive\": 2", "\"timeline\"");
     }
+
+    @Test
+    @DisplayName("bench against an existing cluster by thin-client addresses: the thin paths and their baseline")
+    void existingCluster() throws IOException {
+        try (BenchCluster cluster = BenchCluster.start(OUT.resolve("existing-cluster"), 3, "512m", java.util.List.of(),
+            java.util.List.of("--region-max-size", "128MB", "--chunk-size", "256KB", "--backups", "1"))) {
+            String addresses = "127.0.0.1:" + BenchCluster.THIN + ",127.0.0.1:" + (BenchCluster.THIN + 1);
+            int code = Bench.run("throughput", "--addresses", addresses, "--state-mb", "8", "--chunk-kb", "256",
+                "--reps", "1", "--backups", "1", "--out", OUT.toString(), "--name", "existing");
+            assertThat(code).isZero();
+            assertThat(Bench.run("kill", "--addresses", addresses, "--out", OUT.toString())).isNotZero();
+        }
+        String json = Files.readString(OUT.resolve("existing").resolve("results.json"), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"spillway.save.thin.b1\"", "\"raw.thin.random.write.best.b1\"")
+            .doesNotContain("\"spillway.save.home");
+    }
 }

@@ -1,0 +1,92 @@
+package dev.spillway.bench;
+
+import dev.spillway.client.SpillwayClient;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.cache.CacheMode;
+import org.apache.ignite.cache.CacheWriteSynchronizationMode;
+import org.apache.ignite.client.ClientCache;
+import org.apache.ignite.client.ClientCacheConfiguration;
+import org.apache.ignite.client.IgniteClient;
+import org.apache.ignite.configuration.ClientConfiguration;
+
+/**
+ * An existing cluster reached only by its thin-client addresses ({@code --addresses}): the Spillway thin client,
+ * and a plain thin client for the raw baseline (random keys, default affinity, the best of put and putAll, read
+ * back with get and getAll, into a FULL_SYNC cache with the run's backups on the default region).
+ */
+final class RemoteThin implements AutoCloseable {
+    private static final String RAW_CACHE = "bench-raw-thin";
+    private static final int BATCH = 8;
+
+    private final SpillwayClient spillway;
+    private final IgniteClient raw;
+
+    RemoteThin(List<String> addresses) {
+        String[] a = addresses.toArray(String[]::new);
+        this.spillway = SpillwayClient.connect(new ClientConfiguration().setAddresses(a));
+        this.raw = Ignition.startClient(new ClientConfiguration().setAddresses(a).setPartitionAwarenessEnabled(true));
+    }
+
+    SpillwayClient spillway() {
+        return spillway;
+    }
+
+    /** The raw baseline: {best write seconds, best read seconds}; a negative read means the bytes differed. */
+    double[] raw(BenchPayload p, int backups) {
+        ClientCache<Long, byte[]> cache = raw.getOrCreateCache(new ClientCacheConfiguration().setName(RAW_CACHE)
+            .setCacheMode(CacheMode.PARTITIONED).setBackups(backups)
+            .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC));
+        try {
+            long[] keys = new long[p.chunks()];
+            SplittableRandom r = new SplittableRandom(p.chunks());
+            for (int i = 0; i < keys.length; i++)
+                keys[i] = r.nextLong();
+            long start = System.nanoTime();
+            for (int i = 0; i < keys.length; i++)
+                cache.put(keys[i], p.chunk(i));
+            double put = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            boolean ok = true;
+            for (int i = 0; i < keys.length; i++)
+                ok &= Arrays.equals(cache.get(keys[i]), p.chunk(i));
+            double get = (System.nanoTime() - start) / 1e9;
+            cache.clear();
+            start = System.nanoTime();
+            for (int from = 0; from < keys.length; from += BATCH) {
+                Map<Long, byte[]> batch = new HashMap<>();
+                for (int i = from; i < Math.min(keys.length, from + BATCH); i++)
+                    batch.put(keys[i], p.chunk(i));
+                cache.putAll(batch);
+            }
+            double putAll = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            for (int from = 0; from < keys.length; from += BATCH) {
+                Set<Long> batch = new HashSet<>();
+                for (int i = from; i < Math.min(keys.length, from + BATCH); i++)
+                    batch.add(keys[i]);
+                Map<Long, byte[]> got = cache.getAll(batch);
+                for (int i = from; i < Math.min(keys.length, from + BATCH); i++)
+                    ok &= Arrays.equals(got.get(keys[i]), p.chunk(i));
+            }
+            double getAll = (System.nanoTime() - start) / 1e9;
+            double read = Math.min(get, getAll);
+            return new double[] {Math.min(put, putAll), ok ? read : -read};
+        }
+        finally {
+            cache.clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        spillway.close();
+        raw.close();
+    }
+}
