@@ -28,7 +28,7 @@ public final class Reservation {
     private final UUID writer;
     private final UUID origin;
     private final long copyBytes;
-    private final String label;
+    private String label;
     /** Granted bytes not yet planned, per node. */
     private final Map<UUID, Long> pool = new HashMap<>();
     private final Map<UUID, List<Long>> leases = new HashMap<>();
@@ -147,6 +147,11 @@ public final class Reservation {
         for (Peers.LedgerView view : peers.ledgers())
             room.merge(view.nodeId(), view.capacity().free(), Long::sum);
         throw exhausted(chunks, topology.get(), room);
+    }
+
+    /** Names the checkpoint in messages from now on ({@code app/id}), once its id is known. */
+    public void label(String label) {
+        this.label = label;
     }
 
     /** Renews every lease; false when any has lapsed. */

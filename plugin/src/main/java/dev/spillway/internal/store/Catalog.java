@@ -28,7 +28,15 @@ public final class Catalog {
 
     /** Hands out the next id and records a pending claim for it. */
     public long begin(String application, UUID writer, long expiresAt) {
-        return cache.invoke(application, new Begin(writer, expiresAt));
+        return cache.invoke(application, new Begin(writer, expiresAt, null));
+    }
+
+    /**
+     * Hands out the next id and records a pending claim for it that already names the partitions of its first
+     * chunks: {@link #begin} and {@link #intend} in one round trip.
+     */
+    public long begin(String application, UUID writer, long expiresAt, int[] partitions) {
+        return cache.invoke(application, new Begin(writer, expiresAt, partitions));
     }
 
     /** Records the partitions of the next chunks; false when the claim is gone (lapsed and reclaimed). */
@@ -64,17 +72,23 @@ public final class Catalog {
         private static final long serialVersionUID = 1L;
         private final UUID writer;
         private final long expiresAt;
+        /** The first chunks' partitions, or null. */
+        private final int[] partitions;
 
-        Begin(UUID writer, long expiresAt) {
+        Begin(UUID writer, long expiresAt, int[] partitions) {
             this.writer = writer;
             this.expiresAt = expiresAt;
+            this.partitions = partitions;
         }
 
         @Override
         public Long process(MutableEntry<String, AppCatalog> entry, Object... args) {
             AppCatalog c = entry.exists() ? entry.getValue() : new AppCatalog();
             long id = ++c.lastId;
-            c.pending.add(new Claim(id, writer, expiresAt));
+            Claim claim = new Claim(id, writer, expiresAt);
+            if (partitions != null)
+                claim.intend(0, partitions);
+            c.pending.add(claim);
             entry.setValue(c);
             return id;
         }

@@ -54,24 +54,42 @@ public final class WriteSession {
         this.startedAt = store.now();
         this.lastUsed = startedAt;
         this.origin = store.nodeName(originId);
-        this.checkpointId = store.catalog().begin(application, writer, expiry());
         this.renewAt = startedAt + store.config().getLeaseTimeout().toMillis() / 3;
         this.serversAtBegin = store.serverIds();
         this.serversAtPlan = serversAtBegin;
         this.reservation = new Reservation(store.peers(), store::topology, writer, originId,
-            EmbeddedCheckpointStore.copyBytes(chunkSize), label(),
+            EmbeddedCheckpointStore.copyBytes(chunkSize), application + "/(new)",
             store.config().getBackups() > 0 ? store::failoverModel : null);
-        try {
-            if (expectedSize > 0) {
-                long needed = expectedSize / chunkSize + (expectedSize % chunkSize == 0 ? 0 : 1);
+        if (expectedSize > 0) {
+            // Plan the whole state first, then take the id and record the claim with its partitions in one
+            // catalog round trip. A refusal leaves no claim behind and takes no id.
+            long needed = expectedSize / chunkSize + (expectedSize % chunkSize == 0 ? 0 : 1);
+            long id = -1;
+            try {
                 reservation.refuseIfBeyondCluster(needed);
-                planMore((int)needed, true);
+                AdmissionLock admission = store.admissionLock();
+                if (admission != null)
+                    admission.lock();
+                try {
+                    int[] parts = reservation.place((int)needed, true);
+                    id = store.catalog().begin(application, writer, expiry(), parts);
+                    planned = parts;
+                    plannedCount = parts.length;
+                }
+                finally {
+                    if (admission != null)
+                        admission.unlock();
+                }
             }
+            catch (RuntimeException e) {
+                reservation.release();
+                throw e;
+            }
+            this.checkpointId = id;
         }
-        catch (RuntimeException e) {
-            discard(0);
-            throw e;
-        }
+        else
+            this.checkpointId = store.catalog().begin(application, writer, expiry());
+        reservation.label(label());
     }
 
     public String application() {
