@@ -80,7 +80,9 @@ class NodeLossIT {
             writer.commit();
         }
         assertThat(store(1).restoreLatest(app)).isEqualTo(state);
-        assertThat(store(0).capacity()).hasSize(2).allSatisfy(c -> assertThat(c.leases()).isZero());
+        assertThat(store(0).capacity()).hasSize(2);
+        awaitCondition("every lease released after the commit", Duration.ofSeconds(10),
+            () -> store(0).capacity().stream().allMatch(c -> c.leases() == 0));
     }
 
     @Test

@@ -146,6 +146,15 @@ public final class Peers {
 
     /** Releases the leases; a node that is gone has dropped them already. */
     public void release(Map<UUID, long[]> leases) {
+        release(leases, true);
+    }
+
+    /**
+     * Releases the leases; with {@code wait} false the peers' releases are sent but not waited for (after a
+     * commit nothing depends on them: until they land, the peers count the bytes twice, which only errs on the
+     * safe side).
+     */
+    public void release(Map<UUID, long[]> leases, boolean wait) {
         List<IgniteFuture<Boolean>> pending = new ArrayList<>();
         for (Map.Entry<UUID, long[]> e : leases.entrySet()) {
             if (isLocal(e.getKey()))
@@ -157,6 +166,8 @@ public final class Peers {
                         .callAsync(new ReleaseLeases(e.getValue())));
             }
         }
+        if (!wait)
+            return;
         for (IgniteFuture<Boolean> fut : pending) {
             try {
                 fut.get();

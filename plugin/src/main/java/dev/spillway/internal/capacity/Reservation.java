@@ -159,13 +159,21 @@ public final class Reservation {
         return leases.isEmpty() || peers.renew(leaseIds());
     }
 
-    /** Releases every lease. Idempotent. */
+    /** Releases every lease, waiting for the peers. Idempotent. */
     public void release() {
+        release(true);
+    }
+
+    /**
+     * Releases every lease; with {@code wait} false, the peers' releases are not waited for (after a commit).
+     * Idempotent.
+     */
+    public void release(boolean wait) {
         if (!leases.isEmpty()) {
             Map<UUID, long[]> ids = leaseIds();
             leases.clear();
             pool.clear();
-            peers.release(ids);
+            peers.release(ids, wait);
         }
     }
 

@@ -157,7 +157,8 @@ public final class WriteSession {
         if (evicted == null)
             throw lapsed();
         state = State.COMMITTED;
-        reservation.release();
+        // The checkpoint is committed: its leases are released without waiting for the peers to confirm.
+        reservation.release(false);
         for (Claim claim : evicted)
             store.removeChunks(application, claim);
         return manifest.info();
