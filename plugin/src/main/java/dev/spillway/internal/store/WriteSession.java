@@ -159,7 +159,8 @@ public final class WriteSession {
         state = State.COMMITTED;
         // The checkpoint is committed: its leases are released without waiting for the peers to confirm.
         reservation.release(false);
-        store.removeInBackground(application, evicted);
+        for (Claim claim : evicted)
+            store.removeChunks(application, claim);
         return manifest.info();
     }
 
