@@ -25,6 +25,7 @@ final class HomeServer {
     private final IgniteClient client;
     private final String consistentId;
     private final String[] addresses;
+    private volatile ClusterNode cached;
 
     private HomeServer(IgniteClient client, String consistentId, String[] addresses) {
         this.client = client;
@@ -61,8 +62,28 @@ final class HomeServer {
         return consistentId;
     }
 
-    /** The home server if it is in the cluster, else the server of the first address that is, else null. */
+    /**
+     * The server control calls go to. The home server, once found, is kept without asking the cluster again until
+     * a call to it fails ({@link #forget}); while the home is away, the cluster is asked every time, so the home is
+     * used again as soon as it is back.
+     */
     ClusterNode current() {
+        ClusterNode n = cached;
+        if (n != null)
+            return n;
+        n = resolve();
+        if (n != null && n.consistentId().toString().equals(consistentId))
+            cached = n;
+        return n;
+    }
+
+    /** Forgets the server found last time, after a call to it failed: the next call looks again. */
+    void forget() {
+        cached = null;
+    }
+
+    /** The home server if it is in the cluster, else the server of the first address that is, else null. */
+    private ClusterNode resolve() {
         Collection<ClusterNode> servers = servers(client);
         for (ClusterNode n : servers) {
             if (n.consistentId().toString().equals(consistentId))

@@ -22,9 +22,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.client.ClientCache;
+import org.apache.ignite.client.ClientException;
 import org.apache.ignite.client.IgniteClient;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.configuration.ClientConfiguration;
@@ -102,8 +104,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     }
 
     private ThinWriter begin0(String application, long expectedSize) {
-        ClusterNode node = home.current();
-        Begun begun = Reply.value(service(node).begin(application, expectedSize));
+        Begun begun = Reply.value(control(s -> s.begin(application, expectedSize)));
         return new ThinWriter(begun, service(begun.node()), chunks, WRITE_AHEAD_BYTES);
     }
 
@@ -119,13 +120,15 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
 
     @Override
     public CheckpointReader openLatest(String application) {
-        return reader(Reply.value(control().manifest(Arguments.application(application), 0)));
+        Arguments.application(application);
+        return reader(Reply.value(control(s -> s.manifest(application, 0))));
     }
 
     @Override
     public CheckpointReader open(String application, long checkpointId) {
         Arguments.application(application);
-        return reader(Reply.value(control().manifest(application, Arguments.checkpointId(checkpointId))));
+        Arguments.checkpointId(checkpointId);
+        return reader(Reply.value(control(s -> s.manifest(application, checkpointId))));
     }
 
     @Override
@@ -140,29 +143,32 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
 
     @Override
     public List<CheckpointInfo> list(String application) {
-        return List.copyOf(Reply.<List<CheckpointInfo>>value(control().list(Arguments.application(application))));
+        Arguments.application(application);
+        return List.copyOf(Reply.<List<CheckpointInfo>>value(control(s -> s.list(application))));
     }
 
     @Override
     public void delete(String application, long checkpointId) {
         Arguments.application(application);
-        Reply.value(control().delete(application, Arguments.checkpointId(checkpointId)));
+        Arguments.checkpointId(checkpointId);
+        Reply.value(control(s -> s.delete(application, checkpointId)));
     }
 
     @Override
     public List<NodeCapacity> capacity() {
-        return List.copyOf(Reply.<List<NodeCapacity>>value(control().capacity()));
+        return List.copyOf(Reply.<List<NodeCapacity>>value(control(s -> s.capacity())));
     }
 
     @Override
     public Optional<WorstLoss> worstLoss() {
-        return Optional.ofNullable(Reply.value(control().worstLoss()));
+        return Optional.ofNullable(Reply.value(control(s -> s.worstLoss())));
     }
 
     @Override
     public PlacementReport placement(String application, long checkpointId) {
         Arguments.application(application);
-        return Reply.value(control().placement(application, Arguments.checkpointId(checkpointId)));
+        Arguments.checkpointId(checkpointId);
+        return Reply.value(control(s -> s.placement(application, checkpointId)));
     }
 
     /** Closes the thin client. */
@@ -175,7 +181,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         CheckpointInfo info = m.info();
         int window = Math.max(2, READ_AHEAD_BYTES / Math.max(1, maxChunk(m)));
         return new ChunkReader(key -> fetch(chunks.getAsync(key)), m,
-            () -> Reply.<Boolean>value(control().committed(info.application(), info.checkpointId())), window);
+            () -> Reply.<Boolean>value(control(s -> s.committed(info.application(), info.checkpointId()))), window);
     }
 
     private static int maxChunk(Manifest m) {
@@ -201,9 +207,18 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         };
     }
 
-    /** The service on the home server when it is up, else on any Spillway server. */
-    private CheckpointService control() {
-        return service(home.current());
+    /**
+     * Runs a control call on the home server's service (or, with the home gone, the next address's); when the
+     * call cannot reach that server, looks for the server again and retries once.
+     */
+    private byte[] control(Function<CheckpointService, byte[]> call) {
+        try {
+            return call.apply(service(home.current()));
+        }
+        catch (ClientException e) {
+            home.forget();
+            return call.apply(service(home.current()));
+        }
     }
 
     private CheckpointService service(ClusterNode node) {
