@@ -72,8 +72,15 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
             throw new AssertionError("Critical failures in cluster nodes: " + failures);
     }
 
+    /**
+     * Starts every server node and waits until the chunk cache's partitions sit with their ideal owners: until
+     * then Ignite may still move partitions to the last joiner, and a chunk placed on a node could end up on
+     * another (tests that check placement would see it "spilled").
+     */
     public void startAll() {
         IntStream.range(0, servers).forEach(this::start);
+        if (servers > 1)
+            awaitAffinitySettled();
     }
 
     public void stopAll() {
