@@ -170,7 +170,8 @@ abstract class CheckpointStoreContract {
         assertThat(store().list(app)).extracting(CheckpointInfo::checkpointId)
             .containsExactly(second.checkpointId(), third.checkpointId());
         assertThat(third.checkpointId()).isGreaterThan(second.checkpointId());
-        assertThat(TestData.chunkKeys(cluster().node(0), app, first.checkpointId())).isEmpty();
+        SpillwayCluster.awaitCondition("the evicted checkpoint's chunks removed", Duration.ofSeconds(10),
+            () -> TestData.chunkKeys(cluster().node(0), app, first.checkpointId()).isEmpty());
         assertThatThrownBy(() -> store().restore(app, first.checkpointId()))
             .isInstanceOf(CheckpointNotFoundException.class);
         assertThat(store().restoreLatest(app)).isEqualTo(last);

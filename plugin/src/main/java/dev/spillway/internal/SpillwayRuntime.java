@@ -30,7 +30,7 @@ public final class SpillwayRuntime implements IgnitePlugin {
     private volatile CapacityLedger ledger;
     private volatile EmbeddedCheckpointStore store;
     private volatile WriteSessions writeSessions;
-    private ScheduledExecutorService maintenance;
+    private volatile ScheduledExecutorService maintenance;
 
     public SpillwayRuntime(Ignite ignite, SpillwayConfiguration config, boolean server) {
         this.ignite = ignite;
@@ -82,6 +82,33 @@ public final class SpillwayRuntime implements IgnitePlugin {
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Runs {@code task} on this node's maintenance thread, after what is queued there; on a client node (which
+     * has none), or once the node stops, runs it here. A failure is logged: the task's claims lapse and the
+     * reclaimer finishes the work.
+     */
+    public void background(String what, Runnable task) {
+        ScheduledExecutorService m = maintenance;
+        Runnable logged = () -> {
+            try {
+                task.run();
+            }
+            catch (RuntimeException e) {
+                log().warning(what + " failed; the reclaimer finishes it once its claim lapses: " + e);
+            }
+        };
+        if (m == null || m.isShutdown()) {
+            logged.run();
+            return;
+        }
+        try {
+            m.execute(logged);
+        }
+        catch (java.util.concurrent.RejectedExecutionException e) {
+            logged.run();
         }
     }
 

@@ -371,6 +371,17 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
         return keyBatches(application, checkpointId, partitions).stream().allMatch(chunks::containsKeys);
     }
 
+    /**
+     * Removes the chunks of checkpoints retention evicted, off the committing writer's path (on the maintenance
+     * thread): the evicted checkpoints are invisible already, their removal claims keep their bytes counted until
+     * the chunks are gone, and the reclaimer finishes a removal that fails.
+     */
+    void removeInBackground(String application, List<Claim> evicted) {
+        if (!evicted.isEmpty())
+            runtime.background("Removing " + evicted.size() + " checkpoint(s) of " + application + " evicted by "
+                + "retention", () -> evicted.forEach(claim -> removeChunks(application, claim)));
+    }
+
     /** Removes the chunks a claim covers, then drops the claim. */
     void removeChunks(String application, Claim claim) {
         removeChunks(application, claim.checkpointId(), claim.partitions());

@@ -159,8 +159,7 @@ public final class WriteSession {
         state = State.COMMITTED;
         // The checkpoint is committed: its leases are released without waiting for the peers to confirm.
         reservation.release(false);
-        for (Claim claim : evicted)
-            store.removeChunks(application, claim);
+        store.removeInBackground(application, evicted);
         return manifest.info();
     }
 
