@@ -3,7 +3,6 @@ package dev.spillway.bench;
 import dev.spillway.client.SpillwayClient;
 import dev.spillway.config.NodeConfigBuilder;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,19 +145,13 @@ final class BenchCluster implements AutoCloseable {
     }
 
     private ProcessBuilder command(int i, String heap, List<String> jvmArgs) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("-Djava.net"))
-                cmd.add(arg);
-        }
-        cmd.addAll(jvmArgs.stream().map(a -> a.replace("{node}", name(i))).toList());
-        cmd.addAll(List.of("-Xmx" + heap, "-XX:+UseG1GC", "-DIGNITE_UPDATE_NOTIFIER=false",
-            "-cp", System.getProperty("java.class.path"), "dev.spillway.node.SpillwayNode"));
-        cmd.addAll(List.of(options(name(i), COMMUNICATION + i)));
-        cmd.addAll(List.of("--discovery-port", Integer.toString(DISCOVERY + i), "--thin-client-port",
+        List<String> jvm = new ArrayList<>(jvmArgs.stream().map(a -> a.replace("{node}", name(i))).toList());
+        jvm.addAll(List.of("-XX:+UseG1GC", "-DIGNITE_UPDATE_NOTIFIER=false"));
+        List<String> args = new ArrayList<>(List.of(options(name(i), COMMUNICATION + i)));
+        args.addAll(List.of("--discovery-port", Integer.toString(DISCOVERY + i), "--thin-client-port",
             Integer.toString(THIN + i), "--port-range", "0"));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile(i).toFile());
+        return new ProcessBuilder(ChildJvm.command(heap, jvm, "dev.spillway.node.SpillwayNode", args))
+            .redirectErrorStream(true).redirectOutput(logFile(i).toFile());
     }
 
     Path logFile(int i) {

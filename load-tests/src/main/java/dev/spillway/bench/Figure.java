@@ -30,10 +30,6 @@ final class Figure {
         samples.add(bytes / (double)(1 << 20) / seconds);
     }
 
-    void addRate(double mbPerSecond) {
-        samples.add(mbPerSecond);
-    }
-
     List<Double> samples() {
         return List.copyOf(samples);
     }

@@ -2,7 +2,6 @@ package dev.spillway.bench;
 
 import dev.spillway.CheckpointStore;
 import dev.spillway.NodeCapacity;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +62,5 @@ final class UsageSampler implements AutoCloseable {
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static List<Map<String, Object>> newList() {
-        return new ArrayList<>();
     }
 }

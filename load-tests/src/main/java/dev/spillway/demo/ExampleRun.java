@@ -4,12 +4,12 @@ import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointStore;
 import dev.spillway.Spillway;
 import dev.spillway.SpillwayConfiguration;
+import dev.spillway.bench.ChildJvm;
 import dev.spillway.example.CounterApp;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,16 +104,10 @@ public final class ExampleRun {
 
     /** The counter's JVM: this JVM's java, module flags and classpath, a 128 MB heap. */
     private static Process start(List<String> addresses) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("-Djava.net"))
-                cmd.add(arg);
-        }
-        cmd.addAll(List.of("-Xmx128m", "-cp", System.getProperty("java.class.path"), CounterApp.class.getName(),
-            "--period-ms", "500"));
-        cmd.addAll(addresses);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> args = new ArrayList<>(List.of("--period-ms", "500"));
+        args.addAll(addresses);
+        return new ProcessBuilder(ChildJvm.command("128m", List.of(), CounterApp.class.getName(), args))
+            .redirectErrorStream(true).start();
     }
 
     /** Prints the process's lines as they come, indented, and queues them. */

@@ -144,15 +144,10 @@ public final class Peers {
         return all;
     }
 
-    /** Releases the leases; a node that is gone has dropped them already. */
-    public void release(Map<UUID, long[]> leases) {
-        release(leases, true);
-    }
-
     /**
-     * Releases the leases; with {@code wait} false the peers' releases are sent but not waited for (after a
-     * commit nothing depends on them: until they land, the peers count the bytes twice, which only errs on the
-     * safe side).
+     * Releases the leases; a node that is gone has dropped them already. With {@code wait} false the peers'
+     * releases are sent but not waited for (after a commit nothing depends on them: until they land, the peers
+     * count the bytes twice, which only errs on the safe side).
      */
     public void release(Map<UUID, long[]> leases, boolean wait) {
         List<IgniteFuture<Boolean>> pending = new ArrayList<>();

@@ -67,8 +67,4 @@ public final class WriteSessions {
         sessions.values().forEach(s -> s.discard(Integer.MAX_VALUE));
         sessions.clear();
     }
-
-    public int size() {
-        return sessions.size();
-    }
 }
