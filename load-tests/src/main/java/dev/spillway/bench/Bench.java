@@ -98,13 +98,21 @@ public final class Bench {
     }
 
     @Command(name = "throughput", mixinStandardHelpOptions = true,
-        description = "Saves and restores of one state (embedded, thick client, thin client, spilling) beside raw "
-            + "Ignite and the machine, with 0 and 1 backups.")
+        description = "Saves and restores of states by applications at once (embedded, thick client, thin client, "
+            + "spilling) beside raw Ignite and the machine, with 0 and 1 backups.")
     static final class Throughput implements Callable<Integer> {
         @CommandLine.Mixin
         Common common = new Common();
 
-        @Option(names = "--state-mb", defaultValue = "256", description = "state size in MB (default: ${DEFAULT-VALUE})")
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--apps", defaultValue = "1",
+            description = "applications saving and restoring at once, each its own state (default: ${DEFAULT-VALUE})")
+        int apps;
+
+        @Option(names = "--state-mb", defaultValue = "256",
+            description = "each application's state size in MB (default: ${DEFAULT-VALUE})")
         int stateMb;
 
         @Option(names = "--chunk-kb", defaultValue = "1024", description = "chunk size in KB (default: ${DEFAULT-VALUE})")
@@ -123,16 +131,25 @@ public final class Bench {
 
         @Override
         public Integer call() throws Exception {
+            if (apps < 1 || stateMb < 1 || chunkKb < 1 || reps < 1)
+                throw new CommandLine.ParameterException(spec.commandLine(), "--apps, --state-mb, --chunk-kb and "
+                    + "--reps must each be at least 1");
+            if ((long)apps * stateMb * 2 > regionMb)
+                throw new CommandLine.ParameterException(spec.commandLine(), "--apps " + apps + " x --state-mb "
+                    + stateMb + " must fit in half of --region-mb " + regionMb + ": the home-node figures need every "
+                    + "state local on node 0");
             Path runDir = common.runDir("throughput");
-            ThroughputScenario.Settings s = new ThroughputScenario.Settings(common.nodes, (long)stateMb << 20,
+            ThroughputScenario.Settings s = new ThroughputScenario.Settings(common.nodes, apps, (long)stateMb << 20,
                 chunkKb << 10, backups, reps, (long)regionMb << 20, common.nodeHeap, common.nodeJvmArgs,
                 common.addresses);
-            out.printf(Locale.ROOT, "bench throughput: %d node processes, a %d MB state in %d KB chunks, backups %s, "
-                + "%d repetitions; run folder %s%n", common.nodes, stateMb, chunkKb, backups, reps, runDir);
+            out.printf(Locale.ROOT, "bench throughput: %d node processes, %d application(s) at once with a %d MB state "
+                + "each in %d KB chunks, backups %s, %d repetitions; run folder %s%n", common.nodes, apps, stateMb,
+                chunkKb, backups, reps, runDir);
             long started = System.nanoTime();
             ThroughputScenario scenario = new ThroughputScenario(s, runDir, out);
             scenario.run();
             Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("applications", apps);
             settings.put("stateBytes", s.stateBytes());
             settings.put("chunkBytes", s.chunkBytes());
             settings.put("backups", backups);
@@ -141,6 +158,7 @@ public final class Bench {
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("spilledFractions", scenario.spilledFractions());
             extra.put("usage", scenario.usage());
+            extra.put("rates", scenario.rates());
             return common.finish(runDir, "throughput", started, settings, scenario.figures(),
                 Targets.evaluate(Targets.THROUGHPUT, scenario.figures()), extra, () -> { }, true);
         }

@@ -66,7 +66,8 @@ final class FillScenario {
             CheckpointStore thick = Spillway.store(cluster.thick());
             List<double[]> results;
             bar.step("saving " + settings.stateBytes() / (1 << 20) + " MB states from node 0 until refused");
-            try (UsageSampler sampler = new UsageSampler(thick, started, "fill", usage)) {
+            try (UsageSampler sampler = new UsageSampler(thick, started, "fill",
+                UsageSampler.numbered(thick, "fill-"), usage)) {
                 results = cluster.thick().compute(cluster.node(0)).call(new NodeJobs.FillUntilRefused(
                     settings.stateBytes(), "fill-", 100_000));
             }

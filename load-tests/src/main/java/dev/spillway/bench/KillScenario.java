@@ -87,9 +87,11 @@ final class KillScenario {
                 t.setDaemon(true);
                 return t;
             });
+            List<String> applications = java.util.stream.IntStream.range(0, settings.writers())
+                .mapToObj(KillScenario::application).toList();
             long loadStart;
             long killedAt;
-            try (UsageSampler sampler = new UsageSampler(store, started, "kill", usage)) {
+            try (UsageSampler sampler = new UsageSampler(store, started, "kill", () -> applications, usage)) {
                 loadStart = System.nanoTime();
                 long end = loadStart + settings.durationNanos();
                 List<Future<?>> writers = new ArrayList<>();
@@ -98,7 +100,7 @@ final class KillScenario {
                     writers.add(pool.submit(() -> {
                         for (long seq = 0; System.nanoTime() < end; seq++) {
                             try {
-                                store.save("kill-app-" + writer, state(writer, seq));
+                                store.save(application(writer), state(writer, seq));
                                 lastCommitted[writer] = seq;
                                 committed.incrementAndGet();
                                 int sec = (int)((System.nanoTime() - loadStart) / 1_000_000_000L);
@@ -141,7 +143,7 @@ final class KillScenario {
             for (int w = 0; w < settings.writers(); w++) {
                 if (lastCommitted[w] < 0)
                     continue;
-                if (Arrays.equals(store.restoreLatest("kill-app-" + w), state(w, lastCommitted[w])))
+                if (Arrays.equals(store.restoreLatest(application(w)), state(w, lastCommitted[w])))
                     equal++;
             }
             bar.done();
@@ -184,5 +186,10 @@ final class KillScenario {
     boolean passed() {
         return Boolean.TRUE.equals(outcome.get("nothingLost"))
             && Integer.valueOf(settings.nodes() - 1).equals(outcome.get("survivorsAlive"));
+    }
+
+    /** Writer {@code w}'s application id. */
+    private static String application(int w) {
+        return "kill-app-" + w;
     }
 }

@@ -1,5 +1,6 @@
 package dev.spillway.bench;
 
+import dev.spillway.CapacityExhaustedException;
 import dev.spillway.CheckpointReader;
 import dev.spillway.CheckpointStore;
 import dev.spillway.CheckpointWriter;
@@ -12,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,8 +35,9 @@ import org.apache.ignite.resources.IgniteInstanceResource;
 /**
  * The measurements that run inside a server node process (sent as compute jobs, their classes on the node's
  * classpath): Spillway's embedded save and restore, the raw Ignite baselines, and the machine's own limits. Each
- * generates the payload in the node ({@link BenchPayload}) and returns seconds, so the bench process computes
- * rates. A returned negative number means the bytes read back differed from the payload.
+ * generates the payload in the node ({@link BenchPayload}). The Spillway and raw jobs return when they started and
+ * ended on the wall clock ({@link #now()}), so the bench process joins the spans of jobs run at once into rates;
+ * the machine's returns seconds.
  */
 final class NodeJobs {
     static final String RAW_CACHE = "bench-raw";
@@ -65,7 +68,16 @@ final class NodeJobs {
         }
     }
 
-    /** Saves the payload as a checkpoint of {@code app} from this node: {seconds, checkpoint id}. */
+    /**
+     * The wall clock in seconds since the epoch, to the microsecond: comparable between the processes of one
+     * machine, so the spans of jobs run at once in several JVMs can be joined into one.
+     */
+    static double now() {
+        Instant t = Instant.now();
+        return t.getEpochSecond() + t.getNano() / 1e9;
+    }
+
+    /** Saves the payload as a checkpoint of {@code app} from this node: {start, end, checkpoint id}. */
     static final class EmbeddedSave implements IgniteCallable<double[]> {
         private static final long serialVersionUID = 1L;
         @IgniteInstanceResource
@@ -82,19 +94,22 @@ final class NodeJobs {
         public double[] call() {
             BenchPayload p = spec.payload();
             CheckpointStore store = Spillway.store(ignite);
-            long start = System.nanoTime();
+            double start = now();
             long id;
             try (CheckpointWriter w = store.begin(app, p.size())) {
                 for (int i = 0; i < p.chunks(); i++)
                     w.write(p.chunk(i));
                 id = w.commit().checkpointId();
             }
-            return new double[] {(System.nanoTime() - start) / 1e9, id};
+            return new double[] {start, now(), id};
         }
     }
 
-    /** Restores {@code app}'s latest checkpoint on this node and compares it with the payload: seconds. */
-    static final class EmbeddedRestore implements IgniteCallable<Double> {
+    /**
+     * Restores {@code app}'s latest checkpoint on this node and compares it with the payload: {start, end, 1 when
+     * equal or 0}.
+     */
+    static final class EmbeddedRestore implements IgniteCallable<double[]> {
         private static final long serialVersionUID = 1L;
         @IgniteInstanceResource
         private transient Ignite ignite;
@@ -107,15 +122,14 @@ final class NodeJobs {
         }
 
         @Override
-        public Double call() throws IOException {
+        public double[] call() throws IOException {
             BenchPayload p = spec.payload();
-            long start = System.nanoTime();
+            double start = now();
             boolean ok;
             try (CheckpointReader r = Spillway.store(ignite).openLatest(app)) {
                 ok = p.matches(r);
             }
-            double s = (System.nanoTime() - start) / 1e9;
-            return ok ? s : -s;
+            return new double[] {start, now(), ok ? 1 : 0};
         }
     }
 
@@ -144,6 +158,33 @@ final class NodeJobs {
                 for (long left = bytes; left > 0; left -= chunk.length)
                     w.write(chunk, 0, (int)Math.min(chunk.length, left));
                 return w.commit().checkpointId();
+            }
+        }
+    }
+
+    /**
+     * Whether the cluster would take a checkpoint of {@code bytes} from this node now: begins one of that expected
+     * size (space is reserved, or refused, before any byte is written) and abandons it.
+     */
+    static final class Fits implements IgniteCallable<Boolean> {
+        private static final long serialVersionUID = 1L;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+        private final long bytes;
+        private final String app;
+
+        Fits(long bytes, String app) {
+            this.bytes = bytes;
+            this.app = app;
+        }
+
+        @Override
+        public Boolean call() {
+            try (CheckpointWriter w = Spillway.store(ignite).begin(app, bytes)) {
+                return true;
+            }
+            catch (CapacityExhaustedException e) {
+                return false;
             }
         }
     }
@@ -255,10 +296,25 @@ final class NodeJobs {
     }
 
     /**
-     * Writes the payload into a plain cache on the default region ({@code backups} FULL_SYNC backups, the stock
-     * affinity), reads it back and compares, then clears the cache: {write seconds, read seconds}.
+     * The plain cache of the raw baselines, on the default region: {@code backups} FULL_SYNC backups, the stock
+     * affinity. One per cluster, cleared after each measurement: creating and destroying a cache each time would
+     * start a partition-map exchange that stalls the next measurement's first cache operations.
      */
-    static final class Raw implements IgniteCallable<double[]> {
+    static IgniteCache<Long, byte[]> rawCache(Ignite ignite, int backups) {
+        return ignite.getOrCreateCache(new CacheConfiguration<Long, byte[]>(RAW_CACHE)
+            .setCacheMode(CacheMode.PARTITIONED)
+            .setBackups(backups)
+            .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC)
+            .setReadFromBackup(false)
+            .setAffinity(new RendezvousAffinityFunction(false, RAW_PARTITIONS))
+            .setStatisticsEnabled(false));
+    }
+
+    /**
+     * Writes the payload into the raw cache as application {@code index} (keys of its own, so several run at once):
+     * {start, end}.
+     */
+    static final class RawWrite implements IgniteCallable<double[]> {
         private static final long serialVersionUID = 1L;
         private static final int BATCH = 8;
         @IgniteInstanceResource
@@ -266,41 +322,21 @@ final class NodeJobs {
         private final Spec spec;
         private final RawKind kind;
         private final int backups;
+        private final int index;
 
-        Raw(Spec spec, RawKind kind, int backups) {
+        RawWrite(Spec spec, RawKind kind, int backups, int index) {
             this.spec = spec;
             this.kind = kind;
             this.backups = backups;
+            this.index = index;
         }
 
         @Override
         public double[] call() {
             BenchPayload p = spec.payload();
-            // One cache per cluster, cleared after each measurement: creating and destroying a cache each time
-            // would start a partition-map exchange that stalls the next measurement's first cache operations.
-            IgniteCache<Long, byte[]> cache = ignite.getOrCreateCache(new CacheConfiguration<Long, byte[]>(RAW_CACHE)
-                .setCacheMode(CacheMode.PARTITIONED)
-                .setBackups(backups)
-                .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC)
-                .setReadFromBackup(false)
-                .setAffinity(new RendezvousAffinityFunction(false, RAW_PARTITIONS))
-                .setStatisticsEnabled(false));
-            try {
-                long[] keys = kind == RawKind.LOCAL_STREAMER ? localPrimaryKeys(p.chunks()) : randomKeys(p.chunks());
-                long start = System.nanoTime();
-                write(cache, keys, p);
-                double write = (System.nanoTime() - start) / 1e9;
-                start = System.nanoTime();
-                boolean ok = read(cache, keys, p);
-                double read = (System.nanoTime() - start) / 1e9;
-                return new double[] {write, ok ? read : -read};
-            }
-            finally {
-                cache.clear();
-            }
-        }
-
-        private void write(IgniteCache<Long, byte[]> cache, long[] keys, BenchPayload p) {
+            IgniteCache<Long, byte[]> cache = rawCache(ignite, backups);
+            long[] keys = rawKeys(ignite, kind, p.chunks(), index);
+            double start = now();
             switch (kind) {
                 case RANDOM_PUT -> {
                     for (int i = 0; i < keys.length; i++)
@@ -326,6 +362,37 @@ final class NodeJobs {
                     }
                 }
             }
+            return new double[] {start, now()};
+        }
+    }
+
+    /**
+     * Reads application {@code index}'s payload back from the raw cache (get for the local streamer and single
+     * puts, getAll of 8 chunks otherwise) and compares it: {start, end, 1 when equal or 0}.
+     */
+    static final class RawRead implements IgniteCallable<double[]> {
+        private static final long serialVersionUID = 1L;
+        private static final int BATCH = 8;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+        private final Spec spec;
+        private final RawKind kind;
+        private final int index;
+
+        RawRead(Spec spec, RawKind kind, int index) {
+            this.spec = spec;
+            this.kind = kind;
+            this.index = index;
+        }
+
+        @Override
+        public double[] call() {
+            BenchPayload p = spec.payload();
+            IgniteCache<Long, byte[]> cache = ignite.cache(RAW_CACHE);
+            long[] keys = rawKeys(ignite, kind, p.chunks(), index);
+            double start = now();
+            boolean ok = read(cache, keys, p);
+            return new double[] {start, now(), ok ? 1 : 0};
         }
 
         private boolean read(IgniteCache<Long, byte[]> cache, long[] keys, BenchPayload p) {
@@ -348,27 +415,30 @@ final class NodeJobs {
             }
             return true;
         }
+    }
 
-        private long[] localPrimaryKeys(int count) {
-            Affinity<Long> affinity = ignite.affinity(RAW_CACHE);
-            Set<Integer> local = new HashSet<>();
-            for (int part : affinity.primaryPartitions(ignite.cluster().localNode()))
-                local.add(part);
-            long[] keys = new long[count];
-            for (long k = 0, found = 0; found < count; k++) {
-                if (local.contains(affinity.partition(k)))
-                    keys[(int)found++] = k;
-            }
-            return keys;
-        }
-
-        private static long[] randomKeys(int count) {
-            SplittableRandom r = new SplittableRandom(count);
-            long[] keys = new long[count];
+    /**
+     * Application {@code index}'s keys: for the local streamer the {@code index}-th run of {@code count} keys whose
+     * primary is this node, otherwise {@code count} random keys of its own.
+     */
+    private static long[] rawKeys(Ignite ignite, RawKind kind, int count, int index) {
+        long[] keys = new long[count];
+        if (kind != RawKind.LOCAL_STREAMER) {
+            SplittableRandom r = new SplittableRandom(count * 1_000_003L + index);
             for (int i = 0; i < count; i++)
                 keys[i] = r.nextLong();
             return keys;
         }
+        Affinity<Long> affinity = ignite.affinity(RAW_CACHE);
+        Set<Integer> local = new HashSet<>();
+        for (int part : affinity.primaryPartitions(ignite.cluster().localNode()))
+            local.add(part);
+        long skip = (long)index * count;
+        for (long k = 0, found = 0; found < count; k++) {
+            if (local.contains(affinity.partition(k)) && skip-- <= 0)
+                keys[(int)found++] = k;
+        }
+        return keys;
     }
 
     /** The machine's limits on this node: {memcpy seconds, /dev/shm write seconds, /dev/shm read seconds}. */

@@ -38,35 +38,39 @@ final class RemoteThin implements AutoCloseable {
         return spillway;
     }
 
-    /** The raw baseline: {best write seconds, best read seconds}; a negative read means the bytes differed. */
-    double[] raw(BenchPayload p, int backups) {
+    /** Writes application {@code index}'s payload into the raw cache (keys of its own): {start, end}. */
+    double[] rawWrite(BenchPayload p, int backups, boolean putAll, int index) {
         ClientCache<Long, byte[]> cache = raw.getOrCreateCache(new ClientCacheConfiguration().setName(RAW_CACHE)
             .setCacheMode(CacheMode.PARTITIONED).setBackups(backups)
             .setWriteSynchronizationMode(CacheWriteSynchronizationMode.FULL_SYNC));
-        try {
-            long[] keys = new long[p.chunks()];
-            SplittableRandom r = new SplittableRandom(p.chunks());
-            for (int i = 0; i < keys.length; i++)
-                keys[i] = r.nextLong();
-            long start = System.nanoTime();
+        long[] keys = keys(p, index);
+        double start = NodeJobs.now();
+        if (!putAll) {
             for (int i = 0; i < keys.length; i++)
                 cache.put(keys[i], p.chunk(i));
-            double put = (System.nanoTime() - start) / 1e9;
-            start = System.nanoTime();
-            boolean ok = true;
-            for (int i = 0; i < keys.length; i++)
-                ok &= Arrays.equals(cache.get(keys[i]), p.chunk(i));
-            double get = (System.nanoTime() - start) / 1e9;
-            cache.clear();
-            start = System.nanoTime();
+        }
+        else {
             for (int from = 0; from < keys.length; from += BATCH) {
                 Map<Long, byte[]> batch = new HashMap<>();
                 for (int i = from; i < Math.min(keys.length, from + BATCH); i++)
                     batch.put(keys[i], p.chunk(i));
                 cache.putAll(batch);
             }
-            double putAll = (System.nanoTime() - start) / 1e9;
-            start = System.nanoTime();
+        }
+        return new double[] {start, NodeJobs.now()};
+    }
+
+    /** Reads application {@code index}'s payload back by get or getAll and compares: {start, end, 1 if equal}. */
+    double[] rawRead(BenchPayload p, boolean getAll, int index) {
+        ClientCache<Long, byte[]> cache = raw.cache(RAW_CACHE);
+        long[] keys = keys(p, index);
+        double start = NodeJobs.now();
+        boolean ok = true;
+        if (!getAll) {
+            for (int i = 0; i < keys.length; i++)
+                ok &= Arrays.equals(cache.get(keys[i]), p.chunk(i));
+        }
+        else {
             for (int from = 0; from < keys.length; from += BATCH) {
                 Set<Long> batch = new HashSet<>();
                 for (int i = from; i < Math.min(keys.length, from + BATCH); i++)
@@ -75,13 +79,21 @@ final class RemoteThin implements AutoCloseable {
                 for (int i = from; i < Math.min(keys.length, from + BATCH); i++)
                     ok &= Arrays.equals(got.get(keys[i]), p.chunk(i));
             }
-            double getAll = (System.nanoTime() - start) / 1e9;
-            double read = Math.min(get, getAll);
-            return new double[] {Math.min(put, putAll), ok ? read : -read};
         }
-        finally {
-            cache.clear();
-        }
+        return new double[] {start, NodeJobs.now(), ok ? 1 : 0};
+    }
+
+    /** Empties the raw cache between measurements. */
+    void rawClear() {
+        raw.cache(RAW_CACHE).clear();
+    }
+
+    private static long[] keys(BenchPayload p, int index) {
+        long[] keys = new long[p.chunks()];
+        SplittableRandom r = new SplittableRandom(p.chunks() * 1_000_003L + index);
+        for (int i = 0; i < keys.length; i++)
+            keys[i] = r.nextLong();
+        return keys;
     }
 
     @Override

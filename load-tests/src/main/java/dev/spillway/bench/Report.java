@@ -9,7 +9,8 @@ import java.nio.file.Path;
 /**
  * report.html beside results.json: the run's targets as a table and its figures as charts drawn by Apache ECharts
  * (inlined from its webjar, so the page opens offline): medians of Spillway beside the baselines, every
- * repetition's rate, and each node's region usage over the run.
+ * repetition's rate, every rate over the run's time, and each node's region usage over the run (stacked: primary
+ * copies of its own checkpoints, copies spilled to it, the rest).
  */
 final class Report {
     private static final String ECHARTS = "/META-INF/resources/webjars/echarts/5.3.1/dist/echarts.common.min.js";
@@ -61,8 +62,12 @@ final class Report {
         <h2>Every repetition (MB/s, in the order run)</h2>
         <div id="reps" class="chart"></div>
         </div>
-        <h2>Checkpoint-region usage per node over the run (MB)</h2>
-        <div id="usage" class="chart"></div>
+        <div id="ratesSection" style="display: none">
+        <h2>Throughput over time: every measurement at the second it ended (MB/s)</h2>
+        <div id="rates" class="chart"></div>
+        </div>
+        <h2>Checkpoint-region usage per node over the run (MB, stacked: local, spilled, other)</h2>
+        <div id="usage"></div>
         <script>
         const R = /*RESULTS*/;
         document.getElementById('title').textContent = 'Spillway bench: ' + R.scenario;
@@ -126,15 +131,41 @@ final class Report {
           series: names.filter(n => !n.startsWith('raw.random_')).map(n => ({ name: n, type: 'line',
             data: R.figures[n].samples.map(Math.round) }))
         });
+        if (R.rates) {
+          document.getElementById('ratesSection').style.display = '';
+          const measured = [...new Set(R.rates.map(r => r.figure))].filter(n => !n.startsWith('raw.random_'));
+          echarts.init(document.getElementById('rates')).setOption({
+            tooltip: { trigger: 'item', formatter: p => p.seriesName + ': ' + p.value[1] + ' MB/s at ' + p.value[0] + ' s' },
+            legend: { type: 'scroll', top: 0 }, grid: { left: 60, right: 30, top: 60, bottom: 40 },
+            xAxis: { type: 'value', name: 's' }, yAxis: { type: 'value', name: 'MB/s' },
+            series: measured.map(n => ({ name: n, type: 'line', symbolSize: 7,
+              data: R.rates.filter(r => r.figure === n).map(r => [r.t.toFixed(1), Math.round(r.mbPerSecond)]) }))
+          });
+        }
         const usage = R.usage || [];
-        const nodes = [...new Set(usage.flatMap(s => Object.keys(s.used)))].sort();
-        echarts.init(document.getElementById('usage')).setOption({
-          tooltip: { trigger: 'axis' }, legend: { top: 0 },
-          grid: { left: 60, right: 30, top: 40, bottom: 40 },
-          xAxis: { type: 'value', name: 's' }, yAxis: { type: 'value', name: 'MB' },
-          series: nodes.map(n => ({ name: n, type: 'line', stack: 'used', areaStyle: {}, showSymbol: false,
-            data: usage.filter(s => s.used[n]).map(s => [s.t.toFixed(1), Math.round(s.used[n][0] / 2 ** 20)]) }))
-        });
+        const nodes = [...new Set(usage.flatMap(s => Object.keys(s.nodes)))].sort();
+        const mb = b => Math.round(b / 2 ** 20);
+        const usageDiv = document.getElementById('usage');
+        for (const n of nodes) {
+          const div = document.createElement('div');
+          div.className = 'chart'; div.style.height = '300px';
+          usageDiv.appendChild(div);
+          const at = usage.filter(s => s.nodes[n]);
+          const part = f => at.map(s => [s.t.toFixed(1), mb(f(s.nodes[n]))]);
+          echarts.init(div).setOption({
+            title: { text: n + ' (region ' + (at.length ? mb(at[0].nodes[n].regionMaxSize) : '?') + ' MB)',
+              textStyle: { fontSize: 13 } },
+            tooltip: { trigger: 'axis' }, legend: { top: 0, right: 0 },
+            grid: { left: 60, right: 30, top: 40, bottom: 30 },
+            xAxis: { type: 'value', name: 's' }, yAxis: { type: 'value', name: 'MB' },
+            series: [
+              ['local: checkpoints written on this node', u => u.local, '#1f77b4'],
+              ['spilled here from other nodes', u => u.spilled, '#ff7f0e'],
+              ['other: backups, saves in progress, page overhead', u => Math.max(0, u.used - u.local - u.spilled), '#bbbbbb']
+            ].map(([name, f, color]) => ({ name, type: 'line', stack: 'used', areaStyle: {}, showSymbol: false,
+              itemStyle: { color }, lineStyle: { width: 1 }, data: part(f) }))
+          });
+        }
         </script>
         </body></html>
         """;

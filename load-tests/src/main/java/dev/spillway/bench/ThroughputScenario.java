@@ -9,31 +9,42 @@ import dev.spillway.PlacementReport;
 import dev.spillway.Spillway;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import org.apache.ignite.IgniteCache;
 import org.apache.ignite.IgniteCompute;
 
 /**
- * {@code bench throughput}: saves and restores of one state, in repetitions, on a cluster of node processes it
- * starts (once per backup count), beside the baselines measured in the same run on the same payload:
+ * {@code bench throughput}: saves and restores of a state by each of {@code apps} applications at once, in
+ * repetitions, on a cluster of node processes it starts (once per backup count), beside the baselines measured in
+ * the same run on the same payload by as many writers at once (rates are every application's bytes over the time
+ * from the first start to the last end):
  * <ul>
- *   <li>Spillway: an embedded writer on the home node (a compute job in node 0), a thick client, a thin client
- *       whose home is node 0, and the embedded writer again once node 0's budget is full (the state spills);</li>
+ *   <li>Spillway: embedded writers on the home node (compute jobs in node 0), thick-client writers, thin-client
+ *       writers whose home is node 0, and the embedded writers again once node 0's budget is full (the states
+ *       spill);</li>
  *   <li>raw Ignite from node 0: a tuned data streamer to local-primary keys read back with get; random keys with
  *       the default affinity by put, putAll and a streamer (the best of the three), read back by get and getAll;
  *       a plain cache on the default region with the same backups, FULL_SYNC;</li>
- *   <li>the machine: a copy into direct memory and a file in /dev/shm, in node 0.</li>
+ *   <li>the machine: a copy into direct memory and a file in /dev/shm, in node 0, by one writer.</li>
  * </ul>
  * Every read is compared with the payload.
  */
 final class ThroughputScenario {
     /** What a run does. */
-    record Settings(int nodes, long stateBytes, int chunkBytes, List<Integer> backups, int reps, long regionBytes,
-                    String nodeHeap, List<String> nodeJvmArgs, List<String> addresses) {
+    record Settings(int nodes, int apps, long stateBytes, int chunkBytes, List<Integer> backups, int reps,
+                    long regionBytes, String nodeHeap, List<String> nodeJvmArgs, List<String> addresses) {
     }
 
     private static final long SEED = 0x5B111L;
@@ -43,12 +54,20 @@ final class ThroughputScenario {
     private final Map<String, Figure> figures = new LinkedHashMap<>();
     private final Map<String, List<Double>> spilledFractions = new LinkedHashMap<>();
     private final List<Map<String, Object>> usage = new ArrayList<>();
+    private final List<Map<String, Object>> rates = new ArrayList<>();
+    private final List<String> applications = new CopyOnWriteArrayList<>();
     private final long started = System.nanoTime();
+    private final ExecutorService pool;
 
     ThroughputScenario(Settings settings, Path runDir, PrintStream out) {
         this.settings = settings;
         this.runDir = runDir;
         this.out = out;
+        this.pool = Executors.newFixedThreadPool(settings.apps(), r -> {
+            Thread t = new Thread(r, "bench-application");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     Map<String, Figure> figures() {
@@ -62,26 +81,51 @@ final class ThroughputScenario {
         }
     }
 
+    /** Every measured rate in the order measured: seconds into the run when it ended, figure, MB/s. */
+    List<Map<String, Object>> rates() {
+        return rates;
+    }
+
     /** For each backup count, the fraction of the spilling save's chunks that went to peers, per repetition. */
     Map<String, List<Double>> spilledFractions() {
         return spilledFractions;
     }
 
     void run() throws IOException, InterruptedException {
-        if (!settings.addresses().isEmpty()) {
-            runRemote();
-            return;
+        try {
+            if (!settings.addresses().isEmpty()) {
+                runRemote();
+                return;
+            }
+            StepBar bar = new StepBar(out, settings.backups().size() * (2 + settings.reps() * 7 + 1));
+            for (int b : settings.backups())
+                runWith(b, bar);
+            bar.finish();
         }
-        StepBar bar = new StepBar(out, settings.backups().size() * (2 + settings.reps() * 7 + 1));
-        for (int b : settings.backups())
-            runWith(b, bar);
-        bar.finish();
+        finally {
+            pool.shutdownNow();
+        }
     }
 
-    private Figure figure(String name, int backups, String description) {
+    /** Adds one measurement of every application's state moved in {@code seconds} to figure {@code name}. */
+    private void rate(String name, int backups, String description, double seconds) {
         String key = name + ".b" + backups;
-        return figures.computeIfAbsent(key, k -> new Figure(k, description + ", " + backups + " backup"
+        Figure figure = figures.computeIfAbsent(key, k -> new Figure(k, description + ", " + backups + " backup"
             + (backups == 1 ? "" : "s")));
+        figure.add(settings.apps() * settings.stateBytes(), seconds);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("t", (System.nanoTime() - started) / 1e9);
+        r.put("figure", key);
+        r.put("mbPerSecond", figure.samples().get(figure.samples().size() - 1));
+        rates.add(r);
+    }
+
+    /** Application {@code i}'s id for a path of the run ({@code bench-embedded-0}, ...). */
+    private String app(String path, int i) {
+        String id = "bench-" + path + "-" + i;
+        if (!applications.contains(id))
+            applications.add(id);
+        return id;
     }
 
     private void runWith(int backups, StepBar bar) throws IOException, InterruptedException {
@@ -90,13 +134,14 @@ final class ThroughputScenario {
         bar.step("backups " + backups + ": starting " + settings.nodes() + " node processes");
         List<String> options = List.of("--region-max-size", settings.regionBytes() + "",
             "--chunk-size", settings.chunkBytes() + "", "--backups", backups + "", "--retention", "1",
-            "--default-region-max-size", Math.max(64L << 20, state * 5 / 2) + "");
+            "--default-region-max-size", Math.max(64L << 20, settings.apps() * state * 5 / 2) + "");
         try (BenchCluster cluster = BenchCluster.start(runDir.resolve("cluster-b" + backups), settings.nodes(),
             settings.nodeHeap(), settings.nodeJvmArgs(), options)) {
             bar.done();
             IgniteCompute home = cluster.thick().compute(cluster.node(0));
             CheckpointStore thick = Spillway.store(cluster.thick());
-            try (UsageSampler sampler = new UsageSampler(thick, started, "backups " + backups, usage)) {
+            try (UsageSampler sampler = new UsageSampler(thick, started, "backups " + backups,
+                () -> List.copyOf(applications), usage)) {
                 measure(cluster, home, thick, spec, backups, bar);
             }
             bar.step("backups " + backups + ": stopping the cluster");
@@ -106,68 +151,66 @@ final class ThroughputScenario {
 
     private void measure(BenchCluster cluster, IgniteCompute home, CheckpointStore thick, NodeJobs.Spec spec,
                          int backups, StepBar bar) {
-        long state = spec.size();
-        BenchPayload payload = BenchPayload.of(state, settings.chunkBytes(), SEED);
+        BenchPayload payload = BenchPayload.of(spec.size(), settings.chunkBytes(), SEED);
+        IgniteCache<Long, byte[]> rawCache = NodeJobs.rawCache(cluster.thick(), backups);
 
         bar.step("backups " + backups + ": warm-up (not timed)");
-        home.call(new NodeJobs.EmbeddedSave(spec, "bench-warm"));
-        home.call(new NodeJobs.EmbeddedRestore(spec, "bench-warm"));
-        deleteAll(thick, "bench-warm");
-        home.call(new NodeJobs.Raw(spec, NodeJobs.RawKind.LOCAL_STREAMER, backups));
-        save(cluster.thin(), "bench-warm", payload);
-        deleteAll(thick, "bench-warm");
+        atOnce(i -> home.call(new NodeJobs.EmbeddedSave(spec, app("warm", i))));
+        atOnce(i -> home.call(new NodeJobs.EmbeddedRestore(spec, app("warm", i))));
+        atOnce(i -> home.call(new NodeJobs.RawWrite(spec, NodeJobs.RawKind.LOCAL_STREAMER, backups, i)));
+        rawCache.clear();
+        atOnce(i -> save(cluster.thin(), app("warm", i), payload));
+        deleteAll(thick, "warm");
         bar.done();
 
         for (int rep = 1; rep <= settings.reps(); rep++) {
             String r = "backups " + backups + ", rep " + rep + "/" + settings.reps() + ": ";
             bar.step(r + "raw local-primary streamer");
-            double[] raw = home.call(new NodeJobs.Raw(spec, NodeJobs.RawKind.LOCAL_STREAMER, backups));
-            figure("raw.localStreamer.write", backups, "raw Ignite, data streamer to local-primary keys")
-                .add(state, raw[0]);
-            figure("raw.localStreamer.read", backups, "raw Ignite, get of local-primary keys").add(state, raw[1]);
+            rate("raw.localStreamer.write", backups, "raw Ignite, data streamer to local-primary keys", wall(atOnce(
+                i -> home.call(new NodeJobs.RawWrite(spec, NodeJobs.RawKind.LOCAL_STREAMER, backups, i)))));
+            rate("raw.localStreamer.read", backups, "raw Ignite, get of local-primary keys", read("raw local gets",
+                atOnce(i -> home.call(new NodeJobs.RawRead(spec, NodeJobs.RawKind.LOCAL_STREAMER, i)))));
+            rawCache.clear();
             bar.done();
 
             bar.step(r + "raw random keys (put, putAll, streamer)");
             double bestWrite = Double.MAX_VALUE;
             double bestRead = Double.MAX_VALUE;
             for (NodeJobs.RawKind kind : NodeJobs.randomKinds()) {
-                double[] t = home.call(new NodeJobs.Raw(spec, kind, backups));
-                figure("raw." + kind.name().toLowerCase(Locale.ROOT) + ".write", backups, "raw Ignite, "
-                    + kind.name().toLowerCase(Locale.ROOT) + " of random keys").add(state, t[0]);
-                bestWrite = Math.min(bestWrite, t[0]);
-                if (t[1] < 0)
-                    throw new IllegalStateException("raw " + kind + ": bytes read back differ");
-                bestRead = Math.min(bestRead, t[1]);
+                String name = kind.name().toLowerCase(Locale.ROOT);
+                double write = wall(atOnce(i -> home.call(new NodeJobs.RawWrite(spec, kind, backups, i))));
+                rate("raw." + name + ".write", backups, "raw Ignite, " + name + " of random keys", write);
+                bestWrite = Math.min(bestWrite, write);
+                bestRead = Math.min(bestRead, read("raw " + name, atOnce(
+                    i -> home.call(new NodeJobs.RawRead(spec, kind, i)))));
+                rawCache.clear();
             }
-            figure("raw.random.write.best", backups, "raw Ignite, random keys, best of put/putAll/streamer")
-                .add(state, bestWrite);
-            figure("raw.random.read.best", backups, "raw Ignite, random keys, best of get/getAll")
-                .add(state, bestRead);
+            rate("raw.random.write.best", backups, "raw Ignite, random keys, best of put/putAll/streamer", bestWrite);
+            rate("raw.random.read.best", backups, "raw Ignite, random keys, best of get/getAll", bestRead);
             bar.done();
 
             bar.step(r + "Spillway, embedded on the home node");
-            double[] saved = home.call(new NodeJobs.EmbeddedSave(spec, "bench-embedded"));
-            figure("spillway.save.home", backups, "Spillway save, embedded writer on the home node")
-                .add(state, saved[0]);
-            figure("spillway.restore.local", backups, "Spillway restore of a local checkpoint, on its node")
-                .add(state, home.call(new NodeJobs.EmbeddedRestore(spec, "bench-embedded")));
-            deleteAll(thick, "bench-embedded");
+            rate("spillway.save.home", backups, "Spillway save, embedded writer on the home node", wall(atOnce(
+                i -> home.call(new NodeJobs.EmbeddedSave(spec, app("embedded", i))))));
+            rate("spillway.restore.local", backups, "Spillway restore of a local checkpoint, on its node", read(
+                "embedded restore", atOnce(i -> home.call(new NodeJobs.EmbeddedRestore(spec, app("embedded", i))))));
+            deleteAll(thick, "embedded");
             bar.done();
 
             bar.step(r + "Spillway, thick client");
-            figure("spillway.save.thick", backups, "Spillway save from a thick client")
-                .add(state, save(thick, "bench-thick", payload));
-            figure("spillway.restore.thick", backups, "Spillway restore to a thick client")
-                .add(state, restore(thick, "bench-thick", payload));
-            deleteAll(thick, "bench-thick");
+            rate("spillway.save.thick", backups, "Spillway save from a thick client",
+                wall(atOnce(i -> save(thick, app("thick", i), payload))));
+            rate("spillway.restore.thick", backups, "Spillway restore to a thick client",
+                read("thick-client restore", atOnce(i -> restore(thick, app("thick", i), payload))));
+            deleteAll(thick, "thick");
             bar.done();
 
             bar.step(r + "Spillway, thin client (home node 0)");
-            figure("spillway.save.thin", backups, "Spillway save from a thin client")
-                .add(state, save(cluster.thin(), "bench-thin", payload));
-            figure("spillway.restore.thin", backups, "Spillway restore to a thin client")
-                .add(state, restore(cluster.thin(), "bench-thin", payload));
-            deleteAll(thick, "bench-thin");
+            rate("spillway.save.thin", backups, "Spillway save from a thin client",
+                wall(atOnce(i -> save(cluster.thin(), app("thin", i), payload))));
+            rate("spillway.restore.thin", backups, "Spillway restore to a thin client",
+                read("thin-client restore", atOnce(i -> restore(cluster.thin(), app("thin", i), payload))));
+            deleteAll(thick, "thin");
             bar.done();
 
             bar.step(r + "Spillway, spilling: node 0's budget filled first");
@@ -176,10 +219,14 @@ final class ThroughputScenario {
 
             bar.step(r + "the machine: direct-memory copy, /dev/shm file");
             double[] m = home.call(new NodeJobs.Machine(spec));
-            figure("machine.memcpy", backups, "copy into direct memory").add(state, m[0]);
+            Figure memcpy = figures.computeIfAbsent("machine.memcpy.b" + backups, k -> new Figure(k,
+                "copy into direct memory (one writer)"));
+            memcpy.add(spec.size(), m[0]);
             if (!Double.isNaN(m[1])) {
-                figure("machine.shm.write", backups, "write of a file in /dev/shm").add(state, m[1]);
-                figure("machine.shm.read", backups, "read of a file in /dev/shm").add(state, m[2]);
+                figures.computeIfAbsent("machine.shm.write.b" + backups, k -> new Figure(k,
+                    "write of a file in /dev/shm (one writer)")).add(spec.size(), m[1]);
+                figures.computeIfAbsent("machine.shm.read.b" + backups, k -> new Figure(k,
+                    "read of a file in /dev/shm (one reader)")).add(spec.size(), m[2]);
             }
             bar.done();
         }
@@ -195,22 +242,30 @@ final class ThroughputScenario {
         BenchPayload payload = BenchPayload.of(settings.stateBytes(), settings.chunkBytes(), SEED);
         try (RemoteThin remote = new RemoteThin(settings.addresses())) {
             bar.step("warm-up (not timed)");
-            save(remote.spillway(), "bench-warm", payload);
-            deleteAll(remote.spillway(), "bench-warm");
-            remote.raw(payload, backups);
+            atOnce(i -> save(remote.spillway(), app("warm", i), payload));
+            deleteAll(remote.spillway(), "warm");
+            atOnce(i -> remote.rawWrite(payload, backups, true, i));
+            remote.rawClear();
             bar.done();
             for (int rep = 1; rep <= settings.reps(); rep++) {
                 bar.step("rep " + rep + "/" + settings.reps() + ": thin client, Spillway and raw");
-                figure("spillway.save.thin", backups, "Spillway save from a thin client")
-                    .add(payload.size(), save(remote.spillway(), "bench-thin", payload));
-                figure("spillway.restore.thin", backups, "Spillway restore to a thin client")
-                    .add(payload.size(), restore(remote.spillway(), "bench-thin", payload));
-                deleteAll(remote.spillway(), "bench-thin");
-                double[] raw = remote.raw(payload, backups);
-                figure("raw.thin.random.write.best", backups, "raw Ignite over a thin client, random keys, best "
-                    + "of put/putAll").add(payload.size(), raw[0]);
-                figure("raw.thin.random.read.best", backups, "raw Ignite over a thin client, random keys, best of "
-                    + "get/getAll").add(payload.size(), raw[1]);
+                rate("spillway.save.thin", backups, "Spillway save from a thin client",
+                    wall(atOnce(i -> save(remote.spillway(), app("thin", i), payload))));
+                rate("spillway.restore.thin", backups, "Spillway restore to a thin client",
+                    read("thin-client restore", atOnce(i -> restore(remote.spillway(), app("thin", i), payload))));
+                deleteAll(remote.spillway(), "thin");
+                double bestWrite = Double.MAX_VALUE;
+                double bestRead = Double.MAX_VALUE;
+                for (boolean batched : new boolean[] {false, true}) {
+                    bestWrite = Math.min(bestWrite, wall(atOnce(i -> remote.rawWrite(payload, backups, batched, i))));
+                    bestRead = Math.min(bestRead, read("raw thin-client reads",
+                        atOnce(i -> remote.rawRead(payload, batched, i))));
+                    remote.rawClear();
+                }
+                rate("raw.thin.random.write.best", backups, "raw Ignite over a thin client, random keys, best of "
+                    + "put/putAll", bestWrite);
+                rate("raw.thin.random.read.best", backups, "raw Ignite over a thin client, random keys, best of "
+                    + "get/getAll", bestRead);
                 bar.done();
             }
         }
@@ -218,59 +273,123 @@ final class ThroughputScenario {
     }
 
     /**
-     * Fills node 0's budget with ballast, then saves the state from node 0 (it spills to the peers) and restores
-     * it there (its chunks are remote); records how much spilled.
+     * Fills node 0's budget with ballast, then saves the states from node 0 (they spill to the peers) and restores
+     * them there (their chunks are remote); records how much spilled. The ballast goes in halving steps, each kept
+     * only while the cluster can still take every application's state from node 0 (with backups, node 0's ballast
+     * also takes the peers' room to hold its copies after a loss): node 0 ends with room for at most a few chunks,
+     * or as little as the cluster allows.
      */
     private void spill(IgniteCompute home, CheckpointStore thick, NodeJobs.Spec spec, int backups) {
-        // Ballast until node 0 has room for no more than a few chunks (part of a ballast may itself spill).
-        int ballasts = 0;
-        for (; ballasts < 4; ballasts++) {
+        long chunk = settings.chunkBytes();
+        // What the states need, with room to spare: saves planned one by one, at once, land a little differently.
+        long states = settings.apps() * (spec.size() + spec.size() / 8 + 4 * chunk);
+        long limit = Long.MAX_VALUE;
+        for (int step = 0; step < 24; step++) {
             NodeCapacity node0 = thick.capacity().stream().filter(c -> c.node().equals(BenchCluster.name(0)))
                 .findFirst().orElseThrow();
             long room = backups > 0 ? Math.min(node0.free(), node0.safeHeadroom()) : node0.free();
-            if (room < 4L * settings.chunkBytes())
+            long ballast = Math.min(limit, step == 0 ? room - 2 * chunk : room / 2);
+            if (room < 4 * chunk || ballast < 2 * chunk)
                 break;
-            home.call(new NodeJobs.Ballast(room - 2L * settings.chunkBytes(), settings.chunkBytes(),
-                "bench-ballast-" + ballasts));
+            String app = app("ballast", step);
+            home.call(new NodeJobs.Ballast(ballast, settings.chunkBytes(), app));
+            if (!home.call(new NodeJobs.Fits(states, "bench-probe"))) {
+                delete(thick, app);
+                limit = ballast / 2;
+            }
         }
-        double[] saved = home.call(new NodeJobs.EmbeddedSave(spec, "bench-spill"));
-        PlacementReport placement = thick.placement("bench-spill", (long)saved[1]);
-        int chunks = placement.localChunks() + placement.spilledChunks();
+        List<double[]> saved = atOnce(i -> home.call(new NodeJobs.EmbeddedSave(spec, app("spill", i))));
+        int local = 0;
+        int spilled = 0;
+        for (int i = 0; i < saved.size(); i++) {
+            PlacementReport placement = thick.placement(app("spill", i), (long)saved.get(i)[2]);
+            local += placement.localChunks();
+            spilled += placement.spilledChunks();
+        }
         spilledFractions.computeIfAbsent("spilledFraction.b" + backups, k -> new ArrayList<>())
-            .add(chunks == 0 ? 0 : (double)placement.spilledChunks() / chunks);
-        figure("spillway.save.spilling", backups, "Spillway save from node 0 once its budget is full (spills)")
-            .add(spec.size(), saved[0]);
-        figure("spillway.restore.spilled", backups, "Spillway restore on node 0 of a spilled checkpoint")
-            .add(spec.size(), home.call(new NodeJobs.EmbeddedRestore(spec, "bench-spill")));
-        deleteAll(thick, "bench-spill");
-        for (int b = 0; b < ballasts; b++)
-            deleteAll(thick, "bench-ballast-" + b);
+            .add(local + spilled == 0 ? 0 : (double)spilled / (local + spilled));
+        rate("spillway.save.spilling", backups, "Spillway save from node 0 once its budget is full (spills)",
+            wall(saved));
+        rate("spillway.restore.spilled", backups, "Spillway restore on node 0 of a spilled checkpoint", read(
+            "restore of a spilled checkpoint", atOnce(i -> home.call(new NodeJobs.EmbeddedRestore(spec,
+                app("spill", i))))));
+        deleteAll(thick, "spill");
+        deleteAll(thick, "ballast");
     }
 
-    private static double save(CheckpointStore store, String app, BenchPayload payload) {
-        long start = System.nanoTime();
+    /**
+     * Runs {@code work} for every application at once, each on a thread of its own, and returns what each
+     * returned: when it started and ended ({@link NodeJobs#now()}), then anything else.
+     */
+    private List<double[]> atOnce(IntFunction<double[]> work) {
+        List<Future<double[]>> running = new ArrayList<>();
+        for (int i = 0; i < settings.apps(); i++) {
+            int index = i;
+            running.add(pool.submit(() -> work.apply(index)));
+        }
+        List<double[]> results = new ArrayList<>();
+        for (Future<double[]> f : running) {
+            try {
+                results.add(f.get());
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
+        }
+        return results;
+    }
+
+    /** Seconds from the first start to the last end of spans run at once. */
+    private static double wall(List<double[]> spans) {
+        double first = spans.stream().mapToDouble(s -> s[0]).min().orElseThrow();
+        double last = spans.stream().mapToDouble(s -> s[1]).max().orElseThrow();
+        return last - first;
+    }
+
+    /** {@link #wall} of reads that each compared their bytes with the payload (third element 1 when equal). */
+    private static double read(String what, List<double[]> reads) {
+        if (reads.stream().anyMatch(r -> r[2] != 1))
+            throw new IllegalStateException(what + ": the bytes read back differ from the payload");
+        return wall(reads);
+    }
+
+    private static double[] save(CheckpointStore store, String app, BenchPayload payload) {
+        double start = NodeJobs.now();
+        long id;
         try (CheckpointWriter w = store.begin(app, payload.size())) {
             for (int i = 0; i < payload.chunks(); i++)
                 w.write(payload.chunk(i));
-            w.commit();
+            id = w.commit().checkpointId();
         }
-        return (System.nanoTime() - start) / 1e9;
+        return new double[] {start, NodeJobs.now(), id};
     }
 
-    private static double restore(CheckpointStore store, String app, BenchPayload payload) {
-        long start = System.nanoTime();
+    private static double[] restore(CheckpointStore store, String app, BenchPayload payload) {
+        double start = NodeJobs.now();
         boolean ok;
         try (CheckpointReader r = store.openLatest(app)) {
             ok = payload.matches(r);
         }
         catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
         }
-        double s = (System.nanoTime() - start) / 1e9;
-        return ok ? s : -s;
+        return new double[] {start, NodeJobs.now(), ok ? 1 : 0};
     }
 
-    private static void deleteAll(CheckpointStore store, String app) {
+    /** Deletes every checkpoint of the applications of {@code path} the run has used. */
+    private void deleteAll(CheckpointStore store, String path) {
+        for (String app : applications) {
+            if (!app.startsWith("bench-" + path + "-"))
+                continue;
+            delete(store, app);
+        }
+    }
+
+    private static void delete(CheckpointStore store, String app) {
         for (CheckpointInfo info : store.list(app))
             store.delete(app, info.checkpointId());
     }

@@ -17,16 +17,24 @@ class BenchSmokeIT {
     private static final Path OUT = Path.of("target", "bench-smoke").toAbsolutePath();
 
     @Test
-    @DisplayName("bench throughput, tiny: every figure and baseline measured, results.json written")
+    @DisplayName("bench throughput, tiny, two applications at once: every figure and baseline measured, "
+        + "results.json written")
     void throughput() throws IOException {
-        int code = Bench.run("throughput", "--state-mb", "8", "--chunk-kb", "256", "--reps", "1", "--region-mb",
+        int code = Bench.run("throughput", "--apps", "2", "--state-mb", "8", "--chunk-kb", "256", "--reps", "1", "--region-mb",
             "128", "--backups", "0,1", "--node-heap", "512m", "--out", OUT.toString(), "--name", "throughput");
         assertThat(code).isZero();
         String json = Files.readString(OUT.resolve("throughput").resolve("results.json"), StandardCharsets.UTF_8);
         assertThat(json).contains("\"scenario\": \"throughput\"", "\"gitCommit\"", "\"cpus\"",
             "\"spillway.save.home.b0\"", "\"spillway.restore.spilled.b1\"", "\"spillway.save.thin.b1\"",
             "\"raw.localStreamer.write.b0\"", "\"raw.random.write.best.b1\"", "\"machine.memcpy.b0\"",
-            "\"targets\"", "\"spilledFractions\"");
+            "\"targets\"", "\"spilledFractions\"", "\"applications\": 2", "\"rates\"", "\"spilled\"");
+    }
+
+    @Test
+    @DisplayName("bench throughput refuses states that cannot all be local on node 0, naming the options")
+    void throughputRefusesTooMuchState() {
+        assertThat(Bench.run("throughput", "--apps", "5", "--state-mb", "256", "--region-mb", "2048")).isEqualTo(2);
+        assertThat(Bench.run("throughput", "--apps", "0")).isEqualTo(2);
     }
 
     @Test
@@ -69,7 +77,8 @@ class BenchSmokeIT {
         try (BenchCluster cluster = BenchCluster.start(OUT.resolve("existing-cluster"), 3, "512m", java.util.List.of(),
             java.util.List.of("--region-max-size", "128MB", "--chunk-size", "256KB", "--backups", "1"))) {
             String addresses = "127.0.0.1:" + BenchCluster.THIN + ",127.0.0.1:" + (BenchCluster.THIN + 1);
-            int code = Bench.run("throughput", "--addresses", addresses, "--state-mb", "8", "--chunk-kb", "256",
+            int code = Bench.run("throughput", "--addresses", addresses, "--apps", "2", "--state-mb", "8",
+                "--chunk-kb", "256",
                 "--reps", "1", "--backups", "1", "--out", OUT.toString(), "--name", "existing");
             assertThat(code).isZero();
             assertThat(Bench.run("kill", "--addresses", addresses, "--out", OUT.toString())).isNotZero();
