@@ -32,6 +32,7 @@ final class BenchCluster implements AutoCloseable {
     private final List<String> nodeOptions;
     private Ignite thick;
     private SpillwayClient thin;
+    private List<String> thinAddresses = List.of();
 
     private BenchCluster(Path dir, List<String> nodeOptions) {
         this.dir = dir;
@@ -63,6 +64,7 @@ final class BenchCluster implements AutoCloseable {
             List<String> addresses = new ArrayList<>();
             for (int i = 0; i < nodes; i++)
                 addresses.add("127.0.0.1:" + (THIN + i));
+            c.thinAddresses = List.copyOf(addresses);
             c.thin = SpillwayClient.connect(new ClientConfiguration().setAddresses(addresses.toArray(String[]::new)),
                 name(0));
             return c;
@@ -88,6 +90,11 @@ final class BenchCluster implements AutoCloseable {
 
     SpillwayClient thin() {
         return thin;
+    }
+
+    /** Every node's thin-client address, node 0 first. */
+    List<String> thinAddresses() {
+        return thinAddresses;
     }
 
     /** Node {@code i} as a compute target. */

@@ -48,6 +48,10 @@ final class Report {
         <p id="about"></p>
         <h2>Targets (ratios of medians measured in this run)</h2>
         <table id="targets"><tr><th>target</th><th>ratio</th><th>at least</th><th></th></tr></table>
+        <div id="ratiosSection" style="display: none">
+        <h2>Every Spillway figure against each baseline of its backup count (ratio of medians)</h2>
+        <table id="ratios"></table>
+        </div>
         <div id="timelineSection" style="display: none">
         <h2>Committed MB per second (the node was killed at the marked second)</h2>
         <div id="timeline" class="chart"></div>
@@ -82,6 +86,17 @@ final class Report {
           const c = tr.insertCell(); c.className = 'num'; c.textContent = row.ratio.toFixed(2) + 'x';
           const a = tr.insertCell(); a.className = 'num'; a.textContent = row.atLeast.toFixed(1) + 'x';
           const m = tr.insertCell(); m.className = row.met ? 'met' : 'miss'; m.textContent = row.met ? 'met' : 'missed';
+        }
+        const ratioRows = Object.entries(R.ratios || {});
+        if (ratioRows.length > 0) {
+          document.getElementById('ratiosSection').style.display = '';
+          const rt = document.getElementById('ratios');
+          for (const [name, against] of ratioRows) {
+            const tr = rt.insertRow();
+            tr.insertCell().textContent = name + ' (' + Math.round(R.figures[name].median) + ' MB/s)';
+            const c = tr.insertCell();
+            c.textContent = Object.entries(against).map(([b, r]) => r.toFixed(2) + 'x ' + b).join(', ');
+          }
         }
         const names = Object.keys(R.figures);
         if (names.length === 0) document.getElementById('throughputSection').style.display = 'none';

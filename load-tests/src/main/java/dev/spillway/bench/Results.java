@@ -38,6 +38,7 @@ final class Results {
         });
         root.put("figures", figs);
         root.put("targets", targets);
+        root.put("ratios", ratios(figures));
         root.putAll(extra);
         String json = Json.write(root);
         Files.writeString(runDir.resolve("results.json"), json);
@@ -45,11 +46,54 @@ final class Results {
         return json;
     }
 
+    /**
+     * For every Spillway figure, its median over each baseline's of the same backup count: saves against the raw
+     * writes and the machine's writes, restores against the raw reads and the machine's reads.
+     */
+    static Map<String, Map<String, Double>> ratios(Map<String, Figure> figures) {
+        Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
+        figures.forEach((name, f) -> {
+            if (!name.startsWith("spillway.") || f.isEmpty())
+                return;
+            boolean save = name.contains(".save.");
+            String backups = name.substring(name.lastIndexOf('.'));
+            Map<String, Double> against = new LinkedHashMap<>();
+            figures.forEach((base, b) -> {
+                if (!base.endsWith(backups) || base.startsWith("spillway.") || b.isEmpty())
+                    return;
+                boolean write = base.contains(".write") || base.startsWith("machine.memcpy");
+                boolean read = base.contains(".read");
+                if (save ? write : read)
+                    against.put(base, f.ratio(b));
+            });
+            ratios.put(name, against);
+        });
+        return ratios;
+    }
+
     static void print(PrintStream out, Map<String, Figure> figures, List<Map<String, Object>> targets) {
         out.println();
         out.println("Figures, median MB/s over the repetitions (min-max):");
         figures.forEach((name, f) -> out.printf(Locale.ROOT, "  %-32s %6.0f (%.0f-%.0f)  %s%n", name, f.median(),
             f.min(), f.max(), f.description()));
+        Map<String, Map<String, Double>> ratios = ratios(figures);
+        if (!ratios.isEmpty()) {
+            out.println();
+            out.println("Every Spillway figure against each baseline of its backup count, ratio of medians:");
+            ratios.forEach((name, against) -> {
+                out.printf(Locale.ROOT, "  %s (%.0f MB/s):%n", name, figures.get(name).median());
+                StringBuilder line = new StringBuilder("   ");
+                against.forEach((baseline, r) -> {
+                    String item = String.format(Locale.ROOT, " %6.2fx %-32s", r, baseline);
+                    if (line.length() + item.length() > 120) {
+                        out.println(line.toString().stripTrailing());
+                        line.setLength(3);
+                    }
+                    line.append(item);
+                });
+                out.println(line.toString().stripTrailing());
+            });
+        }
         out.println();
         out.println("Targets, ratios of medians in this run:");
         for (Map<String, Object> t : targets) {

@@ -37,6 +37,8 @@ import org.apache.ignite.IgniteCompute;
  *   <li>raw Ignite from node 0: a tuned data streamer to local-primary keys read back with get; random keys with
  *       the default affinity by put, putAll and a streamer (the best of the three), read back by get and getAll;
  *       a plain cache on the default region with the same backups, FULL_SYNC;</li>
+ *   <li>raw Ignite over a thin client from the bench process: random keys, best of put and putAll, get and
+ *       getAll (partition-aware), into the same kind of plain cache;</li>
  *   <li>the machine: a copy into direct memory and a file in /dev/shm, in node 0, by one writer.</li>
  * </ul>
  * Every read is compared with the payload.
@@ -141,16 +143,17 @@ final class ThroughputScenario {
             IgniteCompute home = cluster.thick().compute(cluster.node(0));
             CheckpointStore thick = Spillway.store(cluster.thick());
             try (UsageSampler sampler = new UsageSampler(thick, started, "backups " + backups,
-                () -> List.copyOf(applications), usage)) {
-                measure(cluster, home, thick, spec, backups, bar);
+                () -> List.copyOf(applications), usage);
+                 RemoteThin rawThin = new RemoteThin(cluster.thinAddresses())) {
+                measure(cluster, rawThin, home, thick, spec, backups, bar);
             }
             bar.step("backups " + backups + ": stopping the cluster");
         }
         bar.done();
     }
 
-    private void measure(BenchCluster cluster, IgniteCompute home, CheckpointStore thick, NodeJobs.Spec spec,
-                         int backups, StepBar bar) {
+    private void measure(BenchCluster cluster, RemoteThin rawThin, IgniteCompute home, CheckpointStore thick,
+                         NodeJobs.Spec spec, int backups, StepBar bar) {
         BenchPayload payload = BenchPayload.of(spec.size(), settings.chunkBytes(), SEED);
         IgniteCache<Long, byte[]> rawCache = NodeJobs.rawCache(cluster.thick(), backups);
 
@@ -205,12 +208,13 @@ final class ThroughputScenario {
             deleteAll(thick, "thick");
             bar.done();
 
-            bar.step(r + "Spillway, thin client (home node 0)");
+            bar.step(r + "Spillway, thin client (home node 0); raw Ignite over a thin client");
             rate("spillway.save.thin", backups, "Spillway save from a thin client",
                 wall(atOnce(i -> save(cluster.thin(), app("thin", i), payload))));
             rate("spillway.restore.thin", backups, "Spillway restore to a thin client",
                 read("thin-client restore", atOnce(i -> restore(cluster.thin(), app("thin", i), payload))));
             deleteAll(thick, "thin");
+            rawThin(rawThin, payload, backups);
             bar.done();
 
             bar.step(r + "Spillway, spilling: node 0's budget filled first");
@@ -254,22 +258,27 @@ final class ThroughputScenario {
                 rate("spillway.restore.thin", backups, "Spillway restore to a thin client",
                     read("thin-client restore", atOnce(i -> restore(remote.spillway(), app("thin", i), payload))));
                 deleteAll(remote.spillway(), "thin");
-                double bestWrite = Double.MAX_VALUE;
-                double bestRead = Double.MAX_VALUE;
-                for (boolean batched : new boolean[] {false, true}) {
-                    bestWrite = Math.min(bestWrite, wall(atOnce(i -> remote.rawWrite(payload, backups, batched, i))));
-                    bestRead = Math.min(bestRead, read("raw thin-client reads",
-                        atOnce(i -> remote.rawRead(payload, batched, i))));
-                    remote.rawClear();
-                }
-                rate("raw.thin.random.write.best", backups, "raw Ignite over a thin client, random keys, best of "
-                    + "put/putAll", bestWrite);
-                rate("raw.thin.random.read.best", backups, "raw Ignite over a thin client, random keys, best of "
-                    + "get/getAll", bestRead);
+                rawThin(remote, payload, backups);
                 bar.done();
             }
         }
         bar.finish();
+    }
+
+    /** Raw Ignite over a thin client: random keys, the best of put and putAll, read back by get and getAll. */
+    private void rawThin(RemoteThin remote, BenchPayload payload, int backups) {
+        double bestWrite = Double.MAX_VALUE;
+        double bestRead = Double.MAX_VALUE;
+        for (boolean batched : new boolean[] {false, true}) {
+            bestWrite = Math.min(bestWrite, wall(atOnce(i -> remote.rawWrite(payload, backups, batched, i))));
+            bestRead = Math.min(bestRead, read("raw thin-client reads",
+                atOnce(i -> remote.rawRead(payload, batched, i))));
+            remote.rawClear();
+        }
+        rate("raw.thin.random.write.best", backups, "raw Ignite over a thin client, random keys, best of put/putAll",
+            bestWrite);
+        rate("raw.thin.random.read.best", backups, "raw Ignite over a thin client, random keys, best of get/getAll",
+            bestRead);
     }
 
     /**

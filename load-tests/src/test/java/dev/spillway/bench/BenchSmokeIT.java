@@ -27,7 +27,8 @@ class BenchSmokeIT {
         assertThat(json).contains("\"scenario\": \"throughput\"", "\"gitCommit\"", "\"cpus\"",
             "\"spillway.save.home.b0\"", "\"spillway.restore.spilled.b1\"", "\"spillway.save.thin.b1\"",
             "\"raw.localStreamer.write.b0\"", "\"raw.random.write.best.b1\"", "\"machine.memcpy.b0\"",
-            "\"targets\"", "\"spilledFractions\"", "\"applications\": 2", "\"rates\"", "\"spilled\"");
+            "\"targets\"", "\"spilledFractions\"", "\"applications\": 2", "\"rates\"", "\"spilled\"",
+            "\"raw.thin.random.write.best.b0\"", "\"ratios\"");
     }
 
     @Test
