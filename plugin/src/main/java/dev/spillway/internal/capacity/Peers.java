@@ -26,7 +26,12 @@ public final class Peers {
     private final Ignite ignite;
     private final SpillwayRuntime local;
 
-    /** One node's ledger as read by {@link #ledgers()}. */
+    /** The classes of Peers' calls that cross the wire, for {@link dev.spillway.internal.SpillwayRuntime}. */
+    public static java.util.List<Class<?>> wireTypes() {
+        return java.util.List.of(ReadLedger.class, LedgerState.class, GrantLease.class, Grant.class,
+            RenewLeases.class, ReleaseLeases.class);
+    }
+
     /**
      * @param partitionBytes region bytes of one copy of each chunk-cache partition, counted over the catalogs this
      *     node is primary for: committed chunks, and chunks being written or removed; summed over all nodes it is

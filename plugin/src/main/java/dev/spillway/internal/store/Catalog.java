@@ -22,6 +22,12 @@ public final class Catalog {
         this.cache = ignite.cache(Layout.CATALOG_CACHE);
     }
 
+    /** The classes of the catalog's entries and entry processors, which cross the wire. */
+    static java.util.List<Class<?>> wireTypes() {
+        return java.util.List.of(AppCatalog.class, Claim.class, Manifest.class, Begin.class, Intend.class,
+            Commit.class, TakeOver.class, Delete.class, Forget.class);
+    }
+
     public AppCatalog get(String application) {
         return cache.get(application);
     }

@@ -258,6 +258,18 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
         return t;
     }
 
+    /**
+     * Every class Spillway puts on the wire: chunk keys, the catalog's entries and entry processors, the admission
+     * lock's holder, the peers' ledger and lease calls.
+     */
+    public static List<Class<?>> wireTypes() {
+        List<Class<?>> types = new ArrayList<>(Catalog.wireTypes());
+        types.addAll(Peers.wireTypes());
+        types.add(AdmissionLock.Holder.class);
+        types.add(ChunkKey.class);
+        return types;
+    }
+
     IgniteDataStreamer<ChunkKey, byte[]> openStreamer() {
         IgniteDataStreamer<ChunkKey, byte[]> s = ignite.dataStreamer(Layout.CHUNK_CACHE);
         int perNode = Math.max(1, STREAMER_BATCH_BYTES / config.getChunkSize());
