@@ -35,6 +35,23 @@ public abstract class CheckpointWriter extends OutputStream {
         write(b, 0, b.length);
     }
 
+    /**
+     * Appends all of {@code b} as {@link #write(byte[])} does, but hands the array over instead of lending it: the
+     * writer may store it as it is, without a copy, so {@code b} must not change until {@link #commit()} or
+     * {@link #abort()} returns (a state that is kept anyway, or built afresh for each checkpoint, can be handed
+     * over). It is stored without a copy when its length is {@link #chunkSize()} and the bytes written before it
+     * fill whole chunks; otherwise it is copied like any write.
+     *
+     * @throws CapacityExhaustedException when no node can take the next chunk (the checkpoint is aborted)
+     * @throws IllegalStateException when the writer was committed, aborted or closed
+     */
+    public void handOver(byte[] b) {
+        write(b, 0, b.length);
+    }
+
+    /** The size of the chunks this checkpoint is cut into (the cluster's chunk size). */
+    public abstract int chunkSize();
+
     /** Bytes written so far. */
     public abstract long size();
 

@@ -11,6 +11,7 @@ import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,6 +75,29 @@ class CheckpointStoreIT {
             throw new AssertionError(e.getMessage() + ": " + store(0).capacity(), e);
         }
         assertThat(cluster.failures()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("arrays handed over are never taken for the writer's own buffers, however many chunks follow")
+    void handedOverArraysAreNotReused() {
+        // The writer reuses its buffers after 32 MB of chunks; 130 chunks of 256 KB pass that.
+        String app = app("hand-over-many");
+        byte[] first = TestData.random(CHUNK, 51);
+        byte[] second = TestData.random(CHUNK, 52);
+        byte[] rest = TestData.random(130 * CHUNK, 53);
+        try (CheckpointWriter writer = store(0).begin(app, 132L * CHUNK)) {
+            writer.handOver(first);
+            writer.handOver(second);
+            writer.write(rest);
+            writer.commit();
+        }
+        assertThat(Arrays.equals(first, TestData.random(CHUNK, 51))).as("first array unchanged").isTrue();
+        assertThat(Arrays.equals(second, TestData.random(CHUNK, 52))).as("second array unchanged").isTrue();
+        byte[] restored = store(1).restoreLatest(app);
+        assertThat(Arrays.equals(restored, 0, CHUNK, first, 0, CHUNK)).as("first chunk restored").isTrue();
+        assertThat(Arrays.equals(restored, CHUNK, 2 * CHUNK, second, 0, CHUNK)).as("second chunk restored").isTrue();
+        assertThat(Arrays.equals(restored, 2 * CHUNK, restored.length, rest, 0, rest.length)).as("the rest restored")
+            .isTrue();
     }
 
     @Test

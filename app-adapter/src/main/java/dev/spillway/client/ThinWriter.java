@@ -17,7 +17,8 @@ import org.apache.ignite.client.ClientCache;
  * which places the chunks and commits the manifest; the bytes go as single-key puts on the chunk cache, which the
  * thin client's partition awareness sends straight to each chunk's primary node (the 2.17 thin client has no data
  * streamer, and its putAll goes whole to one node). A bounded window of puts is in flight; a chunk buffer is
- * reused only once its put has completed, which with FULL_SYNC means every copy is stored.
+ * reused only once its put has completed, which with FULL_SYNC means every copy is stored; an array the
+ * application handed over is sent as it is and never reused.
  */
 final class ThinWriter extends ChunkingWriter {
     private final Begun begun;
@@ -25,11 +26,13 @@ final class ThinWriter extends ChunkingWriter {
     private final ClientCache<ChunkKey, byte[]> chunks;
     private final int window;
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
     private final long renewEveryNanos;
     private int[] planned;
     private int plannedFrom;
     private long lastCall = System.nanoTime();
 
+    /** A put in flight; {@code buffer} is null for an array the application handed over (never filled again). */
     private record InFlight(Future<Void> put, byte[] buffer) {
     }
 
@@ -58,17 +61,25 @@ final class ThinWriter extends ChunkingWriter {
     }
 
     @Override
-    protected void send(ChunkKey key, byte[] chunk) {
-        inFlight.add(new InFlight(chunks.putAsync(key, chunk), chunk));
+    protected void send(ChunkKey key, byte[] chunk, boolean reusable) {
+        while (inFlight.size() >= window)
+            completeOldest();
+        inFlight.add(new InFlight(chunks.putAsync(key, chunk), reusable ? chunk : null));
     }
 
     @Override
     protected byte[] nextBuffer() {
-        if (inFlight.size() < window)
-            return new byte[begun.chunkSize()];
+        if (spare.isEmpty() && inFlight.size() >= window)
+            completeOldest();
+        return spare.isEmpty() ? new byte[begun.chunkSize()] : spare.poll();
+    }
+
+    /** Waits for the oldest put in flight; its buffer, if one of ours, is filled again. */
+    private void completeOldest() {
         InFlight oldest = inFlight.poll();
         await(oldest.put());
-        return oldest.buffer().length == begun.chunkSize() ? oldest.buffer() : new byte[begun.chunkSize()];
+        if (oldest.buffer() != null)
+            spare.add(oldest.buffer());
     }
 
     @Override

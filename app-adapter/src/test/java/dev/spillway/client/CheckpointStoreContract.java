@@ -128,6 +128,34 @@ abstract class CheckpointStoreContract {
     }
 
     @Test
+    @DisplayName("hand-over: arrays handed over are stored (whole chunks as they are, others copied), never changed")
+    void handOver() {
+        String app = app("hand-over");
+        byte[][] parts = {TestData.random(CHUNK, 11), TestData.random(CHUNK, 12), TestData.random(100, 13),
+            TestData.random(CHUNK, 14), TestData.random(CHUNK + 1, 15), TestData.random(CHUNK - 100, 16),
+            TestData.random(CHUNK, 17)};
+        byte[][] before = new byte[parts.length][];
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < parts.length; i++) {
+            before[i] = parts[i].clone();
+            expected.writeBytes(parts[i]);
+        }
+        try (CheckpointWriter writer = store().begin(app, expected.size())) {
+            assertThat(writer.chunkSize()).isEqualTo(CHUNK);
+            for (byte[] part : parts)
+                writer.handOver(part);
+            // Bytes written the usual way after handed-over ones: buffers of the writer's own.
+            writer.write(TestData.random(3 * CHUNK, 18));
+            writer.commit();
+        }
+        expected.writeBytes(TestData.random(3 * CHUNK, 18));
+        assertThat(store().restoreLatest(app)).isEqualTo(expected.toByteArray());
+        assertThat(elsewhere().restoreLatest(app)).isEqualTo(expected.toByteArray());
+        for (int i = 0; i < parts.length; i++)
+            assertThat(parts[i]).as("array %d handed over", i).isEqualTo(before[i]);
+    }
+
+    @Test
     @DisplayName("locality: a state that fits the home server's budget is placed there whole")
     void locality() {
         String app = app("locality");

@@ -186,6 +186,10 @@ public final class Bench {
             description = "unrecorded seconds before each (default: ${DEFAULT-VALUE})")
         double warmUp;
 
+        @Option(names = "--cluster-warm-up-seconds", defaultValue = "5",
+            description = "unrecorded saves on each fresh cluster before the first size (default: ${DEFAULT-VALUE})")
+        double clusterWarmUp;
+
         @Option(names = "--backups", defaultValue = "0,1", split = ",",
             description = "backup counts to run, one cluster each (default: ${DEFAULT-VALUE})")
         List<Integer> backups;
@@ -195,7 +199,8 @@ public final class Bench {
             Path runDir = common.runDir("latency");
             List<Integer> sizes = sizesKb.stream().map(k -> k << 10).toList();
             LatencyScenario.Settings s = new LatencyScenario.Settings(common.nodes, sizes, backups, rate,
-                (long)(seconds * 1e9), (long)(warmUp * 1e9), common.nodeHeap, common.nodeJvmArgs, common.addresses);
+                (long)(seconds * 1e9), (long)(warmUp * 1e9), (long)(clusterWarmUp * 1e9), common.nodeHeap,
+                common.nodeJvmArgs, common.addresses);
             out.printf(Locale.ROOT, "bench latency: %d node processes, sizes %s KB at %.0f/s for %.0f s each, backups "
                 + "%s; run folder %s%n", common.nodes, sizesKb, rate, seconds, backups, runDir);
             long started = System.nanoTime();
@@ -208,6 +213,7 @@ public final class Bench {
             settings.put("backups", backups);
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("latency", scenario.rows());
+            extra.put("coldStart", scenario.coldStart());
             return common.finish(runDir, "latency", started, settings, Map.of(),
                 LatencyTargets.evaluate(scenario.rows()), extra, scenario::print, true);
         }

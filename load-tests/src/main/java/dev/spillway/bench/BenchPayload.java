@@ -68,6 +68,19 @@ final class BenchPayload {
     }
 
     /**
+     * Writes the payload to {@code writer}, chunk by chunk: handed over (the arrays are never changed, so the
+     * writer may store them without a copy) or written (copied).
+     */
+    void writeTo(dev.spillway.CheckpointWriter writer, boolean handOver) {
+        for (byte[] c : chunks) {
+            if (handOver)
+                writer.handOver(c);
+            else
+                writer.write(c);
+        }
+    }
+
+    /**
      * Whether {@code in} holds exactly this payload's bytes; reads it whole into one reused buffer, a chunk at a
      * time (as an application reading a stream would, without allocating per read).
      */

@@ -77,17 +77,23 @@ final class NodeJobs {
         return t.getEpochSecond() + t.getNano() / 1e9;
     }
 
-    /** Saves the payload as a checkpoint of {@code app} from this node: {start, end, checkpoint id}. */
+    /**
+     * Saves the payload as a checkpoint of {@code app} from this node, its chunk arrays handed over (stored without
+     * a copy, as the raw streamer stores them) or written (copied into the writer's buffers): {start, end,
+     * checkpoint id}.
+     */
     static final class EmbeddedSave implements IgniteCallable<double[]> {
         private static final long serialVersionUID = 1L;
         @IgniteInstanceResource
         private transient Ignite ignite;
         private final Spec spec;
         private final String app;
+        private final boolean handOver;
 
-        EmbeddedSave(Spec spec, String app) {
+        EmbeddedSave(Spec spec, String app, boolean handOver) {
             this.spec = spec;
             this.app = app;
+            this.handOver = handOver;
         }
 
         @Override
@@ -97,8 +103,7 @@ final class NodeJobs {
             double start = now();
             long id;
             try (CheckpointWriter w = store.begin(app, p.size())) {
-                for (int i = 0; i < p.chunks(); i++)
-                    w.write(p.chunk(i));
+                p.writeTo(w, handOver);
                 id = w.commit().checkpointId();
             }
             return new double[] {start, now(), id};

@@ -33,7 +33,8 @@ import org.apache.ignite.IgniteCompute;
  * <ul>
  *   <li>Spillway: embedded writers on the home node (compute jobs in node 0), thick-client writers, thin-client
  *       writers whose home is node 0, and the embedded writers again once node 0's budget is full (the states
- *       spill);</li>
+ *       spill); every writer hands its chunk arrays over ({@code CheckpointWriter.handOver}, no copy, as the raw
+ *       streamer takes them), and the home-node save is measured once more with the chunks written (copied);</li>
  *   <li>raw Ignite from node 0: a tuned data streamer to local-primary keys read back with get; random keys with
  *       the default affinity by put, putAll and a streamer (the best of the three), read back by get and getAll;
  *       a plain cache on the default region with the same backups, FULL_SYNC;</li>
@@ -158,7 +159,7 @@ final class ThroughputScenario {
         IgniteCache<Long, byte[]> rawCache = NodeJobs.rawCache(cluster.thick(), backups);
 
         bar.step("backups " + backups + ": warm-up (not timed)");
-        atOnce(i -> home.call(new NodeJobs.EmbeddedSave(spec, app("warm", i))));
+        atOnce(i -> home.call(new NodeJobs.EmbeddedSave(spec, app("warm", i), true)));
         atOnce(i -> home.call(new NodeJobs.EmbeddedRestore(spec, app("warm", i))));
         atOnce(i -> home.call(new NodeJobs.RawWrite(spec, NodeJobs.RawKind.LOCAL_STREAMER, backups, i)));
         rawCache.clear();
@@ -194,7 +195,11 @@ final class ThroughputScenario {
 
             bar.step(r + "Spillway, embedded on the home node");
             rate("spillway.save.home", backups, "Spillway save, embedded writer on the home node", wall(atOnce(
-                i -> home.call(new NodeJobs.EmbeddedSave(spec, app("embedded", i))))));
+                i -> home.call(new NodeJobs.EmbeddedSave(spec, app("embedded", i), true)))));
+            deleteAll(thick, "embedded");
+            rate("spillway.save.homeCopying", backups, "Spillway save, embedded writer on the home node, chunks "
+                + "written (copied) rather than handed over", wall(atOnce(
+                i -> home.call(new NodeJobs.EmbeddedSave(spec, app("embedded", i), false)))));
             rate("spillway.restore.local", backups, "Spillway restore of a local checkpoint, on its node", read(
                 "embedded restore", atOnce(i -> home.call(new NodeJobs.EmbeddedRestore(spec, app("embedded", i))))));
             deleteAll(thick, "embedded");
@@ -307,7 +312,7 @@ final class ThroughputScenario {
                 limit = ballast / 2;
             }
         }
-        List<double[]> saved = atOnce(i -> home.call(new NodeJobs.EmbeddedSave(spec, app("spill", i))));
+        List<double[]> saved = atOnce(i -> home.call(new NodeJobs.EmbeddedSave(spec, app("spill", i), true)));
         int local = 0;
         int spilled = 0;
         for (int i = 0; i < saved.size(); i++) {
@@ -370,8 +375,7 @@ final class ThroughputScenario {
         double start = NodeJobs.now();
         long id;
         try (CheckpointWriter w = store.begin(app, payload.size())) {
-            for (int i = 0; i < payload.chunks(); i++)
-                w.write(payload.chunk(i));
+            payload.writeTo(w, true);
             id = w.commit().checkpointId();
         }
         return new double[] {start, NodeJobs.now(), id};

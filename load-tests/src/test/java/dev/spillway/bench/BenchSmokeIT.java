@@ -42,12 +42,13 @@ class BenchSmokeIT {
     @DisplayName("bench latency, tiny: percentiles per size and path, and the 1 MB aim evaluated")
     void latency() throws IOException {
         int code = Bench.run("latency", "--sizes-kb", "64,1024", "--rate", "20", "--seconds", "1",
-            "--warm-up-seconds", "0.5", "--backups", "0", "--node-heap", "512m", "--out", OUT.toString(), "--name",
+            "--warm-up-seconds", "0.5", "--cluster-warm-up-seconds", "0.5", "--backups", "0", "--node-heap", "512m",
+            "--out", OUT.toString(), "--name",
             "latency");
         assertThat(code).isZero();
         String json = Files.readString(OUT.resolve("latency").resolve("results.json"), StandardCharsets.UTF_8);
         assertThat(json).contains("\"scenario\": \"latency\"", "\"p99Ms\"", "\"p99.9Ms\"", "\"path\": \"thin\"",
-            "\"path\": \"embedded\"", "p99 latency (ms) under 5");
+            "\"path\": \"embedded\"", "p99 latency (ms) under 5", "\"embeddedFirstSaveMs\"");
         assertThat(json).doesNotContain("\"firstError\"");
     }
 

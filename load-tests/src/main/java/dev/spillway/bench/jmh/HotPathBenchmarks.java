@@ -143,7 +143,7 @@ public class HotPathBenchmarks {
         }
 
         @Override
-        protected void send(ChunkKey key, byte[] chunk) {
+        protected void send(ChunkKey key, byte[] chunk, boolean reusable) {
             sent += chunk.length;
         }
 

@@ -35,7 +35,7 @@ final class ChunkBuffers {
         this.flush = flush;
     }
 
-    /** Records a buffer handed to the streamer. */
+    /** Records a buffer of {@link #next()}'s handed to the streamer, to be taken back after the next flush. */
     void sent(byte[] buffer) {
         sent.add(buffer);
     }
@@ -47,10 +47,7 @@ final class ChunkBuffers {
         if (sent.size() < maxBuffers)
             return new byte[chunkSize];
         flush.run();
-        for (byte[] b : sent) {
-            if (b.length == chunkSize)
-                spare.add(b);
-        }
+        spare.addAll(sent);
         sent.clear();
         return spare.isEmpty() ? new byte[chunkSize] : spare.poll();
     }

@@ -40,9 +40,12 @@ final class ChunkWriter extends ChunkingWriter {
     }
 
     @Override
-    protected void send(ChunkKey key, byte[] chunk) {
+    protected void send(ChunkKey key, byte[] chunk, boolean reusable) {
+        // A chunk the application handed over is not counted: the streamer's limit of batches in flight bounds
+        // them, and the application keeps them until commit anyway.
         streamer.addData(key, chunk);
-        buffers.sent(chunk);
+        if (reusable)
+            buffers.sent(chunk);
     }
 
     @Override

@@ -39,8 +39,11 @@ public abstract class ChunkingWriter extends CheckpointWriter {
     /** The partition chunk {@code index} goes to; places more chunks when needed. */
     protected abstract int partition(int index);
 
-    /** Stores (or starts storing) a chunk; {@code chunk} may be reused only once {@link #nextBuffer} returns it. */
-    protected abstract void send(ChunkKey key, byte[] chunk);
+    /**
+     * Stores (or starts storing) a chunk. A {@code reusable} chunk is one of {@link #nextBuffer}'s buffers, to be
+     * filled again once stored; otherwise it is an array the application handed over, which is never written to.
+     */
+    protected abstract void send(ChunkKey key, byte[] chunk, boolean reusable);
 
     /** A buffer of {@code chunkSize} bytes to fill next: a new one, or one whose chunk is stored. */
     protected abstract byte[] nextBuffer();
@@ -85,7 +88,25 @@ public abstract class ChunkingWriter extends CheckpointWriter {
         buffer[pos++] = (byte)b;
         size++;
         if (pos == chunkSize)
-            emit(chunkSize);
+            emit(chunkSize, true);
+    }
+
+    @Override
+    public final void handOver(byte[] b) {
+        ensureOpen();
+        if (pos != 0 || b.length != chunkSize) {
+            write(b, 0, b.length);
+            return;
+        }
+        // The application's array is the chunk as it is: no copy, and the data path never fills it again.
+        buffer = b;
+        size += b.length;
+        emit(chunkSize, false);
+    }
+
+    @Override
+    public final int chunkSize() {
+        return chunkSize;
     }
 
     @Override
@@ -102,7 +123,7 @@ public abstract class ChunkingWriter extends CheckpointWriter {
             len -= n;
             size += n;
             if (pos == chunkSize)
-                emit(chunkSize);
+                emit(chunkSize, true);
         }
     }
 
@@ -111,7 +132,7 @@ public abstract class ChunkingWriter extends CheckpointWriter {
         ensureOpen();
         try {
             if (pos > 0)
-                emit(pos);
+                emit(pos, true);
             awaitStored();
             CheckpointInfo info = commitManifest(size, Arrays.copyOf(lengths, chunks),
                 Arrays.copyOf(checksums, chunks));
@@ -132,10 +153,11 @@ public abstract class ChunkingWriter extends CheckpointWriter {
             abandon();
     }
 
-    private void emit(int len) {
+    private void emit(int len, boolean reusable) {
         try {
             int partition = partition(chunks);
-            byte[] chunk = len == buffer.length ? buffer : Arrays.copyOf(buffer, len);
+            boolean whole = len == buffer.length;
+            byte[] chunk = whole ? buffer : Arrays.copyOf(buffer, len);
             crc.reset();
             crc.update(chunk, 0, len);
             if (chunks == lengths.length) {
@@ -144,7 +166,7 @@ public abstract class ChunkingWriter extends CheckpointWriter {
             }
             lengths[chunks] = len;
             checksums[chunks] = (int)crc.getValue();
-            send(new ChunkKey(partition, application, checkpointId, chunks), chunk);
+            send(new ChunkKey(partition, application, checkpointId, chunks), chunk, reusable && whole);
             chunks++;
             buffer = null;
             pos = 0;
