@@ -125,6 +125,10 @@ public final class Bench {
         @Option(names = "--reps", defaultValue = "5", description = "repetitions; figures are medians (default: ${DEFAULT-VALUE})")
         int reps;
 
+        @Option(names = "--seconds", defaultValue = "0", description = "instead of --reps: repetitions for this "
+            + "many seconds per backup count (at least one); 0 counts --reps (default: ${DEFAULT-VALUE})")
+        double seconds;
+
         @Option(names = "--region-mb", defaultValue = "2048",
             description = "each node's checkpoint region in MB (default: ${DEFAULT-VALUE})")
         int regionMb;
@@ -134,17 +138,19 @@ public final class Bench {
             if (apps < 1 || stateMb < 1 || chunkKb < 1 || reps < 1)
                 throw new CommandLine.ParameterException(spec.commandLine(), "--apps, --state-mb, --chunk-kb and "
                     + "--reps must each be at least 1");
+            if (seconds < 0)
+                throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be 0 or more");
             if ((long)apps * stateMb * 2 > regionMb)
                 throw new CommandLine.ParameterException(spec.commandLine(), "--apps " + apps + " x --state-mb "
                     + stateMb + " must fit in half of --region-mb " + regionMb + ": the home-node figures need every "
                     + "state local on node 0");
             Path runDir = common.runDir("throughput");
             ThroughputScenario.Settings s = new ThroughputScenario.Settings(common.nodes, apps, (long)stateMb << 20,
-                chunkKb << 10, backups, reps, (long)regionMb << 20, common.nodeHeap, common.nodeJvmArgs,
+                chunkKb << 10, backups, reps, seconds, (long)regionMb << 20, common.nodeHeap, common.nodeJvmArgs,
                 common.addresses);
             out.printf(Locale.ROOT, "bench throughput: %d node processes, %d application(s) at once with a %d MB state "
-                + "each in %d KB chunks, backups %s, %d repetitions; run folder %s%n", common.nodes, apps, stateMb,
-                chunkKb, backups, reps, runDir);
+                + "each in %d KB chunks, backups %s, %s; run folder %s%n", common.nodes, apps, stateMb, chunkKb,
+                backups, seconds > 0 ? "repetitions for " + seconds + " s" : reps + " repetitions", runDir);
             long started = System.nanoTime();
             ThroughputScenario scenario = new ThroughputScenario(s, runDir, out);
             scenario.run();
@@ -153,7 +159,10 @@ public final class Bench {
             settings.put("stateBytes", s.stateBytes());
             settings.put("chunkBytes", s.chunkBytes());
             settings.put("backups", backups);
-            settings.put("repetitions", reps);
+            if (seconds > 0)
+                settings.put("secondsPerBackupCount", seconds);
+            else
+                settings.put("repetitions", reps);
             settings.put("regionBytes", s.regionBytes());
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("spilledFractions", scenario.spilledFractions());

@@ -11,7 +11,7 @@ final class StepBar {
     private static final int WIDTH = 24;
 
     private final PrintStream out;
-    private final int total;
+    private int total;
     private final boolean terminal = System.console() != null;
     private final long started = System.nanoTime();
     private int done;
@@ -30,6 +30,11 @@ final class StepBar {
         }
         else
             out.println(line);
+    }
+
+    /** Takes a new estimate of the steps in all (runs of a set duration learn it as they go). */
+    void reckon(int steps) {
+        total = Math.max(done + 1, steps);
     }
 
     /** Counts a step as done. */

@@ -46,8 +46,23 @@ import org.apache.ignite.IgniteCompute;
  */
 final class ThroughputScenario {
     /** What a run does. */
+    /**
+     * @param reps repetitions per backup count, or at least one and as many as fit in {@code seconds} when that
+     *     is above 0
+     */
     record Settings(int nodes, int apps, long stateBytes, int chunkBytes, List<Integer> backups, int reps,
-                    long regionBytes, String nodeHeap, List<String> nodeJvmArgs, List<String> addresses) {
+                    double seconds, long regionBytes, String nodeHeap, List<String> nodeJvmArgs,
+                    List<String> addresses) {
+
+        /** Whether repetition {@code rep} (from 1) runs, when the repetitions began at {@code since}. */
+        boolean runs(int rep, long since) {
+            return seconds > 0 ? rep == 1 || (System.nanoTime() - since) / 1e9 < seconds : rep <= reps;
+        }
+
+        /** How the repetitions are counted, for the progress line. */
+        String of() {
+            return seconds > 0 ? " of " + seconds + " s" : "/" + reps;
+        }
     }
 
     private static final long SEED = 0x5B111L;
@@ -167,8 +182,14 @@ final class ThroughputScenario {
         deleteAll(thick, "warm");
         bar.done();
 
-        for (int rep = 1; rep <= settings.reps(); rep++) {
-            String r = "backups " + backups + ", rep " + rep + "/" + settings.reps() + ": ";
+        long since = System.nanoTime();
+        for (int rep = 1; settings.runs(rep, since); rep++) {
+            String r = "backups " + backups + ", rep " + rep + settings.of() + ": ";
+            if (rep == 2 && settings.seconds() > 0) {
+                double perRep = (System.nanoTime() - since) / 1e9;
+                bar.reckon(settings.backups().size() * (3 + 7 * (int)Math.max(1, Math.ceil(settings.seconds()
+                    / perRep))));
+            }
             bar.step(r + "raw local-primary streamer");
             rate("raw.localStreamer.write", backups, "raw Ignite, data streamer to local-primary keys", wall(atOnce(
                 i -> home.call(new NodeJobs.RawWrite(spec, NodeJobs.RawKind.LOCAL_STREAMER, backups, i)))));
@@ -256,8 +277,11 @@ final class ThroughputScenario {
             atOnce(i -> remote.rawWrite(payload, backups, true, i));
             remote.rawClear();
             bar.done();
-            for (int rep = 1; rep <= settings.reps(); rep++) {
-                bar.step("rep " + rep + "/" + settings.reps() + ": thin client, Spillway and raw");
+            long since = System.nanoTime();
+            for (int rep = 1; settings.runs(rep, since); rep++) {
+                if (rep == 2 && settings.seconds() > 0)
+                    bar.reckon(1 + (int)Math.ceil(settings.seconds() / ((System.nanoTime() - since) / 1e9)));
+                bar.step("rep " + rep + settings.of() + ": thin client, Spillway and raw");
                 rate("spillway.save.thin", backups, "Spillway save from a thin client",
                     wall(atOnce(i -> save(remote.spillway(), app("thin", i), payload))));
                 rate("spillway.restore.thin", backups, "Spillway restore to a thin client",

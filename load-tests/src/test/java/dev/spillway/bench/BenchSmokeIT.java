@@ -80,13 +80,13 @@ class BenchSmokeIT {
             java.util.List.of("--region-max-size", "128MB", "--chunk-size", "256KB", "--backups", "1"))) {
             String addresses = "127.0.0.1:" + BenchCluster.THIN + ",127.0.0.1:" + (BenchCluster.THIN + 1);
             int code = Bench.run("throughput", "--addresses", addresses, "--apps", "2", "--state-mb", "8",
-                "--chunk-kb", "256",
-                "--reps", "1", "--backups", "1", "--out", OUT.toString(), "--name", "existing");
+                "--chunk-kb", "256", "--seconds", "2", "--backups", "1", "--out", OUT.toString(), "--name", "existing");
             assertThat(code).isZero();
             assertThat(Bench.run("kill", "--addresses", addresses, "--out", OUT.toString())).isNotZero();
         }
         String json = Files.readString(OUT.resolve("existing").resolve("results.json"), StandardCharsets.UTF_8);
-        assertThat(json).contains("\"spillway.save.thin.b1\"", "\"raw.thin.random.write.best.b1\"")
+        assertThat(json).contains("\"spillway.save.thin.b1\"", "\"raw.thin.random.write.best.b1\"",
+                "\"secondsPerBackupCount\": 2")
             .doesNotContain("\"spillway.save.home");
     }
 }
