@@ -57,7 +57,10 @@ public abstract class CheckpointWriter extends OutputStream {
 
     /**
      * Stores the last chunk, waits until every chunk copy (backups included) is stored, then commits the manifest,
-     * which makes the checkpoint the application's latest, and applies retention.
+     * which makes the checkpoint the application's latest, and applies retention. The checkpoints retention
+     * evicts are invisible at once; their chunks are removed, and the peers' leases released, in the background
+     * right after, and their space counts as used until then: on a nearly full cluster a save that follows at
+     * once may be refused where one a moment later fits.
      *
      * @throws CapacityExhaustedException when the last chunk finds no room (the checkpoint is aborted)
      * @throws IllegalStateException when the writer was already committed, aborted or closed

@@ -1,6 +1,7 @@
 package dev.spillway.client;
 
 import dev.spillway.CheckpointInfo;
+import dev.spillway.CheckpointNotFoundException;
 import dev.spillway.CheckpointReader;
 import dev.spillway.CheckpointStore;
 import dev.spillway.CheckpointWriter;
@@ -151,7 +152,15 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     public void delete(String application, long checkpointId) {
         Arguments.application(application);
         Arguments.checkpointId(checkpointId);
-        Reply.value(control(s -> s.delete(application, checkpointId)));
+        boolean[] retried = {false};
+        try {
+            Reply.value(control(s -> s.delete(application, checkpointId), () -> retried[0] = true));
+        }
+        catch (CheckpointNotFoundException e) {
+            // A retry after a lost reply finds the checkpoint gone: its first attempt deleted it.
+            if (!retried[0])
+                throw e;
+        }
     }
 
     @Override
@@ -209,14 +218,22 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
 
     /**
      * Runs a control call on the home server's service (or, with the home gone, the next address's); when the
-     * call cannot reach that server, looks for the server again and retries once.
+     * call cannot reach that server, looks for the server again and retries once. A call that failed with its
+     * reply lost may have run: a retried {@code begin} then leaves the first session behind, whose reservation
+     * lapses with its lease (the server's expiry sweep ends it); {@code delete} tells a retry apart.
      */
     private byte[] control(Function<CheckpointService, byte[]> call) {
+        return control(call, () -> { });
+    }
+
+    /** {@link #control(Function)}, running {@code onRetry} before a retry. */
+    private byte[] control(Function<CheckpointService, byte[]> call, Runnable onRetry) {
         try {
             return call.apply(service(home.current()));
         }
         catch (ClientException e) {
             home.forget();
+            onRetry.run();
             return call.apply(service(home.current()));
         }
     }

@@ -37,9 +37,10 @@ import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
  * listed in {@link NodeSetting}; {@code spillway-node.xml} is the same configuration as Spring XML.
  *
  * <p>The failure handler is Ignite's {@code StopNodeOrHaltFailureHandler}, on purpose: a node hit by a critical
- * failure stops (or halts) so its supervisor restarts it and the survivors restore its backups, rather than go on
- * half-working. Spillway's admission keeps every region below its limit, a region overflow included after any
- * single node loss, so the out-of-memory that Ignite treats as critical is never reached.
+ * failure halts its JVM at once (as built it does not try a clean stop first; exit code 130) so its supervisor
+ * restarts it and the survivors restore its backups, rather than go on half-working. Spillway's admission keeps
+ * every region below its limit, a region overflow included after any single node loss, so the out-of-memory
+ * that Ignite treats as critical is never reached.
  */
 public final class NodeConfigBuilder {
     private Path file;

@@ -1,6 +1,7 @@
 package dev.spillway.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,6 +16,20 @@ public final class Values {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
 
     private Values() {
+    }
+
+    /**
+     * For spillway-node.xml: refuses {@code spillway.tlsEnabled=true}, which the XML cannot act on (its TLS is a
+     * commented block to fill in), rather than start a node without TLS.
+     *
+     * @throws NodeConfigurationException when {@code tlsEnabled} is true
+     */
+    public static boolean noTlsSwitch(String tlsEnabled) {
+        if (Boolean.parseBoolean(tlsEnabled.trim()))
+            throw new NodeConfigurationException(List.of("spillway.tlsEnabled=true is not acted on by "
+                + "spillway-node.xml: uncomment its TLS block and drop the setting, or start the node with "
+                + "./spillway node (or NodeConfigBuilder), which sets TLS up from it"));
+        return false;
     }
 
     /**

@@ -18,7 +18,8 @@ import org.apache.ignite.Ignition;
  * stopped; SIGTERM (or Ctrl-C) stops it cleanly.
  *
  * <p>Exit codes: 143 after SIGTERM (the JVM's code for a stop by that signal; the node has stopped cleanly when
- * {@code STOPPED} is printed), 130 after Ctrl-C, 1 when the node could not start, 2 for a bad configuration or
+ * {@code STOPPED} is printed), 130 after Ctrl-C and also when a critical failure halted the node (Ignite's
+ * {@code KILL_EXIT_CODE}; the log says which), 1 when the node could not start, 2 for a bad configuration or
  * command line, 0 after {@code --help}.
  */
 public final class SpillwayNode {

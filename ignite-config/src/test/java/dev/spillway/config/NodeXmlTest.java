@@ -65,6 +65,17 @@ class NodeXmlTest {
             .containsEntry("thinPort", 48700).containsEntry("discoveryPort", 48500);
     }
 
+    @Test
+    @DisplayName("spillway.tlsEnabled=true is refused by the XML, which cannot act on it, not ignored")
+    void tlsSwitchRefused(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("node.properties");
+        Files.writeString(file, "spillway.tlsEnabled=true\n");
+        System.setProperty("spillway.config", file.toUri().toString());
+        org.assertj.core.api.Assertions.assertThatThrownBy(NodeXmlTest::fromXml)
+            .hasRootCauseInstanceOf(NodeConfigurationException.class)
+            .hasStackTraceContaining("spillway.tlsEnabled=true is not acted on");
+    }
+
     private static IgniteConfiguration fromXml() {
         try (GenericXmlApplicationContext ctx = new GenericXmlApplicationContext("classpath:spillway-node.xml")) {
             return ctx.getBean(IgniteConfiguration.class);

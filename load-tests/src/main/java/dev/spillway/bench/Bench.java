@@ -39,6 +39,12 @@ public final class Bench {
         return new CommandLine(new Bench()).execute(args);
     }
 
+    /** Deletes every committed checkpoint of {@code application} (between the steps of a run). */
+    static void deleteCheckpoints(dev.spillway.CheckpointStore store, String application) {
+        for (dev.spillway.CheckpointInfo info : store.list(application))
+            store.delete(application, info.checkpointId());
+    }
+
     /** Options every scenario takes. */
     static final class Common {
         @Option(names = "--nodes", defaultValue = "3", description = "server node processes (default: ${DEFAULT-VALUE})")

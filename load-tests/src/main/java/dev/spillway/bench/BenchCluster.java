@@ -33,10 +33,14 @@ final class BenchCluster implements AutoCloseable {
     private Ignite thick;
     private SpillwayClient thin;
     private List<String> thinAddresses = List.of();
+    /** Kills the node processes if the bench JVM ends without closing the cluster (Ctrl-C, a crash). */
+    private final Thread orphanGuard = new Thread(() -> processes.forEach(Process::destroyForcibly),
+        "bench-node-processes-guard");
 
     private BenchCluster(Path dir, List<String> nodeOptions) {
         this.dir = dir;
         this.nodeOptions = nodeOptions;
+        Runtime.getRuntime().addShutdownHook(orphanGuard);
     }
 
     /**
@@ -113,10 +117,24 @@ final class BenchCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        if (thin != null)
-            thin.close();
-        if (thick != null)
-            Ignition.stop(thick.name(), true);
+        try {
+            if (thin != null)
+                thin.close();
+            if (thick != null)
+                Ignition.stop(thick.name(), true);
+        }
+        finally {
+            stopProcesses();
+        }
+    }
+
+    private void stopProcesses() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(orphanGuard);
+        }
+        catch (IllegalStateException e) {
+            // Shutting down already: the guard runs.
+        }
         // SIGTERM first: the nodes stop cleanly (and write any flight recording); SIGKILL what is left after 20 s.
         for (Process p : processes)
             p.destroy();

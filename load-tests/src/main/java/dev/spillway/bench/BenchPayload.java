@@ -1,5 +1,10 @@
 package dev.spillway.bench;
 
+import dev.spillway.CheckpointReader;
+import dev.spillway.CheckpointStore;
+import dev.spillway.CheckpointWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -68,16 +73,36 @@ final class BenchPayload {
     }
 
     /**
-     * Writes the payload to {@code writer}, chunk by chunk: handed over (the arrays are never changed, so the
-     * writer may store them without a copy) or written (copied).
+     * Saves the payload as a checkpoint of {@code app}, chunk by chunk: handed over (the arrays are never changed,
+     * so the writer may store them without a copy) or written (copied). Returns {start, end, checkpoint id}, the
+     * times by {@link NodeJobs#now()}.
      */
-    void writeTo(dev.spillway.CheckpointWriter writer, boolean handOver) {
-        for (byte[] c : chunks) {
-            if (handOver)
-                writer.handOver(c);
-            else
-                writer.write(c);
+    double[] saveTo(CheckpointStore store, String app, boolean handOver) {
+        double start = NodeJobs.now();
+        long id;
+        try (CheckpointWriter writer = store.begin(app, size)) {
+            for (byte[] c : chunks) {
+                if (handOver)
+                    writer.handOver(c);
+                else
+                    writer.write(c);
+            }
+            id = writer.commit().checkpointId();
         }
+        return new double[] {start, NodeJobs.now(), id};
+    }
+
+    /** Restores {@code app}'s latest checkpoint and compares it with the payload: {start, end, 1 if equal or 0}. */
+    double[] restoreFrom(CheckpointStore store, String app) {
+        double start = NodeJobs.now();
+        boolean ok;
+        try (CheckpointReader reader = store.openLatest(app)) {
+            ok = matches(reader);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new double[] {start, NodeJobs.now(), ok ? 1 : 0};
     }
 
     /**

@@ -38,10 +38,16 @@ final class KillScenario {
     private final List<Map<String, Object>> timeline = new ArrayList<>();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
 
+    /** Each writer's base state, made before the load (a payload per writer, not regenerated while timed). */
+    private final byte[][] bases;
+
     KillScenario(Settings settings, Path runDir, PrintStream out) {
         this.settings = settings;
         this.runDir = runDir;
         this.out = out;
+        this.bases = new byte[settings.writers()][];
+        for (int w = 0; w < bases.length; w++)
+            bases[w] = BenchPayload.of(settings.stateBytes(), settings.stateBytes(), 5000 + w).chunk(0);
     }
 
     Map<String, Object> outcome() {
@@ -60,7 +66,7 @@ final class KillScenario {
 
     /** A writer's state for save number {@code seq}: its base payload with the number in the first 8 bytes. */
     private byte[] state(int writer, long seq) {
-        byte[] s = BenchPayload.of(settings.stateBytes(), settings.stateBytes(), 5000 + writer).chunk(0).clone();
+        byte[] s = bases[writer].clone();
         ByteBuffer.wrap(s).putLong(0, seq);
         return s;
     }
@@ -90,7 +96,7 @@ final class KillScenario {
             List<String> applications = java.util.stream.IntStream.range(0, settings.writers())
                 .mapToObj(KillScenario::application).toList();
             long loadStart;
-            long killedAt;
+            long killedAt = -1;
             try (UsageSampler sampler = new UsageSampler(store, started, "kill", () -> applications, usage)) {
                 loadStart = System.nanoTime();
                 long end = loadStart + settings.durationNanos();
@@ -116,16 +122,16 @@ final class KillScenario {
                 long killAt = loadStart + settings.durationNanos() / 3;
                 for (int s = 1; s <= seconds; s++) {
                     long next = loadStart + s * 1_000_000_000L;
-                    if (killAt > System.nanoTime() && killAt <= next) {
+                    if (killedAt < 0 && killAt <= next) {
                         Thread.sleep(Math.max(0, (killAt - System.nanoTime()) / 1_000_000));
                         bar.step("SIGKILL of node process " + BenchCluster.name(victim));
                         cluster.kill(victim);
+                        killedAt = System.nanoTime();
                     }
                     Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
                     bar.step("load: " + committed.get() + " saves committed, " + failed.get() + " failed");
                     bar.done();
                 }
-                killedAt = killAt;
                 for (Future<?> f : writers) {
                     try {
                         f.get(5, TimeUnit.MINUTES);
@@ -143,7 +149,11 @@ final class KillScenario {
             for (int w = 0; w < settings.writers(); w++) {
                 if (lastCommitted[w] < 0)
                     continue;
-                if (Arrays.equals(store.restoreLatest(application(w)), state(w, lastCommitted[w])))
+                // The latest is the last save known committed, or a later one whose save failed after its
+                // commit (around the SIGKILL): its number is in its first 8 bytes.
+                byte[] latest = store.restoreLatest(application(w));
+                long seq = latest.length >= Long.BYTES ? ByteBuffer.wrap(latest).getLong(0) : -1;
+                if (seq >= lastCommitted[w] && Arrays.equals(latest, state(w, seq)))
                     equal++;
             }
             bar.done();

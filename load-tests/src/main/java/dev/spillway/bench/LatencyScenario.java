@@ -1,7 +1,6 @@
 package dev.spillway.bench;
 
 import dev.spillway.Bytes;
-import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointStore;
 import dev.spillway.Spillway;
 import java.io.IOException;
@@ -75,7 +74,7 @@ final class LatencyScenario {
                     LatencyLoop.Outcome embedded = cluster.thick().compute(cluster.node(0)).call(new NodeJobs.Latency(
                         size, settings.perSecond(), settings.durationNanos(), settings.warmUpNanos(), app));
                     record("embedded", size, b, embedded);
-                    deleteAll(thick, app);
+                    Bench.deleteCheckpoints(thick, app);
                     bar.done();
 
                     bar.step(what + "thin client");
@@ -83,7 +82,7 @@ final class LatencyScenario {
                     byte[] state = BenchPayload.of(size, size, 11).chunk(0);
                     record("thin", size, b, LatencyLoop.run(cluster.thin(), app, state, settings.perSecond(),
                         settings.durationNanos(), settings.warmUpNanos()));
-                    deleteAll(thick, app);
+                    Bench.deleteCheckpoints(thick, app);
                     bar.done();
                 }
             }
@@ -106,8 +105,8 @@ final class LatencyScenario {
         first.put("embeddedFirstSaveMs", embedded.firstSaveMicros / 1000.0);
         first.put("thinFirstSaveMs", thin.firstSaveMicros / 1000.0);
         coldStart.put("backups" + backups, first);
-        deleteAll(thick, "latency-warm-up-embedded");
-        deleteAll(thick, "latency-warm-up-thin");
+        Bench.deleteCheckpoints(thick, "latency-warm-up-embedded");
+        Bench.deleteCheckpoints(thick, "latency-warm-up-thin");
         bar.done();
     }
 
@@ -121,7 +120,7 @@ final class LatencyScenario {
                 byte[] state = BenchPayload.of(size, size, 11).chunk(0);
                 record("thin", size, b, LatencyLoop.run(remote.spillway(), app, state, settings.perSecond(),
                     settings.durationNanos(), settings.warmUpNanos()));
-                deleteAll(remote.spillway(), app);
+                Bench.deleteCheckpoints(remote.spillway(), app);
                 bar.done();
             }
         }
@@ -162,10 +161,5 @@ final class LatencyScenario {
         coldStart.forEach((b, first) -> out.printf(Locale.ROOT, "  The first save on the fresh cluster (%s): %s%n", b,
             first));
         out.println("  Aim (idle cluster, 1 MB, embedded): p99 under 5 ms with 0 backups, under 15 ms with 1.");
-    }
-
-    private static void deleteAll(CheckpointStore store, String app) {
-        for (CheckpointInfo info : store.list(app))
-            store.delete(app, info.checkpointId());
     }
 }

@@ -1,7 +1,6 @@
 package dev.spillway.bench;
 
 import dev.spillway.CapacityExhaustedException;
-import dev.spillway.CheckpointReader;
 import dev.spillway.CheckpointStore;
 import dev.spillway.CheckpointWriter;
 import dev.spillway.Spillway;
@@ -98,15 +97,7 @@ final class NodeJobs {
 
         @Override
         public double[] call() {
-            BenchPayload p = spec.payload();
-            CheckpointStore store = Spillway.store(ignite);
-            double start = now();
-            long id;
-            try (CheckpointWriter w = store.begin(app, p.size())) {
-                p.writeTo(w, handOver);
-                id = w.commit().checkpointId();
-            }
-            return new double[] {start, now(), id};
+            return spec.payload().saveTo(Spillway.store(ignite), app, handOver);
         }
     }
 
@@ -127,14 +118,8 @@ final class NodeJobs {
         }
 
         @Override
-        public double[] call() throws IOException {
-            BenchPayload p = spec.payload();
-            double start = now();
-            boolean ok;
-            try (CheckpointReader r = Spillway.store(ignite).openLatest(app)) {
-                ok = p.matches(r);
-            }
-            return new double[] {start, now(), ok ? 1 : 0};
+        public double[] call() {
+            return spec.payload().restoreFrom(Spillway.store(ignite), app);
         }
     }
 
@@ -427,13 +412,9 @@ final class NodeJobs {
      * primary is this node, otherwise {@code count} random keys of its own.
      */
     private static long[] rawKeys(Ignite ignite, RawKind kind, int count, int index) {
+        if (kind != RawKind.LOCAL_STREAMER)
+            return randomKeys(count, index);
         long[] keys = new long[count];
-        if (kind != RawKind.LOCAL_STREAMER) {
-            SplittableRandom r = new SplittableRandom(count * 1_000_003L + index);
-            for (int i = 0; i < count; i++)
-                keys[i] = r.nextLong();
-            return keys;
-        }
         Affinity<Long> affinity = ignite.affinity(RAW_CACHE);
         Set<Integer> local = new HashSet<>();
         for (int part : affinity.primaryPartitions(ignite.cluster().localNode()))
@@ -443,6 +424,15 @@ final class NodeJobs {
             if (local.contains(affinity.partition(k)) && skip-- <= 0)
                 keys[(int)found++] = k;
         }
+        return keys;
+    }
+
+    /** Application {@code index}'s {@code count} random keys (the same in every JVM). */
+    static long[] randomKeys(int count, int index) {
+        SplittableRandom r = new SplittableRandom(count * 1_000_003L + index);
+        long[] keys = new long[count];
+        for (int i = 0; i < count; i++)
+            keys[i] = r.nextLong();
         return keys;
     }
 
@@ -478,10 +468,11 @@ final class NodeJobs {
                 start = System.nanoTime();
                 boolean ok = true;
                 try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+                    byte[] got = new byte[p.chunk(0).length];
                     for (int i = 0; i < p.chunks(); i++) {
-                        byte[] got = new byte[p.chunk(i).length];
-                        in.readFully(got);
-                        ok &= Arrays.equals(got, p.chunk(i));
+                        int n = p.chunk(i).length;
+                        in.readFully(got, 0, n);
+                        ok &= Arrays.equals(got, 0, n, p.chunk(i), 0, n);
                     }
                 }
                 double read = (System.nanoTime() - start) / 1e9;

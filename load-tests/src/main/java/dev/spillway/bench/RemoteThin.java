@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cache.CacheMode;
 import org.apache.ignite.cache.CacheWriteSynchronizationMode;
@@ -89,11 +88,7 @@ final class RemoteThin implements AutoCloseable {
     }
 
     private static long[] keys(BenchPayload p, int index) {
-        long[] keys = new long[p.chunks()];
-        SplittableRandom r = new SplittableRandom(p.chunks() * 1_000_003L + index);
-        for (int i = 0; i < keys.length; i++)
-            keys[i] = r.nextLong();
-        return keys;
+        return NodeJobs.randomKeys(p.chunks(), index);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.spillway.bench;
 
-import dev.spillway.CheckpointInfo;
-import dev.spillway.CheckpointReader;
 import dev.spillway.CheckpointStore;
 import dev.spillway.CheckpointWriter;
 import dev.spillway.NodeCapacity;
@@ -9,7 +7,6 @@ import dev.spillway.PlacementReport;
 import dev.spillway.Spillway;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -178,7 +175,7 @@ final class ThroughputScenario {
         atOnce(i -> home.call(new NodeJobs.EmbeddedRestore(spec, app("warm", i))));
         atOnce(i -> home.call(new NodeJobs.RawWrite(spec, NodeJobs.RawKind.LOCAL_STREAMER, backups, i)));
         rawCache.clear();
-        atOnce(i -> save(cluster.thin(), app("warm", i), payload));
+        atOnce(i -> payload.saveTo(cluster.thin(), app("warm", i), true));
         deleteAll(thick, "warm");
         bar.done();
 
@@ -228,17 +225,17 @@ final class ThroughputScenario {
 
             bar.step(r + "Spillway, thick client");
             rate("spillway.save.thick", backups, "Spillway save from a thick client",
-                wall(atOnce(i -> save(thick, app("thick", i), payload))));
+                wall(atOnce(i -> payload.saveTo(thick, app("thick", i), true))));
             rate("spillway.restore.thick", backups, "Spillway restore to a thick client",
-                read("thick-client restore", atOnce(i -> restore(thick, app("thick", i), payload))));
+                read("thick-client restore", atOnce(i -> payload.restoreFrom(thick, app("thick", i)))));
             deleteAll(thick, "thick");
             bar.done();
 
             bar.step(r + "Spillway, thin client (home node 0); raw Ignite over a thin client");
             rate("spillway.save.thin", backups, "Spillway save from a thin client",
-                wall(atOnce(i -> save(cluster.thin(), app("thin", i), payload))));
+                wall(atOnce(i -> payload.saveTo(cluster.thin(), app("thin", i), true))));
             rate("spillway.restore.thin", backups, "Spillway restore to a thin client",
-                read("thin-client restore", atOnce(i -> restore(cluster.thin(), app("thin", i), payload))));
+                read("thin-client restore", atOnce(i -> payload.restoreFrom(cluster.thin(), app("thin", i)))));
             deleteAll(thick, "thin");
             rawThin(rawThin, payload, backups);
             bar.done();
@@ -272,7 +269,7 @@ final class ThroughputScenario {
         BenchPayload payload = BenchPayload.of(settings.stateBytes(), settings.chunkBytes(), SEED);
         try (RemoteThin remote = new RemoteThin(settings.addresses())) {
             bar.step("warm-up (not timed)");
-            atOnce(i -> save(remote.spillway(), app("warm", i), payload));
+            atOnce(i -> payload.saveTo(remote.spillway(), app("warm", i), true));
             deleteAll(remote.spillway(), "warm");
             atOnce(i -> remote.rawWrite(payload, backups, true, i));
             remote.rawClear();
@@ -283,9 +280,9 @@ final class ThroughputScenario {
                     bar.reckon(1 + (int)Math.ceil(settings.seconds() / ((System.nanoTime() - since) / 1e9)));
                 bar.step("rep " + rep + settings.of() + ": thin client, Spillway and raw");
                 rate("spillway.save.thin", backups, "Spillway save from a thin client",
-                    wall(atOnce(i -> save(remote.spillway(), app("thin", i), payload))));
+                    wall(atOnce(i -> payload.saveTo(remote.spillway(), app("thin", i), true))));
                 rate("spillway.restore.thin", backups, "Spillway restore to a thin client",
-                    read("thin-client restore", atOnce(i -> restore(remote.spillway(), app("thin", i), payload))));
+                    read("thin-client restore", atOnce(i -> payload.restoreFrom(remote.spillway(), app("thin", i)))));
                 deleteAll(remote.spillway(), "thin");
                 rawThin(remote, payload, backups);
                 bar.done();
@@ -325,14 +322,14 @@ final class ThroughputScenario {
         for (int step = 0; step < 24; step++) {
             NodeCapacity node0 = thick.capacity().stream().filter(c -> c.node().equals(BenchCluster.name(0)))
                 .findFirst().orElseThrow();
-            long room = backups > 0 ? Math.min(node0.free(), node0.safeHeadroom()) : node0.free();
+            long room = node0.safeHeadroom();
             long ballast = Math.min(limit, step == 0 ? room - 2 * chunk : room / 2);
             if (room < 4 * chunk || ballast < 2 * chunk)
                 break;
             String app = app("ballast", step);
             home.call(new NodeJobs.Ballast(ballast, settings.chunkBytes(), app));
             if (!home.call(new NodeJobs.Fits(states, "bench-probe"))) {
-                delete(thick, app);
+                Bench.deleteCheckpoints(thick, app);
                 limit = ballast / 2;
             }
         }
@@ -395,39 +392,12 @@ final class ThroughputScenario {
         return wall(reads);
     }
 
-    private static double[] save(CheckpointStore store, String app, BenchPayload payload) {
-        double start = NodeJobs.now();
-        long id;
-        try (CheckpointWriter w = store.begin(app, payload.size())) {
-            payload.writeTo(w, true);
-            id = w.commit().checkpointId();
-        }
-        return new double[] {start, NodeJobs.now(), id};
-    }
-
-    private static double[] restore(CheckpointStore store, String app, BenchPayload payload) {
-        double start = NodeJobs.now();
-        boolean ok;
-        try (CheckpointReader r = store.openLatest(app)) {
-            ok = payload.matches(r);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new double[] {start, NodeJobs.now(), ok ? 1 : 0};
-    }
-
     /** Deletes every checkpoint of the applications of {@code path} the run has used. */
     private void deleteAll(CheckpointStore store, String path) {
         for (String app : applications) {
             if (!app.startsWith("bench-" + path + "-"))
                 continue;
-            delete(store, app);
+            Bench.deleteCheckpoints(store, app);
         }
-    }
-
-    private static void delete(CheckpointStore store, String app) {
-        for (CheckpointInfo info : store.list(app))
-            store.delete(app, info.checkpointId());
     }
 }

@@ -25,6 +25,9 @@ final class UsageSampler implements AutoCloseable {
     private final List<Map<String, Object>> samples;
     private final Thread thread;
     private volatile boolean stopped;
+    /** Placements already asked for, by application/id (sampler thread only), valid for the nodes {@code placedOn}. */
+    private final Map<String, PlacementReport> placements = new HashMap<>();
+    private List<String> placedOn = List.of();
 
     /**
      * Starts sampling {@code store}; times are seconds since {@code started} (System.nanoTime()); the split into
@@ -64,28 +67,37 @@ final class UsageSampler implements AutoCloseable {
                 synchronized (samples) {
                     samples.add(s);
                 }
+            }
+            catch (RuntimeException e) {
+                // A node stopping or starting, a checkpoint deleted between list and placement: skip this sample.
+            }
+            try {
                 Thread.sleep(1000);
             }
             catch (InterruptedException e) {
                 return;
-            }
-            catch (RuntimeException e) {
-                // A node stopping or starting, a checkpoint deleted between list and placement: skip this sample.
             }
         }
     }
 
     private Map<String, Object> sample(String phase) {
         double t = (System.nanoTime() - started) / 1e9;
+        List<NodeCapacity> capacity = store.capacity();
+        // A committed checkpoint's chunks stay where they are until the set of nodes changes.
+        List<String> present = capacity.stream().map(NodeCapacity::node).sorted().toList();
+        if (!present.equals(placedOn)) {
+            placements.clear();
+            placedOn = present;
+        }
         Map<String, long[]> split = new HashMap<>();
         for (String app : applications.get()) {
             for (CheckpointInfo info : store.list(app)) {
-                PlacementReport placement = store.placement(app, info.checkpointId());
+                PlacementReport placement = placements.computeIfAbsent(app + "/" + info.checkpointId(),
+                    k -> store.placement(app, info.checkpointId()));
                 for (PlacementReport.NodePlacement n : placement.nodes())
                     split.computeIfAbsent(n.node(), k -> new long[2])[n.origin() ? 0 : 1] += n.bytes();
             }
         }
-        List<NodeCapacity> capacity = store.capacity();
         Map<String, Object> nodes = new LinkedHashMap<>();
         for (NodeCapacity c : capacity) {
             long[] ls = split.getOrDefault(c.node(), new long[2]);

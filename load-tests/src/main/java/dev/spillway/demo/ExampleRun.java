@@ -57,7 +57,9 @@ public final class ExampleRun {
             e.printStackTrace();
         }
         // The nodes hold nothing that outlives the run: end the JVM at once rather than stop them one by one,
-        // which makes each stopping node log the others' departure.
+        // which makes each stopping node log the others' departure. A counter JVM still running (the run failed
+        // midway) goes first: halt does not end child processes.
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
         System.out.flush();
         Runtime.getRuntime().halt(code);
     }

@@ -11,6 +11,7 @@ import dev.spillway.internal.store.Reclaimer;
 import dev.spillway.plugin.SpillwayPluginProvider;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.ignite.DataRegionMetrics;
@@ -55,7 +56,7 @@ public final class SpillwayRuntime implements IgnitePlugin {
         // The first write of a class anywhere in the cluster registers its type (name and binary metadata) with
         // every node through discovery, 10-20 ms each here: done on the first checkpoint, that made it take
         // 0.3-0.6 s (and the checkpoints queued behind it wait). Registered ahead, off the node's start.
-        background("Registering Spillway's wire types", () -> {
+        background("Registering Spillway's wire types", "the first write of each type registers it instead", () -> {
             for (Class<?> type : EmbeddedCheckpointStore.wireTypes())
                 ignite.binary().registerClass(type);
         });
@@ -94,17 +95,17 @@ public final class SpillwayRuntime implements IgnitePlugin {
 
     /**
      * Runs {@code task} on this node's maintenance thread, after what is queued there; on a client node (which
-     * has none), or once the node stops, runs it here. A failure is logged: the task's claims lapse and the
-     * reclaimer finishes the work.
+     * has none), or once the node stops, runs it here. A failure is logged with {@code ifFailed}, what then
+     * happens instead.
      */
-    public void background(String what, Runnable task) {
+    public void background(String what, String ifFailed, Runnable task) {
         ScheduledExecutorService m = maintenance;
         Runnable logged = () -> {
             try {
                 task.run();
             }
             catch (RuntimeException e) {
-                log().warning(what + " failed; the reclaimer finishes it once its claim lapses: " + e);
+                log().warning(what + " failed (" + ifFailed + "): " + e);
             }
         };
         if (m == null || m.isShutdown()) {
@@ -114,7 +115,7 @@ public final class SpillwayRuntime implements IgnitePlugin {
         try {
             m.execute(logged);
         }
-        catch (java.util.concurrent.RejectedExecutionException e) {
+        catch (RejectedExecutionException e) {
             logged.run();
         }
     }

@@ -34,7 +34,7 @@ public final class Catalog {
 
     /** Hands out the next id and records a pending claim for it. */
     public long begin(String application, UUID writer, long expiresAt) {
-        return cache.invoke(application, new Begin(writer, expiresAt, null));
+        return begin(application, writer, expiresAt, null);
     }
 
     /**

@@ -391,7 +391,8 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
     void removeInBackground(String application, List<Claim> evicted) {
         if (!evicted.isEmpty())
             runtime.background("Removing " + evicted.size() + " checkpoint(s) of " + application + " evicted by "
-                + "retention", () -> evicted.forEach(claim -> removeChunks(application, claim)));
+                + "retention", "the reclaimer finishes it once its claim lapses",
+                () -> evicted.forEach(claim -> removeChunks(application, claim)));
     }
 
     /** Removes the chunks a claim covers, then drops the claim. */

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The control side of one checkpoint being written, on a node that runs the plugin: its id and claim in the
@@ -64,22 +65,14 @@ public final class WriteSession {
             // Plan the whole state first, then take the id and record the claim with its partitions in one
             // catalog round trip. A refusal leaves no claim behind and takes no id.
             long needed = expectedSize / chunkSize + (expectedSize % chunkSize == 0 ? 0 : 1);
-            long id = -1;
+            long id;
             try {
                 reservation.refuseIfBeyondCluster(needed);
-                AdmissionLock admission = store.admissionLock();
-                if (admission != null)
-                    admission.lock();
-                try {
-                    int[] parts = reservation.place((int)needed, true);
-                    id = store.catalog().begin(application, writer, expiry(), parts);
-                    planned = parts;
-                    plannedCount = parts.length;
-                }
-                finally {
-                    if (admission != null)
-                        admission.unlock();
-                }
+                id = admitted(() -> {
+                    planned = reservation.place((int)needed, true);
+                    plannedCount = planned.length;
+                    return store.catalog().begin(application, writer, expiry(), planned);
+                });
             }
             catch (RuntimeException e) {
                 reservation.release();
@@ -204,30 +197,37 @@ public final class WriteSession {
             planMore(Math.max(index + 1 - plannedCount, Math.min(MAX_BATCH, Math.max(FIRST_BATCH, index))), false);
     }
 
-    /**
-     * Reserves and plans the next chunks and records their partitions in the claim. With backups, this runs under
-     * the cluster's admission lock: the failover headroom a plan uses is shared by every writer, and another
-     * writer's plan shows in the catalogs only once its claim records it.
-     */
+    /** Reserves and plans the next chunks and records their partitions in the claim ({@link #admitted}). */
     private void planMore(int count, boolean all) {
         serversAtPlan = store.serverIds();
-        AdmissionLock admission = store.admissionLock();
-        int[] parts;
-        if (admission != null)
-            admission.lock();
-        try {
-            parts = reservation.place(count, all);
-            if (!store.catalog().intend(application, checkpointId, writer, plannedCount, parts, expiry()))
+        int[] parts = admitted(() -> {
+            int[] placed = reservation.place(count, all);
+            if (!store.catalog().intend(application, checkpointId, writer, plannedCount, placed, expiry()))
                 throw lapsed();
-        }
-        finally {
-            if (admission != null)
-                admission.unlock();
-        }
+            return placed;
+        });
         if (plannedCount + parts.length > planned.length)
             planned = Arrays.copyOf(planned, Math.max(plannedCount + parts.length, planned.length * 2));
         System.arraycopy(parts, 0, planned, plannedCount, parts.length);
         plannedCount += parts.length;
+    }
+
+    /**
+     * Runs a plan and the catalog update that records it, under the cluster's admission lock when there are
+     * backups: the failover headroom a plan uses is shared by every writer, and another writer's plan shows in
+     * the catalogs only once its claim records it.
+     */
+    private <T> T admitted(Supplier<T> planAndRecord) {
+        AdmissionLock admission = store.admissionLock();
+        if (admission == null)
+            return planAndRecord.get();
+        admission.lock();
+        try {
+            return planAndRecord.get();
+        }
+        finally {
+            admission.unlock();
+        }
     }
 
     private SpillwayException lapsed() {
