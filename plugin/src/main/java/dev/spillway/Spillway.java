@@ -1,13 +1,14 @@
 package dev.spillway;
 
-import dev.spillway.internal.SpillwayRuntime;
-import dev.spillway.plugin.SpillwayPluginProvider;
 import java.util.Objects;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.plugin.PluginNotFoundException;
 
 /** Entry point: the checkpoint facade of a node (server or thick client) that runs the Spillway plugin. */
 public final class Spillway {
+    /** The plugin's name, as passed to {@code Ignite.plugin(String)}. */
+    public static final String PLUGIN_NAME = "spillway";
+
     private Spillway() {
     }
 
@@ -20,8 +21,8 @@ public final class Spillway {
     public static CheckpointStore store(Ignite ignite) {
         Objects.requireNonNull(ignite, "ignite");
         try {
-            SpillwayRuntime runtime = ignite.plugin(SpillwayPluginProvider.NAME);
-            return runtime.store();
+            SpillwayPlugin plugin = ignite.plugin(PLUGIN_NAME);
+            return plugin.store();
         }
         catch (PluginNotFoundException e) {
             throw new IllegalStateException("Node " + ignite.name() + " does not run the Spillway plugin: put "

@@ -4,9 +4,9 @@ import static dev.spillway.test.SpillwayCluster.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.spillway.internal.ignite.Layout;
-import dev.spillway.internal.placement.ChunkKey;
-import dev.spillway.internal.store.EmbeddedCheckpointStore;
+import dev.spillway.wire.Layout;
+import dev.spillway.wire.ChunkKey;
+import dev.spillway.internal.store.CheckpointEngine;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
 import java.time.Duration;
@@ -104,7 +104,7 @@ class CheckpointStoreIT {
     @DisplayName("every class Spillway puts on the wire is registered when a node starts, not by the first save")
     void wireTypesRegisteredAhead() {
         // A type first written by a save is registered with every node through discovery then, 10-20 ms each.
-        List<String> expected = EmbeddedCheckpointStore.wireTypes().stream().map(Class::getName).toList();
+        List<String> expected = CheckpointEngine.wireTypes().stream().map(Class::getName).toList();
         awaitCondition("every wire type registered", Duration.ofSeconds(10), () -> expected.stream()
             .allMatch(name -> cluster.node(2).binary().type(name) != null));
         String app = app("wire-types");

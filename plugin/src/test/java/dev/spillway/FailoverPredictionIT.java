@@ -3,8 +3,11 @@ package dev.spillway;
 import static dev.spillway.test.SpillwayCluster.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spillway.internal.capacity.FailoverModel;
-import dev.spillway.internal.store.EmbeddedCheckpointStore;
+import dev.spillway.internal.capacity.ClusterCapacity;
+import dev.spillway.internal.capacity.LedgerHost;
+import dev.spillway.internal.capacity.Owners;
+import dev.spillway.internal.capacity.Peers;
+import dev.spillway.internal.placement.FailoverModel;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
 import java.time.Duration;
@@ -12,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.ignite.Ignite;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,8 +44,8 @@ class FailoverPredictionIT {
             Spillway.store(cluster.node(a % 4)).save("failover-" + a, state);
             states.put("failover-" + a, state);
         }
-        EmbeddedCheckpointStore store = (EmbeddedCheckpointStore)Spillway.store(cluster.node(0));
-        FailoverModel model = store.failoverModel();
+        CheckpointStore store = Spillway.store(cluster.node(0));
+        FailoverModel model = clusterCapacity(cluster.node(0)).failoverModel();
         FailoverModel.Loss worst = model.worstLoss();
         WorstLoss reported = store.worstLoss().orElseThrow();
         assertThat(reported.lostNode()).isEqualTo(String.valueOf(cluster.node(indexOf(worst.lost())).cluster()
@@ -52,7 +56,7 @@ class FailoverPredictionIT {
             .isBetween(0L, c.free()).isGreaterThanOrEqualTo(Math.min(c.free(), reported.headroom())));
         int lost = indexOf(worst.lost());
         if (lost == 0) {
-            store = (EmbeddedCheckpointStore)Spillway.store(cluster.node(1));
+            store = Spillway.store(cluster.node(1));
         }
         Map<String, Long> predicted = new HashMap<>();
         for (int i : cluster.running()) {
@@ -86,5 +90,11 @@ class FailoverPredictionIT {
                 return i;
         }
         throw new IllegalStateException("No running node " + node);
+    }
+
+    /** The cluster's capacity as node {@code ignite}'s facade reads it, built from the same parts. */
+    private static ClusterCapacity clusterCapacity(Ignite ignite) {
+        return new ClusterCapacity(Peers.of(ignite, LedgerHost.of(ignite)), Owners.of(ignite, cluster.config()),
+            cluster.config().getBackups());
     }
 }

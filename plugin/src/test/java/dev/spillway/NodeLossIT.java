@@ -3,8 +3,8 @@ package dev.spillway;
 import static dev.spillway.test.SpillwayCluster.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spillway.internal.ignite.Layout;
-import dev.spillway.internal.placement.ChunkKey;
+import dev.spillway.wire.Layout;
+import dev.spillway.wire.ChunkKey;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
 import java.time.Duration;

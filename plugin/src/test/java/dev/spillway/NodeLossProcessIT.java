@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.spillway.internal.ignite.IgniteAdapter;
-import dev.spillway.internal.ignite.Layout;
+import dev.spillway.wire.Layout;
 import dev.spillway.test.PlainIgnite;
 import dev.spillway.test.ProcessCluster;
 import dev.spillway.test.TestData;

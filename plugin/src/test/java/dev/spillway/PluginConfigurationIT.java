@@ -3,7 +3,7 @@ package dev.spillway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.spillway.internal.ignite.Layout;
+import dev.spillway.wire.Layout;
 import dev.spillway.plugin.SpillwayPluginProvider;
 import dev.spillway.test.SpillwayCluster;
 import java.time.Duration;

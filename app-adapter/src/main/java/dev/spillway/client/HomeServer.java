@@ -1,7 +1,7 @@
 package dev.spillway.client;
 
 import dev.spillway.InvalidArgumentException;
-import dev.spillway.internal.ignite.Layout;
+import dev.spillway.wire.Layout;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;

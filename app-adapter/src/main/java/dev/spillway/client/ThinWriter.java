@@ -2,11 +2,11 @@ package dev.spillway.client;
 
 import dev.spillway.CheckpointInfo;
 import dev.spillway.SpillwayException;
-import dev.spillway.internal.placement.ChunkKey;
-import dev.spillway.internal.service.Begun;
-import dev.spillway.internal.service.CheckpointService;
-import dev.spillway.internal.service.Reply;
-import dev.spillway.internal.store.ChunkingWriter;
+import dev.spillway.wire.ChunkKey;
+import dev.spillway.wire.Begun;
+import dev.spillway.wire.CheckpointService;
+import dev.spillway.wire.Reply;
+import dev.spillway.wire.ChunkingWriter;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;

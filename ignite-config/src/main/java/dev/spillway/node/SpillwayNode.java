@@ -6,7 +6,7 @@ import dev.spillway.config.NodeCommandLine;
 import dev.spillway.config.NodeConfigBuilder;
 import dev.spillway.config.NodeConfigurationException;
 import dev.spillway.config.NodeSettings;
-import dev.spillway.internal.ignite.Layout;
+import dev.spillway.wire.Layout;
 import java.util.Locale;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;

@@ -1,10 +1,9 @@
 package dev.spillway.plugin;
 
 import dev.spillway.InvalidArgumentException;
+import dev.spillway.Spillway;
 import dev.spillway.SpillwayConfiguration;
-import dev.spillway.internal.SpillwayRuntime;
-import dev.spillway.internal.ignite.JoinValidation;
-import dev.spillway.internal.ignite.NodeSetup;
+import dev.spillway.SpillwayPlugin;
 import java.io.Serializable;
 import java.util.UUID;
 import org.apache.ignite.IgniteCheckedException;
@@ -21,15 +20,16 @@ import org.jetbrains.annotations.Nullable;
 /**
  * The Spillway plugin's entry point: found by {@code ServiceLoader} when {@code spillway-plugin} is on a node's
  * classpath, or given explicitly with {@code IgniteConfiguration.setPluginProviders(new
- * SpillwayPluginProvider(config))}. It only wires the lifecycle; {@link SpillwayRuntime} does the work.
+ * SpillwayPluginProvider(config))}. It only wires the lifecycle: the node's setup ({@code NodeSetup}) before Ignite
+ * creates regions and caches, then the node's runtime ({@code NodeRuntime}).
  */
 public class SpillwayPluginProvider implements PluginProvider<SpillwayConfiguration> {
-    /** The plugin's name, as passed to {@code Ignite.plugin(String)}. */
-    public static final String NAME = "spillway";
+    /** The plugin's name, as passed to {@code Ignite.plugin(String)}: {@link Spillway#PLUGIN_NAME}. */
+    public static final String NAME = Spillway.PLUGIN_NAME;
 
     private final SpillwayConfiguration explicit;
     private SpillwayConfiguration config;
-    private SpillwayRuntime runtime;
+    private NodeRuntime runtime;
 
     /** Takes its configuration from {@code IgniteConfiguration.getPluginConfigurations()}, else the defaults. */
     public SpillwayPluginProvider() {
@@ -62,7 +62,7 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
 
     @Override
     @SuppressWarnings("unchecked")
-    public SpillwayRuntime plugin() {
+    public SpillwayPlugin plugin() {
         return runtime;
     }
 
@@ -79,7 +79,7 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
         boolean server = !Boolean.TRUE.equals(cfg.isClientMode());
         if (server)
             NodeSetup.apply(cfg, config);
-        runtime = new SpillwayRuntime(ctx.grid(), config, server);
+        runtime = new NodeRuntime(ctx.grid(), config, server);
     }
 
     @Override

@@ -100,9 +100,9 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
         awaitCondition("chunk-cache affinity settled on " + running(), Duration.ofSeconds(30), () -> {
             Ignite any = node(running().get(0));
             org.apache.ignite.cache.affinity.Affinity<Object> affinity =
-                any.affinity(dev.spillway.internal.ignite.Layout.CHUNK_CACHE);
+                any.affinity(dev.spillway.wire.Layout.CHUNK_CACHE);
             List<org.apache.ignite.cluster.ClusterNode> servers = new ArrayList<>(any.cluster()
-                .forAttribute(dev.spillway.internal.ignite.Layout.SERVER_ATTRIBUTE, "true").nodes());
+                .forAttribute(dev.spillway.wire.Layout.SERVER_ATTRIBUTE, "true").nodes());
             List<List<org.apache.ignite.cluster.ClusterNode>> ideal = dev.spillway.internal.ignite.IgniteAdapter
                 .assignment(servers, affinity.partitions(), config.getBackups());
             for (int p = 0; p < affinity.partitions(); p++) {

@@ -1,7 +1,7 @@
 package dev.spillway.test;
 
-import dev.spillway.internal.ignite.Layout;
-import dev.spillway.internal.placement.ChunkKey;
+import dev.spillway.wire.Layout;
+import dev.spillway.wire.ChunkKey;
 import java.util.List;
 import java.util.SplittableRandom;
 import javax.cache.Cache;

@@ -48,7 +48,7 @@ public final class CapacityLedger {
      * Grants up to {@code bytes}: as much as the budget has free after used bytes and other leases, possibly
      * nothing.
      */
-    public synchronized Grant grant(UUID writer, long bytes) {
+    synchronized Grant grant(UUID writer, long bytes) {
         long now = clock.millis();
         dropLapsed(now);
         long free = free();
@@ -61,7 +61,7 @@ public final class CapacityLedger {
     }
 
     /** Extends the leases to a full timeout from now; returns false when any of them had lapsed. */
-    public synchronized boolean renew(long[] leaseIds) {
+    synchronized boolean renew(long[] leaseIds) {
         long now = clock.millis();
         dropLapsed(now);
         boolean all = true;
@@ -75,7 +75,7 @@ public final class CapacityLedger {
         return all;
     }
 
-    public synchronized void release(long[] leaseIds) {
+    synchronized void release(long[] leaseIds) {
         for (long id : leaseIds)
             leases.remove(id);
     }
@@ -88,7 +88,7 @@ public final class CapacityLedger {
         return before - leases.size();
     }
 
-    public synchronized NodeCapacity snapshot() {
+    synchronized NodeCapacity snapshot() {
         dropLapsed(clock.millis());
         long used = this.used.getAsLong();
         long reserved = reserved();
@@ -97,7 +97,7 @@ public final class CapacityLedger {
     }
 
     /** What can still be granted, never below zero. */
-    public synchronized long free() {
+    synchronized long free() {
         return Math.max(0, budget - used.getAsLong() - reserved());
     }
 

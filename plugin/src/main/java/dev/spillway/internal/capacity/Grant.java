@@ -4,7 +4,7 @@ package dev.spillway.internal.capacity;
  * A peer's answer to a request for space. A plain class, not a record: Ignite's binary marshaller cannot write
  * records, and grants travel between nodes.
  */
-public final class Grant {
+final class Grant {
     private final String node;
     private final long leaseId;
     private final long bytes;
@@ -20,7 +20,7 @@ public final class Grant {
      * @param freeAfter what the node had left to grant after this grant
      * @param partitions the chunk-cache partitions the granting node is primary for: where chunks may go
      */
-    public Grant(String node, long leaseId, long bytes, long expiresAt, long freeAfter, int[] partitions) {
+    Grant(String node, long leaseId, long bytes, long expiresAt, long freeAfter, int[] partitions) {
         this.node = node;
         this.leaseId = leaseId;
         this.bytes = bytes;
@@ -29,7 +29,7 @@ public final class Grant {
         this.partitions = partitions;
     }
 
-    public Grant withPartitions(int[] primaryPartitions) {
+    Grant withPartitions(int[] primaryPartitions) {
         return new Grant(node, leaseId, bytes, expiresAt, freeAfter, primaryPartitions);
     }
 

@@ -1,259 +1,67 @@
 package dev.spillway.internal.capacity;
 
 import dev.spillway.NodeCapacity;
-import dev.spillway.SpillwayException;
-import dev.spillway.internal.SpillwayRuntime;
-import dev.spillway.internal.ignite.Layout;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.ignite.Ignite;
-import org.apache.ignite.IgniteException;
-import org.apache.ignite.cluster.ClusterGroup;
-import org.apache.ignite.cluster.ClusterNode;
-import org.apache.ignite.lang.IgniteCallable;
-import org.apache.ignite.lang.IgniteFuture;
-import org.apache.ignite.resources.IgniteInstanceResource;
 
 /**
- * The writer's side of the reservation protocol: reads the server nodes' ledgers, asks nodes for leases, renews
- * and releases them. A call to the local node goes straight to its ledger; a call to a peer is one compute job,
- * sent to all the peers involved at once.
+ * The writer's side of the reservation protocol: which Spillway servers there are, what their ledgers say, and
+ * the lease calls (grant, renew, release). Over Ignite: {@link #of}; in tests, a fake over in-memory ledgers.
  */
-public final class Peers {
-    private final Ignite ignite;
-    private final SpillwayRuntime local;
-
-    /** The classes of Peers' calls that cross the wire, for {@link dev.spillway.internal.SpillwayRuntime}. */
-    public static java.util.List<Class<?>> wireTypes() {
-        return java.util.List.of(ReadLedger.class, LedgerState.class, GrantLease.class, Grant.class,
-            RenewLeases.class, ReleaseLeases.class);
-    }
-
+public interface Peers {
     /**
+     * One server's ledger as read.
+     *
      * @param partitionBytes region bytes of one copy of each chunk-cache partition, counted over the catalogs this
      *     node is primary for: committed chunks, and chunks being written or removed; summed over all nodes it is
      *     the cluster's
      * @param pendingBytes the part of partitionBytes in chunks being written or removed
      */
-    public record LedgerView(UUID nodeId, NodeCapacity capacity, long[] partitionBytes, long[] pendingBytes) {
+    record LedgerView(UUID nodeId, NodeCapacity capacity, long[] partitionBytes, long[] pendingBytes) {
     }
 
-    /** A ledger snapshot on the wire (Ignite's binary marshaller cannot write records). */
-    static final class LedgerState {
-        private final UUID nodeId;
-        private final String node;
-        private final long regionMaxSize;
-        private final long budget;
-        private final long used;
-        private final long reserved;
-        private final int leases;
-        private final long[] partitionBytes;
-        private final long[] pendingBytes;
-
-        LedgerState(UUID nodeId, NodeCapacity c, long[][] partitionBytes) {
-            this.partitionBytes = partitionBytes[0];
-            this.pendingBytes = partitionBytes[1];
-            this.nodeId = nodeId;
-            this.node = c.node();
-            this.regionMaxSize = c.regionMaxSize();
-            this.budget = c.budget();
-            this.used = c.used();
-            this.reserved = c.reserved();
-            this.leases = c.leases();
-        }
-
-        LedgerView view() {
-            return new LedgerView(nodeId, new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases,
-                Math.max(0, budget - used - reserved)), partitionBytes, pendingBytes);
-        }
+    /**
+     * The peers of node {@code ignite}, reached with compute calls.
+     *
+     * @param local this node's own ledger, called directly; null on a client node
+     */
+    static Peers of(Ignite ignite, LedgerHost local) {
+        return new IgnitePeers(ignite, local);
     }
 
-    public Peers(Ignite ignite, SpillwayRuntime local) {
-        this.ignite = ignite;
-        this.local = local;
+    /** The classes of the peers' calls that cross the wire, registered with Ignite ahead of their first use. */
+    static List<Class<?>> wireTypes() {
+        return IgnitePeers.wireTypes();
     }
 
-    public ClusterGroup servers() {
-        return ignite.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true");
-    }
+    /** The id of the node this writer runs on. */
+    UUID localId();
+
+    /** What the local server node can still grant, or 0 on a client. */
+    long localFree();
+
+    /** The ids of the Spillway server nodes now. */
+    Set<UUID> serverIds();
+
+    /** Whether any of {@code nodes} has left the cluster. */
+    boolean anyLeft(Set<UUID> nodes);
 
     /** Every Spillway server node's ledger, in no particular order. */
-    public List<LedgerView> ledgers() {
-        ClusterGroup servers = servers();
-        if (servers.nodes().isEmpty())
-            return List.of();
-        try {
-            List<LedgerView> views = new ArrayList<>();
-            for (LedgerState state : ignite.compute(servers).broadcast(new ReadLedger()))
-                views.add(state.view());
-            return views;
-        }
-        catch (IgniteException e) {
-            throw new SpillwayException("Could not read the server nodes' capacity ledgers: " + e.getMessage(), e);
-        }
-    }
+    List<LedgerView> ledgers();
 
     /** Asks each node for the bytes given; a node that cannot answer grants nothing. */
-    public Map<UUID, Grant> grant(UUID writer, Map<UUID, Long> asks) {
-        Map<UUID, Grant> grants = new HashMap<>();
-        Map<UUID, IgniteFuture<Grant>> pending = new HashMap<>();
-        for (Map.Entry<UUID, Long> ask : asks.entrySet()) {
-            if (ask.getValue() <= 0)
-                continue;
-            if (isLocal(ask.getKey()))
-                grants.put(ask.getKey(), local.grant(writer, ask.getValue()));
-            else {
-                ClusterNode node = ignite.cluster().node(ask.getKey());
-                if (node != null)
-                    pending.put(ask.getKey(), ignite.compute(ignite.cluster().forNode(node))
-                        .callAsync(new GrantLease(writer, ask.getValue())));
-            }
-        }
-        pending.forEach((node, fut) -> {
-            try {
-                grants.put(node, fut.get());
-            }
-            catch (IgniteException e) {
-                // The node left or failed: it grants nothing, the planner places the chunks elsewhere.
-            }
-        });
-        return grants;
-    }
+    Map<UUID, Grant> grant(UUID writer, Map<UUID, Long> asks);
 
     /** Renews the leases on every node; false when any of them has lapsed or its node is gone. */
-    public boolean renew(Map<UUID, long[]> leases) {
-        boolean all = true;
-        Map<UUID, IgniteFuture<Boolean>> pending = new HashMap<>();
-        for (Map.Entry<UUID, long[]> e : leases.entrySet()) {
-            if (isLocal(e.getKey()))
-                all &= local.ledger().renew(e.getValue());
-            else {
-                ClusterNode node = ignite.cluster().node(e.getKey());
-                if (node == null)
-                    return false;
-                pending.put(e.getKey(), ignite.compute(ignite.cluster().forNode(node))
-                    .callAsync(new RenewLeases(e.getValue())));
-            }
-        }
-        for (IgniteFuture<Boolean> fut : pending.values()) {
-            try {
-                all &= fut.get();
-            }
-            catch (IgniteException e) {
-                all = false;
-            }
-        }
-        return all;
-    }
+    boolean renew(Map<UUID, long[]> leases);
 
     /**
      * Releases the leases; a node that is gone has dropped them already. With {@code wait} false the peers'
      * releases are sent but not waited for (after a commit nothing depends on them: until they land, the peers
      * count the bytes twice, which only errs on the safe side).
      */
-    public void release(Map<UUID, long[]> leases, boolean wait) {
-        List<IgniteFuture<Boolean>> pending = new ArrayList<>();
-        for (Map.Entry<UUID, long[]> e : leases.entrySet()) {
-            if (isLocal(e.getKey()))
-                local.ledger().release(e.getValue());
-            else {
-                ClusterNode node = ignite.cluster().node(e.getKey());
-                if (node != null)
-                    pending.add(ignite.compute(ignite.cluster().forNode(node))
-                        .callAsync(new ReleaseLeases(e.getValue())));
-            }
-        }
-        if (!wait)
-            return;
-        for (IgniteFuture<Boolean> fut : pending) {
-            try {
-                fut.get();
-            }
-            catch (IgniteException e) {
-                // The node left: its leases went with it.
-            }
-        }
-    }
-
-    /** What the local server node can still grant, or 0 on a client. */
-    public long localFree() {
-        return local.isServer() ? local.ledger().free() : 0;
-    }
-
-    public UUID localId() {
-        return ignite.cluster().localNode().id();
-    }
-
-    private boolean isLocal(UUID node) {
-        return local.isServer() && ignite.cluster().localNode().id().equals(node);
-    }
-
-    /** Reads the ledger of the node it runs on. */
-    static final class ReadLedger implements IgniteCallable<LedgerState> {
-        private static final long serialVersionUID = 1L;
-        @IgniteInstanceResource
-        private transient Ignite ignite;
-
-        @Override
-        public LedgerState call() {
-            SpillwayRuntime runtime = SpillwayRuntime.of(ignite);
-            return new LedgerState(ignite.cluster().localNode().id(), runtime.ledger().snapshot(),
-                runtime.partitionBytes());
-        }
-    }
-
-    /** Asks the node it runs on for a lease. */
-    static final class GrantLease implements IgniteCallable<Grant> {
-        private static final long serialVersionUID = 1L;
-        private final UUID writer;
-        private final long bytes;
-        @IgniteInstanceResource
-        private transient Ignite ignite;
-
-        GrantLease(UUID writer, long bytes) {
-            this.writer = writer;
-            this.bytes = bytes;
-        }
-
-        @Override
-        public Grant call() {
-            return SpillwayRuntime.of(ignite).grant(writer, bytes);
-        }
-    }
-
-    static final class RenewLeases implements IgniteCallable<Boolean> {
-        private static final long serialVersionUID = 1L;
-        private final long[] leaseIds;
-        @IgniteInstanceResource
-        private transient Ignite ignite;
-
-        RenewLeases(long[] leaseIds) {
-            this.leaseIds = leaseIds;
-        }
-
-        @Override
-        public Boolean call() {
-            return SpillwayRuntime.of(ignite).ledger().renew(leaseIds);
-        }
-    }
-
-    static final class ReleaseLeases implements IgniteCallable<Boolean> {
-        private static final long serialVersionUID = 1L;
-        private final long[] leaseIds;
-        @IgniteInstanceResource
-        private transient Ignite ignite;
-
-        ReleaseLeases(long[] leaseIds) {
-            this.leaseIds = leaseIds;
-        }
-
-        @Override
-        public Boolean call() {
-            SpillwayRuntime.of(ignite).ledger().release(leaseIds);
-            return true;
-        }
-    }
+    void release(Map<UUID, long[]> leases, boolean wait);
 }

@@ -2,6 +2,7 @@ package dev.spillway.internal.capacity;
 
 import dev.spillway.Bytes;
 import dev.spillway.CapacityExhaustedException;
+import dev.spillway.internal.placement.FailoverModel;
 import dev.spillway.internal.placement.PlacementPlanner;
 import dev.spillway.internal.placement.PlacementPlanner.Plan;
 import dev.spillway.internal.placement.PlacementPlanner.Topology;
@@ -10,8 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -24,7 +23,8 @@ public final class Reservation {
     private static final int MAX_ROUNDS = 5;
 
     private final Peers peers;
-    private final Supplier<Topology> topology;
+    private final Owners owners;
+    private final boolean n1Safe;
     private final UUID writer;
     private final UUID origin;
     private final long copyBytes;
@@ -32,27 +32,19 @@ public final class Reservation {
     /** Granted bytes not yet planned, per node. */
     private final Map<UUID, Long> pool = new HashMap<>();
     private final Map<UUID, List<Long>> leases = new HashMap<>();
-    private final Function<List<Peers.LedgerView>, FailoverModel> failover;
 
     /**
+     * @param n1Safe whether every single node loss must stay survivable (chunks have backups): chunks are then
+     *     placed only where the failover model of the ledgers read allows them
      * @param origin the node whose partitions come first, or null
      * @param copyBytes region bytes one copy of a full chunk takes
      * @param label the checkpoint, for messages ({@code app/id})
      */
-    public Reservation(Peers peers, Supplier<Topology> topology, UUID writer, UUID origin, long copyBytes,
+    public Reservation(Peers peers, Owners owners, boolean n1Safe, UUID writer, UUID origin, long copyBytes,
                        String label) {
-        this(peers, topology, writer, origin, copyBytes, label, null);
-    }
-
-    /**
-     * @param failover builds the cluster's failover model from the ledgers read, or null when no node loss need be
-     *     survived (no backups): with it, chunks are placed only where every single loss stays within the limits
-     */
-    public Reservation(Peers peers, Supplier<Topology> topology, UUID writer, UUID origin, long copyBytes,
-                       String label, Function<List<Peers.LedgerView>, FailoverModel> failover) {
-        this.failover = failover;
         this.peers = peers;
-        this.topology = topology;
+        this.owners = owners;
+        this.n1Safe = n1Safe;
         this.writer = writer;
         this.origin = origin;
         this.copyBytes = copyBytes;
@@ -66,14 +58,14 @@ public final class Reservation {
      * @throws CapacityExhaustedException when the cluster cannot take them
      */
     public int[] place(int chunks, boolean all) {
-        Topology topo = topology.get();
+        Topology topo = owners.now();
         List<int[]> parts = new ArrayList<>();
         int remaining = chunks;
         Map<UUID, Long> room = pool;
-        boolean localOnly = failover == null && origin != null && origin.equals(peers.localId())
+        boolean localOnly = !n1Safe && origin != null && origin.equals(peers.localId())
             && peers.localFree() > 0;
-        List<Peers.LedgerView> views = failover == null ? null : peers.ledgers();
-        FailoverModel model = failover == null ? null : failover.apply(views);
+        List<Peers.LedgerView> views = n1Safe ? peers.ledgers() : null;
+        FailoverModel model = n1Safe ? owners.failoverModel(views) : null;
         for (int round = 0; ; round++) {
             Plan within = PlacementPlanner.plan(origin, remaining, copyBytes, topo, pool, model);
             within.bytesPerNode().forEach((n, b) -> pool.merge(n, -b, Long::sum));
@@ -88,8 +80,8 @@ public final class Reservation {
             else {
                 if (views == null || round > 0) {
                     views = peers.ledgers();
-                    if (failover != null)
-                        model = withPlaced(failover.apply(views), parts);
+                    if (n1Safe)
+                        model = withPlaced(owners.failoverModel(views), parts);
                 }
                 for (Peers.LedgerView view : views)
                     room.merge(view.nodeId(), view.capacity().free(), Long::sum);
@@ -146,7 +138,7 @@ public final class Reservation {
         Map<UUID, Long> room = new HashMap<>(pool);
         for (Peers.LedgerView view : peers.ledgers())
             room.merge(view.nodeId(), view.capacity().free(), Long::sum);
-        throw exhausted(chunks, topology.get(), room);
+        throw exhausted(chunks, owners.now(), room);
     }
 
     /** Names the checkpoint in messages from now on ({@code app/id}), once its id is known. */

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import dev.spillway.internal.capacity.FailoverModel;
 
 /**
  * Chooses the partition, and so the primary and backup nodes, of each chunk a writer is about to store.

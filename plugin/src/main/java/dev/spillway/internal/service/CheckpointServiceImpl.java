@@ -1,18 +1,21 @@
 package dev.spillway.internal.service;
 
 import dev.spillway.CheckpointStore;
-import dev.spillway.internal.SpillwayRuntime;
-import dev.spillway.internal.store.EmbeddedCheckpointStore;
+import dev.spillway.internal.store.CheckpointEngine;
 import dev.spillway.internal.store.WriteSession;
-import dev.spillway.internal.store.WriteSessions;
+import dev.spillway.wire.Arguments;
+import dev.spillway.wire.Begun;
+import dev.spillway.wire.CheckpointService;
+import dev.spillway.wire.Reply;
 import java.util.ArrayList;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.resources.IgniteInstanceResource;
 import org.apache.ignite.services.Service;
 
 /**
- * {@link CheckpointService} on one server node: every call is the node's own facade or one of its write
+ * {@link CheckpointService} on one server node: every call is the node's own facade, engine or one of its write
  * sessions. Holds no state of its own, so redeploying it loses nothing but open sessions, which then lapse.
+ * Public because the plugin's node setup deploys it; it reaches its node through {@link ServiceHost}.
  */
 public final class CheckpointServiceImpl implements CheckpointService, Service {
     private static final long serialVersionUID = 1L;
@@ -20,19 +23,19 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
     @IgniteInstanceResource
     private transient Ignite ignite;
 
-    private transient SpillwayRuntime runtime;
+    private transient ServiceHost host;
 
     @Override
     public void init() {
-        runtime = SpillwayRuntime.of(ignite);
+        host = ServiceHost.of(ignite);
     }
 
-    private EmbeddedCheckpointStore store() {
-        return (EmbeddedCheckpointStore)runtime.store();
+    private CheckpointEngine engine() {
+        return host.engine();
     }
 
     private WriteSessions sessions() {
-        return runtime.writeSessions();
+        return host.writeSessions();
     }
 
     @Override
@@ -42,7 +45,7 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
             WriteSession s = sessions().get(id);
             int[] planned = expectedSize > 0 ? s.partitionsFrom(0) : new int[0];
             return new Begun(application, id, ignite.cluster().localNode().id(), s.checkpointId(), s.chunkSize(),
-                runtime.config().getLeaseTimeout().toMillis(), planned);
+                engine().config().getLeaseTimeout().toMillis(), planned);
         });
     }
 
@@ -83,13 +86,13 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
 
     @Override
     public byte[] manifest(String application, long checkpointId) {
-        return Reply.of(() -> checkpointId == 0 ? store().latestManifest(application)
-            : store().manifest(application, checkpointId));
+        return Reply.of(() -> checkpointId == 0 ? engine().latestManifest(application)
+            : engine().manifest(application, checkpointId));
     }
 
     @Override
     public byte[] committed(String application, long checkpointId) {
-        return Reply.of(() -> store().list(application).stream().anyMatch(i -> i.checkpointId() == checkpointId));
+        return Reply.of(() -> engine().committed(Arguments.application(application), checkpointId));
     }
 
     @Override
@@ -121,6 +124,6 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
     }
 
     private CheckpointStore facade() {
-        return runtime.store();
+        return host.store();
     }
 }

@@ -1,7 +1,7 @@
 package dev.spillway.internal.store;
 
 import dev.spillway.SpillwayException;
-import dev.spillway.internal.ignite.Layout;
+import dev.spillway.wire.Layout;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.UUID;

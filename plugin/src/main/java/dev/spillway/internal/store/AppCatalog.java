@@ -1,5 +1,6 @@
 package dev.spillway.internal.store;
 
+import dev.spillway.wire.Manifest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,7 +9,7 @@ import java.util.List;
  * and the claims on checkpoints being written ({@code pending}) or removed ({@code deleting}). Changed only by the
  * entry processors in {@link Catalog}, so every change is atomic.
  */
-public final class AppCatalog {
+final class AppCatalog {
     long lastId;
     List<Manifest> committed = new ArrayList<>();
     List<Claim> pending = new ArrayList<>();
@@ -16,7 +17,7 @@ public final class AppCatalog {
 
     Manifest manifest(long id) {
         for (Manifest m : committed) {
-            if (m.checkpointId == id)
+            if (m.checkpointId() == id)
                 return m;
         }
         return null;
@@ -30,12 +31,12 @@ public final class AppCatalog {
         return null;
     }
 
-    public List<Manifest> committed() {
+    List<Manifest> committed() {
         return committed;
     }
 
     /** Claims on chunks being written or removed. */
-    public List<Claim> claims() {
+    List<Claim> claims() {
         List<Claim> all = new ArrayList<>(pending);
         all.addAll(deleting);
         return all;

@@ -1,24 +1,27 @@
 package dev.spillway.internal.store;
 
-import dev.spillway.internal.ignite.Layout;
+import dev.spillway.wire.Layout;
+import dev.spillway.wire.Manifest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import javax.cache.Cache;
 import javax.cache.processor.MutableEntry;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
 import org.apache.ignite.cache.CacheEntryProcessor;
+import org.apache.ignite.cache.CachePeekMode;
 
 /**
  * The catalog cache: one {@link AppCatalog} per application. Every change is an entry processor run on the
  * entry's primary node, so ids increase per application, a commit and its retention happen at once, and a claim
  * is taken over by exactly one node.
  */
-public final class Catalog {
+final class Catalog {
     private final IgniteCache<String, AppCatalog> cache;
 
-    public Catalog(Ignite ignite) {
+    Catalog(Ignite ignite) {
         this.cache = ignite.cache(Layout.CATALOG_CACHE);
     }
 
@@ -28,12 +31,17 @@ public final class Catalog {
             Commit.class, TakeOver.class, Delete.class, Forget.class);
     }
 
-    public AppCatalog get(String application) {
+    AppCatalog get(String application) {
         return cache.get(application);
     }
 
+    /** The catalogs this node is primary for. */
+    Iterable<Cache.Entry<String, AppCatalog>> localPrimary() {
+        return cache.localEntries(CachePeekMode.PRIMARY);
+    }
+
     /** Hands out the next id and records a pending claim for it. */
-    public long begin(String application, UUID writer, long expiresAt) {
+    long begin(String application, UUID writer, long expiresAt) {
         return begin(application, writer, expiresAt, null);
     }
 
@@ -41,36 +49,36 @@ public final class Catalog {
      * Hands out the next id and records a pending claim for it that already names the partitions of its first
      * chunks: {@link #begin} and {@link #intend} in one round trip.
      */
-    public long begin(String application, UUID writer, long expiresAt, int[] partitions) {
+    long begin(String application, UUID writer, long expiresAt, int[] partitions) {
         return cache.invoke(application, new Begin(writer, expiresAt, partitions));
     }
 
     /** Records the partitions of the next chunks; false when the claim is gone (lapsed and reclaimed). */
-    public boolean intend(String application, long id, UUID writer, int from, int[] partitions, long expiresAt) {
+    boolean intend(String application, long id, UUID writer, int from, int[] partitions, long expiresAt) {
         return cache.invoke(application, new Intend(id, writer, from, partitions, expiresAt));
     }
 
     /** Commits the manifest; returns the claims on checkpoints retention removed, or null when the claim is gone. */
-    public List<Claim> commit(Manifest manifest, UUID writer, int retention, long expiresAt) {
-        return cache.invoke(manifest.application, new Commit(manifest, writer, retention, expiresAt));
+    List<Claim> commit(Manifest manifest, UUID writer, int retention, long expiresAt) {
+        return cache.invoke(manifest.application(), new Commit(manifest, writer, retention, expiresAt));
     }
 
     /**
      * Moves a pending claim, or a removal claim, to a new owner as a removal claim, if it still has the expected
      * owner and expiry. Returns it, or null when it changed or is gone.
      */
-    public Claim takeOver(String application, long id, UUID expectedOwner, long expectedExpiry, UUID owner,
+    Claim takeOver(String application, long id, UUID expectedOwner, long expectedExpiry, UUID owner,
                           long expiresAt) {
         return cache.invoke(application, new TakeOver(id, expectedOwner, expectedExpiry, owner, expiresAt));
     }
 
     /** Moves a committed checkpoint to a removal claim; returns it, or null when there is no such checkpoint. */
-    public Claim delete(String application, long id, UUID owner, long expiresAt) {
+    Claim delete(String application, long id, UUID owner, long expiresAt) {
         return cache.invoke(application, new Delete(id, owner, expiresAt));
     }
 
     /** Drops a removal claim once its chunks are removed. */
-    public void forget(String application, long id) {
+    void forget(String application, long id) {
         cache.invoke(application, new Forget(id));
     }
 
@@ -146,12 +154,12 @@ public final class Catalog {
         @Override
         public List<Claim> process(MutableEntry<String, AppCatalog> entry, Object... args) {
             AppCatalog c = entry.getValue();
-            Claim claim = c == null ? null : c.pending(manifest.checkpointId);
+            Claim claim = c == null ? null : c.pending(manifest.checkpointId());
             if (claim == null || !claim.owner.equals(writer))
                 return null;
             c.pending.remove(claim);
             c.committed.add(manifest);
-            c.committed.sort(Comparator.comparingLong(m -> m.checkpointId));
+            c.committed.sort(Comparator.comparingLong(Manifest::checkpointId));
             ArrayList<Claim> evicted = new ArrayList<>();
             while (c.committed.size() > retention) {
                 Claim removal = Claim.of(c.committed.remove(0), writer, expiresAt);

@@ -2,7 +2,8 @@ package dev.spillway.internal.store;
 
 import dev.spillway.CheckpointInfo;
 import dev.spillway.SpillwayException;
-import dev.spillway.internal.placement.ChunkKey;
+import dev.spillway.wire.ChunkKey;
+import dev.spillway.wire.ChunkingWriter;
 import org.apache.ignite.IgniteDataStreamer;
 import org.apache.ignite.IgniteException;
 
@@ -15,18 +16,21 @@ final class ChunkWriter extends ChunkingWriter {
     private final ChunkBuffers buffers;
     private IgniteDataStreamer<ChunkKey, byte[]> streamer;
 
-    private ChunkWriter(WriteSession session, EmbeddedCheckpointStore store) {
+    private ChunkWriter(WriteSession session, ChunkCache chunks) {
         super(session.application(), session.checkpointId(), session.chunkSize());
         this.session = session;
         this.buffers = new ChunkBuffers(session.chunkSize(), () -> streamer.flush());
-        this.streamer = store.openStreamer();
+        this.streamer = chunks.openStreamer(session.chunkSize());
     }
 
-    /** Begins a checkpoint on {@code store}, reserving {@code expectedSize} bytes first when it is above 0. */
-    static ChunkWriter begin(EmbeddedCheckpointStore store, String application, long expectedSize) {
-        WriteSession session = new WriteSession(store, application, store.origin(), expectedSize);
+    /**
+     * Begins a checkpoint on {@code engine}, placed from its home node first, reserving {@code expectedSize} bytes
+     * first when it is above 0.
+     */
+    static ChunkWriter begin(CheckpointEngine engine, String application, long expectedSize) {
+        WriteSession session = engine.begin(application, engine.home(), expectedSize);
         try {
-            return new ChunkWriter(session, store);
+            return new ChunkWriter(session, engine.chunks());
         }
         catch (RuntimeException e) {
             session.discard(0);

@@ -1,5 +1,6 @@
 package dev.spillway.internal.store;
 
+import dev.spillway.wire.Manifest;
 import java.util.Arrays;
 import java.util.UUID;
 
@@ -9,7 +10,7 @@ import java.util.UUID;
  * owner's node leaves, or the claim lapses unrenewed, the reclaimer of the catalog's primary node takes it over
  * and removes the chunks.
  */
-public final class Claim {
+final class Claim {
     final long checkpointId;
     UUID owner;
     long expiresAt;
@@ -24,9 +25,9 @@ public final class Claim {
     }
 
     static Claim of(Manifest m, UUID owner, long expiresAt) {
-        Claim c = new Claim(m.checkpointId, owner, expiresAt);
-        c.partitions = m.partitions.clone();
-        c.chunks = m.partitions.length;
+        Claim c = new Claim(m.checkpointId(), owner, expiresAt);
+        c.partitions = m.partitions();
+        c.chunks = c.partitions.length;
         return c;
     }
 
@@ -39,20 +40,20 @@ public final class Claim {
         chunks = Math.max(chunks, end);
     }
 
-    public long checkpointId() {
+    long checkpointId() {
         return checkpointId;
     }
 
-    public UUID owner() {
+    UUID owner() {
         return owner;
     }
 
-    public long expiresAt() {
+    long expiresAt() {
         return expiresAt;
     }
 
     /** The partition of each chunk the claim covers, chunk i first. */
-    public int[] partitions() {
+    int[] partitions() {
         return Arrays.copyOf(partitions, chunks);
     }
 }

@@ -3,11 +3,11 @@ package dev.spillway.internal.store;
 import dev.spillway.CheckpointInfo;
 import dev.spillway.SpillwayException;
 import dev.spillway.internal.capacity.Reservation;
+import dev.spillway.wire.Manifest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * The control side of one checkpoint being written, on a node that runs the plugin: its id and claim in the
@@ -24,7 +24,7 @@ public final class WriteSession {
 
     private enum State { OPEN, COMMITTED, ABORTED }
 
-    private final EmbeddedCheckpointStore store;
+    private final CheckpointEngine engine;
     private final String application;
     private final UUID writer;
     private final String origin;
@@ -37,52 +37,34 @@ public final class WriteSession {
     /** Server nodes when the planned partitions were chosen: if one leaves, the unsent rest is planned again. */
     private Set<UUID> serversAtPlan;
     private State state = State.OPEN;
-    private int[] planned = NO_PARTITIONS;
+    private int[] planned;
     private int plannedCount;
     private long renewAt;
     private volatile long lastUsed;
 
     /**
-     * Begins a checkpoint of {@code application}, placed from {@code originId} first (null: no home node).
+     * A session the engine has begun ({@link CheckpointEngine#begin}): its id taken and its claim recorded.
      *
-     * @param expectedSize bytes to reserve before the first is written, or 0 to reserve as they come
+     * @param origin the consistent id of the node whose partitions the checkpoint fills first
+     * @param planned the partitions already planned (and claimed) for the first chunks
+     * @param serversAtBegin the server nodes when it began
      */
-    WriteSession(EmbeddedCheckpointStore store, String application, UUID originId, long expectedSize) {
-        this.store = store;
+    WriteSession(CheckpointEngine engine, String application, long checkpointId, UUID writer, String origin,
+                 long startedAt, Reservation reservation, int[] planned, Set<UUID> serversAtBegin) {
+        this.engine = engine;
         this.application = application;
-        this.writer = store.localId();
-        this.chunkSize = store.config().getChunkSize();
-        this.startedAt = store.now();
+        this.checkpointId = checkpointId;
+        this.writer = writer;
+        this.origin = origin;
+        this.startedAt = startedAt;
         this.lastUsed = startedAt;
-        this.origin = store.nodeName(originId);
-        this.renewAt = startedAt + store.config().getLeaseTimeout().toMillis() / 3;
-        this.serversAtBegin = store.serverIds();
+        this.chunkSize = engine.config().getChunkSize();
+        this.reservation = reservation;
+        this.planned = planned;
+        this.plannedCount = planned.length;
+        this.serversAtBegin = serversAtBegin;
         this.serversAtPlan = serversAtBegin;
-        this.reservation = new Reservation(store.peers(), store::topology, writer, originId,
-            EmbeddedCheckpointStore.copyBytes(chunkSize), application + "/(new)",
-            store.config().getBackups() > 0 ? store::failoverModel : null);
-        if (expectedSize > 0) {
-            // Plan the whole state first, then take the id and record the claim with its partitions in one
-            // catalog round trip. A refusal leaves no claim behind and takes no id.
-            long needed = expectedSize / chunkSize + (expectedSize % chunkSize == 0 ? 0 : 1);
-            long id;
-            try {
-                reservation.refuseIfBeyondCluster(needed);
-                id = admitted(() -> {
-                    planned = reservation.place((int)needed, true);
-                    plannedCount = planned.length;
-                    return store.catalog().begin(application, writer, expiry(), planned);
-                });
-            }
-            catch (RuntimeException e) {
-                reservation.release();
-                throw e;
-            }
-            this.checkpointId = id;
-        }
-        else
-            this.checkpointId = store.catalog().begin(application, writer, expiry());
-        reservation.label(label());
+        this.renewAt = startedAt + engine.config().getLeaseTimeout().toMillis() / 3;
     }
 
     public String application() {
@@ -120,13 +102,13 @@ public final class WriteSession {
     /** Renews the reservation and the claim if a third of the lease timeout has passed since the last renewal. */
     public synchronized void renewIfDue() {
         ensureOpen();
-        long now = store.now();
+        long now = engine.now();
         lastUsed = now;
         if (now >= renewAt) {
             if (!reservation.renew()
-                || !store.catalog().intend(application, checkpointId, writer, 0, NO_PARTITIONS, expiry()))
+                || !engine.catalog().intend(application, checkpointId, writer, 0, NO_PARTITIONS, expiry()))
                 throw lapsed();
-            renewAt = now + store.config().getLeaseTimeout().toMillis() / 3;
+            renewAt = now + engine.config().getLeaseTimeout().toMillis() / 3;
         }
     }
 
@@ -141,18 +123,19 @@ public final class WriteSession {
             throw new IllegalStateException("Checkpoint " + label() + " has " + plannedCount + " planned chunks; "
                 + "cannot commit " + chunks + " lengths and " + checksums.length + " checksums");
         int[] partitions = Arrays.copyOf(planned, chunks);
-        if (store.anyLeft(serversAtBegin) && !store.allStored(application, checkpointId, partitions))
+        if (engine.peers().anyLeft(serversAtBegin)
+            && !engine.chunks().allStored(application, checkpointId, partitions))
             throw new SpillwayException("Checkpoint " + label() + " lost chunks with a server node that left "
-                + "while it was written (backups=" + store.config().getBackups() + "); it is not committed");
+                + "while it was written (backups=" + engine.config().getBackups() + "); it is not committed");
         Manifest manifest = new Manifest(application, checkpointId, size, partitions, lengths, checksums, origin,
-            startedAt, store.now());
-        List<Claim> evicted = store.catalog().commit(manifest, writer, store.config().getRetention(), expiry());
+            startedAt, engine.now());
+        List<Claim> evicted = engine.catalog().commit(manifest, writer, engine.config().getRetention(), expiry());
         if (evicted == null)
             throw lapsed();
         state = State.COMMITTED;
         // The checkpoint is committed: its leases are released without waiting for the peers to confirm.
         reservation.release(false);
-        store.removeInBackground(application, evicted);
+        engine.removeInBackground(application, evicted);
         return manifest.info();
     }
 
@@ -166,16 +149,17 @@ public final class WriteSession {
             return;
         state = State.ABORTED;
         try {
-            Claim claim = store.catalog().takeOver(application, checkpointId, writer, -1, writer, expiry());
+            Claim claim = engine.catalog().takeOver(application, checkpointId, writer, -1, writer, expiry());
             if (claim != null)
-                store.removeChunks(application, claim);
+                engine.removeChunks(application, claim);
             else {
                 // The claim lapsed and was reclaimed; chunks stored since then are this writer's to remove.
-                store.removeChunks(application, checkpointId, Arrays.copyOf(planned, Math.min(sent, plannedCount)));
+                engine.chunks().remove(application, checkpointId,
+                    Arrays.copyOf(planned, Math.min(sent, plannedCount)));
             }
         }
         catch (RuntimeException e) {
-            store.log().warning("Could not remove the chunks of aborted checkpoint " + label()
+            engine.log().warning("Could not remove the chunks of aborted checkpoint " + label()
                 + "; the reclaimer will once its claim lapses: " + e);
         }
         finally {
@@ -189,7 +173,7 @@ public final class WriteSession {
 
     private void ensurePlanned(int index) {
         renewIfDue();
-        if (index < plannedCount && store.anyLeft(serversAtPlan)) {
+        if (index < plannedCount && engine.peers().anyLeft(serversAtPlan)) {
             // A node holding planned partitions left: they have new owners that granted nothing. Plan again.
             plannedCount = index;
         }
@@ -199,10 +183,10 @@ public final class WriteSession {
 
     /** Reserves and plans the next chunks and records their partitions in the claim ({@link #admitted}). */
     private void planMore(int count, boolean all) {
-        serversAtPlan = store.serverIds();
-        int[] parts = admitted(() -> {
+        serversAtPlan = engine.peers().serverIds();
+        int[] parts = engine.admitted(() -> {
             int[] placed = reservation.place(count, all);
-            if (!store.catalog().intend(application, checkpointId, writer, plannedCount, placed, expiry()))
+            if (!engine.catalog().intend(application, checkpointId, writer, plannedCount, placed, expiry()))
                 throw lapsed();
             return placed;
         });
@@ -212,31 +196,13 @@ public final class WriteSession {
         plannedCount += parts.length;
     }
 
-    /**
-     * Runs a plan and the catalog update that records it, under the cluster's admission lock when there are
-     * backups: the failover headroom a plan uses is shared by every writer, and another writer's plan shows in
-     * the catalogs only once its claim records it.
-     */
-    private <T> T admitted(Supplier<T> planAndRecord) {
-        AdmissionLock admission = store.admissionLock();
-        if (admission == null)
-            return planAndRecord.get();
-        admission.lock();
-        try {
-            return planAndRecord.get();
-        }
-        finally {
-            admission.unlock();
-        }
-    }
-
     private SpillwayException lapsed() {
         return new SpillwayException("Checkpoint " + label() + " lost its reservation: it was not renewed within "
-            + "the lease timeout (" + store.config().getLeaseTimeout() + ") and its space was reclaimed");
+            + "the lease timeout (" + engine.config().getLeaseTimeout() + ") and its space was reclaimed");
     }
 
     private long expiry() {
-        return store.now() + store.config().getLeaseTimeout().toMillis();
+        return engine.expiry();
     }
 
     private void ensureOpen() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.internal.placement.PlacementPlanner.Plan;
 import dev.spillway.internal.placement.PlacementPlanner.Topology;
-import dev.spillway.internal.capacity.FailoverModel;
+import dev.spillway.internal.placement.FailoverModel;
 import dev.spillway.internal.ignite.IgniteAdapter;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.spillway.internal.placement;
+package dev.spillway.wire;
 
 import java.util.Objects;
 import org.apache.ignite.cache.affinity.AffinityKeyMapped;

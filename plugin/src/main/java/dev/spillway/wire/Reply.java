@@ -1,4 +1,4 @@
-package dev.spillway.internal.service;
+package dev.spillway.wire;
 
 import dev.spillway.SpillwayException;
 import java.io.ByteArrayInputStream;
@@ -33,7 +33,7 @@ public final class Reply implements Serializable {
      * Runs a call and encodes its outcome. A Spillway exception travels as it is; any other failure becomes a
      * {@link SpillwayException} with its type and message.
      */
-    static byte[] of(Supplier<? extends Serializable> call) {
+    public static byte[] of(Supplier<? extends Serializable> call) {
         Reply reply;
         try {
             reply = new Reply(call.get(), null);

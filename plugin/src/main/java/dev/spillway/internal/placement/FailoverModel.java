@@ -1,4 +1,4 @@
-package dev.spillway.internal.capacity;
+package dev.spillway.internal.placement;
 
 import java.util.HashMap;
 import java.util.HashSet;

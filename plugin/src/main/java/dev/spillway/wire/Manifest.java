@@ -1,29 +1,37 @@
-package dev.spillway.internal.store;
+package dev.spillway.wire;
 
 import dev.spillway.CheckpointInfo;
-import dev.spillway.internal.placement.ChunkKey;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * What a committed checkpoint is: its chunks (partition, length and CRC32C of each, in order), its size and
- * origin. Stored in the application's {@link AppCatalog}; written only after every chunk copy is stored.
+ * origin. Kept in the application's catalog entry, written only after every chunk copy is stored, and sent to a
+ * thin client that reads the checkpoint.
  */
 public final class Manifest implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
-    final String application;
-    final long checkpointId;
-    final long size;
-    final int[] partitions;
-    final int[] lengths;
-    final int[] checksums;
-    final String originNode;
-    final long startedAt;
-    final long committedAt;
+    private final String application;
+    private final long checkpointId;
+    private final long size;
+    private final int[] partitions;
+    private final int[] lengths;
+    private final int[] checksums;
+    private final String originNode;
+    private final long startedAt;
+    private final long committedAt;
 
-    Manifest(String application, long checkpointId, long size, int[] partitions, int[] lengths, int[] checksums,
-             String originNode, long startedAt, long committedAt) {
+    /**
+     * @param partitions the partition of each chunk, chunk 0 first
+     * @param lengths the length of each chunk
+     * @param checksums the CRC32C of each chunk's bytes
+     * @param originNode the consistent id of the node whose partitions the checkpoint filled first
+     * @param startedAt when the checkpoint began (epoch millis)
+     * @param committedAt when it was committed (epoch millis)
+     */
+    public Manifest(String application, long checkpointId, long size, int[] partitions, int[] lengths,
+                    int[] checksums, String originNode, long startedAt, long committedAt) {
         this.application = application;
         this.checkpointId = checkpointId;
         this.size = size;
@@ -33,6 +41,14 @@ public final class Manifest implements java.io.Serializable {
         this.originNode = originNode;
         this.startedAt = startedAt;
         this.committedAt = committedAt;
+    }
+
+    public String application() {
+        return application;
+    }
+
+    public long checkpointId() {
+        return checkpointId;
     }
 
     public int chunks() {
@@ -47,16 +63,17 @@ public final class Manifest implements java.io.Serializable {
         return partitions[index];
     }
 
+    /** The partition of every chunk, chunk 0 first (a copy). */
+    public int[] partitions() {
+        return partitions.clone();
+    }
+
     public int length(int index) {
         return lengths[index];
     }
 
     public int checksum(int index) {
         return checksums[index];
-    }
-
-    public long checkpointId() {
-        return checkpointId;
     }
 
     public String originNode() {

@@ -1,4 +1,4 @@
-package dev.spillway.internal.service;
+package dev.spillway.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,8 +1,7 @@
-package dev.spillway.internal.store;
+package dev.spillway.wire;
 
 import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointWriter;
-import dev.spillway.internal.placement.ChunkKey;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.zip.CRC32C;

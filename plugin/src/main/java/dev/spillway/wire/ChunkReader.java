@@ -1,4 +1,4 @@
-package dev.spillway.internal.store;
+package dev.spillway.wire;
 
 import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointIntegrityException;
@@ -7,7 +7,6 @@ import dev.spillway.CheckpointReader;
 import dev.spillway.InvalidArgumentException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import dev.spillway.internal.placement.ChunkKey;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -107,25 +106,25 @@ public final class ChunkReader extends CheckpointReader {
         if (chunk == null) {
             if (!committed.getAsBoolean())
                 throw new CheckpointNotFoundException("Checkpoint " + label() + " was deleted while it was read");
-            throw new CheckpointIntegrityException(manifest.application, manifest.checkpointId, i,
+            throw new CheckpointIntegrityException(manifest.application(), manifest.checkpointId(), i,
                 "the chunk is missing (partition " + manifest.partition(i) + ")");
         }
         if (chunk.length != manifest.length(i))
-            throw new CheckpointIntegrityException(manifest.application, manifest.checkpointId, i,
+            throw new CheckpointIntegrityException(manifest.application(), manifest.checkpointId(), i,
                 "length " + chunk.length + " differs from the manifest's " + manifest.length(i)
                     + " (partition " + manifest.partition(i) + ")");
         crc.reset();
         crc.update(chunk, 0, chunk.length);
         int actual = (int)crc.getValue();
         if (actual != manifest.checksum(i))
-            throw new CheckpointIntegrityException(manifest.application, manifest.checkpointId, i,
+            throw new CheckpointIntegrityException(manifest.application(), manifest.checkpointId(), i,
                 String.format("CRC32C 0x%08x differs from the manifest's 0x%08x (partition %d)", actual,
                     manifest.checksum(i), manifest.partition(i)));
         return chunk;
     }
 
     private String label() {
-        return manifest.application + "/" + manifest.checkpointId;
+        return manifest.application() + "/" + manifest.checkpointId();
     }
 
     /** Reads a checkpoint whole into one array, and closes the reader. */

@@ -1,4 +1,4 @@
-package dev.spillway.internal.service;
+package dev.spillway.wire;
 
 /**
  * The control calls of the checkpoint facade, for callers that are not Ignite nodes with the plugin (thin

@@ -1,4 +1,4 @@
-package dev.spillway.internal.service;
+package dev.spillway.wire;
 
 import java.io.Serializable;
 import java.util.UUID;

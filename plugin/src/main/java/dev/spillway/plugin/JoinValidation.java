@@ -1,4 +1,4 @@
-package dev.spillway.internal.ignite;
+package dev.spillway.plugin;
 
 import dev.spillway.SpillwayConfiguration;
 import java.io.Serializable;
@@ -13,16 +13,16 @@ import org.apache.ignite.plugin.PluginValidationException;
  * Keeps a cluster's Spillway configuration uniform: each node sends its cluster-wide properties in its discovery
  * data, and a joining node whose properties differ, or a server node without the plugin, is refused.
  */
-public final class JoinValidation {
+final class JoinValidation {
     private JoinValidation() {
     }
 
-    public static Serializable discoveryData(SpillwayConfiguration config) {
+    static Serializable discoveryData(SpillwayConfiguration config) {
         return new LinkedHashMap<>(config.clusterWide());
     }
 
     /** @throws PluginValidationException naming every differing property, its value there and here */
-    public static void check(SpillwayConfiguration local, ClusterNode joining, Serializable data) {
+    static void check(SpillwayConfiguration local, ClusterNode joining, Serializable data) {
         if (data == null) {
             if (joining.isClient())
                 return;

@@ -1,4 +1,4 @@
-package dev.spillway.internal.store;
+package dev.spillway.wire;
 
 import dev.spillway.CheckpointStore;
 import dev.spillway.InvalidArgumentException;

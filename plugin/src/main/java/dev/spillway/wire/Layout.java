@@ -1,4 +1,4 @@
-package dev.spillway.internal.ignite;
+package dev.spillway.wire;
 
 /** Names of what Spillway adds to a server node: regions, caches, the node attribute. One meaning each. */
 public final class Layout {

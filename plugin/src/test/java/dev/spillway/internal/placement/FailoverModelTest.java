@@ -1,4 +1,4 @@
-package dev.spillway.internal.capacity;
+package dev.spillway.internal.placement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,14 @@
-package dev.spillway.internal.store;
+package dev.spillway.internal.service;
 
 import dev.spillway.SpillwayException;
+import dev.spillway.internal.store.CheckpointEngine;
+import dev.spillway.internal.store.WriteSession;
+import dev.spillway.wire.Arguments;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ignite.IgniteLogger;
 
 /**
  * The write sessions this server node hosts for thin clients, by session id. A client that stops calling (it
@@ -13,17 +17,28 @@ import java.util.concurrent.atomic.AtomicLong;
  * space returns.
  */
 public final class WriteSessions {
-    private final EmbeddedCheckpointStore store;
+    private final CheckpointEngine engine;
+    private final IgniteLogger log;
     private final Map<Long, WriteSession> sessions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
 
-    public WriteSessions(EmbeddedCheckpointStore store) {
-        this.store = store;
+    public WriteSessions(CheckpointEngine engine, IgniteLogger log) {
+        this.engine = engine;
+        this.log = log;
     }
 
-    /** Begins a checkpoint placed on this node first; returns the session's id. */
+    /**
+     * Begins a checkpoint whose bytes a thin client sends, placed on this node first; returns the session's id.
+     *
+     * @param expectedSize bytes to reserve before the first is written, or 0 when not known
+     */
     public long begin(String application, long expectedSize) {
-        WriteSession session = store.beginSession(application, expectedSize);
+        Arguments.application(application);
+        if (expectedSize != 0)
+            Arguments.expectedSize(expectedSize);
+        if (!engine.isServer())
+            throw new IllegalStateException("Only a server node hosts write sessions for thin clients");
+        WriteSession session = engine.begin(application, engine.localId(), expectedSize);
         long id = ids.incrementAndGet();
         sessions.put(id, session);
         return id;
@@ -34,7 +49,7 @@ public final class WriteSessions {
         WriteSession s = sessions.get(id);
         if (s == null || !s.isOpen())
             throw new SpillwayException("Write session " + id + " is not open on this node: it was committed, "
-                + "aborted, or discarded after " + store.config().getLeaseTimeout() + " without a call");
+                + "aborted, or discarded after " + engine.config().getLeaseTimeout() + " without a call");
         return s;
     }
 
@@ -45,15 +60,15 @@ public final class WriteSessions {
 
     /** Discards the sessions idle for the lease timeout or more; returns how many. */
     public int expire(long now) {
-        long timeout = store.config().getLeaseTimeout().toMillis();
+        long timeout = engine.config().getLeaseTimeout().toMillis();
         int expired = 0;
         for (Iterator<WriteSession> it = sessions.values().iterator(); it.hasNext(); ) {
             WriteSession s = it.next();
             if (!s.isOpen() || now - s.lastUsed() >= timeout) {
                 it.remove();
                 if (s.isOpen()) {
-                    store.log().warning("Discarding checkpoint " + s.application() + "/" + s.checkpointId()
-                        + ": its thin client made no call for " + store.config().getLeaseTimeout());
+                    log.warning("Discarding checkpoint " + s.application() + "/" + s.checkpointId()
+                        + ": its thin client made no call for " + engine.config().getLeaseTimeout());
                     s.discard(Integer.MAX_VALUE);
                     expired++;
                 }

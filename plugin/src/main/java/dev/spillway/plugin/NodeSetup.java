@@ -1,9 +1,10 @@
-package dev.spillway.internal.ignite;
+package dev.spillway.plugin;
 
 import dev.spillway.SpillwayConfiguration;
-import dev.spillway.internal.placement.ChunkKey;
-import dev.spillway.internal.service.CheckpointService;
+import dev.spillway.wire.ChunkKey;
+import dev.spillway.wire.CheckpointService;
 import dev.spillway.internal.service.CheckpointServiceImpl;
+import dev.spillway.wire.Layout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,11 +28,11 @@ import org.apache.ignite.util.AttributeNodeFilter;
  * Adds Spillway's regions, caches, the checkpoint service thin clients call, and the node attribute to a server node's configuration. Runs in
  * {@code PluginProvider.initExtensions}, before Ignite creates regions and static caches.
  */
-public final class NodeSetup {
+final class NodeSetup {
     private NodeSetup() {
     }
 
-    public static void apply(IgniteConfiguration cfg, SpillwayConfiguration conf) throws IgniteCheckedException {
+    static void apply(IgniteConfiguration cfg, SpillwayConfiguration conf) throws IgniteCheckedException {
         DataStorageConfiguration storage = cfg.getDataStorageConfiguration();
         if (storage == null) {
             storage = new DataStorageConfiguration();
@@ -94,7 +95,7 @@ public final class NodeSetup {
     }
 
     /** The chunk cache: the writer picks each chunk's partition, and so its primary node, through the key. */
-    public static CacheConfiguration<ChunkKey, byte[]> chunkCache(SpillwayConfiguration conf) {
+    static CacheConfiguration<ChunkKey, byte[]> chunkCache(SpillwayConfiguration conf) {
         return new CacheConfiguration<ChunkKey, byte[]>(Layout.CHUNK_CACHE)
             .setCacheMode(CacheMode.PARTITIONED)
             .setAtomicityMode(CacheAtomicityMode.ATOMIC)
@@ -112,7 +113,7 @@ public final class NodeSetup {
     }
 
     /** The catalog cache: one entry per application, updated atomically by entry processors. */
-    public static CacheConfiguration<String, Object> catalogCache(SpillwayConfiguration conf) {
+    static CacheConfiguration<String, Object> catalogCache(SpillwayConfiguration conf) {
         return new CacheConfiguration<String, Object>(Layout.CATALOG_CACHE)
             .setCacheMode(CacheMode.PARTITIONED)
             .setAtomicityMode(CacheAtomicityMode.ATOMIC)
@@ -131,7 +132,7 @@ public final class NodeSetup {
      * The admission lock's cache: one entry, the holder of the lock writers with backups plan under. Atomic,
      * FULL_SYNC and backed up, so the holder survives the loss of a node (a holder whose node left is taken over).
      */
-    public static CacheConfiguration<String, Object> admissionCache(SpillwayConfiguration conf) {
+    static CacheConfiguration<String, Object> admissionCache(SpillwayConfiguration conf) {
         return new CacheConfiguration<String, Object>(Layout.ADMISSION_CACHE)
             .setCacheMode(CacheMode.PARTITIONED)
             .setAtomicityMode(CacheAtomicityMode.ATOMIC)

@@ -1,0 +1,83 @@
+package dev.spillway.internal.capacity;
+
+import dev.spillway.SpillwayConfiguration;
+import dev.spillway.internal.ignite.IgniteAdapter;
+import dev.spillway.internal.placement.FailoverModel;
+import dev.spillway.internal.placement.PlacementPlanner.Topology;
+import dev.spillway.wire.ChunkKey;
+import dev.spillway.wire.Layout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.cache.affinity.Affinity;
+import org.apache.ignite.cluster.ClusterNode;
+
+/**
+ * {@link Owners} from Ignite: the chunk cache's affinity for the owners now (recomputed when the topology version
+ * changes), and the stock rendezvous function over the survivors for the owners after each possible loss
+ * ({@link IgniteAdapter#assignment}).
+ */
+final class AffinityOwners implements Owners {
+    private final Ignite ignite;
+    private final SpillwayConfiguration config;
+    private volatile Cached cached = new Cached(-1, null);
+
+    private record Cached(long version, Topology topology) {
+    }
+
+    AffinityOwners(Ignite ignite, SpillwayConfiguration config) {
+        this.ignite = ignite;
+        this.config = config;
+    }
+
+    @Override
+    public Topology now() {
+        long version = ignite.cluster().topologyVersion();
+        Cached c = cached;
+        if (c.version() == version)
+            return c.topology();
+        Affinity<ChunkKey> affinity = ignite.affinity(Layout.CHUNK_CACHE);
+        List<List<UUID>> owners = new ArrayList<>(affinity.partitions());
+        for (int p = 0; p < affinity.partitions(); p++)
+            owners.add(affinity.mapPartitionToPrimaryAndBackups(p).stream().map(ClusterNode::id).toList());
+        Topology t = Topology.of(owners);
+        cached = new Cached(version, t);
+        return t;
+    }
+
+    @Override
+    public FailoverModel failoverModel(List<Peers.LedgerView> views) {
+        long[] partitionBytes = new long[config.getPartitions()];
+        long[] pendingBytes = new long[config.getPartitions()];
+        Map<UUID, Long> used = new HashMap<>();
+        Map<UUID, Long> limit = new HashMap<>();
+        for (Peers.LedgerView v : views) {
+            for (int p = 0; p < partitionBytes.length; p++) {
+                partitionBytes[p] += v.partitionBytes()[p];
+                pendingBytes[p] += v.pendingBytes()[p];
+            }
+            used.put(v.nodeId(), v.capacity().used());
+            limit.put(v.nodeId(), (long)(v.capacity().regionMaxSize() * config.getFailoverLimit()));
+        }
+        List<ClusterNode> servers = new ArrayList<>(ignite.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
+            .nodes());
+        Map<UUID, UUID[][]> without = new HashMap<>();
+        for (ClusterNode lost : servers) {
+            List<ClusterNode> survivors = new ArrayList<>(servers);
+            survivors.remove(lost);
+            without.put(lost.id(), ids(IgniteAdapter.assignment(survivors, config.getPartitions(),
+                config.getBackups())));
+        }
+        return new FailoverModel(now().owners(), without, partitionBytes, pendingBytes, used, limit);
+    }
+
+    private static UUID[][] ids(List<List<ClusterNode>> assignment) {
+        UUID[][] ids = new UUID[assignment.size()][];
+        for (int p = 0; p < ids.length; p++)
+            ids[p] = assignment.get(p).stream().map(ClusterNode::id).toArray(UUID[]::new);
+        return ids;
+    }
+}

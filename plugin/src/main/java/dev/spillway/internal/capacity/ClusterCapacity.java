@@ -1,0 +1,61 @@
+package dev.spillway.internal.capacity;
+
+import dev.spillway.NodeCapacity;
+import dev.spillway.WorstLoss;
+import dev.spillway.internal.placement.FailoverModel;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The cluster's capacity as the facade reports it: every server's ledger, with the room it keeps N-1 safely, and
+ * the single loss that would leave a survivor the least room.
+ */
+public final class ClusterCapacity {
+    private final Peers peers;
+    private final Owners owners;
+    private final int backups;
+
+    /** @param backups the chunk cache's backups: without any, a loss is not something to survive */
+    public ClusterCapacity(Peers peers, Owners owners, int backups) {
+        this.peers = peers;
+        this.owners = owners;
+        this.backups = backups;
+    }
+
+    /** Every server's ledger, by node name, with its N-1 safe headroom. */
+    public List<NodeCapacity> capacity() {
+        List<Peers.LedgerView> views = peers.ledgers();
+        FailoverModel model = survivable(views) ? owners.failoverModel(views) : null;
+        return views.stream()
+            .map(v -> model == null ? v.capacity() : v.capacity().withSafeHeadroom(
+                Math.max(0, Math.min(v.capacity().free(), model.safeHeadroom(v.nodeId())))))
+            .sorted(Comparator.comparing(NodeCapacity::node)).toList();
+    }
+
+    /** The loss that would leave a survivor the least room; empty when no loss is to be survived. */
+    public Optional<WorstLoss> worstLoss() {
+        List<Peers.LedgerView> views = peers.ledgers();
+        if (!survivable(views))
+            return Optional.empty();
+        FailoverModel model = owners.failoverModel(views);
+        FailoverModel.Loss worst = model.worstLoss();
+        Map<UUID, String> names = new HashMap<>();
+        views.forEach(v -> names.put(v.nodeId(), v.capacity().node()));
+        return Optional.of(new WorstLoss(names.get(worst.lost()), names.get(worst.survivor()),
+            model.predicted(worst.lost(), worst.survivor()), model.limit(worst.survivor())));
+    }
+
+    /** The failover model of the cluster now. */
+    public FailoverModel failoverModel() {
+        return owners.failoverModel(peers.ledgers());
+    }
+
+    /** Whether a single loss is something to survive: chunks have backups and there are two servers or more. */
+    private boolean survivable(List<Peers.LedgerView> views) {
+        return backups > 0 && views.size() > 1;
+    }
+}

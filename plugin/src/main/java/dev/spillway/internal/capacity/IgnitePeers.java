@@ -1,0 +1,269 @@
+package dev.spillway.internal.capacity;
+
+import dev.spillway.NodeCapacity;
+import dev.spillway.SpillwayException;
+import dev.spillway.wire.Layout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteException;
+import org.apache.ignite.cluster.ClusterGroup;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.lang.IgniteCallable;
+import org.apache.ignite.lang.IgniteFuture;
+import org.apache.ignite.resources.IgniteInstanceResource;
+
+/**
+ * {@link Peers} over Ignite: a call to the local node goes straight to its ledger; a call to a peer is one compute
+ * job, sent to all the peers involved at once, which reaches the peer's ledger through its {@link LedgerHost}.
+ */
+final class IgnitePeers implements Peers {
+    private final Ignite ignite;
+    private final LedgerHost local;
+
+    IgnitePeers(Ignite ignite, LedgerHost local) {
+        this.ignite = ignite;
+        this.local = local;
+    }
+
+    static List<Class<?>> wireTypes() {
+        return List.of(ReadLedger.class, LedgerState.class, GrantLease.class, Grant.class, RenewLeases.class,
+            ReleaseLeases.class);
+    }
+
+    /** A lease from {@code host}'s ledger, naming the partitions that host is primary for when it grants any. */
+    static Grant grant(LedgerHost host, UUID writer, long bytes) {
+        Grant g = host.ledger().grant(writer, bytes);
+        return g.bytes() == 0 ? g : g.withPartitions(host.primaryPartitions());
+    }
+
+    private ClusterGroup servers() {
+        return ignite.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true");
+    }
+
+    @Override
+    public UUID localId() {
+        return ignite.cluster().localNode().id();
+    }
+
+    @Override
+    public long localFree() {
+        return local == null ? 0 : local.ledger().free();
+    }
+
+    @Override
+    public Set<UUID> serverIds() {
+        Set<UUID> ids = new HashSet<>();
+        for (ClusterNode n : servers().nodes())
+            ids.add(n.id());
+        return ids;
+    }
+
+    @Override
+    public boolean anyLeft(Set<UUID> nodes) {
+        for (UUID id : nodes) {
+            if (ignite.cluster().node(id) == null)
+                return true;
+        }
+        return false;
+    }
+
+    @Override
+    public List<LedgerView> ledgers() {
+        ClusterGroup servers = servers();
+        if (servers.nodes().isEmpty())
+            return List.of();
+        try {
+            List<LedgerView> views = new ArrayList<>();
+            for (LedgerState state : ignite.compute(servers).broadcast(new ReadLedger()))
+                views.add(state.view());
+            return views;
+        }
+        catch (IgniteException e) {
+            throw new SpillwayException("Could not read the server nodes' capacity ledgers: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<UUID, Grant> grant(UUID writer, Map<UUID, Long> asks) {
+        Map<UUID, Grant> grants = new HashMap<>();
+        Map<UUID, IgniteFuture<Grant>> pending = new HashMap<>();
+        for (Map.Entry<UUID, Long> ask : asks.entrySet()) {
+            if (ask.getValue() <= 0)
+                continue;
+            if (isLocal(ask.getKey()))
+                grants.put(ask.getKey(), grant(local, writer, ask.getValue()));
+            else {
+                ClusterNode node = ignite.cluster().node(ask.getKey());
+                if (node != null)
+                    pending.put(ask.getKey(), ignite.compute(ignite.cluster().forNode(node))
+                        .callAsync(new GrantLease(writer, ask.getValue())));
+            }
+        }
+        pending.forEach((node, fut) -> {
+            try {
+                grants.put(node, fut.get());
+            }
+            catch (IgniteException e) {
+                // The node left or failed: it grants nothing, the planner places the chunks elsewhere.
+            }
+        });
+        return grants;
+    }
+
+    @Override
+    public boolean renew(Map<UUID, long[]> leases) {
+        boolean all = true;
+        Map<UUID, IgniteFuture<Boolean>> pending = new HashMap<>();
+        for (Map.Entry<UUID, long[]> e : leases.entrySet()) {
+            if (isLocal(e.getKey()))
+                all &= local.ledger().renew(e.getValue());
+            else {
+                ClusterNode node = ignite.cluster().node(e.getKey());
+                if (node == null)
+                    return false;
+                pending.put(e.getKey(), ignite.compute(ignite.cluster().forNode(node))
+                    .callAsync(new RenewLeases(e.getValue())));
+            }
+        }
+        for (IgniteFuture<Boolean> fut : pending.values()) {
+            try {
+                all &= fut.get();
+            }
+            catch (IgniteException e) {
+                all = false;
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public void release(Map<UUID, long[]> leases, boolean wait) {
+        List<IgniteFuture<Boolean>> pending = new ArrayList<>();
+        for (Map.Entry<UUID, long[]> e : leases.entrySet()) {
+            if (isLocal(e.getKey()))
+                local.ledger().release(e.getValue());
+            else {
+                ClusterNode node = ignite.cluster().node(e.getKey());
+                if (node != null)
+                    pending.add(ignite.compute(ignite.cluster().forNode(node))
+                        .callAsync(new ReleaseLeases(e.getValue())));
+            }
+        }
+        if (!wait)
+            return;
+        for (IgniteFuture<Boolean> fut : pending) {
+            try {
+                fut.get();
+            }
+            catch (IgniteException e) {
+                // The node left: its leases went with it.
+            }
+        }
+    }
+
+    private boolean isLocal(UUID node) {
+        return local != null && localId().equals(node);
+    }
+
+    /** A ledger snapshot on the wire (Ignite's binary marshaller cannot write records). */
+    static final class LedgerState {
+        private final UUID nodeId;
+        private final String node;
+        private final long regionMaxSize;
+        private final long budget;
+        private final long used;
+        private final long reserved;
+        private final int leases;
+        private final long[] partitionBytes;
+        private final long[] pendingBytes;
+
+        LedgerState(UUID nodeId, NodeCapacity c, long[][] partitionBytes) {
+            this.partitionBytes = partitionBytes[0];
+            this.pendingBytes = partitionBytes[1];
+            this.nodeId = nodeId;
+            this.node = c.node();
+            this.regionMaxSize = c.regionMaxSize();
+            this.budget = c.budget();
+            this.used = c.used();
+            this.reserved = c.reserved();
+            this.leases = c.leases();
+        }
+
+        LedgerView view() {
+            return new LedgerView(nodeId, new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases,
+                Math.max(0, budget - used - reserved)), partitionBytes, pendingBytes);
+        }
+    }
+
+    /** Reads the ledger of the node it runs on. */
+    static final class ReadLedger implements IgniteCallable<LedgerState> {
+        private static final long serialVersionUID = 1L;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+
+        @Override
+        public LedgerState call() {
+            LedgerHost host = LedgerHost.of(ignite);
+            return new LedgerState(ignite.cluster().localNode().id(), host.ledger().snapshot(),
+                host.partitionBytes());
+        }
+    }
+
+    /** Asks the node it runs on for a lease. */
+    static final class GrantLease implements IgniteCallable<Grant> {
+        private static final long serialVersionUID = 1L;
+        private final UUID writer;
+        private final long bytes;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+
+        GrantLease(UUID writer, long bytes) {
+            this.writer = writer;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public Grant call() {
+            return grant(LedgerHost.of(ignite), writer, bytes);
+        }
+    }
+
+    static final class RenewLeases implements IgniteCallable<Boolean> {
+        private static final long serialVersionUID = 1L;
+        private final long[] leaseIds;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+
+        RenewLeases(long[] leaseIds) {
+            this.leaseIds = leaseIds;
+        }
+
+        @Override
+        public Boolean call() {
+            return LedgerHost.of(ignite).ledger().renew(leaseIds);
+        }
+    }
+
+    static final class ReleaseLeases implements IgniteCallable<Boolean> {
+        private static final long serialVersionUID = 1L;
+        private final long[] leaseIds;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+
+        ReleaseLeases(long[] leaseIds) {
+            this.leaseIds = leaseIds;
+        }
+
+        @Override
+        public Boolean call() {
+            LedgerHost.of(ignite).ledger().release(leaseIds);
+            return true;
+        }
+    }
+}

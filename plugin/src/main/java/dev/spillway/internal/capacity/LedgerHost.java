@@ -1,0 +1,32 @@
+package dev.spillway.internal.capacity;
+
+import dev.spillway.Spillway;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.plugin.IgnitePlugin;
+
+/**
+ * What a peer's capacity calls need of the server node they run on: its ledger, the partitions it is primary for,
+ * and the bytes its catalogs place in each partition. Implemented by the node's plugin runtime.
+ */
+public interface LedgerHost {
+    /**
+     * The host of node {@code ignite}, for the calls Ignite deserialises and runs there (the one lookup Ignite
+     * forces).
+     */
+    static LedgerHost of(Ignite ignite) {
+        IgnitePlugin plugin = ignite.plugin(Spillway.PLUGIN_NAME);
+        return (LedgerHost)plugin;
+    }
+
+    /** This server node's capacity ledger. */
+    CapacityLedger ledger();
+
+    /** The chunk-cache partitions this node is primary for: where granted chunks go. */
+    int[] primaryPartitions();
+
+    /**
+     * Region bytes per chunk-cache partition, over the catalogs this node is primary for: [0] all chunks, [1] those
+     * being written or removed.
+     */
+    long[][] partitionBytes();
+}

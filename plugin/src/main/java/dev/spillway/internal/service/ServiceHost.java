@@ -1,0 +1,25 @@
+package dev.spillway.internal.service;
+
+import dev.spillway.CheckpointStore;
+import dev.spillway.Spillway;
+import dev.spillway.internal.store.CheckpointEngine;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.plugin.IgnitePlugin;
+
+/**
+ * What the checkpoint service needs of the server node it is deployed on: the node's facade, its engine and the
+ * write sessions it hosts for thin clients. Implemented by the node's plugin runtime.
+ */
+public interface ServiceHost {
+    /** The host of node {@code ignite}, for the service Ignite deploys there (the one lookup Ignite forces). */
+    static ServiceHost of(Ignite ignite) {
+        IgnitePlugin plugin = ignite.plugin(Spillway.PLUGIN_NAME);
+        return (ServiceHost)plugin;
+    }
+
+    CheckpointStore store();
+
+    CheckpointEngine engine();
+
+    WriteSessions writeSessions();
+}

@@ -1,0 +1,295 @@
+package dev.spillway.internal.store;
+
+import dev.spillway.CheckpointInfo;
+import dev.spillway.CheckpointNotFoundException;
+import dev.spillway.SpillwayConfiguration;
+import dev.spillway.internal.capacity.Owners;
+import dev.spillway.internal.capacity.Peers;
+import dev.spillway.internal.capacity.Reservation;
+import dev.spillway.wire.ChunkKey;
+import dev.spillway.wire.ChunkReader;
+import dev.spillway.wire.Manifest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import javax.cache.Cache;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteLogger;
+import org.apache.ignite.cluster.ClusterNode;
+
+/**
+ * The checkpoint engine of one node that runs the plugin: begins write sessions (reservation, placement and the
+ * claim in the catalog), reads manifests, deletes, and removes chunks. The facade ({@link EmbeddedCheckpointStore})
+ * and the thin clients' write sessions drive it.
+ */
+public final class CheckpointEngine {
+    /** Bytes of chunks a reader fetches ahead. */
+    private static final int READ_AHEAD_BYTES = 8 << 20;
+
+    private final Ignite ignite;
+    private final SpillwayConfiguration config;
+    private final boolean server;
+    private final Peers peers;
+    private final Owners owners;
+    private final Executor background;
+    private final Catalog catalog;
+    private final ChunkCache chunks;
+    /** The lock writers plan under when chunks have backups; null without backups. */
+    private final AdmissionLock admission;
+
+    /**
+     * @param server whether this node holds a checkpoint region (else it is a thick client)
+     * @param background runs work off the writer's path (the node's maintenance thread)
+     */
+    public CheckpointEngine(Ignite ignite, SpillwayConfiguration config, boolean server, Peers peers, Owners owners,
+                            Executor background) {
+        this.ignite = ignite;
+        this.config = config;
+        this.server = server;
+        this.peers = peers;
+        this.owners = owners;
+        this.background = background;
+        this.catalog = new Catalog(ignite);
+        this.chunks = new ChunkCache(ignite);
+        this.admission = config.getBackups() == 0 ? null
+            : new AdmissionLock(ignite, config.getClock(), config.getLeaseTimeout().toMillis());
+    }
+
+    /**
+     * Every class the engine puts on the wire: chunk keys, the catalog's entries and entry processors, the
+     * admission lock's holder, the peers' ledger and lease calls.
+     */
+    public static List<Class<?>> wireTypes() {
+        List<Class<?>> types = new ArrayList<>(Catalog.wireTypes());
+        types.addAll(Peers.wireTypes());
+        types.add(AdmissionLock.Holder.class);
+        types.add(ChunkKey.class);
+        return types;
+    }
+
+    public SpillwayConfiguration config() {
+        return config;
+    }
+
+    public UUID localId() {
+        return ignite.cluster().localNode().id();
+    }
+
+    public boolean isServer() {
+        return server;
+    }
+
+    /** The node whose partitions a new checkpoint fills first: this node, or for a client the emptiest server. */
+    public UUID home() {
+        if (server)
+            return localId();
+        return peers.ledgers().stream().max(Comparator.comparingLong(v -> v.capacity().free()))
+            .map(Peers.LedgerView::nodeId).orElse(null);
+    }
+
+    /**
+     * Begins a checkpoint of {@code application} placed from {@code origin} first (null: no home node). With an
+     * expected size, the whole state is planned first, and the id taken and the claim recorded with its partitions
+     * in one catalog round trip: a refusal leaves no claim behind and takes no id.
+     *
+     * @param expectedSize bytes to reserve before the first is written, or 0 to reserve as they come
+     * @throws dev.spillway.CapacityExhaustedException when the cluster cannot take the expected size
+     */
+    public WriteSession begin(String application, UUID origin, long expectedSize) {
+        UUID writer = localId();
+        long startedAt = now();
+        Set<UUID> servers = peers.serverIds();
+        int chunkSize = config.getChunkSize();
+        Reservation reservation = new Reservation(peers, owners, config.getBackups() > 0, writer, origin,
+            copyBytes(chunkSize), application + "/(new)");
+        long id;
+        int[] planned = new int[0];
+        if (expectedSize > 0) {
+            long needed = expectedSize / chunkSize + (expectedSize % chunkSize == 0 ? 0 : 1);
+            int[][] plan = new int[1][];
+            try {
+                reservation.refuseIfBeyondCluster(needed);
+                id = admitted(() -> {
+                    plan[0] = reservation.place((int)needed, true);
+                    return catalog.begin(application, writer, expiry(), plan[0]);
+                });
+            }
+            catch (RuntimeException e) {
+                reservation.release();
+                throw e;
+            }
+            planned = plan[0];
+        }
+        else
+            id = catalog.begin(application, writer, expiry());
+        reservation.label(application + "/" + id);
+        return new WriteSession(this, application, id, writer, nodeName(origin), startedAt, reservation, planned,
+            servers);
+    }
+
+    /** The manifest of the application's latest committed checkpoint. */
+    public Manifest latestManifest(String application) {
+        AppCatalog c = catalog.get(application);
+        if (c == null || c.committed().isEmpty())
+            throw new CheckpointNotFoundException("Application " + application + " has no committed checkpoint");
+        return c.committed().get(c.committed().size() - 1);
+    }
+
+    /** The manifest of one committed checkpoint. */
+    public Manifest manifest(String application, long checkpointId) {
+        AppCatalog c = catalog.get(application);
+        Manifest m = c == null ? null : c.manifest(checkpointId);
+        if (m == null)
+            throw notFound(application, checkpointId);
+        return m;
+    }
+
+    /** Whether a checkpoint is committed (not yet deleted or evicted). */
+    public boolean committed(String application, long checkpointId) {
+        AppCatalog c = catalog.get(application);
+        return c != null && c.manifest(checkpointId) != null;
+    }
+
+    /** The application's committed checkpoints, oldest first. */
+    public List<CheckpointInfo> list(String application) {
+        AppCatalog c = catalog.get(application);
+        return c == null ? List.of() : c.committed().stream().map(Manifest::info).toList();
+    }
+
+    /** Deletes a committed checkpoint and removes its chunks. */
+    public void delete(String application, long checkpointId) {
+        Claim claim = catalog.delete(application, checkpointId, localId(), expiry());
+        if (claim == null)
+            throw notFound(application, checkpointId);
+        removeChunks(application, claim);
+    }
+
+    /**
+     * Region bytes of one copy of each chunk-cache partition, counted over the catalogs this node is primary for:
+     * [0] every chunk (committed chunks by their length, chunks being written or removed as full chunks), [1] the
+     * chunks being written or removed.
+     */
+    public long[][] localPartitionBytes() {
+        long[] all = new long[config.getPartitions()];
+        long[] pending = new long[config.getPartitions()];
+        long fullChunk = copyBytes(config.getChunkSize());
+        for (Cache.Entry<String, AppCatalog> e : catalog.localPrimary()) {
+            for (Manifest m : e.getValue().committed()) {
+                for (int i = 0; i < m.chunks(); i++)
+                    all[m.partition(i)] += copyBytes(m.length(i));
+            }
+            for (Claim c : e.getValue().claims()) {
+                for (int p : c.partitions()) {
+                    all[p] += fullChunk;
+                    pending[p] += fullChunk;
+                }
+            }
+        }
+        return new long[][] {all, pending};
+    }
+
+    /**
+     * Takes over every claim, in the catalogs this node is primary for, whose owner left or which lapsed, and
+     * removes its chunks; returns how many.
+     */
+    public int reclaim() {
+        return new Reclaimer(ignite, this).runOnce();
+    }
+
+    // ---- for the sessions, writers, readers and the reclaimer of this package ----
+
+    /** Region bytes one copy of a chunk of {@code chunkBytes} takes: the bytes, page overhead and the key. */
+    static long copyBytes(int chunkBytes) {
+        return chunkBytes + (chunkBytes >> 5) + 1024;
+    }
+
+    Catalog catalog() {
+        return catalog;
+    }
+
+    ChunkCache chunks() {
+        return chunks;
+    }
+
+    Peers peers() {
+        return peers;
+    }
+
+    IgniteLogger log() {
+        return ignite.log().getLogger(CheckpointEngine.class);
+    }
+
+    long now() {
+        return config.getClock().millis();
+    }
+
+    /** When a claim or lease taken now lapses unless renewed. */
+    long expiry() {
+        return now() + config.getLeaseTimeout().toMillis();
+    }
+
+    String nodeName(UUID id) {
+        ClusterNode node = id == null ? null : ignite.cluster().node(id);
+        return node == null ? String.valueOf(id) : nodeName(node);
+    }
+
+    static String nodeName(ClusterNode node) {
+        return String.valueOf(node.consistentId());
+    }
+
+    /**
+     * Runs a plan and the catalog update that records it, under the cluster's admission lock when there are
+     * backups: the failover headroom a plan uses is shared by every writer, and another writer's plan shows in
+     * the catalogs only once its claim records it.
+     */
+    <T> T admitted(Supplier<T> planAndRecord) {
+        if (admission == null)
+            return planAndRecord.get();
+        admission.lock();
+        try {
+            return planAndRecord.get();
+        }
+        finally {
+            admission.unlock();
+        }
+    }
+
+    ChunkReader reader(Manifest m) {
+        int window = Math.max(2, READ_AHEAD_BYTES / config.getChunkSize());
+        return new ChunkReader(chunks::fetch, m, () -> committed(m.application(), m.checkpointId()), window);
+    }
+
+    /**
+     * Removes the chunks of checkpoints retention evicted, off the committing writer's path (on the maintenance
+     * thread): the evicted checkpoints are invisible already, their removal claims keep their bytes counted until
+     * the chunks are gone, and the reclaimer finishes a removal that fails.
+     */
+    void removeInBackground(String application, List<Claim> evicted) {
+        if (evicted.isEmpty())
+            return;
+        String what = "Removing " + evicted.size() + " checkpoint(s) of " + application + " evicted by retention";
+        background.execute(() -> {
+            try {
+                evicted.forEach(claim -> removeChunks(application, claim));
+            }
+            catch (RuntimeException e) {
+                log().warning(what + " failed (the reclaimer finishes it once its claim lapses): " + e);
+            }
+        });
+    }
+
+    /** Removes the chunks a claim covers, then drops the claim. */
+    void removeChunks(String application, Claim claim) {
+        chunks.remove(application, claim.checkpointId(), claim.partitions());
+        catalog.forget(application, claim.checkpointId());
+    }
+
+    private static CheckpointNotFoundException notFound(String application, long checkpointId) {
+        return new CheckpointNotFoundException("Checkpoint " + application + "/" + checkpointId
+            + " does not exist (never committed, deleted, or removed by retention)");
+    }
+}

@@ -1,0 +1,200 @@
+package dev.spillway.plugin;
+
+import dev.spillway.CheckpointStore;
+import dev.spillway.SpillwayConfiguration;
+import dev.spillway.SpillwayPlugin;
+import dev.spillway.internal.capacity.CapacityLedger;
+import dev.spillway.internal.capacity.ClusterCapacity;
+import dev.spillway.internal.capacity.LedgerHost;
+import dev.spillway.internal.capacity.Owners;
+import dev.spillway.internal.capacity.Peers;
+import dev.spillway.internal.service.ServiceHost;
+import dev.spillway.internal.service.WriteSessions;
+import dev.spillway.internal.store.CheckpointEngine;
+import dev.spillway.internal.store.EmbeddedCheckpointStore;
+import dev.spillway.wire.Layout;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.ignite.DataRegionMetrics;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteLogger;
+
+/**
+ * Everything the plugin runs on one node, assembled: the peers and owners over Ignite, the engine and the facade
+ * it drives, and on a server node the capacity ledger, the thin clients' write sessions and the one maintenance
+ * thread (lapsed leases, abandoned checkpoints, idle sessions). It is what {@code Ignite.plugin("spillway")}
+ * returns, and the calls Ignite runs on this node (peers' ledger calls, the checkpoint service) reach it only
+ * through their narrow interfaces ({@link LedgerHost}, {@link ServiceHost}).
+ *
+ * <p>The parts are built on first use: Ignite asks for the plugin before the node's caches exist.
+ */
+final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
+    private final Ignite ignite;
+    private final SpillwayConfiguration config;
+    private final boolean server;
+    private volatile Parts parts;
+    private volatile ScheduledExecutorService maintenance;
+
+    /** The node's parts, built together once the node has joined. */
+    private final class Parts {
+        final CapacityLedger ledger;
+        final CheckpointEngine engine;
+        final EmbeddedCheckpointStore store;
+        final WriteSessions sessions;
+
+        Parts() {
+            ledger = server ? new CapacityLedger(String.valueOf(ignite.cluster().localNode().consistentId()),
+                config.getRegionMaxSize(), config.budget(), NodeRuntime.this::regionUsed, config.getClock(),
+                config.getLeaseTimeout()) : null;
+            Peers peers = Peers.of(ignite, server ? NodeRuntime.this : null);
+            Owners owners = Owners.of(ignite, config);
+            engine = new CheckpointEngine(ignite, config, server, peers, owners, NodeRuntime.this::background);
+            store = new EmbeddedCheckpointStore(engine, new ClusterCapacity(peers, owners, config.getBackups()));
+            sessions = server ? new WriteSessions(engine, log()) : null;
+        }
+    }
+
+    NodeRuntime(Ignite ignite, SpillwayConfiguration config, boolean server) {
+        this.ignite = ignite;
+        this.config = config;
+        this.server = server;
+    }
+
+    /** Starts the maintenance thread of a server node, once the node has joined. */
+    void start() {
+        if (!server)
+            return;
+        maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "spillway-maintenance-" + ignite.name());
+            t.setDaemon(true);
+            return t;
+        });
+        // The first write of a class anywhere in the cluster registers its type (name and binary metadata) with
+        // every node through discovery, 10-20 ms each here: done on the first checkpoint, that made it take
+        // 0.3-0.6 s (and the checkpoints queued behind it wait). Registered ahead, off the node's start.
+        background(() -> {
+            try {
+                for (Class<?> type : CheckpointEngine.wireTypes())
+                    ignite.binary().registerClass(type);
+            }
+            catch (RuntimeException e) {
+                log().warning("Registering Spillway's wire types failed (the first write of each type registers "
+                    + "it instead): " + e);
+            }
+        });
+        long period = config.getMaintenanceInterval().toMillis();
+        maintenance.scheduleWithFixedDelay(() -> {
+            try {
+                Parts p = parts();
+                p.ledger.expire(id -> ignite.cluster().node(id) != null);
+                p.engine.reclaim();
+                p.sessions.expire(config.getClock().millis());
+            }
+            catch (Throwable t) {
+                log().warning("Spillway maintenance failed; it runs again in " + period + " ms: " + t, t);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Discards the open write sessions and stops the maintenance thread. */
+    void close() {
+        Parts p = parts;
+        if (p != null && p.sessions != null) {
+            try {
+                p.sessions.discardAll();
+            }
+            catch (RuntimeException e) {
+                log().warning("Could not discard the open thin-client write sessions; their claims lapse: " + e);
+            }
+        }
+        if (maintenance != null) {
+            maintenance.shutdownNow();
+            try {
+                maintenance.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public CheckpointStore store() {
+        return parts().store;
+    }
+
+    @Override
+    public CheckpointEngine engine() {
+        return parts().engine;
+    }
+
+    @Override
+    public WriteSessions writeSessions() {
+        return serverParts().sessions;
+    }
+
+    @Override
+    public CapacityLedger ledger() {
+        return serverParts().ledger;
+    }
+
+    @Override
+    public int[] primaryPartitions() {
+        return ignite.affinity(Layout.CHUNK_CACHE).primaryPartitions(ignite.cluster().localNode());
+    }
+
+    @Override
+    public long[][] partitionBytes() {
+        return parts().engine.localPartitionBytes();
+    }
+
+    /**
+     * Runs {@code task} on this node's maintenance thread, after what is queued there; on a client node (which
+     * has none), or once the node stops, runs it here.
+     */
+    private void background(Runnable task) {
+        ScheduledExecutorService m = maintenance;
+        if (m == null || m.isShutdown()) {
+            task.run();
+            return;
+        }
+        try {
+            m.execute(task);
+        }
+        catch (RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
+    private Parts parts() {
+        Parts p = parts;
+        if (p == null) {
+            synchronized (this) {
+                if (parts == null)
+                    parts = new Parts();
+                p = parts;
+            }
+        }
+        return p;
+    }
+
+    private Parts serverParts() {
+        if (!server)
+            throw new IllegalStateException("Node " + ignite.name() + " is a client: it holds no checkpoint region");
+        return parts();
+    }
+
+    private IgniteLogger log() {
+        return ignite.log().getLogger(NodeRuntime.class);
+    }
+
+    private long regionUsed() {
+        DataRegionMetrics metrics = ignite.dataRegionMetrics(Layout.CHECKPOINT_REGION);
+        if (metrics == null)
+            throw new IllegalStateException("Node " + ignite.name() + " has no " + Layout.CHECKPOINT_REGION
+                + " region");
+        return metrics.getTotalUsedSize();
+    }
+}
