@@ -3,6 +3,8 @@ package dev.spillway.wire;
 import dev.spillway.CheckpointInfo;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * What a committed checkpoint is: its chunks (partition, length and CRC32C of each, in order), its size and
@@ -83,5 +85,24 @@ public final class Manifest implements java.io.Serializable {
     public CheckpointInfo info() {
         return new CheckpointInfo(application, checkpointId, size, partitions.length, originNode,
             Instant.ofEpochMilli(committedAt), Duration.ofMillis(Math.max(0, committedAt - startedAt)));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Manifest m && application.equals(m.application) && checkpointId == m.checkpointId
+            && size == m.size && Arrays.equals(partitions, m.partitions) && Arrays.equals(lengths, m.lengths)
+            && Arrays.equals(checksums, m.checksums) && Objects.equals(originNode, m.originNode)
+            && startedAt == m.startedAt && committedAt == m.committedAt;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(application, checkpointId, committedAt);
+    }
+
+    @Override
+    public String toString() {
+        return "Manifest[" + application + "/" + checkpointId + " " + size + " bytes in " + partitions.length
+            + " chunk(s)]";
     }
 }

@@ -31,6 +31,16 @@ final class AppCatalog {
         return null;
     }
 
+    /** The removal claims retention made when checkpoint {@code id} was committed, in the order it made them. */
+    ArrayList<Claim> evictedBy(long id) {
+        ArrayList<Claim> evicted = new ArrayList<>();
+        for (Claim c : deleting) {
+            if (c.evictedBy == id)
+                evicted.add(c);
+        }
+        return evicted;
+    }
+
     List<Manifest> committed() {
         return committed;
     }
@@ -40,5 +50,23 @@ final class AppCatalog {
         List<Claim> all = new ArrayList<>(pending);
         all.addAll(deleting);
         return all;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AppCatalog c && lastId == c.lastId && committed.equals(c.committed)
+            && pending.equals(c.pending) && deleting.equals(c.deleting);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(lastId);
+    }
+
+    @Override
+    public String toString() {
+        return "AppCatalog[lastId=" + lastId + " committed="
+            + committed.stream().map(Manifest::checkpointId).toList() + " pending=" + pending + " deleting="
+            + deleting + "]";
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.cache.Cache;
 import javax.cache.processor.MutableEntry;
 import org.apache.ignite.Ignite;
@@ -17,6 +18,11 @@ import org.apache.ignite.cache.CachePeekMode;
  * The catalog cache: one {@link AppCatalog} per application. Every change is an entry processor run on the
  * entry's primary node, so ids increase per application, a commit and its retention happen at once, and a claim
  * is taken over by exactly one node.
+ *
+ * <p>Every processor gives the same answer when run again on its own result: the cache is ATOMIC, and when an
+ * entry's primary leaves during an update Ignite sends the update again, to a new primary that may already hold
+ * the first run's result. A begin carries a token of its own, a commit finds its manifest committed (or evicted by
+ * itself), a take-over or a delete finds its removal claim with its owner and expiry.
  */
 final class Catalog {
     private final IgniteCache<String, AppCatalog> cache;
@@ -50,7 +56,16 @@ final class Catalog {
      * chunks: {@link #begin} and {@link #intend} in one round trip.
      */
     long begin(String application, UUID writer, long expiresAt, int[] partitions) {
-        return cache.invoke(application, new Begin(writer, expiresAt, partitions));
+        return cache.invoke(application, new Begin(writer, expiresAt, partitions, requestToken()));
+    }
+
+    /** A token no other request has: random, never 0 (a claim that no begin made carries 0). */
+    private static long requestToken() {
+        long t;
+        do {
+            t = ThreadLocalRandom.current().nextLong();
+        } while (t == 0);
+        return t;
     }
 
     /** Records the partitions of the next chunks; false when the claim is gone (lapsed and reclaimed). */
@@ -88,18 +103,27 @@ final class Catalog {
         private final long expiresAt;
         /** The first chunks' partitions, or null. */
         private final int[] partitions;
+        /** This request, told apart from every other begin. */
+        private final long token;
 
-        Begin(UUID writer, long expiresAt, int[] partitions) {
+        Begin(UUID writer, long expiresAt, int[] partitions, long token) {
             this.writer = writer;
             this.expiresAt = expiresAt;
             this.partitions = partitions;
+            this.token = token;
         }
 
         @Override
         public Long process(MutableEntry<String, AppCatalog> entry, Object... args) {
             AppCatalog c = entry.exists() ? entry.getValue() : new AppCatalog();
+            for (Claim pending : c.pending) {
+                // Run again on a new primary that holds this request's result: the same id, nothing new.
+                if (pending.token == token)
+                    return pending.checkpointId;
+            }
             long id = ++c.lastId;
             Claim claim = new Claim(id, writer, expiresAt);
+            claim.token = token;
             if (partitions != null)
                 claim.intend(0, partitions);
             c.pending.add(claim);
@@ -154,7 +178,10 @@ final class Catalog {
         @Override
         public List<Claim> process(MutableEntry<String, AppCatalog> entry, Object... args) {
             AppCatalog c = entry.getValue();
-            Claim claim = c == null ? null : c.pending(manifest.checkpointId());
+            long id = manifest.checkpointId();
+            Claim claim = c == null ? null : c.pending(id);
+            if (claim == null && c != null && committedHere(c))
+                return c.evictedBy(id);
             if (claim == null || !claim.owner.equals(writer))
                 return null;
             c.pending.remove(claim);
@@ -163,11 +190,22 @@ final class Catalog {
             ArrayList<Claim> evicted = new ArrayList<>();
             while (c.committed.size() > retention) {
                 Claim removal = Claim.of(c.committed.remove(0), writer, expiresAt);
+                removal.evictedBy = id;
                 c.deleting.add(removal);
                 evicted.add(removal);
             }
             entry.setValue(c);
             return evicted;
+        }
+
+        /**
+         * Whether this very commit has been applied already (a run before this one, on the previous primary): its
+         * manifest is committed, or retention evicted it at once (an older id committed after a newer one).
+         */
+        private boolean committedHere(AppCatalog c) {
+            long id = manifest.checkpointId();
+            return manifest.equals(c.manifest(id))
+                || c.deleting.stream().anyMatch(d -> d.checkpointId == id && d.evictedBy == id);
         }
     }
 
@@ -192,6 +230,11 @@ final class Catalog {
             AppCatalog c = entry.getValue();
             if (c == null)
                 return null;
+            for (Claim claim : c.deleting) {
+                // Run again on a new primary that holds this request's result: the claim is the new owner's.
+                if (claim.checkpointId == id && claim.owner.equals(owner) && claim.expiresAt == expiresAt)
+                    return claim;
+            }
             for (List<Claim> list : List.of(c.pending, c.deleting)) {
                 for (Claim claim : list) {
                     if (claim.checkpointId == id && claim.owner.equals(expectedOwner)
@@ -224,7 +267,15 @@ final class Catalog {
         @Override
         public Claim process(MutableEntry<String, AppCatalog> entry, Object... args) {
             AppCatalog c = entry.getValue();
-            Manifest m = c == null ? null : c.manifest(id);
+            if (c == null)
+                return null;
+            for (Claim claim : c.deleting) {
+                // Run again on a new primary that holds this request's result: the same removal claim.
+                if (claim.checkpointId == id && claim.owner.equals(owner) && claim.expiresAt == expiresAt
+                    && claim.evictedBy == 0)
+                    return claim;
+            }
+            Manifest m = c.manifest(id);
             if (m == null)
                 return null;
             c.committed.remove(m);

@@ -16,6 +16,10 @@ final class Claim {
     long expiresAt;
     int[] partitions;
     int chunks;
+    /** The begin request that made this pending claim, or 0. */
+    long token;
+    /** For a removal claim made by retention: the checkpoint whose commit evicted it, else 0. */
+    long evictedBy;
 
     Claim(long checkpointId, UUID owner, long expiresAt) {
         this.checkpointId = checkpointId;
@@ -55,5 +59,23 @@ final class Claim {
     /** The partition of each chunk the claim covers, chunk i first. */
     int[] partitions() {
         return Arrays.copyOf(partitions, chunks);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Claim c && checkpointId == c.checkpointId && owner.equals(c.owner)
+            && expiresAt == c.expiresAt && Arrays.equals(partitions(), c.partitions()) && token == c.token
+            && evictedBy == c.evictedBy;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(checkpointId) * 31 + owner.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Claim[" + checkpointId + " owner=" + owner + " expiresAt=" + expiresAt + " partitions="
+            + Arrays.toString(partitions()) + "]";
     }
 }

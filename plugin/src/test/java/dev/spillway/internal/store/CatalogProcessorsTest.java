@@ -1,0 +1,312 @@
+package dev.spillway.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spillway.wire.Manifest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.cache.processor.MutableEntry;
+import org.apache.ignite.cache.CacheEntryProcessor;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The catalog's entry processors against an in-memory entry. Ignite re-runs an ATOMIC update's processor on the
+ * new primary when the old one leaves mid-update, and the new primary may already hold the first run's result: so
+ * every processor, applied twice in a row, must give the same outcome and leave the same entry.
+ */
+class CatalogProcessorsTest {
+    private static final String APP = "orders-app";
+    private static final UUID WRITER = new UUID(0, 1);
+    private static final UUID OTHER = new UUID(0, 2);
+    private static final UUID RECLAIMER = new UUID(0, 3);
+    private static final long EXPIRY = 60_000;
+
+    /** An entry of the catalog cache in memory: like Ignite's, it hands a processor a copy of its value. */
+    static final class Entry implements MutableEntry<String, AppCatalog> {
+        private AppCatalog value;
+
+        Entry(AppCatalog value) {
+            this.value = copy(value);
+        }
+
+        <T> T apply(CacheEntryProcessor<String, AppCatalog, T> processor) {
+            return processor.process(this);
+        }
+
+        /** A copy of what the entry holds now. */
+        AppCatalog value() {
+            return copy(value);
+        }
+
+        @Override
+        public boolean exists() {
+            return value != null;
+        }
+
+        @Override
+        public void remove() {
+            value = null;
+        }
+
+        @Override
+        public void setValue(AppCatalog v) {
+            value = copy(v);
+        }
+
+        @Override
+        public String getKey() {
+            return APP;
+        }
+
+        @Override
+        public AppCatalog getValue() {
+            return copy(value);
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> clazz) {
+            throw new UnsupportedOperationException();
+        }
+
+        private static AppCatalog copy(AppCatalog c) {
+            if (c == null)
+                return null;
+            AppCatalog copy = new AppCatalog();
+            copy.lastId = c.lastId;
+            copy.committed = new ArrayList<>(c.committed);
+            copy.pending = new ArrayList<>(c.pending.stream().map(Entry::copy).toList());
+            copy.deleting = new ArrayList<>(c.deleting.stream().map(Entry::copy).toList());
+            return copy;
+        }
+
+        private static Claim copy(Claim c) {
+            Claim copy = new Claim(c.checkpointId, c.owner, c.expiresAt);
+            copy.intend(0, c.partitions());
+            copy.evictedBy = c.evictedBy;
+            copy.token = c.token;
+            return copy;
+        }
+    }
+
+    /**
+     * Applies {@code processor} to {@code entry}, then again to the result as Ignite's re-run would, and checks the
+     * second run answers as the first and leaves the entry as the first left it.
+     */
+    private static <T> T appliedTwice(Entry entry, CacheEntryProcessor<String, AppCatalog, T> processor) {
+        T first = entry.apply(processor);
+        AppCatalog after = entry.value();
+        T second = entry.apply(processor);
+        assertThat(second).as("outcome of the re-run").isEqualTo(first);
+        assertThat(entry.value()).as("entry after the re-run").isEqualTo(after);
+        return first;
+    }
+
+    private static Manifest manifest(long id, int chunks) {
+        int[] partitions = new int[chunks];
+        int[] lengths = new int[chunks];
+        int[] checksums = new int[chunks];
+        for (int i = 0; i < chunks; i++) {
+            partitions[i] = (int)(id * 10 + i);
+            lengths[i] = 1024;
+            checksums[i] = (int)(id * 31 + i);
+        }
+        return new Manifest(APP, id, chunks * 1024L, partitions, lengths, checksums, "n0", 1_000, 2_000);
+    }
+
+    /** A catalog whose checkpoints 1 .. committed are committed and whose next is begun by WRITER. */
+    private static Entry catalogWith(int committed) {
+        Entry e = new Entry(null);
+        for (int id = 1; id <= committed; id++) {
+            e.apply(new Catalog.Begin(WRITER, EXPIRY, new int[] {id}, id));
+            e.apply(new Catalog.Commit(manifest(id, 1), WRITER, 100, EXPIRY));
+        }
+        e.apply(new Catalog.Begin(WRITER, EXPIRY, new int[] {7, 8}, 1000));
+        return e;
+    }
+
+    @Nested
+    @DisplayName("begin")
+    class Begin {
+        @Test
+        @DisplayName("hands out increasing ids, each with a pending claim naming its first partitions")
+        void increasingIds() {
+            Entry e = new Entry(null);
+            assertThat(e.apply(new Catalog.Begin(WRITER, EXPIRY, new int[] {3, 4}, 1))).isEqualTo(1L);
+            assertThat(e.apply(new Catalog.Begin(OTHER, EXPIRY, null, 2))).isEqualTo(2L);
+            AppCatalog c = e.value();
+            assertThat(c.lastId).isEqualTo(2);
+            assertThat(c.pending(1).owner).isEqualTo(WRITER);
+            assertThat(c.pending(1).partitions()).containsExactly(3, 4);
+            assertThat(c.pending(2).partitions()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("applied twice (re-run after a primary change) takes one id and records one claim")
+        void twice() {
+            Entry e = catalogWith(2);
+            long id = appliedTwice(e, new Catalog.Begin(WRITER, EXPIRY, new int[] {1}, 77));
+            assertThat(id).isEqualTo(4);
+            assertThat(e.value().pending).hasSize(2);
+        }
+    }
+
+    @Nested
+    @DisplayName("intend")
+    class Intend {
+        @Test
+        @DisplayName("records the partitions of the next chunks in the writer's claim and extends it")
+        void records() {
+            Entry e = catalogWith(0);
+            assertThat(e.apply(new Catalog.Intend(1, WRITER, 2, new int[] {5, 6}, EXPIRY + 10))).isTrue();
+            Claim claim = e.value().pending(1);
+            assertThat(claim.partitions()).containsExactly(7, 8, 5, 6);
+            assertThat(claim.expiresAt).isEqualTo(EXPIRY + 10);
+        }
+
+        @Test
+        @DisplayName("refuses a writer that does not own the claim, and a claim that is gone")
+        void refuses() {
+            Entry e = catalogWith(0);
+            assertThat(e.apply(new Catalog.Intend(1, OTHER, 2, new int[] {5}, EXPIRY))).isFalse();
+            assertThat(e.apply(new Catalog.Intend(9, WRITER, 0, new int[] {5}, EXPIRY))).isFalse();
+            assertThat(new Entry(null).apply(new Catalog.Intend(1, WRITER, 0, new int[] {5}, EXPIRY))).isFalse();
+        }
+
+        @Test
+        @DisplayName("applied twice records the partitions once")
+        void twice() {
+            Entry e = catalogWith(0);
+            assertThat(appliedTwice(e, new Catalog.Intend(1, WRITER, 2, new int[] {5, 6}, EXPIRY + 10))).isTrue();
+            assertThat(e.value().pending(1).partitions()).containsExactly(7, 8, 5, 6);
+        }
+    }
+
+    @Nested
+    @DisplayName("commit")
+    class Commit {
+        @Test
+        @DisplayName("makes the manifest visible and evicts the oldest beyond retention into removal claims")
+        void commitsAndEvicts() {
+            Entry e = catalogWith(2);
+            List<Claim> evicted = e.apply(new Catalog.Commit(manifest(3, 2), WRITER, 2, EXPIRY + 5));
+            AppCatalog c = e.value();
+            assertThat(c.committed()).extracting(Manifest::checkpointId).containsExactly(2L, 3L);
+            assertThat(c.pending).isEmpty();
+            assertThat(evicted).extracting(Claim::checkpointId).containsExactly(1L);
+            assertThat(c.deleting).containsExactlyElementsOf(evicted);
+            assertThat(evicted.get(0).owner).isEqualTo(WRITER);
+            assertThat(evicted.get(0).partitions()).containsExactly(10);
+        }
+
+        @Test
+        @DisplayName("refuses a writer without the pending claim: nothing changes")
+        void refuses() {
+            Entry e = catalogWith(1);
+            AppCatalog before = e.value();
+            assertThat(e.apply(new Catalog.Commit(manifest(2, 2), OTHER, 2, EXPIRY))).isNull();
+            assertThat(e.apply(new Catalog.Commit(manifest(5, 2), WRITER, 2, EXPIRY))).isNull();
+            assertThat(e.value()).isEqualTo(before);
+        }
+
+        @Test
+        @DisplayName("applied twice (re-run after a primary change) answers committed, with the same evictions")
+        void twice() {
+            Entry e = catalogWith(2);
+            List<Claim> evicted = appliedTwice(e, new Catalog.Commit(manifest(3, 2), WRITER, 2, EXPIRY + 5));
+            assertThat(evicted).extracting(Claim::checkpointId).containsExactly(1L);
+            assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L, 3L);
+        }
+
+        @Test
+        @DisplayName("applied twice when the commit evicted its own checkpoint (an older id committed last)")
+        void twiceEvictingItself() {
+            Entry e = new Entry(null);
+            e.apply(new Catalog.Begin(WRITER, EXPIRY, new int[] {1}, 1));
+            e.apply(new Catalog.Begin(OTHER, EXPIRY, new int[] {2}, 2));
+            e.apply(new Catalog.Commit(manifest(2, 1), OTHER, 1, EXPIRY));
+            List<Claim> evicted = appliedTwice(e, new Catalog.Commit(manifest(1, 1), WRITER, 1, EXPIRY));
+            assertThat(evicted).extracting(Claim::checkpointId).containsExactly(1L);
+            assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
+        }
+    }
+
+    @Nested
+    @DisplayName("take over")
+    class TakeOver {
+        @Test
+        @DisplayName("moves a lapsed pending claim to a removal claim of the new owner")
+        void takesOver() {
+            Entry e = catalogWith(0);
+            Claim taken = e.apply(new Catalog.TakeOver(1, WRITER, EXPIRY, RECLAIMER, EXPIRY * 2));
+            assertThat(taken.owner).isEqualTo(RECLAIMER);
+            assertThat(taken.partitions()).containsExactly(7, 8);
+            assertThat(e.value().pending).isEmpty();
+            assertThat(e.value().deleting).containsExactly(taken);
+        }
+
+        @Test
+        @DisplayName("refuses when the claim changed owner or expiry since it was read")
+        void refuses() {
+            Entry e = catalogWith(0);
+            assertThat(e.apply(new Catalog.TakeOver(1, OTHER, EXPIRY, RECLAIMER, EXPIRY * 2))).isNull();
+            assertThat(e.apply(new Catalog.TakeOver(1, WRITER, EXPIRY + 1, RECLAIMER, EXPIRY * 2))).isNull();
+            assertThat(e.value().pending).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("applied twice hands the claim to the new owner once, and says so both times")
+        void twice() {
+            Entry e = catalogWith(0);
+            Claim taken = appliedTwice(e, new Catalog.TakeOver(1, WRITER, EXPIRY, RECLAIMER, EXPIRY * 2));
+            assertThat(taken).isNotNull();
+            assertThat(e.value().deleting).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("applied twice by a writer taking back its own claim (abort)")
+        void twiceOwnClaim() {
+            Entry e = catalogWith(0);
+            Claim taken = appliedTwice(e, new Catalog.TakeOver(1, WRITER, -1, WRITER, EXPIRY * 2));
+            assertThat(taken).isNotNull();
+        }
+    }
+
+    @Nested
+    @DisplayName("delete")
+    class Delete {
+        @Test
+        @DisplayName("moves a committed checkpoint to a removal claim; an unknown one is not found")
+        void deletes() {
+            Entry e = catalogWith(2);
+            Claim removal = e.apply(new Catalog.Delete(1, OTHER, EXPIRY));
+            assertThat(removal.partitions()).containsExactly(10);
+            assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
+            assertThat(e.apply(new Catalog.Delete(9, OTHER, EXPIRY))).isNull();
+        }
+
+        @Test
+        @DisplayName("applied twice deletes once and answers with the removal claim both times")
+        void twice() {
+            Entry e = catalogWith(2);
+            assertThat(appliedTwice(e, new Catalog.Delete(1, OTHER, EXPIRY))).isNotNull();
+            assertThat(e.value().deleting).hasSize(1);
+        }
+    }
+
+    @Nested
+    @DisplayName("forget")
+    class Forget {
+        @Test
+        @DisplayName("drops a removal claim once its chunks are removed, also when applied twice")
+        void twice() {
+            Entry e = catalogWith(2);
+            e.apply(new Catalog.Delete(1, OTHER, EXPIRY));
+            appliedTwice(e, new Catalog.Forget(1));
+            assertThat(e.value().deleting).isEmpty();
+            assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
+        }
+    }
+}
