@@ -9,6 +9,7 @@ import dev.spillway.wire.ChunkKey;
 import dev.spillway.internal.store.CheckpointEngine;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
+import dev.spillway.test.TestPorts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,7 +47,7 @@ class CheckpointStoreIT {
         .setMaintenanceInterval(Duration.ofMillis(200));
 
     @RegisterExtension
-    static final SpillwayCluster cluster = SpillwayCluster.of(3, 47500, CONFIG);
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, TestPorts.CHECKPOINT_STORE_IT, CONFIG);
 
     private static final Set<String> apps = ConcurrentHashMap.newKeySet();
 

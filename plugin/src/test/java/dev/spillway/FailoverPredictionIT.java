@@ -10,6 +10,7 @@ import dev.spillway.internal.capacity.Peers;
 import dev.spillway.internal.placement.FailoverModel;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
+import dev.spillway.test.TestPorts;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,7 +34,7 @@ class FailoverPredictionIT {
         .setMetadataRegionSize(16L << 20);
 
     @RegisterExtension
-    static final SpillwayCluster cluster = SpillwayCluster.of(4, 47800, CONFIG);
+    static final SpillwayCluster cluster = SpillwayCluster.of(4, TestPorts.FAILOVER_PREDICTION_IT, CONFIG);
 
     @Test
     @DisplayName("the survivors of the worst single loss hold what the model predicted, once rebalanced")

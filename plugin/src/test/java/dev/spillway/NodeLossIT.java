@@ -7,6 +7,7 @@ import dev.spillway.wire.Layout;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
+import dev.spillway.test.TestPorts;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -28,7 +29,7 @@ class NodeLossIT {
         .setMaintenanceInterval(Duration.ofMillis(200));
 
     @RegisterExtension
-    static final SpillwayCluster cluster = SpillwayCluster.of(3, 47600, CONFIG);
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, TestPorts.NODE_LOSS_IT, CONFIG);
 
     private static CheckpointStore store(int node) {
         return Spillway.store(cluster.node(node));

@@ -9,6 +9,7 @@ import dev.spillway.wire.Layout;
 import dev.spillway.test.PlainIgnite;
 import dev.spillway.test.ProcessCluster;
 import dev.spillway.test.TestData;
+import dev.spillway.test.TestPorts;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
@@ -53,7 +54,7 @@ class NodeLossProcessIT {
     @DisplayName("4 node processes filled until refused: SIGKILL of the node holding the most data halts no "
         + "survivor and loses no checkpoint")
     void losingTheFullestOfFourNodes(TestInfo info) {
-        try (ProcessCluster cluster = ProcessCluster.builder(testName(info), 48000).servers(4).start()) {
+        try (ProcessCluster cluster = ProcessCluster.builder(testName(info), TestPorts.NODE_LOSS_PROCESS_IT.slot(0)).servers(4).start()) {
             Ignite client = cluster.startClient();
             Map<String, Saved> saved = new LinkedHashMap<>();
             fillUntilRefused(cluster, saved, 0);
@@ -69,7 +70,7 @@ class NodeLossProcessIT {
     @DisplayName("4 node processes filled until refused: SIGKILL of the node that originated the most checkpoints "
         + "halts no survivor and loses no checkpoint")
     void losingTheOriginOfMostCheckpoints(TestInfo info) {
-        try (ProcessCluster cluster = ProcessCluster.builder(testName(info), 48010).servers(4).start()) {
+        try (ProcessCluster cluster = ProcessCluster.builder(testName(info), TestPorts.NODE_LOSS_PROCESS_IT.slot(1)).servers(4).start()) {
             Ignite client = cluster.startClient();
             Map<String, Saved> saved = new LinkedHashMap<>();
             fillUntilRefused(cluster, saved, 0);
@@ -92,7 +93,7 @@ class NodeLossProcessIT {
     @DisplayName("after a loss and its rebalance, saves that fit N-1 safe on the 3 survivors are admitted, the rest "
         + "refused; a loss among those 3 halts no survivor either")
     void admissionAfterALossThenALossOfThree(TestInfo info) {
-        try (ProcessCluster cluster = ProcessCluster.builder(testName(info), 48020).servers(4).start()) {
+        try (ProcessCluster cluster = ProcessCluster.builder(testName(info), TestPorts.NODE_LOSS_PROCESS_IT.slot(2)).servers(4).start()) {
             Ignite client = cluster.startClient();
             CheckpointStore store = Spillway.store(client);
             Map<String, Saved> saved = new LinkedHashMap<>();
@@ -144,7 +145,7 @@ class NodeLossProcessIT {
         + "survivor")
     void plainIgniteHaltsASurvivor(TestInfo info) {
         int regionMb = 64;
-        try (ProcessCluster cluster = ProcessCluster.builder(testName(info), 48030).servers(4)
+        try (ProcessCluster cluster = ProcessCluster.builder(testName(info), TestPorts.NODE_LOSS_PROCESS_IT.slot(3)).servers(4)
             .plainRegionMb(regionMb).start()) {
             Ignite client = cluster.startClient();
             IgniteCache<Long, byte[]> cache = PlainIgnite.createCache(client, cluster.config().getPartitions(), 1);

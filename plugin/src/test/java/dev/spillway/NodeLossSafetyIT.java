@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
+import dev.spillway.test.TestPorts;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ class NodeLossSafetyIT {
         .setMetadataRegionSize(16L << 20);
 
     @RegisterExtension
-    static final SpillwayCluster cluster = SpillwayCluster.of(5, 47850, CONFIG);
+    static final SpillwayCluster cluster = SpillwayCluster.of(5, TestPorts.NODE_LOSS_SAFETY_IT, CONFIG);
 
     /** Applications the fills saved, for the clean-up after each test. */
     private static final java.util.Set<String> APPS = new java.util.LinkedHashSet<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spillway.test.PlainIgnite;
 import dev.spillway.test.ProcessCluster;
 import dev.spillway.test.TestData;
+import dev.spillway.test.TestPorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.Test;
  * stdout and {@code plugin/target/plain-ignite-threshold.txt}.
  */
 class PlainIgniteThresholdSweep {
-    private static final int BASE_PORT = 48040;
     private static final int REGION_MB = 64;
     private static final int VALUE_BYTES = 256 << 10;
     private static final Path RESULTS = Path.of("target", "plain-ignite-threshold.txt");
@@ -71,7 +71,7 @@ class PlainIgniteThresholdSweep {
     private static Trial trial(int n, double target) {
         long region = REGION_MB * (1L << 20);
         String name = String.format("PlainIgniteThresholdSweep-%d-%02.0f", n, target * 100);
-        try (ProcessCluster cluster = ProcessCluster.builder(name, BASE_PORT).servers(n).plainRegionMb(REGION_MB)
+        try (ProcessCluster cluster = ProcessCluster.builder(name, TestPorts.PLAIN_IGNITE_THRESHOLD_SWEEP.slot()).servers(n).plainRegionMb(REGION_MB)
             .start()) {
             Ignite client = cluster.startClient();
             IgniteCache<Long, byte[]> cache = PlainIgnite.createCache(client, cluster.config().getPartitions(), 1);

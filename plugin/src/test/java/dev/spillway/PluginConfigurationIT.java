@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.spillway.wire.Layout;
 import dev.spillway.plugin.SpillwayPluginProvider;
 import dev.spillway.test.SpillwayCluster;
+import dev.spillway.test.TestPorts;
 import java.time.Duration;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;
@@ -19,7 +20,7 @@ class PluginConfigurationIT {
     private static final SpillwayConfiguration CONFIG = new SpillwayConfiguration()
         .setRegionMaxSize(32L << 20).setMetadataRegionSize(16L << 20).setPartitions(32);
 
-    private final SpillwayCluster cluster = SpillwayCluster.of(2, 47700, CONFIG);
+    private final SpillwayCluster cluster = SpillwayCluster.of(2, TestPorts.PLUGIN_CONFIGURATION_IT, CONFIG);
 
     @AfterEach
     void stop() {

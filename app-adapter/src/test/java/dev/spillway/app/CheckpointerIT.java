@@ -13,6 +13,7 @@ import dev.spillway.wire.Layout;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
+import dev.spillway.test.TestPorts;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CheckpointerIT {
     @RegisterExtension
-    static final SpillwayCluster cluster = SpillwayCluster.of(1, 50500, new SpillwayConfiguration()
+    static final SpillwayCluster cluster = SpillwayCluster.of(1, TestPorts.CHECKPOINTER_IT, new SpillwayConfiguration()
         .setRegionMaxSize(32L << 20)
         .setChunkSize(64 << 10)
         .setBackups(0)

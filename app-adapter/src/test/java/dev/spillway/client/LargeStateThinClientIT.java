@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.test.JavaProcess;
 import dev.spillway.test.SpillwayCluster;
+import dev.spillway.test.TestPorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class LargeStateThinClientIT {
     @RegisterExtension
-    static final SpillwayCluster cluster = SpillwayCluster.of(3, 50800, new SpillwayConfiguration()
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, TestPorts.LARGE_STATE_THIN_CLIENT_IT, new SpillwayConfiguration()
         .setRegionMaxSize(480L << 20)
         .setChunkSize(1 << 20)
         .setBackups(0)

@@ -3,6 +3,7 @@ package dev.spillway.client;
 import dev.spillway.CheckpointStore;
 import dev.spillway.Spillway;
 import dev.spillway.test.SpillwayCluster;
+import dev.spillway.test.TestPorts;
 import org.apache.ignite.Ignite;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @DisplayName("checkpoint facade contract: a thick client node")
 class ThickClientContractIT extends CheckpointStoreContract {
     @RegisterExtension
-    static final SpillwayCluster cluster = SpillwayCluster.of(3, 49300, CONFIG);
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, TestPorts.THICK_CLIENT_CONTRACT_IT, CONFIG);
 
     private static Ignite client;
 

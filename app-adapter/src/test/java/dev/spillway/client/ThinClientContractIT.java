@@ -2,6 +2,7 @@ package dev.spillway.client;
 
 import dev.spillway.CheckpointStore;
 import dev.spillway.test.SpillwayCluster;
+import dev.spillway.test.TestPorts;
 import org.apache.ignite.configuration.ClientConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @DisplayName("checkpoint facade contract: a thin client")
 class ThinClientContractIT extends CheckpointStoreContract {
     @RegisterExtension
-    static final SpillwayCluster cluster = SpillwayCluster.of(3, 49600, CONFIG);
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, TestPorts.THIN_CLIENT_CONTRACT_IT, CONFIG);
 
     private static SpillwayClient client;
 

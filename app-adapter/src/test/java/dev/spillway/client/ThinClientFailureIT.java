@@ -10,6 +10,7 @@ import dev.spillway.Spillway;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
+import dev.spillway.test.TestPorts;
 import java.time.Duration;
 import org.apache.ignite.configuration.ClientConfiguration;
 import org.junit.jupiter.api.DisplayName;
@@ -28,7 +29,7 @@ class ThinClientFailureIT {
         .setMaintenanceInterval(Duration.ofMillis(200));
 
     @RegisterExtension
-    static final SpillwayCluster cluster = SpillwayCluster.of(3, 50200, CONFIG);
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, TestPorts.THIN_CLIENT_FAILURE_IT, CONFIG);
 
     private static ClientConfiguration allAddresses() {
         return new ClientConfiguration().setAddresses(cluster.thinAddress(0), cluster.thinAddress(1),

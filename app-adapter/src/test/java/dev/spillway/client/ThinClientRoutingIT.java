@@ -9,6 +9,7 @@ import dev.spillway.PlacementReport.NodePlacement;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
+import dev.spillway.test.TestPorts;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ class ThinClientRoutingIT {
         .setMetadataRegionSize(16L << 20);
 
     @RegisterExtension
-    static final SpillwayCluster cluster = SpillwayCluster.of(3, 49900, CONFIG);
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, TestPorts.THIN_CLIENT_ROUTING_IT, CONFIG);
 
     @Test
     @DisplayName("every chunk put goes straight to its primary node: per-node proxy bytes match the placement")

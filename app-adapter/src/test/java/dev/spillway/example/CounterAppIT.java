@@ -8,6 +8,7 @@ import dev.spillway.Spillway;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.test.JavaProcess;
 import dev.spillway.test.SpillwayCluster;
+import dev.spillway.test.TestPorts;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The example application, as a user runs it: a process that is killed with SIGKILL and resumes. */
 class CounterAppIT {
     @RegisterExtension
-    static final SpillwayCluster cluster = SpillwayCluster.of(3, 51100, new SpillwayConfiguration()
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, TestPorts.COUNTER_APP_IT, new SpillwayConfiguration()
         .setRegionMaxSize(32L << 20)
         .setChunkSize(64 << 10)
         .setBackups(1)

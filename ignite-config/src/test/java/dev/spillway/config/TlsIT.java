@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.spillway.CheckpointInfo;
 import dev.spillway.client.SpillwayClient;
 import dev.spillway.test.TestData;
+import dev.spillway.test.TestPorts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * authority signed cannot join. Keys and certificates are made by keytool for this run.
  */
 class TlsIT {
-    private static final int DISCOVERY = 51700;
-    private static final int THIN = 51900;
+    private static final TestPorts.Slot PORTS = TestPorts.TLS_IT.slot();
+    private static final int DISCOVERY = PORTS.discovery();
+    private static final int THIN = PORTS.thin();
 
     @TempDir
     static Path dir;
@@ -41,6 +43,7 @@ class TlsIT {
 
     @BeforeAll
     static void startTwoTlsNodes() throws IOException {
+        PORTS.assertNoNodeAnswers();
         certs = TestCertificates.create(dir);
         for (int i = 0; i < 2; i++)
             nodes.add(Ignition.start(node("tls-" + i, i, certs.keyStore("tls-" + i, "ca"))));
@@ -57,7 +60,7 @@ class TlsIT {
         return NodeConfigBuilder.create().commandLine("--name", name,
             "--discovery-addresses", "127.0.0.1:" + DISCOVERY + ".." + (DISCOVERY + 2),
             "--discovery-port", Integer.toString(DISCOVERY + i), "--port-range", "0",
-            "--communication-port", Integer.toString(DISCOVERY + 100 + i),
+            "--communication-port", Integer.toString(PORTS.communication() + i),
             "--thin-client-port", Integer.toString(THIN + i),
             "--region-max-size", "32MB", "--metadata-region-size", "16MB", "--chunk-size", "64KB",
             "--partitions", "32", "--page-size", "4KB", "--work-directory", dir.resolve("work").toString(),

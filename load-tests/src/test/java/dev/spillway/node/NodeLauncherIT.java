@@ -7,6 +7,7 @@ import dev.spillway.PlacementReport;
 import dev.spillway.client.SpillwayClient;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
+import dev.spillway.test.TestPorts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,9 +30,10 @@ import org.junit.jupiter.api.Test;
  * made ({@code SPILLWAY_NO_BUILD=1}); every process it starts is ended, whatever happens.
  */
 class NodeLauncherIT {
-    private static final int DISCOVERY = 51400;
-    private static final int COMMUNICATION = 51500;
-    private static final int THIN = 51600;
+    private static final TestPorts.Slot PORTS = TestPorts.NODE_LAUNCHER_IT.slot();
+    private static final int DISCOVERY = PORTS.discovery();
+    private static final int COMMUNICATION = PORTS.communication();
+    private static final int THIN = PORTS.thin();
     private static final Pattern JOINED = Pattern.compile("JOINED (\\S+) in ([0-9.]+) s: (\\d+) server nodes");
     private static final Path SCRIPT = Path.of("..", "spillway").toAbsolutePath().normalize();
     private static final Path DIR = Path.of("target", "node-launcher").toAbsolutePath();
@@ -40,6 +42,7 @@ class NodeLauncherIT {
     @DisplayName("three ./spillway node processes; a spilled state restores byte-equal after one is killed; SIGTERM "
         + "stops one cleanly")
     void threeNodesSurviveAKill() throws IOException, InterruptedException {
+        PORTS.assertNoNodeAnswers();
         Files.createDirectories(DIR);
         List<Process> nodes = new ArrayList<>();
         try {

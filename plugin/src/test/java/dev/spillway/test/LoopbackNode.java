@@ -13,9 +13,9 @@ import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
 
 /**
  * The one node configuration of the tests, in this JVM ({@link SpillwayCluster}) or in a node process
- * ({@link NodeMain}): loopback only, discovery on {@code basePort .. +9}, communication from {@code basePort + 100},
- * thin clients from {@code basePort + 200}, small system and default regions, quiet metrics. The plugin, the work
- * directory and the failure handler are the caller's.
+ * ({@link NodeMain}): loopback only, on the ports of a slot of {@link TestPorts} (discovery {@code base .. +9},
+ * communication {@code base + 10 .. +29}, thin clients {@code base + 30 .. +49}), small system and default
+ * regions, quiet metrics. The plugin, the work directory and the failure handler are the caller's.
  */
 public final class LoopbackNode {
     private LoopbackNode() {
@@ -31,8 +31,8 @@ public final class LoopbackNode {
             .setLocalPortRange(10);
         TcpCommunicationSpi communication = new TcpCommunicationSpi();
         communication.setLocalAddress("127.0.0.1");
-        communication.setLocalPort(basePort + 100);
-        communication.setLocalPortRange(50);
+        communication.setLocalPort(basePort + 10);
+        communication.setLocalPortRange(20);
         // Ignite's default 32 KB socket buffers are below the loopback MSS (MTU 65536): measured here, a thick
         // client's gets of 256 KB chunks from node processes then stalled about 1.7 s each (TCP window stalls),
         // 28 s per 4 MB restore. 0 leaves the buffers to the OS.
@@ -50,7 +50,7 @@ public final class LoopbackNode {
             .setDiscoverySpi(discovery)
             .setCommunicationSpi(communication)
             .setClientConnectorConfiguration(new ClientConnectorConfiguration()
-                .setHost("127.0.0.1").setPort(basePort + 200).setPortRange(50))
+                .setHost("127.0.0.1").setPort(basePort + 30).setPortRange(20))
             .setDataStorageConfiguration(storage)
             .setMetricsLogFrequency(0)
             .setPeerClassLoadingEnabled(false)

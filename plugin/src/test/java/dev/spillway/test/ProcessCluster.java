@@ -26,15 +26,16 @@ import org.apache.ignite.failure.StopNodeFailureHandler;
  * try-with-resources): it stops the client and destroys every process it started, and waits for them, also when
  * the test failed.
  *
- * <p>Each process writes stdout and stderr to {@code target/process-cluster/<test>/<name>.log}. Ports as in
- * {@link SpillwayCluster}: discovery {@code basePort .. +9}, communication {@code basePort + 100 ..}, thin clients
- * {@code basePort + 200 ..}. Child JVMs get the flags of the system property {@code spillway.jvm.opens} (set by
+ * <p>Each process writes stdout and stderr to {@code target/process-cluster/<test>/<name>.log}. Ports: a slot of
+ * {@link TestPorts}, as in {@link SpillwayCluster}; the cluster fails at once if a node answers there before it
+ * starts its own. Child JVMs get the flags of the system property {@code spillway.jvm.opens} (set by
  * Failsafe from the parent pom) and this JVM's classpath.
  */
 public final class ProcessCluster implements AutoCloseable {
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
 
     private final String test;
+    private final TestPorts.Slot ports;
     private final int basePort;
     private final int regionMb;
     private final int chunkKb;
@@ -48,7 +49,8 @@ public final class ProcessCluster implements AutoCloseable {
 
     private ProcessCluster(Builder b) {
         this.test = b.test;
-        this.basePort = b.basePort;
+        this.ports = b.ports;
+        this.basePort = b.ports.base();
         this.regionMb = b.regionMb;
         this.chunkKb = b.chunkKb;
         this.backups = b.backups;
@@ -57,9 +59,9 @@ public final class ProcessCluster implements AutoCloseable {
         this.dir = Path.of("target", "process-cluster", test).toAbsolutePath();
     }
 
-    /** A cluster for {@code test} (the name of its log folder) on the ports of {@code basePort}. */
-    public static Builder builder(String test, int basePort) {
-        return new Builder(test, basePort);
+    /** A cluster for {@code test} (the name of its log folder) on the ports of a slot of the port table. */
+    public static Builder builder(String test, TestPorts.Slot ports) {
+        return new Builder(test, ports);
     }
 
     /** The plugin configuration every node of this cluster runs. */
@@ -83,6 +85,7 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** Starts the processes in parallel and waits until each has joined. */
     private void start(int servers) {
+        ports.assertNoNodeAnswers();
         try {
             deleteRecursively(dir);
             Files.createDirectories(dir);
@@ -255,7 +258,7 @@ public final class ProcessCluster implements AutoCloseable {
     /** Settings of a process cluster; the defaults fill a region in seconds. */
     public static final class Builder {
         private final String test;
-        private final int basePort;
+        private final TestPorts.Slot ports;
         private int servers = 4;
         private int regionMb = 64;
         private int chunkKb = 256;
@@ -263,9 +266,9 @@ public final class ProcessCluster implements AutoCloseable {
         private int partitions = 128;
         private int plainRegionMb;
 
-        private Builder(String test, int basePort) {
+        private Builder(String test, TestPorts.Slot ports) {
             this.test = test;
-            this.basePort = basePort;
+            this.ports = ports;
         }
 
         /** Server node processes. Default 4. */

@@ -27,11 +27,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * before the class's tests and always stops every node after them. A critical failure in any node (an Ignite
  * out-of-memory among them) is recorded and fails the class.
  *
- * <p>Ports: discovery {@code basePort .. +9}, communication {@code basePort + 100 ..}, thin clients
- * {@code basePort + 200 ..}.
+ * <p>Ports: the test class's slot of {@link TestPorts}; the cluster fails at once if a node answers there
+ * before it starts its own.
  */
 public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallback {
     private final int servers;
+    private final TestPorts.Slot ports;
     private final int basePort;
     private final SpillwayConfiguration config;
     private final MutableClock clock = new MutableClock();
@@ -41,16 +42,20 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
     private final List<Ignite> clients = new CopyOnWriteArrayList<>();
     private Class<?> owner;
 
-    private SpillwayCluster(int servers, int basePort, SpillwayConfiguration config) {
+    private SpillwayCluster(int servers, TestPorts.Slot ports, SpillwayConfiguration config) {
         this.servers = servers;
-        this.basePort = basePort;
+        this.ports = ports;
+        this.basePort = ports.base();
         this.config = config.setClock(clock);
         this.prefix = "n" + basePort + "-";
     }
 
-    /** A cluster of {@code servers} server nodes; {@code config} is every node's plugin configuration. */
-    public static SpillwayCluster of(int servers, int basePort, SpillwayConfiguration config) {
-        return new SpillwayCluster(servers, basePort, config);
+    /**
+     * A cluster of {@code servers} server nodes on the ports of the test class's row of the port table;
+     * {@code config} is every node's plugin configuration.
+     */
+    public static SpillwayCluster of(int servers, TestPorts ports, SpillwayConfiguration config) {
+        return new SpillwayCluster(servers, ports.slot(), config);
     }
 
     @Override
@@ -78,6 +83,7 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
      * another (tests that check placement would see it "spilled").
      */
     public void startAll() {
+        ports.assertNoNodeAnswers();
         IntStream.range(0, servers).forEach(this::start);
         if (servers > 1)
             awaitAffinitySettled();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.test.SpillwayCluster;
+import dev.spillway.test.TestPorts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ class AdmissionLockIT {
     private static final Duration LEASE = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static final SpillwayCluster cluster = SpillwayCluster.of(3, 52600, new SpillwayConfiguration()
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, TestPorts.ADMISSION_LOCK_IT, new SpillwayConfiguration()
         .setRegionMaxSize(32L << 20).setBackups(1).setMetadataRegionSize(16L << 20).setLeaseTimeout(LEASE));
 
     private static AdmissionLock lock(int node) {

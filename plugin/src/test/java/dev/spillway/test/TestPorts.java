@@ -1,0 +1,145 @@
+package dev.spillway.test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one table of the loopback ports tests start nodes on. Each test class that starts nodes has a row; a row
+ * holds one or more slots of {@value #SLOT} ports (a class that starts several clusters one after the other takes a
+ * slot each, so a node left over from one never joins the next):
+ * discovery {@code base .. base+9}, communication {@code base+10 .. base+29}, thin clients
+ * {@code base+30 .. base+49}. Slots follow each other from {@value #FIRST}, so no two overlap, and the whole table
+ * stays clear of the ports the product itself uses by default ({@link #PRODUCT}), which a developer's own
+ * {@code ./spillway node}, demo or benchmark may hold while the tests run.
+ */
+public enum TestPorts {
+    // plugin
+    CHECKPOINT_STORE_IT,
+    FAILOVER_PREDICTION_IT,
+    NODE_LOSS_IT,
+    NODE_LOSS_SAFETY_IT,
+    NODE_LOSS_PROCESS_IT(4),
+    PLUGIN_CONFIGURATION_IT,
+    ADMISSION_LOCK_IT,
+    PLAIN_IGNITE_THRESHOLD_SWEEP,
+    // app-adapter
+    CHECKPOINTER_IT,
+    EMBEDDED_CONTRACT_IT,
+    THICK_CLIENT_CONTRACT_IT,
+    THIN_CLIENT_CONTRACT_IT,
+    THIN_CLIENT_ROUTING_IT,
+    THIN_CLIENT_FAILURE_IT,
+    LARGE_STATE_THIN_CLIENT_IT,
+    COUNTER_APP_IT,
+    // ignite-config
+    TLS_IT,
+    // load-tests
+    NODE_LAUNCHER_IT;
+
+    /** The first port of the table. */
+    public static final int FIRST = 49_000;
+    /** Ports per slot. */
+    public static final int SLOT = 50;
+
+    /**
+     * Ports the product binds by default, which no slot may overlap: {@code ./spillway node}'s discovery,
+     * communication and thin-client ranges (port + portRange 10), the demo's and the example's embedded cluster,
+     * and the benchmarks' node processes.
+     */
+    public static final List<Range> PRODUCT = List.of(
+        new Range("./spillway node discovery", 47_500, 47_510),
+        new Range("./spillway node communication", 47_100, 47_110),
+        new Range("./spillway node thin clients", 10_800, 10_810),
+        new Range("./spillway demo and example", 48_500, 48_749),
+        new Range("./spillway bench", 52_000, 52_260));
+
+    /** Ports {@code from .. to}, both included, of {@code what}. */
+    public record Range(String what, int from, int to) {
+        boolean overlaps(Range o) {
+            return from <= o.to && o.from <= to;
+        }
+
+        @Override
+        public String toString() {
+            return what + " " + from + "-" + to;
+        }
+    }
+
+    /** The ports of one cluster of a test class. */
+    public record Slot(String owner, int base) {
+        public int discovery() {
+            return base;
+        }
+
+        public int communication() {
+            return base + 10;
+        }
+
+        public int thin() {
+            return base + 30;
+        }
+
+        public Range range() {
+            return new Range(owner, base, base + SLOT - 1);
+        }
+
+        /**
+         * Fails at once when anything answers on this slot's discovery ports before the test started its nodes: a
+         * node left running (by an earlier run, or started by hand) would join the test's cluster and falsify it.
+         */
+        public void assertNoNodeAnswers() {
+            for (int port = discovery(); port < discovery() + 10; port++) {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                }
+                catch (IOException e) {
+                    continue;
+                }
+                throw new IllegalStateException("Port " + port + " of " + range() + " answers before " + owner
+                    + " started any node: a JVM left running (pgrep -af 'dev.spillway|ignite') would join its "
+                    + "cluster. Stop it, then run the test again.");
+            }
+        }
+    }
+
+    private final int slots;
+
+    TestPorts() {
+        this(1);
+    }
+
+    TestPorts(int slots) {
+        this.slots = slots;
+    }
+
+    /** The first slot of this row. */
+    public Slot slot() {
+        return slot(0);
+    }
+
+    /** Slot {@code i} of this row. */
+    public Slot slot(int i) {
+        if (i < 0 || i >= slots)
+            throw new IllegalArgumentException(name() + " has " + slots + " slot(s), not slot " + i);
+        int before = 0;
+        for (TestPorts p : values()) {
+            if (p == this)
+                break;
+            before += p.slots;
+        }
+        return new Slot(name(), FIRST + (before + i) * SLOT);
+    }
+
+    /** Every slot of the table, in order. */
+    public static List<Slot> all() {
+        List<Slot> all = new ArrayList<>();
+        for (TestPorts p : values()) {
+            for (int i = 0; i < p.slots; i++)
+                all.add(p.slot(i));
+        }
+        return all;
+    }
+}
