@@ -1,5 +1,6 @@
 package dev.spillway.config;
 
+import dev.spillway.ConfigurationProblem;
 import dev.spillway.SpillwayConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,8 +122,9 @@ public final class NodeSettings {
             .setPartitions(count(NodeSetting.PARTITIONS, 1, SpillwayConfiguration.MAX_PARTITIONS))
             .setMetadataRegionSize(size(NodeSetting.METADATA_REGION_SIZE));
         // The plugin's own checks (region minimum, chunk size within the budget, ...) with this file's names.
-        for (String p : plugin.problems()) {
-            NodeSetting s = NodeSetting.byKey(p.substring(0, p.indexOf('=')));
+        for (ConfigurationProblem cp : plugin.problems()) {
+            String p = cp.message();
+            NodeSetting s = NodeSetting.byKey(cp.property());
             boolean reported = s != null && problems.stream().anyMatch(q -> q.startsWith(s.key() + "="));
             if (!reported)
                 problems.add(p + (s == null ? "" : " (from " + sources.get(s) + ")"));
