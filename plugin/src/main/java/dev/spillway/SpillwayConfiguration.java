@@ -18,18 +18,23 @@ import org.apache.ignite.plugin.PluginConfiguration;
  * values differ is refused at join. The clock and the maintenance interval are local to a node.
  */
 public class SpillwayConfiguration implements PluginConfiguration {
-    /** Ignite refuses data regions smaller than this. */
+    /** Ignite refuses data regions smaller than this: the least {@code regionMaxSize} and {@code metadataRegionSize}. */
     public static final long MIN_REGION_SIZE = 10L << 20;
     public static final long DFLT_REGION_MAX_SIZE = 512L << 20;
     public static final double DFLT_HIGH_WATER_MARK = 0.8;
     public static final double DFLT_FAILOVER_LIMIT = 0.97;
+    /** What {@code highWaterMark} and {@code failoverLimit} allow: above 0, at most 1. */
+    public static final String FRACTION_RANGE = "(0, 1]";
     public static final int DFLT_CHUNK_SIZE = 1 << 20;
     public static final int MIN_CHUNK_SIZE = 16 << 10;
     public static final int MAX_CHUNK_SIZE = 64 << 20;
     public static final int DFLT_BACKUPS = 1;
+    public static final int MIN_BACKUPS = 0;
     public static final int DFLT_RETENTION = 2;
+    public static final int MIN_RETENTION = 1;
     public static final Duration DFLT_LEASE_TIMEOUT = Duration.ofSeconds(60);
     public static final int DFLT_PARTITIONS = 128;
+    public static final int MIN_PARTITIONS = 1;
     public static final int MAX_PARTITIONS = 65_000;
     public static final long DFLT_METADATA_REGION_SIZE = 40L << 20;
     public static final Duration DFLT_MAINTENANCE_INTERVAL = Duration.ofSeconds(1);
@@ -93,7 +98,7 @@ public class SpillwayConfiguration implements PluginConfiguration {
         return this;
     }
 
-    /** Backup copies of every chunk and manifest, each on another node. Default 1; at least 0. */
+    /** Backup copies of every chunk and manifest, each on another node. Default 1; at least {@value #MIN_BACKUPS}. */
     public int getBackups() {
         return backups;
     }
@@ -103,7 +108,10 @@ public class SpillwayConfiguration implements PluginConfiguration {
         return this;
     }
 
-    /** Committed checkpoints kept per application; older ones are deleted after a newer commit. Default 2. */
+    /**
+     * Committed checkpoints kept per application; older ones are deleted after a newer commit. Default 2; at least
+     * {@value #MIN_RETENTION}.
+     */
     public int getRetention() {
         return retention;
     }
@@ -147,7 +155,10 @@ public class SpillwayConfiguration implements PluginConfiguration {
         return this;
     }
 
-    /** How often a server node expires lapsed leases and reclaims abandoned checkpoints. Default 1 s. */
+    /**
+     * How often a server node expires lapsed leases and reclaims abandoned checkpoints. Default 1 s; greater than
+     * zero.
+     */
     public Duration getMaintenanceInterval() {
         return maintenanceInterval;
     }
@@ -173,41 +184,67 @@ public class SpillwayConfiguration implements PluginConfiguration {
     }
 
     /**
-     * Every problem with this configuration, one message each, naming the property, its value and what is
-     * allowed. Empty when the configuration is valid.
+     * Every problem with this configuration, each naming the property, its value, what is wrong and what is allowed
+     * (the bounds are this class's {@code MIN_...} and {@code MAX_...} constants). Empty when the configuration is
+     * valid.
      */
-    public List<String> problems() {
-        List<String> problems = new ArrayList<>();
-        if (regionMaxSize < MIN_REGION_SIZE)
-            problems.add("spillway.regionMaxSize=" + Bytes.format(regionMaxSize) + " is below Ignite's "
-                + Bytes.format(MIN_REGION_SIZE) + " minimum");
-        if (!(highWaterMark > 0 && highWaterMark <= 1))
-            problems.add("spillway.highWaterMark=" + highWaterMark + " is outside (0, 1]");
-        if (!(failoverLimit > 0 && failoverLimit <= 1))
-            problems.add("spillway.failoverLimit=" + failoverLimit + " is outside (0, 1]");
-        if (chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE)
-            problems.add("spillway.chunkSize=" + Bytes.format(chunkSize) + " is outside "
-                + Bytes.format(MIN_CHUNK_SIZE) + " to " + Bytes.format(MAX_CHUNK_SIZE));
-        else if (regionMaxSize >= MIN_REGION_SIZE && highWaterMark > 0 && chunkSize > budget())
-            problems.add("spillway.chunkSize=" + Bytes.format(chunkSize) + " is larger than the region budget "
-                + Bytes.format(budget()) + " (regionMaxSize * highWaterMark)");
-        if (backups < 0)
-            problems.add("spillway.backups=" + backups + " is negative; allowed: 0 or more");
-        if (retention < 1)
-            problems.add("spillway.retention=" + retention + " keeps no checkpoint; allowed: 1 or more");
-        if (leaseTimeout == null || leaseTimeout.isNegative() || leaseTimeout.isZero())
-            problems.add("spillway.leaseTimeout=" + leaseTimeout + " is not positive; allowed: greater than 0");
-        if (partitions < 1 || partitions > MAX_PARTITIONS)
-            problems.add("spillway.partitions=" + partitions + " is outside 1 to " + MAX_PARTITIONS);
-        if (metadataRegionSize < MIN_REGION_SIZE)
-            problems.add("spillway.metadataRegionSize=" + Bytes.format(metadataRegionSize) + " is below Ignite's "
-                + Bytes.format(MIN_REGION_SIZE) + " minimum");
-        if (maintenanceInterval == null || maintenanceInterval.isNegative() || maintenanceInterval.isZero())
-            problems.add("spillway.maintenanceInterval=" + maintenanceInterval
-                + " is not positive; allowed: greater than 0");
+    public List<ConfigurationProblem> problems() {
+        List<ConfigurationProblem> problems = new ArrayList<>();
+        regionSize(problems, "spillway.regionMaxSize", regionMaxSize);
+        fraction(problems, "spillway.highWaterMark", highWaterMark);
+        fraction(problems, "spillway.failoverLimit", failoverLimit);
+        String chunk = Bytes.format(chunkSize);
+        if (chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
+            String range = Bytes.format(MIN_CHUNK_SIZE) + " to " + Bytes.format(MAX_CHUNK_SIZE);
+            problems.add(new ConfigurationProblem("spillway.chunkSize", chunk, "is outside " + range, range));
+        }
+        else if (regionMaxSize >= MIN_REGION_SIZE && highWaterMark > 0 && chunkSize > budget()) {
+            String budget = "the region budget " + Bytes.format(budget()) + " (regionMaxSize * highWaterMark)";
+            problems.add(new ConfigurationProblem("spillway.chunkSize", chunk, "is larger than " + budget,
+                "at most " + budget));
+        }
+        if (backups < MIN_BACKUPS)
+            atLeast(problems, "spillway.backups", backups, "is negative", MIN_BACKUPS);
+        if (retention < MIN_RETENTION)
+            atLeast(problems, "spillway.retention", retention, "keeps no checkpoint", MIN_RETENTION);
+        positive(problems, "spillway.leaseTimeout", leaseTimeout);
+        if (partitions < MIN_PARTITIONS || partitions > MAX_PARTITIONS) {
+            String range = MIN_PARTITIONS + " to " + MAX_PARTITIONS;
+            problems.add(new ConfigurationProblem("spillway.partitions", Integer.toString(partitions),
+                "is outside " + range, range));
+        }
+        regionSize(problems, "spillway.metadataRegionSize", metadataRegionSize);
+        positive(problems, "spillway.maintenanceInterval", maintenanceInterval);
         if (clock == null)
-            problems.add("spillway.clock=null; allowed: any java.time.Clock");
+            problems.add(new ConfigurationProblem("spillway.clock", "null", "is missing; allowed: any java.time.Clock",
+                "any java.time.Clock"));
         return problems;
+    }
+
+    private static void regionSize(List<ConfigurationProblem> problems, String property, long size) {
+        if (size < MIN_REGION_SIZE)
+            problems.add(new ConfigurationProblem(property, Bytes.format(size),
+                "is below Ignite's " + Bytes.format(MIN_REGION_SIZE) + " minimum",
+                "at least " + Bytes.format(MIN_REGION_SIZE)));
+    }
+
+    private static void fraction(List<ConfigurationProblem> problems, String property, double fraction) {
+        if (!(fraction > 0 && fraction <= 1))
+            problems.add(new ConfigurationProblem(property, Double.toString(fraction), "is outside " + FRACTION_RANGE,
+                FRACTION_RANGE));
+    }
+
+    private static void atLeast(List<ConfigurationProblem> problems, String property, int value, String reason,
+                                int min) {
+        String allowed = min + " or more";
+        problems.add(new ConfigurationProblem(property, Integer.toString(value), reason + "; allowed: " + allowed,
+            allowed));
+    }
+
+    private static void positive(List<ConfigurationProblem> problems, String property, Duration duration) {
+        if (duration == null || duration.isNegative() || duration.isZero())
+            problems.add(new ConfigurationProblem(property, String.valueOf(duration),
+                "is not positive; allowed: greater than 0", "greater than 0"));
     }
 
     /**
@@ -216,11 +253,12 @@ public class SpillwayConfiguration implements PluginConfiguration {
      * @throws InvalidArgumentException naming every bad property, its value and what is allowed
      */
     public SpillwayConfiguration validate() {
-        List<String> problems = problems();
+        List<ConfigurationProblem> problems = problems();
         if (!problems.isEmpty()) {
-            List<String> names = problems.stream().map(p -> p.substring(0, p.indexOf('='))).toList();
-            throw new InvalidArgumentException(String.join(",", names),
-                "Invalid Spillway configuration: " + String.join("; ", problems));
+            throw new InvalidArgumentException(
+                String.join(",", problems.stream().map(ConfigurationProblem::property).toList()),
+                "Invalid Spillway configuration: "
+                    + String.join("; ", problems.stream().map(ConfigurationProblem::message).toList()));
         }
         return this;
     }

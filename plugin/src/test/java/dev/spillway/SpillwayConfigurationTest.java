@@ -48,6 +48,7 @@ class SpillwayConfigurationTest {
     @DisplayName("a high-water mark of zero or below is refused; exactly 1 is allowed")
     void highWaterMarkBounds() {
         assertThat(new SpillwayConfiguration().setHighWaterMark(0).problems())
+            .extracting(ConfigurationProblem::message)
             .containsExactly("spillway.highWaterMark=0.0 is outside (0, 1]");
         assertThat(new SpillwayConfiguration().setHighWaterMark(-0.1).problems()).hasSize(1);
         assertThat(new SpillwayConfiguration().setHighWaterMark(1).problems()).isEmpty();
@@ -58,6 +59,7 @@ class SpillwayConfigurationTest {
     void chunkLargerThanBudget() {
         assertThat(new SpillwayConfiguration().setRegionMaxSize(20L << 20).setHighWaterMark(0.5)
             .setChunkSize(16 << 20).problems())
+            .extracting(ConfigurationProblem::message)
             .containsExactly("spillway.chunkSize=16 MB is larger than the region budget 10 MB "
                 + "(regionMaxSize * highWaterMark)");
     }
@@ -66,7 +68,21 @@ class SpillwayConfigurationTest {
     @DisplayName("a negative or null lease timeout is refused")
     void leaseTimeout() {
         assertThat(new SpillwayConfiguration().setLeaseTimeout(Duration.ofSeconds(-1)).problems())
+            .extracting(ConfigurationProblem::message)
             .containsExactly("spillway.leaseTimeout=PT-1S is not positive; allowed: greater than 0");
         assertThat(new SpillwayConfiguration().setLeaseTimeout(null).problems()).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("a problem is a value: property, value, reason and what is allowed; the message is rendered from them")
+    void problemsAreValues() {
+        assertThat(new SpillwayConfiguration().setRegionMaxSize(5L << 20).setBackups(-1).problems()).containsExactly(
+            new ConfigurationProblem("spillway.regionMaxSize", "5 MB", "is below Ignite's 10 MB minimum",
+                "at least 10 MB"),
+            new ConfigurationProblem("spillway.backups", "-1", "is negative; allowed: 0 or more", "0 or more"));
+        assertThat(new SpillwayConfiguration().setPartitions(70_000).problems()).singleElement()
+            .satisfies(p -> assertThat(p.allowed()).isEqualTo(SpillwayConfiguration.MIN_PARTITIONS + " to "
+                + SpillwayConfiguration.MAX_PARTITIONS))
+            .satisfies(p -> assertThat(p.message()).isEqualTo("spillway.partitions=70000 is outside 1 to 65000"));
     }
 }

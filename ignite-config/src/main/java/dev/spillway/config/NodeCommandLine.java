@@ -2,6 +2,7 @@ package dev.spillway.config;
 
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,8 +32,8 @@ public final class NodeCommandLine {
             result = new CommandLine(spec).parseArgs(args);
         }
         catch (CommandLine.ParameterException e) {
-            throw new NodeConfigurationException(java.util.List.of("command line: " + e.getMessage()
-                + "; see --help"));
+            throw new NodeConfigurationException(List.of(new SettingProblem("command line", null, null,
+                "is refused: " + e.getMessage() + "; see --help", "the options --help lists")));
         }
         Map<NodeSetting, String> options = new EnumMap<>(NodeSetting.class);
         for (NodeSetting s : NodeSetting.values()) {

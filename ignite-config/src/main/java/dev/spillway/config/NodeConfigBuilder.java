@@ -1,11 +1,15 @@
 package dev.spillway.config;
 
+import dev.spillway.SpillwayConfiguration;
 import dev.spillway.plugin.SpillwayPluginProvider;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +26,8 @@ import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
 import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
 
 /**
- * Builds a Spillway server node's {@code IgniteConfiguration}, with the plugin, from a properties file,
- * environment variables and command-line options, each overriding the one before:
+ * Builds a Spillway server node's {@code IgniteConfiguration}, with the plugin, from presets, a properties file,
+ * environment variables, system properties and command-line options, each overriding the one before:
  *
  * <pre>{@code
  * IgniteConfiguration cfg = NodeConfigBuilder.create()
@@ -34,7 +38,7 @@ import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
  * }</pre>
  *
  * Every bad value is refused with a {@link NodeConfigurationException} naming each problem. The settings are
- * listed in {@link NodeSetting}; {@code spillway-node.xml} is the same configuration as Spring XML.
+ * listed in {@link NodeSetting}; {@code spillway-node.xml} builds its node with this builder ({@link #fromSystem()}).
  *
  * <p>The failure handler is Ignite's {@code StopNodeOrHaltFailureHandler}, on purpose: a node hit by a critical
  * failure halts its JVM at once (as built it does not try a clean stop first; exit code 130) so its supervisor
@@ -43,9 +47,22 @@ import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
  * that Ignite treats as critical is never reached.
  */
 public final class NodeConfigBuilder {
+    /** The system property that names the properties file {@link #fromSystem()} reads. */
+    public static final String CONFIG_PROPERTY = "spillway.config";
+    /** Ignite's system region on a node: initial and maximum size. */
+    private static final long SYSTEM_REGION_INITIAL = 40L << 20;
+    private static final long SYSTEM_REGION_MAX = 100L << 20;
+    /** The system region of a {@link #loopback(int)} node, for many nodes in one machine or JVM. */
+    private static final long SMALL_SYSTEM_REGION_INITIAL = 10L << 20;
+    private static final long SMALL_SYSTEM_REGION_MAX = 20L << 20;
+
+    private final Map<NodeSetting, String> preset = new EnumMap<>(NodeSetting.class);
+    private final Map<NodeSetting, String> presetNames = new EnumMap<>(NodeSetting.class);
     private Path file;
     private Map<String, String> environment = Map.of();
+    private Map<NodeSetting, String> systemProperties = Map.of();
     private final Map<NodeSetting, String> options = new EnumMap<>(NodeSetting.class);
+    private boolean smallSystemRegion;
 
     private NodeConfigBuilder() {
     }
@@ -54,7 +71,61 @@ public final class NodeConfigBuilder {
         return new NodeConfigBuilder();
     }
 
-    /** Reads settings from a properties file (keys as {@link NodeSetting#key()}). */
+    /**
+     * The builder {@code spillway-node.xml} uses: the properties file named by the system property
+     * {@value #CONFIG_PROPERTY} (a path or a {@code file:} URL; none when unset), then {@code SPILLWAY_...}
+     * environment variables, then {@code -Dspillway....} system properties.
+     */
+    public static NodeConfigBuilder fromSystem() {
+        NodeConfigBuilder b = create().environment(System.getenv()).systemProperties(System.getProperties());
+        String config = System.getProperty(CONFIG_PROPERTY);
+        if (config != null && !config.isBlank())
+            b.propertiesFile(config.startsWith("file:") ? Path.of(URI.create(config)) : Path.of(config));
+        return b;
+    }
+
+    /**
+     * A node of a cluster on this machine's loopback, its ports laid out from {@code basePort} as
+     * {@link LoopbackPorts} says, with a small system region (10 MB, at most 20 MB) so that several nodes fit one
+     * machine or JVM. A preset: every other source overrides it.
+     */
+    public NodeConfigBuilder loopback(int basePort) {
+        LoopbackPorts ports = new LoopbackPorts(basePort);
+        String name = "loopback preset " + basePort;
+        preset(NodeSetting.HOST, LoopbackPorts.HOST, name);
+        preset(NodeSetting.DISCOVERY_ADDRESSES, ports.discoveryAddresses(), name);
+        preset(NodeSetting.DISCOVERY_PORT, Integer.toString(ports.discovery()), name);
+        preset(NodeSetting.COMMUNICATION_PORT, Integer.toString(ports.communication()), name);
+        preset(NodeSetting.THIN_CLIENT_PORT, Integer.toString(ports.thinClient()), name);
+        smallSystemRegion = true;
+        return this;
+    }
+
+    /**
+     * The plugin's cluster-wide settings ({@link SpillwayConfiguration#clusterWide()}) from {@code plugin}, as a
+     * preset: every other source overrides it. Its maintenance interval and clock are not settings; the node uses
+     * the defaults.
+     */
+    public NodeConfigBuilder plugin(SpillwayConfiguration plugin) {
+        String name = "plugin preset";
+        preset(NodeSetting.REGION_MAX_SIZE, Values.size(plugin.getRegionMaxSize()), name);
+        preset(NodeSetting.HIGH_WATER_MARK, Double.toString(plugin.getHighWaterMark()), name);
+        preset(NodeSetting.FAILOVER_LIMIT, Double.toString(plugin.getFailoverLimit()), name);
+        preset(NodeSetting.CHUNK_SIZE, Values.size(plugin.getChunkSize()), name);
+        preset(NodeSetting.BACKUPS, Integer.toString(plugin.getBackups()), name);
+        preset(NodeSetting.RETENTION, Integer.toString(plugin.getRetention()), name);
+        preset(NodeSetting.LEASE_TIMEOUT, Values.duration(plugin.getLeaseTimeout()), name);
+        preset(NodeSetting.PARTITIONS, Integer.toString(plugin.getPartitions()), name);
+        preset(NodeSetting.METADATA_REGION_SIZE, Values.size(plugin.getMetadataRegionSize()), name);
+        return this;
+    }
+
+    private void preset(NodeSetting setting, String value, String name) {
+        preset.put(setting, value);
+        presetNames.put(setting, name);
+    }
+
+    /** Reads settings from a properties file (keys as {@link NodeSetting#key()}), over the presets. */
     public NodeConfigBuilder propertiesFile(Path file) {
         this.file = file;
         return this;
@@ -67,7 +138,22 @@ public final class NodeConfigBuilder {
     }
 
     /**
-     * Reads settings from command-line options ({@link NodeSetting#option()}), over the environment's; a
+     * Reads settings from these system properties (keys as {@link NodeSetting#key()}), over the environment's.
+     * Other properties are not read, whatever their names ({@code spillway.config} names the file).
+     */
+    public NodeConfigBuilder systemProperties(Properties properties) {
+        Map<NodeSetting, String> found = new EnumMap<>(NodeSetting.class);
+        for (NodeSetting s : NodeSetting.values()) {
+            String v = properties.getProperty(s.key());
+            if (v != null)
+                found.put(s, v);
+        }
+        this.systemProperties = found;
+        return this;
+    }
+
+    /**
+     * Reads settings from command-line options ({@link NodeSetting#option()}), over the system properties'; a
      * {@code --config FILE} among them names the properties file.
      */
     public NodeConfigBuilder commandLine(String... args) {
@@ -86,26 +172,57 @@ public final class NodeConfigBuilder {
 
     /** The resolved, checked settings. */
     public NodeSettings settings() {
-        Properties props = null;
-        if (file != null) {
-            props = new Properties();
-            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                props.load(in);
-            }
-            catch (IOException e) {
-                throw new NodeConfigurationException(List.of("properties file " + file + " cannot be read: " + e));
-            }
+        List<SettingProblem> early = new ArrayList<>();
+        List<NodeSettings.Source> sources = new ArrayList<>();
+        sources.add(new NodeSettings.Source(preset, presetNames::get));
+        if (file != null)
+            sources.add(NodeSettings.Source.of(read(file, early), file.toString()));
+        Map<NodeSetting, String> env = new EnumMap<>(NodeSetting.class);
+        for (NodeSetting s : NodeSetting.values()) {
+            if (environment.containsKey(s.environment()))
+                env.put(s, environment.get(s.environment()));
         }
-        return NodeSettings.resolve(props, file == null ? null : file.toString(), environment, options);
+        sources.add(new NodeSettings.Source(env, s -> "environment " + s.environment()));
+        sources.add(new NodeSettings.Source(systemProperties, s -> "system property " + s.key()));
+        sources.add(new NodeSettings.Source(options, s -> "option " + s.option()));
+        return NodeSettings.resolve(sources, early);
+    }
+
+    /** The settings in a properties file; a key that names no setting, or a file that cannot be read, is a problem. */
+    private Map<NodeSetting, String> read(Path file, List<SettingProblem> problems) {
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(in);
+        }
+        catch (IOException e) {
+            problems.add(new SettingProblem("properties file " + file, null, null, "cannot be read: " + e,
+                "a readable properties file"));
+            return Map.of();
+        }
+        Map<NodeSetting, String> values = new EnumMap<>(NodeSetting.class);
+        List<String> known = Arrays.stream(NodeSetting.values()).map(NodeSetting::key).toList();
+        for (String key : props.stringPropertyNames()) {
+            NodeSetting s = NodeSetting.byKey(key);
+            if (s == null)
+                problems.add(new SettingProblem(key, null, file.toString(), "is not a Spillway node setting; known: "
+                    + known, "one of " + known));
+            else
+                values.put(s, props.getProperty(key));
+        }
+        return values;
     }
 
     /** The node's configuration. */
     public IgniteConfiguration build() {
-        return configuration(settings());
+        return configuration(settings(), smallSystemRegion);
     }
 
     /** The configuration of a node with these settings. */
     public static IgniteConfiguration configuration(NodeSettings s) {
+        return configuration(s, false);
+    }
+
+    private static IgniteConfiguration configuration(NodeSettings s, boolean smallSystemRegion) {
         TcpDiscoveryVmIpFinder ipFinder = new TcpDiscoveryVmIpFinder();
         ipFinder.setAddresses(s.discoveryAddresses());
         TcpDiscoverySpi discovery = new TcpDiscoverySpi()
@@ -128,7 +245,8 @@ public final class NodeConfigBuilder {
         DataStorageConfiguration storage = new DataStorageConfiguration()
             .setPageSize(s.pageSize())
             .setSystemDataRegionConfiguration(new SystemDataRegionConfiguration()
-                .setInitialSize(40L << 20).setMaxSize(100L << 20))
+                .setInitialSize(smallSystemRegion ? SMALL_SYSTEM_REGION_INITIAL : SYSTEM_REGION_INITIAL)
+                .setMaxSize(smallSystemRegion ? SMALL_SYSTEM_REGION_MAX : SYSTEM_REGION_MAX))
             .setDefaultDataRegionConfiguration(new DataRegionConfiguration()
                 .setName("default").setInitialSize(Math.min(16L << 20, s.defaultRegionMaxSize()))
                 .setMaxSize(s.defaultRegionMaxSize()));

@@ -9,16 +9,22 @@ import java.util.List;
 public class NodeConfigurationException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
-    private final List<String> problems;
+    private final transient List<SettingProblem> details;
 
-    public NodeConfigurationException(List<String> problems) {
-        super("Invalid Spillway node configuration (" + problems.size() + " problem"
-            + (problems.size() == 1 ? "" : "s") + "):\n  " + String.join("\n  ", problems));
-        this.problems = List.copyOf(problems);
+    public NodeConfigurationException(List<SettingProblem> details) {
+        super("Invalid Spillway node configuration (" + details.size() + " problem"
+            + (details.size() == 1 ? "" : "s") + "):\n  "
+            + String.join("\n  ", details.stream().map(SettingProblem::line).toList()));
+        this.details = List.copyOf(details);
     }
 
-    /** One line per problem. */
+    /** Every problem, as values. */
+    public List<SettingProblem> details() {
+        return details;
+    }
+
+    /** One line per problem, rendered from {@link #details()}. */
     public List<String> problems() {
-        return problems;
+        return details.stream().map(SettingProblem::line).toList();
     }
 }

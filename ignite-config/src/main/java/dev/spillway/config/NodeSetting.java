@@ -1,11 +1,13 @@
 package dev.spillway.config;
 
+import dev.spillway.SpillwayConfiguration;
 import java.util.Locale;
 
 /**
  * One setting of a Spillway server node. Each has one name in every source: the property {@link #key()} (in a
  * properties file), the environment variable {@link #environment()} and the command-line option {@link #option()}
- * are derived from it; the plugin's own settings keep the names of {@code SpillwayConfiguration}.
+ * are derived from it; the plugin's own settings keep the names of {@code SpillwayConfiguration}, and take their
+ * defaults and bounds from it.
  */
 public enum NodeSetting {
     NODE_NAME("spillway.nodeName", Kind.NAME, null,
@@ -18,23 +20,37 @@ public enum NodeSetting {
     COMMUNICATION_PORT("spillway.communicationPort", Kind.PORT, "47100", "the first communication port to bind"),
     THIN_CLIENT_PORT("spillway.thinClientPort", Kind.PORT, "10800", "the first thin-client port to bind"),
     PORT_RANGE("spillway.portRange", Kind.COUNT, "10",
-        "how many ports past each first port a node may take when the first is in use (0 to 1000)"),
-    REGION_MAX_SIZE("spillway.regionMaxSize", Kind.SIZE, "512MB", "the checkpoint data region's size"),
-    HIGH_WATER_MARK("spillway.highWaterMark", Kind.FRACTION, "0.8",
-        "the fraction of the checkpoint region Spillway may fill"),
-    FAILOVER_LIMIT("spillway.failoverLimit", Kind.FRACTION, "0.97",
-        "the fraction of its region no survivor of a single node loss may pass"),
-    CHUNK_SIZE("spillway.chunkSize", Kind.SIZE, "1MB", "bytes per chunk (16KB to 64MB)"),
-    BACKUPS("spillway.backups", Kind.COUNT, "1", "backup copies of every chunk"),
-    RETENTION("spillway.retention", Kind.COUNT, "2", "committed checkpoints kept per application"),
-    LEASE_TIMEOUT("spillway.leaseTimeout", Kind.DURATION, "60s",
+        "how many ports past each first port a node may take when the first is in use (" + NodeSettings.PORT_RANGES
+            + ")"),
+    REGION_MAX_SIZE("spillway.regionMaxSize", Kind.SIZE, Values.size(SpillwayConfiguration.DFLT_REGION_MAX_SIZE),
+        "the checkpoint data region's size (at least " + Values.size(SpillwayConfiguration.MIN_REGION_SIZE) + ")"),
+    HIGH_WATER_MARK("spillway.highWaterMark", Kind.FRACTION,
+        Double.toString(SpillwayConfiguration.DFLT_HIGH_WATER_MARK),
+        "the fraction of the checkpoint region Spillway may fill, in " + SpillwayConfiguration.FRACTION_RANGE),
+    FAILOVER_LIMIT("spillway.failoverLimit", Kind.FRACTION,
+        Double.toString(SpillwayConfiguration.DFLT_FAILOVER_LIMIT),
+        "the fraction of its region no survivor of a single node loss may pass, in "
+            + SpillwayConfiguration.FRACTION_RANGE),
+    CHUNK_SIZE("spillway.chunkSize", Kind.SIZE, Values.size(SpillwayConfiguration.DFLT_CHUNK_SIZE),
+        "bytes per chunk (" + Values.size(SpillwayConfiguration.MIN_CHUNK_SIZE) + " to "
+            + Values.size(SpillwayConfiguration.MAX_CHUNK_SIZE) + ")"),
+    BACKUPS("spillway.backups", Kind.COUNT, Integer.toString(SpillwayConfiguration.DFLT_BACKUPS),
+        "backup copies of every chunk (" + SpillwayConfiguration.MIN_BACKUPS + " or more)"),
+    RETENTION("spillway.retention", Kind.COUNT, Integer.toString(SpillwayConfiguration.DFLT_RETENTION),
+        "committed checkpoints kept per application (" + SpillwayConfiguration.MIN_RETENTION + " or more)"),
+    LEASE_TIMEOUT("spillway.leaseTimeout", Kind.DURATION, Values.duration(SpillwayConfiguration.DFLT_LEASE_TIMEOUT),
         "how long a reservation or a thin client's write session lives without renewal"),
-    PARTITIONS("spillway.partitions", Kind.COUNT, "128", "partitions of the chunk cache"),
-    METADATA_REGION_SIZE("spillway.metadataRegionSize", Kind.SIZE, "40MB", "the manifests' data region's size"),
+    PARTITIONS("spillway.partitions", Kind.COUNT, Integer.toString(SpillwayConfiguration.DFLT_PARTITIONS),
+        "partitions of the chunk cache (" + SpillwayConfiguration.MIN_PARTITIONS + " to "
+            + SpillwayConfiguration.MAX_PARTITIONS + ")"),
+    METADATA_REGION_SIZE("spillway.metadataRegionSize", Kind.SIZE,
+        Values.size(SpillwayConfiguration.DFLT_METADATA_REGION_SIZE),
+        "the manifests' data region's size (at least " + Values.size(SpillwayConfiguration.MIN_REGION_SIZE) + ")"),
     DEFAULT_REGION_MAX_SIZE("spillway.defaultRegionMaxSize", Kind.SIZE, "256MB",
-        "Ignite's default data region, for caches other than Spillway's (allocated as used)"),
+        "Ignite's default data region, for caches other than Spillway's (allocated as used; at least "
+            + Values.size(SpillwayConfiguration.MIN_REGION_SIZE) + ")"),
     PAGE_SIZE("spillway.pageSize", Kind.SIZE, "16KB",
-        "Ignite's page size for every region of the node: 1KB to 16KB, a power of two"),
+        "Ignite's page size for every region of the node: " + NodeSettings.PAGE_SIZES),
     WORK_DIRECTORY("spillway.workDirectory", Kind.PATH, "spillway-work",
         "Ignite's work directory (logs, marshaller mappings); relative to the current directory"),
     TLS_ENABLED("spillway.tlsEnabled", Kind.BOOLEAN, "false",
@@ -80,6 +96,7 @@ public enum NodeSetting {
         return defaultValue;
     }
 
+    /** What the setting is, with its bounds where it has some. */
     public String description() {
         return description;
     }

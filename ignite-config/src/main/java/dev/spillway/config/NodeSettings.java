@@ -1,28 +1,38 @@
 package dev.spillway.config;
 
+import dev.spillway.ConfigurationProblem;
 import dev.spillway.SpillwayConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * The settings of one Spillway server node, resolved from their sources in order of precedence (a value from a
- * later source wins): the defaults, a properties file, environment variables, command-line options. Checked once:
- * every problem is reported together, naming the property, the value, its source and what is allowed.
+ * later source wins): the defaults, a preset ({@link NodeConfigBuilder#loopback(int)}), a properties file,
+ * environment variables, system properties, command-line options. Checked once: every problem is reported together,
+ * as a {@link SettingProblem} naming the property, the value, its source and what is allowed. The plugin's settings
+ * are checked by {@link SpillwayConfiguration#problems()}, its bounds the only ones.
  */
 public final class NodeSettings {
+    /** The least and the most {@code spillway.portRange}. */
+    static final int MIN_PORT_RANGE = 0;
+    static final int MAX_PORT_RANGE = 1000;
+    static final String PORT_RANGES = MIN_PORT_RANGE + " to " + MAX_PORT_RANGE;
+    /** The least and the most {@code spillway.pageSize} (Ignite's bounds; a power of two between). */
+    static final int MIN_PAGE_SIZE = 1 << 10;
+    static final int MAX_PAGE_SIZE = 16 << 10;
+    static final String PAGE_SIZES = "1KB, 2KB, 4KB, 8KB or 16KB";
     private static final Pattern ADDRESS = Pattern.compile("[^\\s:,]+(:\\d{1,5}(\\.\\.\\d{1,5})?)?");
 
     private final Map<NodeSetting, String> values;
     private final Map<NodeSetting, String> sources;
-    private final List<String> problems = new ArrayList<>();
+    private final List<SettingProblem> problems = new ArrayList<>();
 
     private String nodeName;
     private String host;
@@ -46,50 +56,36 @@ public final class NodeSettings {
         this.sources = sources;
     }
 
+    /** Settings from one source: their values, and how a value's source is named ({@code option --x}). */
+    record Source(Map<NodeSetting, String> values, Function<NodeSetting, String> name) {
+        static Source of(Map<NodeSetting, String> values, String name) {
+            return new Source(values, s -> name);
+        }
+    }
+
     /**
      * Resolves and checks the settings.
      *
-     * @param file a properties file's contents, or null
-     * @param fileName the file's name, for messages
-     * @param environment environment variables (only {@code SPILLWAY_...} ones are read)
-     * @param options values given as command-line options
+     * @param sources the sources over the defaults, each over the one before
+     * @param unknown problems the sources found before (keys that name no setting, a file that cannot be read)
      * @throws NodeConfigurationException naming every problem
      */
-    public static NodeSettings resolve(Properties file, String fileName, Map<String, String> environment,
-                                       Map<NodeSetting, String> options) {
+    static NodeSettings resolve(List<Source> sources, List<SettingProblem> unknown) {
         Map<NodeSetting, String> values = new EnumMap<>(NodeSetting.class);
-        Map<NodeSetting, String> sources = new EnumMap<>(NodeSetting.class);
-        List<String> unknown = new ArrayList<>();
+        Map<NodeSetting, String> from = new EnumMap<>(NodeSetting.class);
         for (NodeSetting s : NodeSetting.values()) {
             if (s.defaultValue() != null) {
                 values.put(s, s.defaultValue());
-                sources.put(s, "default");
+                from.put(s, "default");
             }
         }
-        if (file != null) {
-            for (String key : file.stringPropertyNames()) {
-                NodeSetting s = NodeSetting.byKey(key);
-                if (s == null) {
-                    unknown.add(key + " in " + fileName + " is not a Spillway node setting; known: "
-                        + Arrays.stream(NodeSetting.values()).map(NodeSetting::key).toList());
-                    continue;
-                }
-                values.put(s, file.getProperty(key).trim());
-                sources.put(s, fileName);
-            }
-        }
-        for (NodeSetting s : NodeSetting.values()) {
-            String v = environment.get(s.environment());
-            if (v != null) {
+        for (Source source : sources) {
+            source.values().forEach((s, v) -> {
                 values.put(s, v.trim());
-                sources.put(s, "environment " + s.environment());
-            }
+                from.put(s, source.name().apply(s));
+            });
         }
-        options.forEach((s, v) -> {
-            values.put(s, v.trim());
-            sources.put(s, "option " + s.option());
-        });
-        NodeSettings settings = new NodeSettings(values, sources);
+        NodeSettings settings = new NodeSettings(values, from);
         settings.problems.addAll(unknown);
         settings.check();
         if (!settings.problems.isEmpty())
@@ -100,44 +96,52 @@ public final class NodeSettings {
     private void check() {
         nodeName = values.get(NodeSetting.NODE_NAME);
         if (nodeName != null && (nodeName.isBlank() || !nodeName.matches("[A-Za-z0-9._:@-]{1,100}"))) {
-            problem(NodeSetting.NODE_NAME, "allowed: 1 to 100 letters, digits and . _ : @ -");
+            refuse(NodeSetting.NODE_NAME, "1 to 100 letters, digits and . _ : @ -");
             nodeName = null;
         }
         host = values.get(NodeSetting.HOST);
         if (host == null || host.isBlank() || host.contains(" "))
-            problem(NodeSetting.HOST, "allowed: a host name or IP address");
+            refuse(NodeSetting.HOST, "a host name or IP address");
         discoveryAddresses = addresses(NodeSetting.DISCOVERY_ADDRESSES);
         discoveryPort = port(NodeSetting.DISCOVERY_PORT);
         communicationPort = port(NodeSetting.COMMUNICATION_PORT);
         thinClientPort = port(NodeSetting.THIN_CLIENT_PORT);
-        portRange = count(NodeSetting.PORT_RANGE, 0, 1000);
-        plugin.setRegionMaxSize(size(NodeSetting.REGION_MAX_SIZE))
-            .setHighWaterMark(fraction(NodeSetting.HIGH_WATER_MARK))
-            .setFailoverLimit(fraction(NodeSetting.FAILOVER_LIMIT))
-            .setChunkSize((int)Math.min(Integer.MAX_VALUE, size(NodeSetting.CHUNK_SIZE)))
-            .setBackups(count(NodeSetting.BACKUPS, 0, 16))
-            .setRetention(count(NodeSetting.RETENTION, 1, 1000))
-            .setLeaseTimeout(duration(NodeSetting.LEASE_TIMEOUT))
-            .setPartitions(count(NodeSetting.PARTITIONS, 1, SpillwayConfiguration.MAX_PARTITIONS))
-            .setMetadataRegionSize(size(NodeSetting.METADATA_REGION_SIZE));
-        // The plugin's own checks (region minimum, chunk size within the budget, ...) with this file's names.
-        for (String p : plugin.problems()) {
-            NodeSetting s = NodeSetting.byKey(p.substring(0, p.indexOf('=')));
-            boolean reported = s != null && problems.stream().anyMatch(q -> q.startsWith(s.key() + "="));
-            if (!reported)
-                problems.add(p + (s == null ? "" : " (from " + sources.get(s) + ")"));
+        portRange = integer(NodeSetting.PORT_RANGE, MIN_PORT_RANGE);
+        if (portRange < MIN_PORT_RANGE || portRange > MAX_PORT_RANGE) {
+            refuse(NodeSetting.PORT_RANGE, PORT_RANGES);
+            portRange = MIN_PORT_RANGE;
         }
-        defaultRegionMaxSize = size(NodeSetting.DEFAULT_REGION_MAX_SIZE);
-        if (defaultRegionMaxSize != -1 && defaultRegionMaxSize < SpillwayConfiguration.MIN_REGION_SIZE)
-            problem(NodeSetting.DEFAULT_REGION_MAX_SIZE, "allowed: 10MB (Ignite's minimum) or more");
-        long page = size(NodeSetting.PAGE_SIZE);
-        if (page != -1 && (page < 1024 || page > 16 * 1024 || Long.bitCount(page) != 1))
-            problem(NodeSetting.PAGE_SIZE, "allowed: 1KB, 2KB, 4KB, 8KB or 16KB");
-        pageSize = (int)Math.max(0, page);
+        // The plugin's settings: parsed here, bounded by SpillwayConfiguration alone. A value that does not parse
+        // leaves the plugin's default, so the plugin does not report it a second time.
+        SpillwayConfiguration dflt = new SpillwayConfiguration();
+        plugin.setRegionMaxSize(size(NodeSetting.REGION_MAX_SIZE, dflt.getRegionMaxSize()))
+            .setHighWaterMark(fraction(NodeSetting.HIGH_WATER_MARK, dflt.getHighWaterMark()))
+            .setFailoverLimit(fraction(NodeSetting.FAILOVER_LIMIT, dflt.getFailoverLimit()))
+            .setChunkSize((int)Math.min(Integer.MAX_VALUE, size(NodeSetting.CHUNK_SIZE, dflt.getChunkSize())))
+            .setBackups(integer(NodeSetting.BACKUPS, dflt.getBackups()))
+            .setRetention(integer(NodeSetting.RETENTION, dflt.getRetention()))
+            .setLeaseTimeout(duration(NodeSetting.LEASE_TIMEOUT, dflt.getLeaseTimeout()))
+            .setPartitions(integer(NodeSetting.PARTITIONS, dflt.getPartitions()))
+            .setMetadataRegionSize(size(NodeSetting.METADATA_REGION_SIZE, dflt.getMetadataRegionSize()));
+        for (ConfigurationProblem p : plugin.problems()) {
+            NodeSetting s = NodeSetting.byKey(p.property());
+            problems.add(new SettingProblem(p.property(), p.value(), s == null ? null : source(s), p.reason(),
+                p.allowed()));
+        }
+        defaultRegionMaxSize = size(NodeSetting.DEFAULT_REGION_MAX_SIZE, SpillwayConfiguration.MIN_REGION_SIZE);
+        if (defaultRegionMaxSize < SpillwayConfiguration.MIN_REGION_SIZE) {
+            refuse(NodeSetting.DEFAULT_REGION_MAX_SIZE, Values.size(SpillwayConfiguration.MIN_REGION_SIZE)
+                + " (Ignite's minimum) or more");
+        }
+        pageSize = (int)Math.min(Integer.MAX_VALUE, size(NodeSetting.PAGE_SIZE, MAX_PAGE_SIZE));
+        if (pageSize < MIN_PAGE_SIZE || pageSize > MAX_PAGE_SIZE || Integer.bitCount(pageSize) != 1) {
+            refuse(NodeSetting.PAGE_SIZE, PAGE_SIZES);
+            pageSize = MAX_PAGE_SIZE;
+        }
         String work = values.get(NodeSetting.WORK_DIRECTORY);
         workDirectory = work == null || work.isBlank() ? null : Path.of(work).toAbsolutePath();
         if (workDirectory == null)
-            problem(NodeSetting.WORK_DIRECTORY, "allowed: a directory path");
+            refuse(NodeSetting.WORK_DIRECTORY, "a directory path");
         tlsEnabled = bool(NodeSetting.TLS_ENABLED);
         if (tlsEnabled) {
             tlsKeyStore = existingFile(NodeSetting.TLS_KEY_STORE);
@@ -223,9 +227,10 @@ public final class NodeSettings {
 
     // ---- parsing, every failure recorded ----
 
-    private void problem(NodeSetting s, String allowed) {
+    /** Records that {@code s}'s value is not allowed. */
+    private void refuse(NodeSetting s, String allowed) {
         String shown = s.kind() == NodeSetting.Kind.SECRET ? "(hidden)" : values.get(s);
-        problems.add(s.key() + "=" + shown + " (from " + source(s) + "): " + allowed);
+        problems.add(new SettingProblem(s.key(), shown, source(s), null, allowed));
     }
 
     private List<String> addresses(NodeSetting s) {
@@ -238,7 +243,7 @@ public final class NodeSettings {
             }
         }
         if (list.isEmpty() || !list.stream().allMatch(a -> ADDRESS.matcher(a).matches() && portsOk(a)))
-            problem(s, "allowed: a comma-separated list of host, host:port or host:port..port (ports 1-65535)");
+            refuse(s, "a comma-separated list of host, host:port or host:port..port (ports 1-65535)");
         return list;
     }
 
@@ -255,64 +260,54 @@ public final class NodeSettings {
     }
 
     private int port(NodeSetting s) {
-        int p = integer(s);
-        if (p != Integer.MIN_VALUE && (p < 1 || p > 65535)) {
-            problem(s, "allowed: a port from 1 to 65535");
+        int p = integer(s, 0);
+        if (p < 1 || p > 65535) {
+            if (problems.stream().noneMatch(q -> q.property().equals(s.key())))
+                refuse(s, "a port from 1 to 65535");
             return 0;
         }
         return p;
     }
 
-    private int count(NodeSetting s, int min, int max) {
-        int n = integer(s);
-        if (n != Integer.MIN_VALUE && (n < min || n > max)) {
-            problem(s, "allowed: " + min + " to " + max);
-            return min;
-        }
-        return n == Integer.MIN_VALUE ? min : n;
-    }
-
-    private int integer(NodeSetting s) {
+    /** The whole number, or {@code otherwise} after recording a problem. */
+    private int integer(NodeSetting s, int otherwise) {
         try {
             return Integer.parseInt(values.get(s));
         }
         catch (NumberFormatException e) {
-            problem(s, "allowed: a whole number");
-            return Integer.MIN_VALUE;
+            refuse(s, "a whole number");
+            return otherwise;
         }
     }
 
-    /** Bytes, or -1 after recording a problem. */
-    private long size(NodeSetting s) {
+    /** Bytes, or {@code otherwise} after recording a problem. */
+    private long size(NodeSetting s, long otherwise) {
         try {
             return Values.bytes(values.get(s));
         }
         catch (IllegalArgumentException e) {
-            problem(s, e.getMessage());
-            return -1;
+            refuse(s, e.getMessage());
+            return otherwise;
         }
     }
 
-    private double fraction(NodeSetting s) {
+    private double fraction(NodeSetting s, double otherwise) {
         try {
-            double d = Double.parseDouble(values.get(s));
-            if (Double.isFinite(d))
-                return d;
+            return Double.parseDouble(values.get(s));
         }
         catch (NumberFormatException | NullPointerException e) {
-            // reported below
+            refuse(s, "a number in " + SpillwayConfiguration.FRACTION_RANGE);
+            return otherwise;
         }
-        problem(s, "allowed: a number in (0, 1]");
-        return Double.NaN;
     }
 
-    private Duration duration(NodeSetting s) {
+    private Duration duration(NodeSetting s, Duration otherwise) {
         try {
             return Values.duration(values.get(s));
         }
         catch (IllegalArgumentException e) {
-            problem(s, e.getMessage());
-            return Duration.ZERO;
+            refuse(s, e.getMessage());
+            return otherwise;
         }
     }
 
@@ -320,32 +315,35 @@ public final class NodeSettings {
         String v = values.get(s);
         if ("true".equalsIgnoreCase(v) || "false".equalsIgnoreCase(v))
             return Boolean.parseBoolean(v);
-        problem(s, "allowed: true or false");
+        refuse(s, "true or false");
         return false;
     }
 
     private Path existingFile(NodeSetting s) {
         String v = values.get(s);
         if (v == null || v.isBlank()) {
-            problems.add(s.key() + " is not set: " + NodeSetting.TLS_ENABLED.key() + "=true needs it (set "
-                + s.key() + ", " + s.environment() + " or " + s.option() + ")");
+            missing(s, "a readable PKCS12 file");
             return null;
         }
         Path p = Path.of(v).toAbsolutePath();
         if (!Files.isReadable(p)) {
-            problem(s, "allowed: a readable PKCS12 file; " + p + " is not readable");
+            refuse(s, "a readable PKCS12 file; " + p + " is not readable");
             return null;
         }
         return p;
     }
 
     private char[] secret(NodeSetting s) {
-        String v = values.get(s);
-        if (v == null) {
-            problems.add(s.key() + " is not set: " + NodeSetting.TLS_ENABLED.key() + "=true needs it (set "
-                + s.key() + ", " + s.environment() + " or " + s.option() + ")");
+        if (values.get(s) == null) {
+            missing(s, "the store's password");
             return new char[0];
         }
-        return v.toCharArray();
+        return values.get(s).toCharArray();
+    }
+
+    /** Records that {@code s}, which TLS needs, is not set. */
+    private void missing(NodeSetting s, String allowed) {
+        problems.add(new SettingProblem(s.key(), null, null, "is not set: " + NodeSetting.TLS_ENABLED.key()
+            + "=true needs it (set " + s.key() + ", " + s.environment() + " or " + s.option() + ")", allowed));
     }
 }

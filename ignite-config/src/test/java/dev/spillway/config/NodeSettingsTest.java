@@ -73,10 +73,11 @@ class NodeSettingsTest {
                     + "comma-separated list of host, host:port or host:port..port (ports 1-65535)",
                 "spillway.thinClientPort=70000 (from option --thin-client-port): allowed: a port from 1 to 65535",
                 "spillway.highWaterMark=lots (from environment SPILLWAY_HIGH_WATER_MARK): allowed: a number in (0, 1]",
-                "spillway.backups=-1 (from environment SPILLWAY_BACKUPS): allowed: 0 to 16",
                 "spillway.leaseTimeout=soon (from option --lease-timeout): allowed: a duration such as 500ms, 60s, "
                     + "5m or 1h",
                 "spillway.regionMaxSize=5 MB is below Ignite's 10 MB minimum (from " + file + ")",
+                // The plugin's bound (0 or more), checked by SpillwayConfiguration alone: no second copy capping at 16.
+                "spillway.backups=-1 is negative; allowed: 0 or more (from environment SPILLWAY_BACKUPS)",
                 "spillway.pageSize=3KB (from option --page-size): allowed: 1KB, 2KB, 4KB, 8KB or 16KB"));
     }
 
@@ -104,5 +105,76 @@ class NodeSettingsTest {
             .isInstanceOf(NodeConfigurationException.class).hasMessageContaining("--backups");
         assertThat(NodeCommandLine.usage("./spillway node")).contains("--region-max-size", "SPILLWAY_REGION_MAX_SIZE",
             "spillway.regionMaxSize", "Default: 512MB");
+    }
+
+    @Test
+    @DisplayName("the plugin's defaults and bounds are SpillwayConfiguration's, written as a user writes them")
+    void pluginDefaultsAndBoundsFromThePlugin() {
+        assertThat(NodeSetting.REGION_MAX_SIZE.defaultValue())
+            .isEqualTo(Values.size(SpillwayConfiguration.DFLT_REGION_MAX_SIZE)).isEqualTo("512MB");
+        assertThat(NodeSetting.LEASE_TIMEOUT.defaultValue()).isEqualTo("60s");
+        assertThat(NodeSetting.CHUNK_SIZE.description()).contains("16KB to 64MB");
+        // Past the bounds NodeSettings used to have (backups 16, retention 1000): the plugin's are the only ones.
+        NodeSettings s = NodeConfigBuilder.create().set(NodeSetting.BACKUPS, "17").set(NodeSetting.RETENTION, "1001")
+            .settings();
+        assertThat(s.plugin().getBackups()).isEqualTo(17);
+        assertThat(s.plugin().getRetention()).isEqualTo(1001);
+        assertThatThrownBy(() -> NodeConfigBuilder.create().set(NodeSetting.PARTITIONS, "65001").settings())
+            .isInstanceOfSatisfying(NodeConfigurationException.class, e -> assertThat(e.details()).containsExactly(
+                new SettingProblem("spillway.partitions", "65001", "option --partitions", "is outside 1 to 65000",
+                    "1 to 65000")));
+    }
+
+    @Test
+    @DisplayName("a size or duration written back is read as the same value")
+    void valuesRoundTrip() {
+        for (long size : new long[] {0, 1000, 16 << 10, 512L << 20, 3L << 30, (5L << 20) + 1})
+            assertThat(Values.bytes(Values.size(size))).isEqualTo(size);
+        for (Duration d : new Duration[] {Duration.ofSeconds(60), Duration.ofMillis(1500), Duration.ofHours(2)})
+            assertThat(Values.duration(Values.duration(d))).isEqualTo(d);
+    }
+
+    @Test
+    @DisplayName("the loopback preset: ports from a base, any other source over it, each value's source named")
+    void loopbackPreset() {
+        NodeSettings s = NodeConfigBuilder.create().loopback(56000).set(NodeSetting.THIN_CLIENT_PORT, "56299")
+            .settings();
+        assertThat(s.host()).isEqualTo("127.0.0.1");
+        assertThat(s.discoveryAddresses()).containsExactly("127.0.0.1:56000..56009");
+        assertThat(s.discoveryPort()).isEqualTo(56000);
+        assertThat(s.communicationPort()).isEqualTo(56100);
+        assertThat(s.thinClientPort()).isEqualTo(56299);
+        assertThat(s.source(NodeSetting.DISCOVERY_PORT)).isEqualTo("loopback preset 56000");
+        assertThat(s.source(NodeSetting.THIN_CLIENT_PORT)).isEqualTo("option --thin-client-port");
+        assertThat(NodeConfigBuilder.create().loopback(56000).build().getDataStorageConfiguration()
+            .getSystemDataRegionConfiguration().getMaxSize()).isEqualTo(20L << 20);
+        assertThat(NodeConfigBuilder.create().build().getDataStorageConfiguration()
+            .getSystemDataRegionConfiguration().getMaxSize()).isEqualTo(100L << 20);
+    }
+
+    @Test
+    @DisplayName("the plugin preset carries a SpillwayConfiguration's cluster-wide settings; other sources win")
+    void pluginPreset() {
+        SpillwayConfiguration plugin = new SpillwayConfiguration().setRegionMaxSize(64L << 20).setChunkSize(64 << 10)
+            .setBackups(2).setLeaseTimeout(Duration.ofMillis(2500)).setHighWaterMark(0.7);
+        assertThat(NodeConfigBuilder.create().plugin(plugin).settings().plugin()).isEqualTo(plugin);
+        NodeSettings s = NodeConfigBuilder.create().plugin(plugin).environment(Map.of("SPILLWAY_BACKUPS", "0"))
+            .settings();
+        assertThat(s.plugin().getBackups()).isZero();
+        assertThat(s.source(NodeSetting.CHUNK_SIZE)).isEqualTo("plugin preset");
+    }
+
+    @Test
+    @DisplayName("system properties are read over the environment and under options; other properties are ignored")
+    void systemProperties() {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("spillway.backups", "3");
+        props.setProperty("spillway.retention", "4");
+        props.setProperty("spillway.jvm.opens", "--add-opens=x");
+        NodeSettings s = NodeConfigBuilder.create().environment(Map.of("SPILLWAY_BACKUPS", "2"))
+            .systemProperties(props).set(NodeSetting.RETENTION, "5").settings();
+        assertThat(s.plugin().getBackups()).isEqualTo(3);
+        assertThat(s.source(NodeSetting.BACKUPS)).isEqualTo("system property spillway.backups");
+        assertThat(s.plugin().getRetention()).isEqualTo(5);
     }
 }

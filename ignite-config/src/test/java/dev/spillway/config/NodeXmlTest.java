@@ -32,6 +32,10 @@ class NodeXmlTest {
     @DisplayName("with no settings, the XML and the builder give the same configuration")
     void defaults() {
         assertThat(describe(fromXml())).isEqualTo(describe(NodeConfigBuilder.create().build()));
+        // Ignite's own Spring loader (what ignite.sh uses) gets the same bean.
+        IgniteConfiguration loaded = org.apache.ignite.Ignition.loadSpringBean(
+            NodeXmlTest.class.getResource("/spillway-node.xml"), "spillway.node");
+        assertThat(describe(loaded)).isEqualTo(describe(NodeConfigBuilder.create().build()));
     }
 
     @Test
@@ -66,14 +70,42 @@ class NodeXmlTest {
     }
 
     @Test
-    @DisplayName("spillway.tlsEnabled=true is refused by the XML, which cannot act on it, not ignored")
-    void tlsSwitchRefused(@TempDir Path dir) throws IOException {
+    @DisplayName("spillway.tlsEnabled=true is acted on by the XML as by the builder; without its stores it is refused")
+    void tlsActedOn(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("node.properties");
         Files.writeString(file, "spillway.tlsEnabled=true\n");
         System.setProperty("spillway.config", file.toUri().toString());
         org.assertj.core.api.Assertions.assertThatThrownBy(NodeXmlTest::fromXml)
             .hasRootCauseInstanceOf(NodeConfigurationException.class)
-            .hasStackTraceContaining("spillway.tlsEnabled=true is not acted on");
+            .hasStackTraceContaining("spillway.tlsKeyStore is not set: spillway.tlsEnabled=true needs it");
+
+        // The stores are only checked for being readable here; a node reads them when it starts.
+        Path store = Files.writeString(dir.resolve("store.p12"), "not read before start");
+        Files.writeString(file, String.join("\n", "spillway.tlsEnabled=true",
+            "spillway.tlsKeyStore=" + store, "spillway.tlsKeyStorePassword=p",
+            "spillway.tlsTrustStore=" + store, "spillway.tlsTrustStorePassword=p"));
+        Map<String, Object> xml = describe(fromXml());
+        assertThat(xml).isEqualTo(describe(NodeConfigBuilder.create().propertiesFile(file).build()));
+        assertThat(xml).containsEntry("ssl", "org.apache.ignite.ssl.SslContextFactory")
+            .containsEntry("thinSsl", List.of(true, true));
+    }
+
+    @Test
+    @DisplayName("system properties override the file in the XML, as the builder's system-property source does")
+    void systemPropertiesOverTheFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("node.properties");
+        Files.writeString(file, "spillway.backups=2\nspillway.thinClientPort=48700\n");
+        System.setProperty("spillway.config", file.toString());
+        System.setProperty("spillway.backups", "3");
+        try {
+            Map<String, Object> xml = describe(fromXml());
+            assertThat(xml).isEqualTo(describe(NodeConfigBuilder.create().propertiesFile(file)
+                .set(NodeSetting.BACKUPS, "3").build()));
+            assertThat(xml.get("spillway").toString()).contains("backups=3");
+        }
+        finally {
+            System.clearProperty("spillway.backups");
+        }
     }
 
     private static IgniteConfiguration fromXml() {

@@ -1,6 +1,7 @@
 package dev.spillway.bench;
 
 import dev.spillway.client.SpillwayClient;
+import dev.spillway.config.LoopbackPorts;
 import dev.spillway.config.NodeConfigBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +23,9 @@ import org.apache.ignite.configuration.IgniteConfiguration;
  * thick client node and a thin client in this JVM. {@link #close()} ends every process it started.
  */
 final class BenchCluster implements AutoCloseable {
-    static final int DISCOVERY = 52000;
-    static final int COMMUNICATION = 52100;
-    static final int THIN = 52200;
+    /** The bench's loopback ports: node {@code i} binds discovery 52000+i, communication 52100+i, thin 52200+i. */
+    static final LoopbackPorts PORTS = new LoopbackPorts(52000);
+    static final int THIN = PORTS.thinClient();
     private static final long JOIN_TIMEOUT_NANOS = 120_000_000_000L;
 
     private final Path dir;
@@ -67,7 +68,7 @@ final class BenchCluster implements AutoCloseable {
             c.thick = Ignition.start(c.clientConfiguration());
             List<String> addresses = new ArrayList<>();
             for (int i = 0; i < nodes; i++)
-                addresses.add("127.0.0.1:" + (THIN + i));
+                addresses.add(LoopbackPorts.HOST + ":" + (THIN + i));
             c.thinAddresses = List.copyOf(addresses);
             c.thin = SpillwayClient.connect(new ClientConfiguration().setAddresses(addresses.toArray(String[]::new)),
                 name(0));
@@ -152,8 +153,8 @@ final class BenchCluster implements AutoCloseable {
     }
 
     private IgniteConfiguration clientConfiguration() {
-        IgniteConfiguration cfg = NodeConfigBuilder.create().commandLine(options("bench-client",
-            COMMUNICATION + 50)).build();
+        IgniteConfiguration cfg = NodeConfigBuilder.create().loopback(PORTS.base())
+            .commandLine(options("bench-client", PORTS.communication() + 50)).build();
         cfg.setClientMode(true);
         cfg.setClientConnectorConfiguration(null);
         return cfg;
@@ -162,18 +163,23 @@ final class BenchCluster implements AutoCloseable {
     /** The options of node {@code name}: the bench's ports, this run's work directory, the Spillway settings. */
     private String[] options(String name, int communicationPort) {
         List<String> o = new ArrayList<>(List.of("--name", name,
-            "--discovery-addresses", "127.0.0.1:" + DISCOVERY + ".." + (DISCOVERY + 9),
+            "--host", LoopbackPorts.HOST,
+            "--discovery-addresses", PORTS.discoveryAddresses(),
             "--communication-port", Integer.toString(communicationPort),
             "--work-directory", dir.resolve("work").toString()));
         o.addAll(nodeOptions);
         return o.toArray(String[]::new);
     }
 
+    /**
+     * Node process {@code i}: {@code ./spillway node}'s main class with the bench's options, one port each
+     * ({@code --port-range 0}) so node {@code i} is known by its ports.
+     */
     private ProcessBuilder command(int i, String heap, List<String> jvmArgs) {
         List<String> jvm = new ArrayList<>(jvmArgs.stream().map(a -> a.replace("{node}", name(i))).toList());
         jvm.addAll(List.of("-XX:+UseG1GC", "-DIGNITE_UPDATE_NOTIFIER=false"));
-        List<String> args = new ArrayList<>(List.of(options(name(i), COMMUNICATION + i)));
-        args.addAll(List.of("--discovery-port", Integer.toString(DISCOVERY + i), "--thin-client-port",
+        List<String> args = new ArrayList<>(List.of(options(name(i), PORTS.communication() + i)));
+        args.addAll(List.of("--discovery-port", Integer.toString(PORTS.discovery() + i), "--thin-client-port",
             Integer.toString(THIN + i), "--port-range", "0"));
         return new ProcessBuilder(ChildJvm.command(heap, jvm, "dev.spillway.node.SpillwayNode", args))
             .redirectErrorStream(true).redirectOutput(logFile(i).toFile());

@@ -1,6 +1,9 @@
 package dev.spillway.demo;
 
 import dev.spillway.SpillwayConfiguration;
+import dev.spillway.config.LoopbackPorts;
+import dev.spillway.config.NodeConfigBuilder;
+import dev.spillway.config.NodeSetting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,30 +14,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;
-import org.apache.ignite.configuration.ClientConnectorConfiguration;
 import org.apache.ignite.configuration.DataRegionConfiguration;
-import org.apache.ignite.configuration.DataStorageConfiguration;
 import org.apache.ignite.configuration.IgniteConfiguration;
-import org.apache.ignite.configuration.SystemDataRegionConfiguration;
 import org.apache.ignite.failure.FailureContext;
 import org.apache.ignite.failure.StopNodeFailureHandler;
-import org.apache.ignite.logger.slf4j.Slf4jLogger;
-import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
-import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
-import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
 
 /**
- * The demo's embedded cluster: server nodes {@code demo-0 ..} in this JVM, on loopback ports of their own
- * (discovery 48500-48509, communication 48600-, thin clients 48700-), each with the Spillway plugin (found by
- * {@code ServiceLoader}) and the extra regions it is given. A critical failure of any node (an Ignite out-of-memory
- * among them) stops that node and is recorded, instead of halting the JVM.
+ * The demo's embedded cluster: server nodes {@code demo-0 ..} in this JVM, configured by {@link NodeConfigBuilder}'s
+ * loopback preset from port 48500 (discovery 48500-48509, communication 48600-, thin clients 48700-), with the
+ * Spillway plugin and the extra regions it is given. A critical failure of any node (an Ignite out-of-memory among
+ * them) stops that node and is recorded, instead of halting the JVM.
  */
 final class DemoCluster implements AutoCloseable {
     static final String NAME_PREFIX = "demo-";
-    static final int DISCOVERY_PORT = 48500;
-    static final int COMMUNICATION_PORT = 48600;
-    static final int CLIENT_PORT = 48700;
-    static final long MB = 1L << 20;
+    static final LoopbackPorts PORTS = new LoopbackPorts(48500);
 
     private final Path workDir;
     private final SpillwayConfiguration plugin;
@@ -82,65 +75,28 @@ final class DemoCluster implements AutoCloseable {
         Ignition.stopAll(true);
     }
 
-    // setPluginConfigurations is deprecated in 2.17 without a replacement for giving a ServiceLoader-found plugin
-    // its configuration; it is what SpillwayPluginProvider reads.
-    @SuppressWarnings("deprecation")
     private IgniteConfiguration configuration(String name) {
-        return new IgniteConfiguration()
-            .setIgniteInstanceName(name)
-            .setConsistentId(name)
-            .setDiscoverySpi(discovery())
-            .setCommunicationSpi(communication())
-            .setClientConnectorConfiguration(new ClientConnectorConfiguration()
-                .setHost("127.0.0.1").setPort(CLIENT_PORT).setPortRange(50))
-            .setDataStorageConfiguration(storage())
-            .setWorkDirectory(workDir.resolve(name).toString())
-            .setMetricsLogFrequency(0)
-            .setPeerClassLoadingEnabled(false)
-            .setGridLogger(new Slf4jLogger())
-            .setFailureHandler(new StopNodeFailureHandler() {
-                @Override
-                public boolean handle(Ignite ignite, FailureContext ctx) {
-                    failures.add(ignite.name() + ": " + ctx);
-                    return super.handle(ignite, ctx);
-                }
-            })
-            .setPluginConfigurations(plugin.copy());
-    }
-
-    private static TcpDiscoverySpi discovery() {
-        TcpDiscoveryVmIpFinder ipFinder = new TcpDiscoveryVmIpFinder();
-        ipFinder.setAddresses(List.of("127.0.0.1:" + DISCOVERY_PORT + ".." + (DISCOVERY_PORT + 9)));
-        return new TcpDiscoverySpi()
-            .setIpFinder(ipFinder)
-            .setLocalAddress("127.0.0.1")
-            .setLocalPort(DISCOVERY_PORT)
-            .setLocalPortRange(10);
-    }
-
-    private static TcpCommunicationSpi communication() {
-        TcpCommunicationSpi communication = new TcpCommunicationSpi();
-        communication.setLocalAddress("127.0.0.1");
-        communication.setLocalPort(COMMUNICATION_PORT);
-        communication.setLocalPortRange(50);
-        // The OS's socket buffers, not Ignite's 32 KB: with those, loopback transfers of large values stalled on
-        // TCP windows (see the README's Ignite facts).
-        communication.setSocketReceiveBuffer(0);
-        communication.setSocketSendBuffer(0);
-        return communication;
-    }
-
-    private DataStorageConfiguration storage() {
-        DataRegionConfiguration[] extra = regions.entrySet().stream()
+        IgniteConfiguration cfg = NodeConfigBuilder.create()
+            .loopback(PORTS.base())
+            .plugin(plugin)
+            .set(NodeSetting.NODE_NAME, name)
+            .set(NodeSetting.WORK_DIRECTORY, workDir.resolve(name).toString())
+            // Ignite's own page size, with which the demo's figures in the README were measured.
+            .set(NodeSetting.PAGE_SIZE, "4KB")
+            .set(NodeSetting.DEFAULT_REGION_MAX_SIZE, "64MB")
+            .build();
+        cfg.setFailureHandler(new StopNodeFailureHandler() {
+            @Override
+            public boolean handle(Ignite ignite, FailureContext ctx) {
+                failures.add(ignite.name() + ": " + ctx);
+                return super.handle(ignite, ctx);
+            }
+        });
+        cfg.getDataStorageConfiguration().setDataRegionConfigurations(regions.entrySet().stream()
             .map(r -> new DataRegionConfiguration().setName(r.getKey())
                 .setInitialSize(r.getValue()).setMaxSize(r.getValue()).setPersistenceEnabled(false))
-            .toArray(DataRegionConfiguration[]::new);
-        return new DataStorageConfiguration()
-            .setSystemDataRegionConfiguration(new SystemDataRegionConfiguration()
-                .setInitialSize(10 * MB).setMaxSize(20 * MB))
-            .setDefaultDataRegionConfiguration(new DataRegionConfiguration()
-                .setName("default").setInitialSize(10 * MB).setMaxSize(64 * MB))
-            .setDataRegionConfigurations(extra);
+            .toArray(DataRegionConfiguration[]::new));
+        return cfg;
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -5,6 +5,7 @@ import dev.spillway.CheckpointStore;
 import dev.spillway.Spillway;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.bench.ChildJvm;
+import dev.spillway.config.LoopbackPorts;
 import dev.spillway.example.CounterApp;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
@@ -45,7 +46,8 @@ public final class ExampleRun {
         int code = 1;
         try {
             DemoCluster cluster = new DemoCluster(workDir, plugin, Map.of());
-            System.out.println("> Starting three server nodes in this JVM (thin clients on 127.0.0.1:48700-)");
+            System.out.println("> Starting three server nodes in this JVM (thin clients on "
+                + LoopbackPorts.HOST + ":" + DemoCluster.PORTS.thinClient() + "-)");
             cluster.start(3);
             List<String> addresses = new ArrayList<>();
             for (int i = 0; i < 3; i++)

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Three {@code ./spillway node} processes on loopback, as an operator starts them: a thin client saves a state
  * that spills past its home server, one node process is killed with SIGKILL, and the thin client restores the
- * state byte-equal from the survivors. Runs the launcher script itself on the build this module's package phase
- * made ({@code SPILLWAY_NO_BUILD=1}); every process it starts is ended, whatever happens.
+ * state byte-equal from the survivors. Runs the launcher script itself on the build ignite-config's package phase
+ * made ({@code SPILLWAY_NO_BUILD=1}: its classes, target/lib and flags); every process it starts is ended, whatever
+ * happens.
  */
 class NodeLauncherIT {
     private static final TestPorts.Slot PORTS = TestPorts.NODE_LAUNCHER_IT.slot();

@@ -52,7 +52,7 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
 
     @Override
     public String version() {
-        return "0.1.0";
+        return BuildVersion.VALUE;
     }
 
     @Override
