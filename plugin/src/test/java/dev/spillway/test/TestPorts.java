@@ -9,9 +9,10 @@ import java.util.List;
 /**
  * The one table of the loopback ports tests start nodes on. Each test class that starts nodes has a row; a row
  * holds one or more slots of {@value #SLOT} ports (a class that starts several clusters one after the other takes a
- * slot each, so a node left over from one never joins the next):
- * discovery {@code base .. base+9}, communication {@code base+10 .. base+29}, thin clients
- * {@code base+30 .. base+49}. Slots follow each other from {@value #FIRST}, so no two overlap, and the whole table
+ * slot each, so a node left over from one never joins the next), laid out as ignite-config's {@code LoopbackPorts}
+ * lays out a loopback cluster: discovery {@code base .. base+9}, communication {@code base+100 ..}, thin clients
+ * {@code base+200 ..}, each node taking one port of each. Slots follow each other from {@value #FIRST}, so no two
+ * overlap, and the whole table
  * stays clear of the ports the product itself uses by default ({@link #PRODUCT}), which a developer's own
  * {@code ./spillway node}, demo or benchmark may hold while the tests run.
  */
@@ -40,9 +41,9 @@ public enum TestPorts {
     NODE_LAUNCHER_IT;
 
     /** The first port of the table. */
-    public static final int FIRST = 49_000;
+    public static final int FIRST = 53_000;
     /** Ports per slot. */
-    public static final int SLOT = 50;
+    public static final int SLOT = 250;
 
     /**
      * Ports the product binds by default, which no slot may overlap: {@code ./spillway node}'s discovery,
@@ -75,11 +76,11 @@ public enum TestPorts {
         }
 
         public int communication() {
-            return base + 10;
+            return base + 100;
         }
 
         public int thin() {
-            return base + 30;
+            return base + 200;
         }
 
         public Range range() {
