@@ -141,11 +141,6 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     }
 
     @Override
-    public int[] primaryPartitions() {
-        return ignite.affinity(Layout.CHUNK_CACHE).primaryPartitions(ignite.cluster().localNode());
-    }
-
-    @Override
     public long[][] partitionBytes() {
         return parts().engine.localPartitionBytes();
     }

@@ -54,10 +54,10 @@ public final class CapacityLedger {
         long free = free();
         long granted = Math.max(0, Math.min(bytes, free));
         if (granted == 0)
-            return new Grant(node, 0, 0, 0, free, null);
+            return new Grant(0, 0);
         Lease lease = new Lease(nextLeaseId++, writer, granted, now + leaseTimeout.toMillis());
         leases.put(lease.id(), lease);
-        return new Grant(node, lease.id(), granted, lease.expiresAt(), free - granted, null);
+        return new Grant(lease.id(), granted);
     }
 
     /** Extends the leases to a full timeout from now; returns false when any of them had lapsed. */

@@ -36,12 +36,6 @@ final class IgnitePeers implements Peers {
             ReleaseLeases.class);
     }
 
-    /** A lease from {@code host}'s ledger, naming the partitions that host is primary for when it grants any. */
-    static Grant grant(LedgerHost host, UUID writer, long bytes) {
-        Grant g = host.ledger().grant(writer, bytes);
-        return g.bytes() == 0 ? g : g.withPartitions(host.primaryPartitions());
-    }
-
     private ClusterGroup servers() {
         return ignite.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true");
     }
@@ -97,7 +91,7 @@ final class IgnitePeers implements Peers {
             if (ask.getValue() <= 0)
                 continue;
             if (isLocal(ask.getKey()))
-                grants.put(ask.getKey(), grant(local, writer, ask.getValue()));
+                grants.put(ask.getKey(), local.ledger().grant(writer, ask.getValue()));
             else {
                 ClusterNode node = ignite.cluster().node(ask.getKey());
                 if (node != null)
@@ -230,7 +224,7 @@ final class IgnitePeers implements Peers {
 
         @Override
         public Grant call() {
-            return grant(LedgerHost.of(ignite), writer, bytes);
+            return LedgerHost.of(ignite).ledger().grant(writer, bytes);
         }
     }
 

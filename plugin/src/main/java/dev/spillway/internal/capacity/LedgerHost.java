@@ -5,8 +5,8 @@ import org.apache.ignite.Ignite;
 import org.apache.ignite.plugin.IgnitePlugin;
 
 /**
- * What a peer's capacity calls need of the server node they run on: its ledger, the partitions it is primary for,
- * and the bytes its catalogs place in each partition. Implemented by the node's plugin runtime.
+ * What a peer's capacity calls need of the server node they run on: its ledger, and the bytes its catalogs place in
+ * each partition. Implemented by the node's plugin runtime.
  */
 public interface LedgerHost {
     /**
@@ -20,9 +20,6 @@ public interface LedgerHost {
 
     /** This server node's capacity ledger. */
     CapacityLedger ledger();
-
-    /** The chunk-cache partitions this node is primary for: where granted chunks go. */
-    int[] primaryPartitions();
 
     /**
      * Region bytes per chunk-cache partition, over the catalogs this node is primary for: [0] all chunks, [1] those
