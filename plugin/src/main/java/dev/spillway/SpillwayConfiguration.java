@@ -18,7 +18,10 @@ import org.apache.ignite.plugin.PluginConfiguration;
  * values differ is refused at join. The clock and the maintenance interval are local to a node.
  */
 public class SpillwayConfiguration implements PluginConfiguration {
-    /** Ignite refuses data regions smaller than this: the least {@code regionMaxSize} and {@code metadataRegionSize}. */
+    /**
+     * Ignite refuses data regions smaller than this: the least {@code regionMaxSize} and
+     * {@code metadataRegionSize}.
+     */
     public static final long MIN_REGION_SIZE = 10L << 20;
     public static final long DFLT_REGION_MAX_SIZE = 512L << 20;
     public static final double DFLT_HIGH_WATER_MARK = 0.8;

@@ -54,7 +54,8 @@ class NodeLossProcessIT {
     @DisplayName("4 node processes filled until refused: SIGKILL of the node holding the most data halts no "
         + "survivor and loses no checkpoint")
     void losingTheFullestOfFourNodes(TestInfo info) {
-        try (ProcessCluster cluster = ProcessCluster.builder(testName(info), TestPorts.NODE_LOSS_PROCESS_IT.slot(0)).servers(4).start()) {
+        try (ProcessCluster cluster = ProcessCluster.builder(testName(info),
+            TestPorts.NODE_LOSS_PROCESS_IT.slot(0)).servers(4).start()) {
             Ignite client = cluster.startClient();
             Map<String, Saved> saved = new LinkedHashMap<>();
             fillUntilRefused(cluster, saved, 0);
@@ -70,7 +71,8 @@ class NodeLossProcessIT {
     @DisplayName("4 node processes filled until refused: SIGKILL of the node that originated the most checkpoints "
         + "halts no survivor and loses no checkpoint")
     void losingTheOriginOfMostCheckpoints(TestInfo info) {
-        try (ProcessCluster cluster = ProcessCluster.builder(testName(info), TestPorts.NODE_LOSS_PROCESS_IT.slot(1)).servers(4).start()) {
+        try (ProcessCluster cluster = ProcessCluster.builder(testName(info),
+            TestPorts.NODE_LOSS_PROCESS_IT.slot(1)).servers(4).start()) {
             Ignite client = cluster.startClient();
             Map<String, Saved> saved = new LinkedHashMap<>();
             fillUntilRefused(cluster, saved, 0);
@@ -93,7 +95,8 @@ class NodeLossProcessIT {
     @DisplayName("after a loss and its rebalance, saves that fit N-1 safe on the 3 survivors are admitted, the rest "
         + "refused; a loss among those 3 halts no survivor either")
     void admissionAfterALossThenALossOfThree(TestInfo info) {
-        try (ProcessCluster cluster = ProcessCluster.builder(testName(info), TestPorts.NODE_LOSS_PROCESS_IT.slot(2)).servers(4).start()) {
+        try (ProcessCluster cluster = ProcessCluster.builder(testName(info),
+            TestPorts.NODE_LOSS_PROCESS_IT.slot(2)).servers(4).start()) {
             Ignite client = cluster.startClient();
             CheckpointStore store = Spillway.store(client);
             Map<String, Saved> saved = new LinkedHashMap<>();
@@ -145,7 +148,8 @@ class NodeLossProcessIT {
         + "survivor")
     void plainIgniteHaltsASurvivor(TestInfo info) {
         int regionMb = 64;
-        try (ProcessCluster cluster = ProcessCluster.builder(testName(info), TestPorts.NODE_LOSS_PROCESS_IT.slot(3)).servers(4)
+        try (ProcessCluster cluster = ProcessCluster.builder(testName(info),
+            TestPorts.NODE_LOSS_PROCESS_IT.slot(3)).servers(4)
             .plainRegionMb(regionMb).start()) {
             Ignite client = cluster.startClient();
             IgniteCache<Long, byte[]> cache = PlainIgnite.createCache(client, cluster.config().getPartitions(), 1);

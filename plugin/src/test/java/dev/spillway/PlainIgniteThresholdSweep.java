@@ -71,7 +71,8 @@ class PlainIgniteThresholdSweep {
     private static Trial trial(int n, double target) {
         long region = REGION_MB * (1L << 20);
         String name = String.format("PlainIgniteThresholdSweep-%d-%02.0f", n, target * 100);
-        try (ProcessCluster cluster = ProcessCluster.builder(name, TestPorts.PLAIN_IGNITE_THRESHOLD_SWEEP.slot()).servers(n).plainRegionMb(REGION_MB)
+        try (ProcessCluster cluster = ProcessCluster.builder(name, TestPorts.PLAIN_IGNITE_THRESHOLD_SWEEP.slot()).servers(n)
+            .plainRegionMb(REGION_MB)
             .start()) {
             Ignite client = cluster.startClient();
             IgniteCache<Long, byte[]> cache = PlainIgnite.createCache(client, cluster.config().getPartitions(), 1);

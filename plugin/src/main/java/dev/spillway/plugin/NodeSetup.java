@@ -25,8 +25,9 @@ import org.apache.ignite.services.ServiceConfiguration;
 import org.apache.ignite.util.AttributeNodeFilter;
 
 /**
- * Adds Spillway's regions, caches, the checkpoint service thin clients call, and the node attribute to a server node's configuration. Runs in
- * {@code PluginProvider.initExtensions}, before Ignite creates regions and static caches.
+ * Adds Spillway's regions, caches, the checkpoint service thin clients call, and the node attribute to a server
+ * node's configuration. Runs in {@code PluginProvider.initExtensions}, before Ignite creates regions and static
+ * caches.
  */
 final class NodeSetup {
     private NodeSetup() {

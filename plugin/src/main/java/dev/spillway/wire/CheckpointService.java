@@ -21,7 +21,10 @@ public interface CheckpointService {
      */
     byte[] begin(String application, long expectedSize);
 
-    /** The partitions planned for chunks {@code from} onwards, at least one, planning more when needed. Reply: int[]. */
+    /**
+     * The partitions planned for chunks {@code from} onwards, at least one, planning more when needed. Reply:
+     * int[].
+     */
     byte[] partitions(long session, int from);
 
     /** Renews the session's reservation when due. Reply: null. */

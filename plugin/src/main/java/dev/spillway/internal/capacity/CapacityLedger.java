@@ -19,6 +19,9 @@ import java.util.function.Predicate;
  * <p>Free space is {@code budget - used - reserved}. While a writer fills a lease, the bytes it has written count
  * both as used and as reserved until the lease is released: the ledger errs towards refusing, never towards
  * overfilling.
+ *
+ * <p>Public for the node's assembly ({@code dev.spillway.plugin}), which keeps one per server node. Not API: see {@code
+ * dev.spillway.internal}.
  */
 public final class CapacityLedger {
     private final String node;

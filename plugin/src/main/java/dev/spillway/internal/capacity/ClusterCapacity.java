@@ -13,6 +13,9 @@ import java.util.UUID;
 /**
  * The cluster's capacity as the facade reports it: every server's ledger, with the room it keeps N-1 safely, and
  * the single loss that would leave a survivor the least room.
+ *
+ * <p>Public for the node's assembly and the facade ({@code internal.store}). Not API: see {@code
+ * dev.spillway.internal}.
  */
 public final class ClusterCapacity {
     private final Peers peers;

@@ -7,6 +7,9 @@ import org.apache.ignite.plugin.IgnitePlugin;
 /**
  * What a peer's capacity calls need of the server node they run on: its ledger, and the bytes its catalogs place in
  * each partition. Implemented by the node's plugin runtime.
+ *
+ * <p>Public because the node's runtime ({@code dev.spillway.plugin}) implements it. Not API: see {@code
+ * dev.spillway.internal}.
  */
 public interface LedgerHost {
     /**

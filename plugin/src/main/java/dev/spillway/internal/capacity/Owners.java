@@ -9,6 +9,9 @@ import org.apache.ignite.Ignite;
 /**
  * Who owns each chunk-cache partition: now, and after the loss of any one server. Over Ignite: {@link #of}; in
  * tests, a fixed assignment.
+ *
+ * <p>Public for the engine ({@code internal.store}) and the node's assembly. Not API: see {@code
+ * dev.spillway.internal}.
  */
 public interface Owners {
     /** The owners of node {@code ignite}'s cluster, from the chunk cache's affinity and the rendezvous function. */

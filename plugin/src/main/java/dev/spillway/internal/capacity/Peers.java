@@ -10,6 +10,9 @@ import org.apache.ignite.Ignite;
 /**
  * The writer's side of the reservation protocol: which Spillway servers there are, what their ledgers say, and
  * the lease calls (grant, renew, release). Over Ignite: {@link #of}; in tests, a fake over in-memory ledgers.
+ *
+ * <p>Public for the engine ({@code internal.store}) and the node's assembly. Not API: see {@code
+ * dev.spillway.internal}.
  */
 public interface Peers {
     /**

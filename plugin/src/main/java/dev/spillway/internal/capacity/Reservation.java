@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
  * chunks: it plans within the bytes already granted, and when those run short it reads the ledgers, plans what
  * the cluster could take (locality first), asks each node involved for exactly its share, and plans again within
  * what was granted. No chunk is placed without a lease covering each of its copies.
+ *
+ * <p>Public for the engine ({@code internal.store}), which opens one per checkpoint. Not API: see {@code
+ * dev.spillway.internal}.
  */
 public final class Reservation {
     private static final int MAX_ROUNDS = 5;

@@ -16,6 +16,9 @@ import org.apache.ignite.internal.processors.affinity.AffinityTopologyVersion;
  * rendezvous function is deterministic (the hash uses each node's consistent id), and on 2.17 it reads only the
  * topology snapshot and the backup count from its context. Measured here: the prediction matched the real owners
  * after a node was killed and the cluster rebalanced, for every partition, with 128 and 1024 partitions.
+ *
+ * <p>Public for {@code internal.capacity}, which predicts the owners after a loss with it. Not API: see {@code
+ * dev.spillway.internal}.
  */
 public final class IgniteAdapter {
     private IgniteAdapter() {

@@ -18,6 +18,9 @@ import java.util.UUID;
  *
  * <p>Pure logic: the owners and assignments come from the affinity function, the bytes from the catalogs and the
  * regions.
+ *
+ * <p>Public for {@code internal.capacity}, which assembles it and plans under it. Not API: see {@code
+ * dev.spillway.internal}.
  */
 public final class FailoverModel {
     private final UUID[][] owners;

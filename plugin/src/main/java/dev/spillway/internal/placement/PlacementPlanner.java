@@ -17,6 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * copies spread; when every single node loss must be survivable, the partition that presses least on the
  * survivors' headroom after any loss is taken instead. A chunk is placed only where every owner (primary and backups) has room for its copy. Pure logic:
  * no Ignite calls.
+ *
+ * <p>Public for {@code internal.capacity}, whose reservations plan with it. Not API: see {@code dev.spillway.internal}.
  */
 public final class PlacementPlanner {
     private PlacementPlanner() {

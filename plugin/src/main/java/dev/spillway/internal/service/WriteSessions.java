@@ -15,6 +15,9 @@ import org.apache.ignite.IgniteLogger;
  * crashed or lost its connection) leaves a session idle: {@link #expire} discards it once it has been idle for the
  * lease timeout, which removes its chunks and releases its reservation, so no partial checkpoint stays and its
  * space returns.
+ *
+ * <p>Public for the node's assembly ({@code dev.spillway.plugin}), which keeps one per server node. Not API: see {@code
+ * dev.spillway.internal}.
  */
 public final class WriteSessions {
     private final CheckpointEngine engine;

@@ -25,6 +25,9 @@ import org.apache.ignite.cluster.ClusterNode;
  * The checkpoint engine of one node that runs the plugin: begins write sessions (reservation, placement and the
  * claim in the catalog), reads manifests, deletes, and removes chunks. The facade ({@link EmbeddedCheckpointStore})
  * and the thin clients' write sessions drive it.
+ *
+ * <p>Public for the node's assembly and the checkpoint service ({@code internal.service}). Not API: see {@code
+ * dev.spillway.internal}.
  */
 public final class CheckpointEngine {
     /** Bytes of chunks a reader fetches ahead. */

@@ -23,6 +23,9 @@ import org.apache.ignite.cluster.ClusterNode;
  * The checkpoint facade on a node that runs the plugin, server or thick client: checks every argument, then drives
  * the {@link CheckpointEngine}. A server writes to its own partitions first; a thick client's home node is the
  * server with the most free space when it begins.
+ *
+ * <p>Public for the node's assembly ({@code dev.spillway.plugin}), which builds it. Not API: see {@code
+ * dev.spillway.internal}.
  */
 public final class EmbeddedCheckpointStore implements CheckpointStore {
     private final CheckpointEngine engine;

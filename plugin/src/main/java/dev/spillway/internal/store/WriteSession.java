@@ -16,6 +16,9 @@ import java.util.UUID;
  * primaries); the session only learns their lengths and checksums at commit.
  *
  * <p>Thread-safe: a thin client's session is also touched by the expiry sweep.
+ *
+ * <p>Public for the checkpoint service ({@code internal.service}), whose write sessions hold them. Not API: see {@code
+ * dev.spillway.internal}.
  */
 public final class WriteSession {
     private static final int FIRST_BATCH = 16;

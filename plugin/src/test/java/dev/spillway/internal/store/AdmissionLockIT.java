@@ -23,8 +23,9 @@ class AdmissionLockIT {
     private static final Duration LEASE = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static final SpillwayCluster cluster = SpillwayCluster.of(3, TestPorts.ADMISSION_LOCK_IT, new SpillwayConfiguration()
-        .setRegionMaxSize(32L << 20).setBackups(1).setMetadataRegionSize(16L << 20).setLeaseTimeout(LEASE));
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, TestPorts.ADMISSION_LOCK_IT,
+        new SpillwayConfiguration()
+            .setRegionMaxSize(32L << 20).setBackups(1).setMetadataRegionSize(16L << 20).setLeaseTimeout(LEASE));
 
     private static AdmissionLock lock(int node) {
         return new AdmissionLock(cluster.node(node), cluster.clock(), LEASE.toMillis());
