@@ -50,18 +50,6 @@ final class AffinityOwners implements Owners {
 
     @Override
     public FailoverModel failoverModel(List<Peers.LedgerView> views) {
-        long[] partitionBytes = new long[config.getPartitions()];
-        long[] pendingBytes = new long[config.getPartitions()];
-        Map<UUID, Long> used = new HashMap<>();
-        Map<UUID, Long> limit = new HashMap<>();
-        for (Peers.LedgerView v : views) {
-            for (int p = 0; p < partitionBytes.length; p++) {
-                partitionBytes[p] += v.partitionBytes()[p];
-                pendingBytes[p] += v.pendingBytes()[p];
-            }
-            used.put(v.nodeId(), v.capacity().used());
-            limit.put(v.nodeId(), (long)(v.capacity().regionMaxSize() * config.getFailoverLimit()));
-        }
         List<ClusterNode> servers = new ArrayList<>(ignite.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
             .nodes());
         Map<UUID, UUID[][]> without = new HashMap<>();
@@ -71,7 +59,31 @@ final class AffinityOwners implements Owners {
             without.put(lost.id(), ids(IgniteAdapter.assignment(survivors, config.getPartitions(),
                 config.getBackups())));
         }
-        return new FailoverModel(now().owners(), without, partitionBytes, pendingBytes, used, limit);
+        return failoverModel(now().owners(), without, views, config.getFailoverLimit());
+    }
+
+    /**
+     * The failover model of the ledgers read: the bytes of each partition summed over the nodes, each node's used
+     * bytes, and its limit at {@code failoverLimit} of its region.
+     *
+     * @param owners the owners of each partition now, primary first
+     * @param ownersWithout for each server, the owners of each partition after its loss
+     */
+    static FailoverModel failoverModel(UUID[][] owners, Map<UUID, UUID[][]> ownersWithout,
+                                       List<Peers.LedgerView> views, double failoverLimit) {
+        long[] partitionBytes = new long[owners.length];
+        long[] pendingBytes = new long[owners.length];
+        Map<UUID, Long> used = new HashMap<>();
+        Map<UUID, Long> limit = new HashMap<>();
+        for (Peers.LedgerView v : views) {
+            for (int p = 0; p < partitionBytes.length; p++) {
+                partitionBytes[p] += v.partitionBytes()[p];
+                pendingBytes[p] += v.pendingBytes()[p];
+            }
+            used.put(v.nodeId(), v.capacity().used());
+            limit.put(v.nodeId(), (long)(v.capacity().regionMaxSize() * failoverLimit));
+        }
+        return new FailoverModel(owners, ownersWithout, partitionBytes, pendingBytes, used, limit);
     }
 
     private static UUID[][] ids(List<List<ClusterNode>> assignment) {

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.internal.placement.PlacementPlanner.Plan;
 import dev.spillway.internal.placement.PlacementPlanner.Topology;
-import dev.spillway.internal.placement.FailoverModel;
-import dev.spillway.internal.ignite.IgniteAdapter;
-import java.lang.reflect.Proxy;
+import dev.spillway.test.Rendezvous;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.apache.ignite.cluster.ClusterNode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,17 +93,10 @@ class PlacementPlannerTest {
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1:47850", "node", "host-a"})
     void underTheFailoverModelFourNodesFillCloseToAPerfectSpread(String names) {
-        List<ClusterNode> nodes = new ArrayList<>();
-        for (int i = 0; i < 4; i++)
-            nodes.add(clusterNode(names + "-" + i, i + 1));
-        Topology topo = Topology.of(ids(IgniteAdapter.assignment(nodes, 128, 1)));
-        Map<UUID, UUID[][]> without = new HashMap<>();
-        for (ClusterNode lost : nodes) {
-            List<ClusterNode> survivors = new ArrayList<>(nodes);
-            survivors.remove(lost);
-            without.put(lost.id(), ids(IgniteAdapter.assignment(survivors, 128, 1)).stream()
-                .map(o -> o.toArray(UUID[]::new)).toArray(UUID[][]::new));
-        }
+        List<ClusterNode> nodes = Rendezvous.nodes(IntStream.range(0, 4).mapToObj(i -> names + "-" + i)
+            .toArray(String[]::new));
+        Topology topo = Topology.of(Rendezvous.owners(nodes, 128, 1));
+        Map<UUID, UUID[][]> without = Rendezvous.ownersWithoutEach(nodes, 128, 1);
         long region = 64L << 20;
         long copy = 256 << 10;
         Map<UUID, Long> used = new HashMap<>();
@@ -132,24 +124,5 @@ class PlacementPlannerTest {
         double fill = used.values().stream().mapToLong(Long::longValue).sum() / (4.0 * region);
         assertThat(fill).isGreaterThan(0.72).isLessThanOrEqualTo(0.7275);
         assertThat(model.worstLoss().headroom()).isNotNegative();
-    }
-
-    private static List<List<UUID>> ids(List<List<ClusterNode>> assignment) {
-        return assignment.stream().map(o -> o.stream().map(ClusterNode::id).toList()).toList();
-    }
-
-    /** A node identity for the affinity function, which reads only the consistent id and the join order. */
-    private static ClusterNode clusterNode(String consistentId, long order) {
-        UUID id = UUID.nameUUIDFromBytes(consistentId.getBytes());
-        return (ClusterNode)Proxy.newProxyInstance(PlacementPlannerTest.class.getClassLoader(),
-            new Class<?>[] {ClusterNode.class}, (self, method, args) -> switch (method.getName()) {
-                case "consistentId" -> consistentId;
-                case "id" -> id;
-                case "order" -> order;
-                case "hashCode" -> id.hashCode();
-                case "equals" -> self == args[0];
-                case "toString" -> consistentId;
-                default -> throw new UnsupportedOperationException(method.getName());
-            });
     }
 }

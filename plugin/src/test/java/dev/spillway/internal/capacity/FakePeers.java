@@ -1,0 +1,164 @@
+package dev.spillway.internal.capacity;
+
+import dev.spillway.test.MutableClock;
+import dev.spillway.test.Rendezvous;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link Peers} over real {@link CapacityLedger}s, one per server node, on a clock the test moves: the cluster a
+ * {@link Reservation} talks to, without Ignite. It records every ledger read and what each node was asked for. A
+ * competing writer can take a node's room just before the node grants (so it grants less than asked), and a node
+ * can stop answering (it drops out of the ledger reads and grants and renews nothing).
+ */
+final class FakePeers implements Peers {
+    static final Duration LEASE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final MutableClock clock = new MutableClock();
+    private final UUID localId;
+    private final int partitions;
+    private final Map<UUID, Server> servers = new LinkedHashMap<>();
+    private final List<Map<UUID, Long>> asked = new ArrayList<>();
+    private int ledgerReads;
+
+    private final class Server {
+        final AtomicLong used = new AtomicLong();
+        final long[] partitionBytes = new long[partitions];
+        final CapacityLedger ledger;
+        long takenBeforeGrant;
+        boolean stopped;
+
+        Server(String name, long regionMaxSize, long budget) {
+            ledger = new CapacityLedger(name, regionMaxSize, budget, used::get, clock, LEASE_TIMEOUT);
+        }
+    }
+
+    /**
+     * @param local the consistent id of the node the writer runs on
+     * @param partitions the chunk cache's partitions
+     */
+    FakePeers(String local, int partitions) {
+        this.localId = Rendezvous.id(local);
+        this.partitions = partitions;
+    }
+
+    /** Adds a server whose region has {@code regionMaxSize} bytes, of which it may fill {@code budget}. */
+    FakePeers server(String name, long regionMaxSize, long budget) {
+        servers.put(Rendezvous.id(name), new Server(name, regionMaxSize, budget));
+        return this;
+    }
+
+    /** Adds a server whose whole region is its budget. */
+    FakePeers server(String name, long budget) {
+        return server(name, budget, budget);
+    }
+
+    /** One copy of {@code bytes} stored in partition {@code p} on each of its owners (primary first). */
+    void stored(int p, long bytes, UUID... owners) {
+        servers.get(owners[0]).partitionBytes[p] += bytes;
+        for (UUID owner : owners)
+            servers.get(owner).used.addAndGet(bytes);
+    }
+
+    /** Another writer leases {@code bytes} of the node's room just before the node's next grant. */
+    void competingWriterTakes(UUID node, long bytes) {
+        servers.get(node).takenBeforeGrant = bytes;
+    }
+
+    /** The node stops answering, as a node that left does. */
+    void stop(UUID node) {
+        servers.get(node).stopped = true;
+    }
+
+    MutableClock clock() {
+        return clock;
+    }
+
+    CapacityLedger ledger(UUID node) {
+        return servers.get(node).ledger;
+    }
+
+    /** The asks of every grant call, in order. */
+    List<Map<UUID, Long>> asked() {
+        return asked;
+    }
+
+    int ledgerReads() {
+        return ledgerReads;
+    }
+
+    @Override
+    public UUID localId() {
+        return localId;
+    }
+
+    @Override
+    public long localFree() {
+        Server local = servers.get(localId);
+        return local == null ? 0 : local.ledger.free();
+    }
+
+    @Override
+    public Set<UUID> serverIds() {
+        return Set.copyOf(running().keySet());
+    }
+
+    @Override
+    public boolean anyLeft(Set<UUID> nodes) {
+        return !running().keySet().containsAll(nodes);
+    }
+
+    @Override
+    public List<LedgerView> ledgers() {
+        ledgerReads++;
+        List<LedgerView> views = new ArrayList<>();
+        running().forEach((id, s) -> views.add(new LedgerView(id, s.ledger.snapshot(), s.partitionBytes.clone(),
+            new long[partitions])));
+        return views;
+    }
+
+    @Override
+    public Map<UUID, Grant> grant(UUID writer, Map<UUID, Long> asks) {
+        asked.add(Map.copyOf(asks));
+        Map<UUID, Grant> grants = new HashMap<>();
+        running().forEach((id, s) -> {
+            long ask = asks.getOrDefault(id, 0L);
+            if (ask <= 0)
+                return;
+            if (s.takenBeforeGrant > 0) {
+                s.ledger.grant(UUID.randomUUID(), s.takenBeforeGrant);
+                s.takenBeforeGrant = 0;
+            }
+            grants.put(id, s.ledger.grant(writer, ask));
+        });
+        return grants;
+    }
+
+    @Override
+    public boolean renew(Map<UUID, long[]> leases) {
+        boolean all = true;
+        for (Map.Entry<UUID, long[]> e : leases.entrySet()) {
+            Server s = servers.get(e.getKey());
+            all &= !s.stopped && s.ledger.renew(e.getValue());
+        }
+        return all;
+    }
+
+    @Override
+    public void release(Map<UUID, long[]> leases, boolean wait) {
+        leases.forEach((id, ids) -> servers.get(id).ledger.release(ids));
+    }
+
+    private Map<UUID, Server> running() {
+        Map<UUID, Server> running = new LinkedHashMap<>(servers);
+        running.values().removeIf(s -> s.stopped);
+        return running;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.spillway.internal.capacity;
+
+import dev.spillway.internal.placement.FailoverModel;
+import dev.spillway.internal.placement.PlacementPlanner.Topology;
+import dev.spillway.test.Rendezvous;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.ignite.cluster.ClusterNode;
+
+/**
+ * {@link Owners} of a cluster whose topology does not change: the stock rendezvous assignment over named nodes,
+ * now and after the loss of each, and the failover model of the ledgers read as {@link AffinityOwners} reads it,
+ * with each node's limit at {@code failoverLimit} of its region.
+ */
+final class FixedOwners implements Owners {
+    private final Topology topology;
+    private final Map<UUID, UUID[][]> ownersWithout;
+    private final double failoverLimit;
+
+    private FixedOwners(Topology topology, Map<UUID, UUID[][]> ownersWithout, double failoverLimit) {
+        this.topology = topology;
+        this.ownersWithout = ownersWithout;
+        this.failoverLimit = failoverLimit;
+    }
+
+    static FixedOwners rendezvous(int partitions, int backups, double failoverLimit, String... names) {
+        List<ClusterNode> nodes = Rendezvous.nodes(names);
+        return new FixedOwners(Topology.of(Rendezvous.owners(nodes, partitions, backups)),
+            Rendezvous.ownersWithoutEach(nodes, partitions, backups), failoverLimit);
+    }
+
+    @Override
+    public Topology now() {
+        return topology;
+    }
+
+    /** The owners of partition {@code p}, primary first. */
+    UUID[] owners(int p) {
+        return topology.owners()[p];
+    }
+
+    @Override
+    public FailoverModel failoverModel(List<Peers.LedgerView> views) {
+        return AffinityOwners.failoverModel(topology.owners(), ownersWithout, views, failoverLimit);
+    }
+}

@@ -1,0 +1,311 @@
+package dev.spillway.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spillway.CheckpointInfo;
+import dev.spillway.CheckpointIntegrityException;
+import dev.spillway.CheckpointNotFoundException;
+import dev.spillway.SpillwayException;
+import dev.spillway.test.TestData;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Chunk framing on a data path in memory: what {@link ChunkingWriter} cuts, records and hands over, and what
+ * {@link ChunkReader} verifies before it returns a byte.
+ */
+class ChunkFramingTest {
+    private static final int CHUNK = 16;
+    private static final int WINDOW = 2;
+
+    static Stream<Arguments> sizesAndWrites() {
+        int[] sizes = {0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 5, 40 * CHUNK + 3};
+        return Arrays.stream(sizes).boxed()
+            .flatMap(size -> Stream.of(Arguments.of(size, "pieces of odd sizes"), Arguments.of(size, "single bytes")));
+    }
+
+    @ParameterizedTest(name = "{0} bytes written in {1}")
+    @MethodSource("sizesAndWrites")
+    @DisplayName("The bytes read back equal the bytes written, in ceil(size / chunkSize) chunks")
+    void roundTrip(int size, String writes) {
+        byte[] payload = TestData.random(size, size);
+        MemoryWriter w = new MemoryWriter();
+        if (writes.equals("single bytes"))
+            writeSingleBytes(w, payload);
+        else
+            writeInOddPieces(w, payload);
+        CheckpointInfo info = w.commit();
+        assertThat(info.size()).isEqualTo(size);
+        assertThat(info.chunks()).isEqualTo((size + CHUNK - 1) / CHUNK);
+        assertThat(ChunkReader.readAll(w.reader(() -> true))).isEqualTo(payload);
+    }
+
+    @Test
+    @DisplayName("The manifest records each chunk's length and CRC32C, as computed over the bytes independently")
+    void lengthsAndChecksums() {
+        byte[] payload = TestData.random(2 * CHUNK + 8, 1);
+        MemoryWriter w = new MemoryWriter();
+        writeInOddPieces(w, payload);
+        w.commit();
+        assertThat(IntStream.range(0, 3).map(w.manifest::length)).containsExactly(CHUNK, CHUNK, 8);
+        assertThat(IntStream.range(0, 3).map(w.manifest::checksum)).containsExactly(
+            crc32c(payload, 0, CHUNK), crc32c(payload, CHUNK, CHUNK), crc32c(payload, 2 * CHUNK, 8));
+    }
+
+    @Test
+    @DisplayName("A corrupted byte fails verification naming the chunk and CRC32C, and none of its bytes is read")
+    void corruptedByte() throws IOException {
+        MemoryWriter w = committed(3 * CHUNK);
+        w.stored(1)[5] ^= 1;
+        ChunkReader reader = w.reader(() -> true);
+        assertThat(reader.readNBytes(CHUNK)).hasSize(CHUNK);
+        assertThatThrownBy(reader::read)
+            .isInstanceOfSatisfying(CheckpointIntegrityException.class, e -> assertThat(e.chunkIndex()).isEqualTo(1))
+            .hasMessageContaining("Checkpoint app/7 failed verification at chunk 1: CRC32C 0x")
+            .hasMessageContaining("differs from the manifest's 0x");
+    }
+
+    @Test
+    @DisplayName("A short chunk fails verification naming the chunk and both lengths")
+    void shortChunk() {
+        MemoryWriter w = committed(3 * CHUNK);
+        w.store(2, Arrays.copyOf(w.stored(2), CHUNK - 1));
+        assertThatThrownBy(() -> ChunkReader.readAll(w.reader(() -> true)))
+            .isInstanceOfSatisfying(CheckpointIntegrityException.class, e -> assertThat(e.chunkIndex()).isEqualTo(2))
+            .hasMessageContaining("at chunk 2: length 15 differs from the manifest's 16");
+    }
+
+    @Test
+    @DisplayName("A missing chunk of a committed checkpoint fails verification; of one deleted meanwhile, it is "
+        + "not found")
+    void missingChunk() {
+        MemoryWriter w = committed(3 * CHUNK);
+        w.store(1, null);
+        assertThatThrownBy(() -> ChunkReader.readAll(w.reader(() -> true)))
+            .isInstanceOfSatisfying(CheckpointIntegrityException.class, e -> assertThat(e.chunkIndex()).isEqualTo(1))
+            .hasMessageContaining("at chunk 1: the chunk is missing (partition " + w.manifest.partition(1) + ")");
+        assertThatThrownBy(() -> ChunkReader.readAll(w.reader(() -> false)))
+            .isExactlyInstanceOf(CheckpointNotFoundException.class)
+            .hasMessage("Checkpoint app/7 was deleted while it was read");
+    }
+
+    @Test
+    @DisplayName("The reader fetches a window of chunks ahead of the one it reads, not more")
+    void fetchesAWindowAhead() throws IOException {
+        MemoryWriter w = committed(5 * CHUNK);
+        ChunkReader reader = w.reader(() -> true);
+        reader.read();
+        assertThat(w.fetched).containsExactly(0, 1);
+        reader.readNBytes(CHUNK);
+        assertThat(w.fetched).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    @DisplayName("readAll returns the whole checkpoint and closes the reader")
+    void readAllCloses() {
+        MemoryWriter w = committed(2 * CHUNK + 1);
+        ChunkReader reader = w.reader(() -> true);
+        assertThat(ChunkReader.readAll(reader)).isEqualTo(TestData.random(2 * CHUNK + 1, 0));
+        assertThatThrownBy(reader::read).isInstanceOf(IllegalStateException.class)
+            .hasMessage("Reader of checkpoint app/7 is closed");
+    }
+
+    @Test
+    @DisplayName("A committed or aborted writer accepts no more bytes")
+    void noWritesAfterCommitOrAbort() {
+        MemoryWriter done = committed(CHUNK + 1);
+        assertRefusesBytes(done, "committed");
+        assertThatThrownBy(done::commit).isInstanceOf(IllegalStateException.class);
+        done.abort();
+        assertThat(done.discarded).isEmpty();
+
+        MemoryWriter aborted = new MemoryWriter();
+        aborted.write(TestData.random(CHUNK + 1, 0));
+        aborted.abort();
+        assertThat(aborted.discarded).containsExactly(1);
+        assertRefusesBytes(aborted, "aborted");
+        assertThatThrownBy(aborted::commit).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    @DisplayName("handOver sends an array of chunkSize at a chunk boundary as it is, never to be filled again; "
+        + "any other array is copied")
+    void handOver() {
+        byte[] whole = TestData.random(CHUNK, 1);
+        byte[] longer = TestData.random(CHUNK + 1, 2);
+        byte[] unaligned = TestData.random(CHUNK, 3);
+        byte[] rest = TestData.random(4 * CHUNK, 4);
+        byte[] kept = whole.clone();
+        MemoryWriter w = new MemoryWriter();
+        w.handOver(whole);
+        w.handOver(longer);
+        w.write(7);
+        w.handOver(unaligned);
+        w.write(rest);
+        w.commit();
+        assertThat(w.sent.get(0)).isSameAs(whole);
+        assertThat(w.reusable.get(0)).isFalse();
+        assertThat(w.sent).noneMatch(chunk -> chunk == longer || chunk == unaligned);
+        assertThat(whole).as("the array handed over, after 5 more chunks were filled").isEqualTo(kept);
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        written.writeBytes(whole);
+        written.writeBytes(longer);
+        written.write(7);
+        written.writeBytes(unaligned);
+        written.writeBytes(rest);
+        assertThat(ChunkReader.readAll(w.reader(() -> true))).isEqualTo(written.toByteArray());
+    }
+
+    @Test
+    @DisplayName("A failure to send a chunk aborts the checkpoint: the chunks sent are discarded and the writer "
+        + "accepts no more bytes")
+    void sendFailureAborts() {
+        MemoryWriter w = new MemoryWriter();
+        w.failSendAt = 2;
+        assertThatThrownBy(() -> w.write(TestData.random(3 * CHUNK, 0)))
+            .isInstanceOf(SpillwayException.class)
+            .hasMessage("Failed storing chunk 2: node left");
+        assertThat(w.discarded).containsExactly(2);
+        assertRefusesBytes(w, "aborted");
+        w.abort();
+        assertThat(w.discarded).containsExactly(2);
+    }
+
+    private static void assertRefusesBytes(MemoryWriter w, String state) {
+        String message = "Checkpoint writer app/7 is " + state + ": it accepts no more bytes";
+        assertThatThrownBy(() -> w.write(1)).isInstanceOf(IllegalStateException.class).hasMessage(message);
+        assertThatThrownBy(() -> w.write(new byte[3])).isInstanceOf(IllegalStateException.class).hasMessage(message);
+        assertThatThrownBy(() -> w.handOver(new byte[CHUNK])).isInstanceOf(IllegalStateException.class)
+            .hasMessage(message);
+    }
+
+    /** A writer that wrote {@code TestData.random(size, 0)} and committed it. */
+    private static MemoryWriter committed(int size) {
+        MemoryWriter w = new MemoryWriter();
+        w.write(TestData.random(size, 0));
+        w.commit();
+        return w;
+    }
+
+    private static void writeSingleBytes(MemoryWriter w, byte[] payload) {
+        for (byte b : payload)
+            w.write(b);
+    }
+
+    /** Writes in pieces of 1, 4, 7, ... bytes (cycling through sizes that straddle chunk boundaries). */
+    private static void writeInOddPieces(MemoryWriter w, byte[] payload) {
+        int[] pieces = {1, 7, 3, CHUNK + 5, 13, 2 * CHUNK + 1};
+        for (int off = 0, i = 0; off < payload.length; i++) {
+            int n = Math.min(pieces[i % pieces.length], payload.length - off);
+            w.write(payload, off, n);
+            off += n;
+        }
+    }
+
+    private static int crc32c(byte[] b, int off, int len) {
+        CRC32C crc = new CRC32C();
+        crc.update(b, off, len);
+        return (int)crc.getValue();
+    }
+
+    /**
+     * A data path in memory. A chunk sent is stored in a map: a reusable buffer as a copy, the buffer then given
+     * out again to be filled; an array handed over as it is. The manifest is kept on commit; {@link #reader}
+     * fetches from the map.
+     */
+    private static final class MemoryWriter extends ChunkingWriter {
+        private final Map<ChunkKey, byte[]> chunks = new HashMap<>();
+        private final Deque<byte[]> buffers = new ArrayDeque<>();
+        final List<byte[]> sent = new ArrayList<>();
+        final List<Boolean> reusable = new ArrayList<>();
+        final List<Integer> discarded = new ArrayList<>();
+        final List<Integer> fetched = new ArrayList<>();
+        int failSendAt = -1;
+        Manifest manifest;
+
+        MemoryWriter() {
+            super("app", 7, CHUNK);
+        }
+
+        ChunkReader reader(BooleanSupplier committed) {
+            fetched.clear();
+            return new ChunkReader(key -> {
+                fetched.add(key.index());
+                byte[] chunk = chunks.get(key);
+                return () -> chunk;
+            }, manifest, committed, WINDOW);
+        }
+
+        byte[] stored(int index) {
+            return chunks.get(manifest.key(index));
+        }
+
+        /** Replaces what is stored for chunk {@code index}; null removes it. */
+        void store(int index, byte[] chunk) {
+            chunks.put(manifest.key(index), chunk);
+        }
+
+        @Override
+        protected int partition(int index) {
+            return index * 5 % 8;
+        }
+
+        @Override
+        protected void send(ChunkKey key, byte[] chunk, boolean reusable) {
+            if (key.index() == failSendAt)
+                throw new IllegalStateException("node left");
+            sent.add(chunk);
+            this.reusable.add(reusable);
+            if (reusable) {
+                chunks.put(key, chunk.clone());
+                buffers.push(chunk);
+            }
+            else
+                chunks.put(key, chunk);
+        }
+
+        @Override
+        protected byte[] nextBuffer() {
+            return buffers.isEmpty() ? new byte[CHUNK] : buffers.pop();
+        }
+
+        @Override
+        protected void awaitStored() {
+        }
+
+        @Override
+        protected CheckpointInfo commitManifest(long size, int[] lengths, int[] checksums) {
+            int[] partitions = IntStream.range(0, lengths.length).map(this::partition).toArray();
+            manifest = new Manifest(application(), checkpointId(), size, partitions, lengths, checksums, "n0", 0, 1);
+            return manifest.info();
+        }
+
+        @Override
+        protected void discard(int sent) {
+            discarded.add(sent);
+        }
+
+        @Override
+        protected RuntimeException failure(RuntimeException e, String doing) {
+            return e instanceof IllegalStateException ? new SpillwayException("Failed " + doing + ": "
+                + e.getMessage(), e) : e;
+        }
+    }
+}
