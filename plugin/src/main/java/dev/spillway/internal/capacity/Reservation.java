@@ -99,16 +99,15 @@ public final class Reservation {
                 if (ask > 0)
                     asks.put(n, ask);
             });
-            long granted = 0;
             for (Map.Entry<UUID, Grant> g : peers.grant(writer, asks).entrySet()) {
                 if (g.getValue().bytes() > 0) {
                     pool.merge(g.getKey(), g.getValue().bytes(), Long::sum);
                     leases.computeIfAbsent(g.getKey(), n -> new ArrayList<>()).add(g.getValue().leaseId());
-                    granted += g.getValue().bytes();
                 }
             }
-            if (granted == 0 && !(localOnly && round == 0))
-                break;
+            // A round that was granted nothing (another writer took the room between the read and the ask, or a
+            // node failed) goes on: the next round reads the ledgers again and asks the nodes that still have room.
+            // A cluster with no room at all ends the loop above, when not even the wish places a chunk.
         }
         int placed = chunks - remaining;
         if (placed == 0 || (all && remaining > 0))

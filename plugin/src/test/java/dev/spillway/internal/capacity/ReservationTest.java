@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -70,11 +69,6 @@ class ReservationTest {
     }
 
     @Test
-    @Disabled("defect: Reservation.place stops at the first round in which every node asked grants 0 "
-        + "(`if (granted == 0 && ...) break`) instead of reading the ledgers again, so a writer that loses the "
-        + "roomiest node to a competing writer (or to a node that fails between the ledger read and the grant) is "
-        + "refused although another node has room, and the message, built from the stale read, says the cluster "
-        + "can grant 1550 bytes while 300 are needed")
     @DisplayName("A peer that grants nothing of its share (a competing writer took all of it): the next round "
         + "places the chunks elsewhere")
     void grantOfNothing() {
