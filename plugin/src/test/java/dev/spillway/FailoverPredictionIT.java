@@ -3,7 +3,6 @@ package dev.spillway;
 import static dev.spillway.test.SpillwayCluster.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.spillway.internal.capacity.ClusterCapacity;
 import dev.spillway.internal.capacity.LedgerHost;
 import dev.spillway.internal.capacity.Owners;
 import dev.spillway.internal.capacity.Peers;
@@ -46,7 +45,7 @@ class FailoverPredictionIT {
             states.put("failover-" + a, state);
         }
         CheckpointStore store = Spillway.store(cluster.node(0));
-        FailoverModel model = clusterCapacity(cluster.node(0)).failoverModel();
+        FailoverModel model = failoverModel(cluster.node(0));
         FailoverModel.Loss worst = model.worstLoss();
         WorstLoss reported = store.worstLoss().orElseThrow();
         assertThat(reported.lostNode()).isEqualTo(String.valueOf(cluster.node(indexOf(worst.lost())).cluster()
@@ -93,9 +92,8 @@ class FailoverPredictionIT {
         throw new IllegalStateException("No running node " + node);
     }
 
-    /** The cluster's capacity as node {@code ignite}'s facade reads it, built from the same parts. */
-    private static ClusterCapacity clusterCapacity(Ignite ignite) {
-        return new ClusterCapacity(Peers.of(ignite, LedgerHost.of(ignite)), Owners.of(ignite, cluster.config()),
-            cluster.config().getBackups());
+    /** The failover model of the cluster now, as node {@code ignite}'s writers assemble it. */
+    private static FailoverModel failoverModel(Ignite ignite) {
+        return Owners.of(ignite, cluster.config()).failoverModel(Peers.of(ignite, LedgerHost.of(ignite)).ledgers());
     }
 }

@@ -24,9 +24,6 @@ import org.jetbrains.annotations.Nullable;
  * creates regions and caches, then the node's runtime ({@code NodeRuntime}).
  */
 public class SpillwayPluginProvider implements PluginProvider<SpillwayConfiguration> {
-    /** The plugin's name, as passed to {@code Ignite.plugin(String)}: {@link Spillway#PLUGIN_NAME}. */
-    public static final String NAME = Spillway.PLUGIN_NAME;
-
     private final SpillwayConfiguration explicit;
     private SpillwayConfiguration config;
     private NodeRuntime runtime;
@@ -47,7 +44,7 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
 
     @Override
     public String name() {
-        return NAME;
+        return Spillway.PLUGIN_NAME;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.spillway.test;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -83,9 +86,10 @@ public final class ArchitectureRules {
 
     /** What other modules may use of the plugin: the API, the wire package and the plugin provider. */
     public static final ArchRule OUTSIDE_THE_PLUGIN_NO_INTERNALS = noClasses()
-        .should().dependOnClassesThat().resideInAPackage("dev.spillway.internal..")
+        .should().dependOnClassesThat(resideInAPackage("dev.spillway.internal..")
+            .or(resideInAPackage("dev.spillway.plugin").and(not(simpleName("SpillwayPluginProvider")))))
         .because("outside the plugin only the API (dev.spillway), the wire protocol (dev.spillway.wire) and the "
-            + "plugin provider (dev.spillway.plugin) are there to use");
+            + "plugin provider (dev.spillway.plugin.SpillwayPluginProvider) are there to use");
 
     /** The rules for the plugin's own classes. */
     public static final class ForThePlugin {

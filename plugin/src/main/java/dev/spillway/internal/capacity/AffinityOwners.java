@@ -50,8 +50,7 @@ final class AffinityOwners implements Owners {
 
     @Override
     public FailoverModel failoverModel(List<Peers.LedgerView> views) {
-        List<ClusterNode> servers = new ArrayList<>(ignite.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
-            .nodes());
+        List<ClusterNode> servers = new ArrayList<>(IgnitePeers.servers(ignite).nodes());
         Map<UUID, UUID[][]> without = new HashMap<>();
         for (ClusterNode lost : servers) {
             List<ClusterNode> survivors = new ArrayList<>(servers);

@@ -52,11 +52,6 @@ public final class ClusterCapacity {
             model.predicted(worst.lost(), worst.survivor()), model.limit(worst.survivor())));
     }
 
-    /** The failover model of the cluster now. */
-    public FailoverModel failoverModel() {
-        return owners.failoverModel(peers.ledgers());
-    }
-
     /** Whether a single loss is something to survive: chunks have backups and there are two servers or more. */
     private boolean survivable(List<Peers.LedgerView> views) {
         return backups > 0 && views.size() > 1;

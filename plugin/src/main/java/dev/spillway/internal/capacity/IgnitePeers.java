@@ -37,6 +37,11 @@ final class IgnitePeers implements Peers {
     }
 
     private ClusterGroup servers() {
+        return servers(ignite);
+    }
+
+    /** The Spillway server nodes of {@code ignite}'s cluster now. */
+    static ClusterGroup servers(Ignite ignite) {
         return ignite.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true");
     }
 

@@ -99,6 +99,8 @@ public final class Reservation {
                 if (ask > 0)
                     asks.put(n, ask);
             });
+            if (asks.isEmpty() && !(localOnly && round == 0))
+                break;
             for (Map.Entry<UUID, Grant> g : peers.grant(writer, asks).entrySet()) {
                 if (g.getValue().bytes() > 0) {
                     pool.merge(g.getKey(), g.getValue().bytes(), Long::sum);

@@ -39,8 +39,6 @@ public final class WriteSessions {
         Arguments.application(application);
         if (expectedSize != 0)
             Arguments.expectedSize(expectedSize);
-        if (!engine.isServer())
-            throw new IllegalStateException("Only a server node hosts write sessions for thin clients");
         WriteSession session = engine.begin(application, engine.localId(), expectedSize);
         long id = ids.incrementAndGet();
         sessions.put(id, session);

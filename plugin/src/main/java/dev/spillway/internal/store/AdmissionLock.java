@@ -30,9 +30,11 @@ final class AdmissionLock {
     private final Clock clock;
     private final long leaseMillis;
     private final ThreadLocal<Holder> held = new ThreadLocal<>();
+    private final StartedCache<String, Object> cache;
 
     AdmissionLock(Ignite ignite, Clock clock, long leaseMillis) {
         this.ignite = ignite;
+        this.cache = new StartedCache<>(ignite, Layout.ADMISSION_CACHE);
         this.clock = clock;
         this.leaseMillis = leaseMillis;
     }
@@ -64,7 +66,7 @@ final class AdmissionLock {
     }
 
     private IgniteCache<String, Object> cache() {
-        return ignite.cache(Layout.ADMISSION_CACHE);
+        return cache.get();
     }
 
     void lock() {

@@ -10,7 +10,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.cache.Cache;
 import javax.cache.processor.MutableEntry;
 import org.apache.ignite.Ignite;
-import org.apache.ignite.IgniteCache;
 import org.apache.ignite.cache.CacheEntryProcessor;
 import org.apache.ignite.cache.CachePeekMode;
 
@@ -21,14 +20,14 @@ import org.apache.ignite.cache.CachePeekMode;
  *
  * <p>Every processor gives the same answer when run again on its own result: the cache is ATOMIC, and when an
  * entry's primary leaves during an update Ignite sends the update again, to a new primary that may already hold
- * the first run's result. A begin carries a token of its own, a commit finds its manifest committed (or evicted by
- * itself), a take-over or a delete finds its removal claim with its owner and expiry.
+ * the first run's result. A begin, a take-over and a delete carry a token of their own, which the claim they make
+ * keeps; a commit finds its manifest committed, or evicted by retention since.
  */
 final class Catalog {
-    private final IgniteCache<String, AppCatalog> cache;
+    private final StartedCache<String, AppCatalog> cache;
 
     Catalog(Ignite ignite) {
-        this.cache = ignite.cache(Layout.CATALOG_CACHE);
+        this.cache = new StartedCache<>(ignite, Layout.CATALOG_CACHE);
     }
 
     /** The classes of the catalog's entries and entry processors, which cross the wire. */
@@ -38,12 +37,12 @@ final class Catalog {
     }
 
     AppCatalog get(String application) {
-        return cache.get(application);
+        return cache.get().get(application);
     }
 
     /** The catalogs this node is primary for. */
     Iterable<Cache.Entry<String, AppCatalog>> localPrimary() {
-        return cache.localEntries(CachePeekMode.PRIMARY);
+        return cache.get().localEntries(CachePeekMode.PRIMARY);
     }
 
     /** Hands out the next id and records a pending claim for it. */
@@ -56,7 +55,7 @@ final class Catalog {
      * chunks: {@link #begin} and {@link #intend} in one round trip.
      */
     long begin(String application, UUID writer, long expiresAt, int[] partitions) {
-        return cache.invoke(application, new Begin(writer, expiresAt, partitions, requestToken()));
+        return cache.get().invoke(application, new Begin(writer, expiresAt, partitions, requestToken()));
     }
 
     /** A token no other request has: random, never 0 (a claim that no begin made carries 0). */
@@ -70,12 +69,12 @@ final class Catalog {
 
     /** Records the partitions of the next chunks; false when the claim is gone (lapsed and reclaimed). */
     boolean intend(String application, long id, UUID writer, int from, int[] partitions, long expiresAt) {
-        return cache.invoke(application, new Intend(id, writer, from, partitions, expiresAt));
+        return cache.get().invoke(application, new Intend(id, writer, from, partitions, expiresAt));
     }
 
     /** Commits the manifest; returns the claims on checkpoints retention removed, or null when the claim is gone. */
     List<Claim> commit(Manifest manifest, UUID writer, int retention, long expiresAt) {
-        return cache.invoke(manifest.application(), new Commit(manifest, writer, retention, expiresAt));
+        return cache.get().invoke(manifest.application(), new Commit(manifest, writer, retention, expiresAt));
     }
 
     /**
@@ -83,18 +82,19 @@ final class Catalog {
      * owner and expiry. Returns it, or null when it changed or is gone.
      */
     Claim takeOver(String application, long id, UUID expectedOwner, long expectedExpiry, UUID owner,
-                          long expiresAt) {
-        return cache.invoke(application, new TakeOver(id, expectedOwner, expectedExpiry, owner, expiresAt));
+                   long expiresAt) {
+        return cache.get().invoke(application, new TakeOver(id, expectedOwner, expectedExpiry, owner, expiresAt,
+            requestToken()));
     }
 
     /** Moves a committed checkpoint to a removal claim; returns it, or null when there is no such checkpoint. */
     Claim delete(String application, long id, UUID owner, long expiresAt) {
-        return cache.invoke(application, new Delete(id, owner, expiresAt));
+        return cache.get().invoke(application, new Delete(id, owner, expiresAt, requestToken()));
     }
 
     /** Drops a removal claim once its chunks are removed. */
     void forget(String application, long id) {
-        cache.invoke(application, new Forget(id));
+        cache.get().invoke(application, new Forget(id));
     }
 
     static final class Begin implements CacheEntryProcessor<String, AppCatalog, Long> {
@@ -200,12 +200,14 @@ final class Catalog {
 
         /**
          * Whether this very commit has been applied already (a run before this one, on the previous primary): its
-         * manifest is committed, or retention evicted it at once (an older id committed after a newer one).
+         * manifest is committed, or retention evicted it since (this commit itself, when an older id commits after
+         * a newer one, or another writer's commit in between). Only the claim's owner commits an id, so a
+         * checkpoint retention evicted was committed by this writer.
          */
         private boolean committedHere(AppCatalog c) {
             long id = manifest.checkpointId();
             return manifest.equals(c.manifest(id))
-                || c.deleting.stream().anyMatch(d -> d.checkpointId == id && d.evictedBy == id);
+                || c.deleting.stream().anyMatch(d -> d.checkpointId == id && d.evictedBy != 0);
         }
     }
 
@@ -216,13 +218,16 @@ final class Catalog {
         private final long expectedExpiry;
         private final UUID owner;
         private final long expiresAt;
+        /** This request, told apart from every other. */
+        private final long token;
 
-        TakeOver(long id, UUID expectedOwner, long expectedExpiry, UUID owner, long expiresAt) {
+        TakeOver(long id, UUID expectedOwner, long expectedExpiry, UUID owner, long expiresAt, long token) {
             this.id = id;
             this.expectedOwner = expectedOwner;
             this.expectedExpiry = expectedExpiry;
             this.owner = owner;
             this.expiresAt = expiresAt;
+            this.token = token;
         }
 
         @Override
@@ -232,7 +237,7 @@ final class Catalog {
                 return null;
             for (Claim claim : c.deleting) {
                 // Run again on a new primary that holds this request's result: the claim is the new owner's.
-                if (claim.checkpointId == id && claim.owner.equals(owner) && claim.expiresAt == expiresAt)
+                if (claim.checkpointId == id && claim.token == token)
                     return claim;
             }
             for (List<Claim> list : List.of(c.pending, c.deleting)) {
@@ -242,6 +247,7 @@ final class Catalog {
                         list.remove(claim);
                         claim.owner = owner;
                         claim.expiresAt = expiresAt;
+                        claim.token = token;
                         c.deleting.add(claim);
                         entry.setValue(c);
                         return claim;
@@ -257,11 +263,14 @@ final class Catalog {
         private final long id;
         private final UUID owner;
         private final long expiresAt;
+        /** This request, told apart from every other. */
+        private final long token;
 
-        Delete(long id, UUID owner, long expiresAt) {
+        Delete(long id, UUID owner, long expiresAt, long token) {
             this.id = id;
             this.owner = owner;
             this.expiresAt = expiresAt;
+            this.token = token;
         }
 
         @Override
@@ -271,8 +280,7 @@ final class Catalog {
                 return null;
             for (Claim claim : c.deleting) {
                 // Run again on a new primary that holds this request's result: the same removal claim.
-                if (claim.checkpointId == id && claim.owner.equals(owner) && claim.expiresAt == expiresAt
-                    && claim.evictedBy == 0)
+                if (claim.checkpointId == id && claim.token == token)
                     return claim;
             }
             Manifest m = c.manifest(id);
@@ -280,6 +288,7 @@ final class Catalog {
                 return null;
             c.committed.remove(m);
             Claim removal = Claim.of(m, owner, expiresAt);
+            removal.token = token;
             c.deleting.add(removal);
             entry.setValue(c);
             return removal;

@@ -82,10 +82,6 @@ public final class CheckpointEngine {
         return ignite.cluster().localNode().id();
     }
 
-    public boolean isServer() {
-        return server;
-    }
-
     /** The node whose partitions a new checkpoint fills first: this node, or for a client the emptiest server. */
     public UUID home() {
         if (server)
@@ -214,7 +210,7 @@ public final class CheckpointEngine {
         return catalog;
     }
 
-    ChunkCache chunks() {
+    ChunkCache chunkCache() {
         return chunks;
     }
 

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.ignite.Ignite;
-import org.apache.ignite.IgniteCache;
 import org.apache.ignite.IgniteDataStreamer;
 import org.apache.ignite.cluster.ClusterNode;
 
@@ -29,15 +28,16 @@ final class ChunkCache {
     private static final int KEY_BATCH = 512;
 
     private final Ignite ignite;
-    private final IgniteCache<ChunkKey, byte[]> cache;
+    private final StartedCache<ChunkKey, byte[]> cache;
 
     ChunkCache(Ignite ignite) {
         this.ignite = ignite;
-        this.cache = ignite.cache(Layout.CHUNK_CACHE);
+        this.cache = new StartedCache<>(ignite, Layout.CHUNK_CACHE);
     }
 
     /** A streamer for one writer's chunks of {@code chunkSize} bytes. */
     IgniteDataStreamer<ChunkKey, byte[]> openStreamer(int chunkSize) {
+        cache.get();
         IgniteDataStreamer<ChunkKey, byte[]> s = ignite.dataStreamer(Layout.CHUNK_CACHE);
         int perNode = Math.max(1, STREAMER_BATCH_BYTES / chunkSize);
         s.allowOverwrite(false);
@@ -50,7 +50,7 @@ final class ChunkCache {
 
     /** Starts reading a chunk; the supplier waits for it (null when the chunk is missing). */
     Supplier<byte[]> fetch(ChunkKey key) {
-        return cache.getAsync(key)::get;
+        return cache.get().getAsync(key)::get;
     }
 
     /** The primary node of a partition now, or null. */
@@ -60,12 +60,12 @@ final class ChunkCache {
 
     /** Whether chunks 0 .. partitions.length - 1 of a checkpoint are all stored. */
     boolean allStored(String application, long checkpointId, int[] partitions) {
-        return keyBatches(application, checkpointId, partitions).stream().allMatch(cache::containsKeys);
+        return keyBatches(application, checkpointId, partitions).stream().allMatch(cache.get()::containsKeys);
     }
 
     /** Removes chunks 0 .. partitions.length - 1 of a checkpoint, chunk i being in partition partitions[i]. */
     void remove(String application, long checkpointId, int[] partitions) {
-        keyBatches(application, checkpointId, partitions).forEach(cache::removeAll);
+        keyBatches(application, checkpointId, partitions).forEach(cache.get()::removeAll);
     }
 
     /** The keys of chunks 0 .. partitions.length - 1, chunk i in partition partitions[i], in batches. */

@@ -30,7 +30,7 @@ final class ChunkWriter extends ChunkingWriter {
     static ChunkWriter begin(CheckpointEngine engine, String application, long expectedSize) {
         WriteSession session = engine.begin(application, engine.home(), expectedSize);
         try {
-            return new ChunkWriter(session, engine.chunks());
+            return new ChunkWriter(session, engine.chunkCache());
         }
         catch (RuntimeException e) {
             session.discard(0);

@@ -16,7 +16,7 @@ final class Claim {
     long expiresAt;
     int[] partitions;
     int chunks;
-    /** The begin request that made this pending claim, or 0. */
+    /** The request that made this claim what it is now (a begin, a take-over, a delete), or 0 (retention). */
     long token;
     /** For a removal claim made by retention: the checkpoint whose commit evicted it, else 0. */
     long evictedBy;
@@ -76,6 +76,6 @@ final class Claim {
     @Override
     public String toString() {
         return "Claim[" + checkpointId + " owner=" + owner + " expiresAt=" + expiresAt + " partitions="
-            + Arrays.toString(partitions()) + "]";
+            + Arrays.toString(partitions()) + " token=" + token + " evictedBy=" + evictedBy + "]";
     }
 }

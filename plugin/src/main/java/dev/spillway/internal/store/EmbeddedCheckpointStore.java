@@ -104,7 +104,7 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
         Map<String, long[]> perNode = new LinkedHashMap<>();
         perNode.put(m.originNode(), new long[2]);
         for (int i = 0; i < m.chunks(); i++) {
-            ClusterNode node = engine.chunks().primary(m.partition(i));
+            ClusterNode node = engine.chunkCache().primary(m.partition(i));
             long[] acc = perNode.computeIfAbsent(node == null ? "(none)" : CheckpointEngine.nodeName(node),
                 n -> new long[2]);
             acc[0]++;

@@ -30,7 +30,7 @@ public final class WriteSession {
     private final CheckpointEngine engine;
     private final String application;
     private final UUID writer;
-    private final String origin;
+    private final String originNode;
     private final long checkpointId;
     private final long startedAt;
     private final int chunkSize;
@@ -48,17 +48,17 @@ public final class WriteSession {
     /**
      * A session the engine has begun ({@link CheckpointEngine#begin}): its id taken and its claim recorded.
      *
-     * @param origin the consistent id of the node whose partitions the checkpoint fills first
+     * @param originNode the consistent id of the node whose partitions the checkpoint fills first
      * @param planned the partitions already planned (and claimed) for the first chunks
      * @param serversAtBegin the server nodes when it began
      */
-    WriteSession(CheckpointEngine engine, String application, long checkpointId, UUID writer, String origin,
+    WriteSession(CheckpointEngine engine, String application, long checkpointId, UUID writer, String originNode,
                  long startedAt, Reservation reservation, int[] planned, Set<UUID> serversAtBegin) {
         this.engine = engine;
         this.application = application;
         this.checkpointId = checkpointId;
         this.writer = writer;
-        this.origin = origin;
+        this.originNode = originNode;
         this.startedAt = startedAt;
         this.lastUsed = startedAt;
         this.chunkSize = engine.config().getChunkSize();
@@ -82,7 +82,7 @@ public final class WriteSession {
         return chunkSize;
     }
 
-    /** When the session was last used, by the store's clock. */
+    /** When the session was last used, by the configured clock. */
     public long lastUsed() {
         return lastUsed;
     }
@@ -127,11 +127,11 @@ public final class WriteSession {
                 + "cannot commit " + chunks + " lengths and " + checksums.length + " checksums");
         int[] partitions = Arrays.copyOf(planned, chunks);
         if (engine.peers().anyLeft(serversAtBegin)
-            && !engine.chunks().allStored(application, checkpointId, partitions))
+            && !engine.chunkCache().allStored(application, checkpointId, partitions))
             throw new SpillwayException("Checkpoint " + label() + " lost chunks with a server node that left "
                 + "while it was written (backups=" + engine.config().getBackups() + "); it is not committed");
-        Manifest manifest = new Manifest(application, checkpointId, size, partitions, lengths, checksums, origin,
-            startedAt, engine.now());
+        Manifest manifest = new Manifest(application, checkpointId, size, partitions, lengths, checksums,
+            originNode, startedAt, engine.now());
         List<Claim> evicted = engine.catalog().commit(manifest, writer, engine.config().getRetention(), expiry());
         if (evicted == null)
             throw lapsed();
@@ -157,7 +157,7 @@ public final class WriteSession {
                 engine.removeChunks(application, claim);
             else {
                 // The claim lapsed and was reclaimed; chunks stored since then are this writer's to remove.
-                engine.chunks().remove(application, checkpointId,
+                engine.chunkCache().remove(application, checkpointId,
                     Arrays.copyOf(planned, Math.min(sent, plannedCount)));
             }
         }
@@ -184,7 +184,7 @@ public final class WriteSession {
             planMore(Math.max(index + 1 - plannedCount, Math.min(MAX_BATCH, Math.max(FIRST_BATCH, index))), false);
     }
 
-    /** Reserves and plans the next chunks and records their partitions in the claim ({@link #admitted}). */
+    /** Reserves and plans the next chunks and records their partitions in the claim ({@link CheckpointEngine#admitted}). */
     private void planMore(int count, boolean all) {
         serversAtPlan = engine.peers().serverIds();
         int[] parts = engine.admitted(() -> {

@@ -231,6 +231,28 @@ class CatalogProcessorsTest {
             assertThat(evicted).extracting(Claim::checkpointId).containsExactly(1L);
             assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
         }
+
+        @Test
+        @DisplayName("run again after another writer's commit evicted it: still committed, the same evictions")
+        void twiceAfterALaterCommitEvictedIt() {
+            Entry e = new Entry(null);
+            e.apply(new Catalog.Begin(WRITER, EXPIRY, new int[] {1}, 1));
+            e.apply(new Catalog.Begin(OTHER, EXPIRY, new int[] {2}, 2));
+            Catalog.Commit mine = new Catalog.Commit(manifest(1, 1), WRITER, 1, EXPIRY);
+            List<Claim> first = e.apply(mine);
+            e.apply(new Catalog.Commit(manifest(2, 1), OTHER, 1, EXPIRY));
+            assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
+            assertThat(e.apply(mine)).isEqualTo(first).isNotNull();
+        }
+
+        @Test
+        @DisplayName("a commit whose claim lapsed and was reclaimed is refused, also when it comes twice")
+        void reclaimedBeforeCommit() {
+            Entry e = catalogWith(0);
+            e.apply(new Catalog.TakeOver(1, WRITER, EXPIRY, RECLAIMER, EXPIRY * 2, 5));
+            assertThat(appliedTwice(e, new Catalog.Commit(manifest(1, 2), WRITER, 2, EXPIRY))).isNull();
+            assertThat(e.value().committed()).isEmpty();
+        }
     }
 
     @Nested
@@ -240,7 +262,7 @@ class CatalogProcessorsTest {
         @DisplayName("moves a lapsed pending claim to a removal claim of the new owner")
         void takesOver() {
             Entry e = catalogWith(0);
-            Claim taken = e.apply(new Catalog.TakeOver(1, WRITER, EXPIRY, RECLAIMER, EXPIRY * 2));
+            Claim taken = e.apply(new Catalog.TakeOver(1, WRITER, EXPIRY, RECLAIMER, EXPIRY * 2, 5));
             assertThat(taken.owner).isEqualTo(RECLAIMER);
             assertThat(taken.partitions()).containsExactly(7, 8);
             assertThat(e.value().pending).isEmpty();
@@ -251,8 +273,8 @@ class CatalogProcessorsTest {
         @DisplayName("refuses when the claim changed owner or expiry since it was read")
         void refuses() {
             Entry e = catalogWith(0);
-            assertThat(e.apply(new Catalog.TakeOver(1, OTHER, EXPIRY, RECLAIMER, EXPIRY * 2))).isNull();
-            assertThat(e.apply(new Catalog.TakeOver(1, WRITER, EXPIRY + 1, RECLAIMER, EXPIRY * 2))).isNull();
+            assertThat(e.apply(new Catalog.TakeOver(1, OTHER, EXPIRY, RECLAIMER, EXPIRY * 2, 5))).isNull();
+            assertThat(e.apply(new Catalog.TakeOver(1, WRITER, EXPIRY + 1, RECLAIMER, EXPIRY * 2, 5))).isNull();
             assertThat(e.value().pending).hasSize(1);
         }
 
@@ -260,7 +282,7 @@ class CatalogProcessorsTest {
         @DisplayName("applied twice hands the claim to the new owner once, and says so both times")
         void twice() {
             Entry e = catalogWith(0);
-            Claim taken = appliedTwice(e, new Catalog.TakeOver(1, WRITER, EXPIRY, RECLAIMER, EXPIRY * 2));
+            Claim taken = appliedTwice(e, new Catalog.TakeOver(1, WRITER, EXPIRY, RECLAIMER, EXPIRY * 2, 5));
             assertThat(taken).isNotNull();
             assertThat(e.value().deleting).hasSize(1);
         }
@@ -269,8 +291,17 @@ class CatalogProcessorsTest {
         @DisplayName("applied twice by a writer taking back its own claim (abort)")
         void twiceOwnClaim() {
             Entry e = catalogWith(0);
-            Claim taken = appliedTwice(e, new Catalog.TakeOver(1, WRITER, -1, WRITER, EXPIRY * 2));
+            Claim taken = appliedTwice(e, new Catalog.TakeOver(1, WRITER, -1, WRITER, EXPIRY * 2, 5));
             assertThat(taken).isNotNull();
+        }
+
+        @Test
+        @DisplayName("a second take-over (another request) of a claim already taken over is refused")
+        void secondTakeOverRefused() {
+            Entry e = catalogWith(0);
+            assertThat(e.apply(new Catalog.TakeOver(1, WRITER, EXPIRY, RECLAIMER, EXPIRY * 2, 5))).isNotNull();
+            assertThat(e.apply(new Catalog.TakeOver(1, WRITER, EXPIRY, OTHER, EXPIRY * 2, 8))).isNull();
+            assertThat(e.value().deleting).singleElement().extracting(c -> c.owner).isEqualTo(RECLAIMER);
         }
     }
 
@@ -281,18 +312,26 @@ class CatalogProcessorsTest {
         @DisplayName("moves a committed checkpoint to a removal claim; an unknown one is not found")
         void deletes() {
             Entry e = catalogWith(2);
-            Claim removal = e.apply(new Catalog.Delete(1, OTHER, EXPIRY));
+            Claim removal = e.apply(new Catalog.Delete(1, OTHER, EXPIRY, 6));
             assertThat(removal.partitions()).containsExactly(10);
             assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
-            assertThat(e.apply(new Catalog.Delete(9, OTHER, EXPIRY))).isNull();
+            assertThat(e.apply(new Catalog.Delete(9, OTHER, EXPIRY, 6))).isNull();
         }
 
         @Test
         @DisplayName("applied twice deletes once and answers with the removal claim both times")
         void twice() {
             Entry e = catalogWith(2);
-            assertThat(appliedTwice(e, new Catalog.Delete(1, OTHER, EXPIRY))).isNotNull();
+            assertThat(appliedTwice(e, new Catalog.Delete(1, OTHER, EXPIRY, 6))).isNotNull();
             assertThat(e.value().deleting).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("a second delete (another request, from the same node at the same instant) is not found")
+        void secondDeleteIsNotFound() {
+            Entry e = catalogWith(2);
+            assertThat(e.apply(new Catalog.Delete(1, OTHER, EXPIRY, 6))).isNotNull();
+            assertThat(e.apply(new Catalog.Delete(1, OTHER, EXPIRY, 7))).isNull();
         }
     }
 
@@ -303,7 +342,7 @@ class CatalogProcessorsTest {
         @DisplayName("drops a removal claim once its chunks are removed, also when applied twice")
         void twice() {
             Entry e = catalogWith(2);
-            e.apply(new Catalog.Delete(1, OTHER, EXPIRY));
+            e.apply(new Catalog.Delete(1, OTHER, EXPIRY, 6));
             appliedTwice(e, new Catalog.Forget(1));
             assertThat(e.value().deleting).isEmpty();
             assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
