@@ -101,6 +101,20 @@ class PluginConfigurationIT {
     }
 
     @Test
+    @DisplayName("a thick client that used its store before any Spillway server joined saves once one has")
+    void thickClientBeforeAnySpillwayServer() {
+        // A server without Spillway (its explicit provider list lacks it) gives the client a cluster to join.
+        cluster.start(0, CONFIG, cfg -> cfg.setPluginConfigurations().setPluginProviders(new OtherPlugin()));
+        CheckpointStore store = Spillway.store(cluster.startClient("early"));
+        assertThat(store.capacity()).isEmpty();
+        cluster.start(1);
+        byte[] state = dev.spillway.test.TestData.random(300_000, 32);
+        CheckpointInfo info = store.save("early", state);
+        assertThat(store.restore("early", info.checkpointId())).isEqualTo(state);
+        assertThat(info.originNode()).isEqualTo(cluster.name(1));
+    }
+
+    @Test
     @DisplayName("the plugin is found by ServiceLoader when no provider is set")
     void serviceLoader() {
         IgniteConfiguration cfg = cluster.configuration(cluster.name(0), false, CONFIG);
