@@ -3,6 +3,8 @@ package dev.spillway.internal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.wire.Manifest;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -82,11 +84,20 @@ class CatalogProcessorsTest {
             return copy;
         }
 
+        /** Every field of the claim, arrays cloned: a field added to Claim is copied too. */
         private static Claim copy(Claim c) {
             Claim copy = new Claim(c.checkpointId, c.owner, c.expiresAt);
-            copy.intend(0, c.partitions());
-            copy.evictedBy = c.evictedBy;
-            copy.token = c.token;
+            try {
+                for (Field f : Claim.class.getDeclaredFields()) {
+                    if (Modifier.isStatic(f.getModifiers()) || Modifier.isFinal(f.getModifiers()))
+                        continue;
+                    Object v = f.get(c);
+                    f.set(copy, v instanceof int[] a ? a.clone() : v);
+                }
+            }
+            catch (IllegalAccessException e) {
+                throw new AssertionError(e);
+            }
             return copy;
         }
     }
