@@ -53,7 +53,8 @@ class NodeLauncherIT {
             List<String> joinSeconds = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 int n = i;
-                awaitLog("node " + i + " joined", () -> log(n).contains("JOINED "), nodes.get(i), i);
+                // The whole line: the node's stdout is flushed in pieces, so a read may end inside it.
+                awaitLog("node " + i + " joined", () -> JOINED.matcher(log(n)).find(), nodes.get(i), i);
                 Matcher m = JOINED.matcher(log(i));
                 assertThat(m.find()).isTrue();
                 assertThat(m.group(1)).isEqualTo("launcher-" + i);
