@@ -220,6 +220,10 @@ abstract class CheckpointStoreContract {
                     Long.toString(e.neededBytes()));
             });
         assertThatThrownBy(() -> store().begin(app, Long.MAX_VALUE)).isInstanceOf(CapacityExhaustedException.class);
+        // A size far past the whole cluster is refused before anything is sized for it (536 million chunks here
+        // would be 2 GB of partition arrays, more than this JVM's heap).
+        assertThatThrownBy(() -> store().begin(app, (long)(Integer.MAX_VALUE / 4) * CHUNK))
+            .isInstanceOf(CapacityExhaustedException.class).hasMessageContaining("Capacity exhausted");
         // A writer that runs into the limit as bytes arrive fails with the same error and leaves nothing behind.
         assertThatThrownBy(() -> {
             try (CheckpointWriter w = store().begin(app)) {

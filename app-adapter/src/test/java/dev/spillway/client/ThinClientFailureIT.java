@@ -9,9 +9,14 @@ import dev.spillway.InvalidArgumentException;
 import dev.spillway.Spillway;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.test.SpillwayCluster;
+import dev.spillway.wire.Begun;
+import dev.spillway.wire.CheckpointService;
+import dev.spillway.wire.Reply;
 import dev.spillway.test.TestData;
 import dev.spillway.test.TestPorts;
 import java.time.Duration;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.client.IgniteClient;
 import org.apache.ignite.configuration.ClientConfiguration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -53,6 +58,32 @@ class ThinClientFailureIT {
         assertThatThrownBy(() -> SpillwayClient.connect(allAddresses(), "no-such-node"))
             .isInstanceOf(InvalidArgumentException.class)
             .hasMessageContaining("home=\"no-such-node\" names no Spillway server node", cluster.name(0));
+    }
+
+    @Test
+    @DisplayName("a commit whose size or chunk lengths do not add up is refused, and the session's chunks go")
+    void commitWithBadSizesRefused() throws Exception {
+        try (IgniteClient client = Ignition.startClient(allAddresses())) {
+            CheckpointService service = client.services(client.cluster().forNodeId(cluster.node(0).cluster()
+                .localNode().id())).serviceProxy(CheckpointService.NAME, CheckpointService.class);
+            int chunk = CONFIG.getChunkSize();
+            Begun negative = Reply.value(service.begin("bad-sizes", 0));
+            assertThatThrownBy(() -> Reply.value(service.commit(negative.session(), -5, new int[0], new int[0])))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("size=-5");
+            Begun mismatch = Reply.value(service.begin("bad-sizes", 2L * chunk));
+            assertThatThrownBy(() -> Reply.value(service.commit(mismatch.session(), 7,
+                new int[] {chunk, 100}, new int[2])))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("size=7", "add up to");
+            Begun oversized = Reply.value(service.begin("bad-sizes", 2L * chunk));
+            assertThatThrownBy(() -> Reply.value(service.commit(oversized.session(), 2L * chunk + 2,
+                new int[] {chunk + 1, chunk + 1}, new int[2])))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("chunk 0 has " + (chunk + 1));
+            // Each refused session is gone: its claim dropped, its leases released.
+            assertThatThrownBy(() -> Reply.value(service.renew(mismatch.session())))
+                .hasMessageContaining("is not open");
+        }
+        Spillway.store(cluster.node(1)).capacity().forEach(c -> assertThat(c.leases()).isZero());
+        assertThat(Spillway.store(cluster.node(1)).list("bad-sizes")).isEmpty();
     }
 
     @Test

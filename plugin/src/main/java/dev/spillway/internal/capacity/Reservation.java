@@ -133,16 +133,21 @@ public final class Reservation {
     }
 
     /**
-     * Refuses at once a request so large that it cannot be planned chunk by chunk (more chunks than an array
-     * holds): its region bytes are compared with what the whole cluster has free.
+     * Refuses at once a request larger than every server's budget together, before anything is sized for it: a
+     * plan holds an entry per chunk, and a size from a client may be absurd. Only a refusal reads the ledgers
+     * (to say what the cluster could grant).
+     *
+     * @param clusterBudget the region bytes every server may fill, together
      */
-    public void refuseIfBeyondCluster(long chunks) {
-        if (chunks <= Integer.MAX_VALUE / 4)
+    public void refuseIfBeyondCluster(long chunks, long clusterBudget) {
+        Topology topo = owners.now();
+        int copies = topo.partitions() == 0 ? 1 : Math.max(1, topo.owners()[0].length);
+        if (saturatedMultiply(saturatedMultiply(chunks, copyBytes), copies) <= clusterBudget)
             return;
         Map<UUID, Long> room = new HashMap<>(pool);
         for (Peers.LedgerView view : peers.ledgers())
             room.merge(view.nodeId(), view.capacity().free(), Long::sum);
-        throw exhausted(chunks, owners.now(), room);
+        throw exhausted(chunks, topo, room);
     }
 
     /** Names the checkpoint in messages from now on ({@code app/id}), once its id is known. */

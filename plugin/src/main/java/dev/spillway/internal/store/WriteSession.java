@@ -1,6 +1,7 @@
 package dev.spillway.internal.store;
 
 import dev.spillway.CheckpointInfo;
+import dev.spillway.InvalidArgumentException;
 import dev.spillway.SpillwayException;
 import dev.spillway.internal.capacity.Reservation;
 import dev.spillway.wire.Manifest;
@@ -125,6 +126,7 @@ public final class WriteSession {
         if (checksums.length != chunks || chunks > plannedCount)
             throw new IllegalStateException("Checkpoint " + label() + " has " + plannedCount + " planned chunks; "
                 + "cannot commit " + chunks + " lengths and " + checksums.length + " checksums");
+        refuseUnlessConsistent(size, lengths);
         int[] partitions = Arrays.copyOf(planned, chunks);
         if (engine.peers().anyLeft(serversAtBegin)
             && !engine.chunkCache().allStored(application, checkpointId, partitions))
@@ -197,6 +199,30 @@ public final class WriteSession {
             planned = Arrays.copyOf(planned, Math.max(plannedCount + parts.length, planned.length * 2));
         System.arraycopy(parts, 0, planned, plannedCount, parts.length);
         plannedCount += parts.length;
+    }
+
+    /**
+     * Refuses a commit whose size and chunk lengths do not describe what a writer stores (a thin client sends
+     * them): every chunk but the last is whole, the last has 1 to chunkSize bytes, and they add up to the size. The
+     * session is discarded first, so its chunks and leases go at once.
+     */
+    private void refuseUnlessConsistent(long size, int[] lengths) {
+        long sum = 0;
+        for (int i = 0; i < lengths.length; i++) {
+            boolean last = i == lengths.length - 1;
+            if (lengths[i] < 1 || lengths[i] > chunkSize || (!last && lengths[i] != chunkSize)) {
+                discard(lengths.length);
+                throw new InvalidArgumentException("lengths", "Checkpoint " + label() + ": chunk " + i + " has "
+                    + lengths[i] + " bytes; allowed: " + chunkSize + " for every chunk but the last, 1 to "
+                    + chunkSize + " for the last");
+            }
+            sum += lengths[i];
+        }
+        if (size != sum) {
+            discard(lengths.length);
+            throw new InvalidArgumentException("size", "Checkpoint " + label() + ": size=" + size + " differs from "
+                + "its " + lengths.length + " chunk(s), whose lengths add up to " + sum);
+        }
     }
 
     private SpillwayException lapsed() {
