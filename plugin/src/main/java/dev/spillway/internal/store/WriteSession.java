@@ -134,9 +134,22 @@ public final class WriteSession {
                 + "while it was written (backups=" + engine.config().getBackups() + "); it is not committed");
         Manifest manifest = new Manifest(application, checkpointId, size, partitions, lengths, checksums,
             originNode, startedAt, engine.now());
-        List<Claim> evicted = engine.catalog().commit(manifest, writer, engine.config().getRetention(), expiry());
-        if (evicted == null)
-            throw lapsed();
+        List<Claim> evicted;
+        RuntimeException failure = null;
+        try {
+            evicted = engine.catalog().commit(manifest, writer, engine.config().getRetention(), expiry());
+        }
+        catch (RuntimeException e) {
+            evicted = null;
+            failure = e;
+        }
+        if (evicted == null) {
+            // The commit failed or found no claim of ours, yet it may have landed (a run on a primary that left
+            // before it answered): the catalog says, and no chunk of a committed checkpoint is removed.
+            evicted = evictionsIfCommitted(manifest, failure);
+            if (evicted == null)
+                throw failure != null ? failure : lapsed();
+        }
         state = State.COMMITTED;
         // The checkpoint is committed: its leases are released without waiting for the peers to confirm.
         reservation.release(false);
@@ -157,7 +170,7 @@ public final class WriteSession {
             Claim claim = engine.catalog().takeOver(application, checkpointId, writer, -1, writer, expiry());
             if (claim != null)
                 engine.removeChunks(application, claim);
-            else {
+            else if (!namedInCatalog()) {
                 // The claim lapsed and was reclaimed; chunks stored since then are this writer's to remove.
                 engine.chunkCache().remove(application, checkpointId,
                     Arrays.copyOf(planned, Math.min(sent, plannedCount)));
@@ -170,6 +183,48 @@ public final class WriteSession {
         finally {
             reservation.release();
         }
+    }
+
+    /**
+     * The removal claims a commit of {@code manifest} made, when the catalog shows it landed: the manifest is
+     * committed, or retention has evicted it since. Null when it did not land.
+     *
+     * @throws SpillwayException when the catalog cannot be read: the outcome is unknown, so the chunks are kept
+     *     (the session ends without removing them; if the commit did not land, its claim lapses and the reclaimer
+     *     removes them)
+     */
+    private List<Claim> evictionsIfCommitted(Manifest manifest, RuntimeException failure) {
+        AppCatalog c;
+        try {
+            c = engine.catalog().get(application);
+        }
+        catch (RuntimeException e) {
+            state = State.ABORTED;
+            reservation.release();
+            SpillwayException unknown = new SpillwayException("Checkpoint " + label() + ": the outcome of its "
+                + "commit is unknown (" + (failure == null ? "no claim found" : failure.getMessage()) + "; the "
+                + "catalog could not be read: " + e.getMessage() + "). Its chunks are kept: if it was not "
+                + "committed, its claim lapses after " + engine.config().getLeaseTimeout() + " and the reclaimer "
+                + "removes them", e);
+            if (failure != null)
+                unknown.addSuppressed(failure);
+            throw unknown;
+        }
+        if (c == null)
+            return null;
+        boolean evictedSince = c.deleting.stream().anyMatch(d -> d.checkpointId == checkpointId && d.evictedBy != 0);
+        if (!manifest.equals(c.manifest(checkpointId)) && !evictedSince)
+            return null;
+        engine.log().info("Checkpoint " + label() + " was committed although its commit call "
+            + (failure == null ? "found no claim" : "failed (" + failure.getMessage() + ")"));
+        return c.evictedBy(checkpointId);
+    }
+
+    /** Whether the catalog names this checkpoint at all: committed, or claimed by anyone for writing or removal. */
+    private boolean namedInCatalog() {
+        AppCatalog c = engine.catalog().get(application);
+        return c != null && (c.manifest(checkpointId) != null || c.pending(checkpointId) != null
+            || c.deleting.stream().anyMatch(d -> d.checkpointId == checkpointId));
     }
 
     public synchronized boolean isOpen() {
@@ -186,7 +241,10 @@ public final class WriteSession {
             planMore(Math.max(index + 1 - plannedCount, Math.min(MAX_BATCH, Math.max(FIRST_BATCH, index))), false);
     }
 
-    /** Reserves and plans the next chunks and records their partitions in the claim ({@link CheckpointEngine#admitted}). */
+    /**
+     * Reserves and plans the next chunks and records their partitions in the claim, under the admission lock
+     * ({@link CheckpointEngine#admitted}).
+     */
     private void planMore(int count, boolean all) {
         serversAtPlan = engine.peers().serverIds();
         int[] parts = engine.admitted(() -> {
