@@ -16,8 +16,8 @@ import org.apache.ignite.cache.affinity.Affinity;
 import org.apache.ignite.cluster.ClusterNode;
 
 /**
- * {@link Owners} from Ignite: the chunk cache's affinity for the owners now (recomputed when the topology version
- * changes), and the stock rendezvous function over the survivors for the owners after each possible loss
+ * {@link Owners} from Ignite: the chunk cache's affinity for the owners now (recomputed when the version of its
+ * assignment changes, minor versions included), and the stock rendezvous function over the survivors for the owners after each possible loss
  * ({@link IgniteAdapter#assignment}).
  */
 final class AffinityOwners implements Owners {
@@ -35,7 +35,9 @@ final class AffinityOwners implements Owners {
 
     @Override
     public Topology now() {
-        long version = ignite.cluster().topologyVersion();
+        // The version of the chunk cache's assignment, not the topology version: a join's partitions reach the
+        // newcomer only when its rebalance ends, which changes the minor version alone.
+        long version = IgniteAdapter.affinityVersion(ignite, Layout.CHUNK_CACHE);
         Cached c = cached;
         if (c.version() == version)
             return c.topology();

@@ -3,10 +3,13 @@ package dev.spillway.internal.ignite;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.ignite.Ignite;
 import org.apache.ignite.cache.affinity.AffinityFunctionContext;
 import org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.events.DiscoveryEvent;
+import org.apache.ignite.internal.IgniteEx;
+import org.apache.ignite.internal.processors.cache.IgniteInternalCache;
 import org.apache.ignite.internal.processors.affinity.AffinityTopologyVersion;
 
 /**
@@ -22,6 +25,21 @@ import org.apache.ignite.internal.processors.affinity.AffinityTopologyVersion;
  */
 public final class IgniteAdapter {
     private IgniteAdapter() {
+    }
+
+    /**
+     * The version of the assignment {@code Ignite.affinity(cache)} answers with on node {@code ignite} now, as one
+     * comparable number: the topology version (changed by every join and leave) and its minor version (changed when
+     * the partitions a join moves reach their new owners, its rebalance over). The public topology version alone
+     * misses the second; so does the exchange's ready version, which was seen to lag behind the cache's assignment
+     * (OwnersFollowAffinityIT). Where the cache has not started on this node, the exchange's ready version.
+     */
+    public static long affinityVersion(Ignite ignite, String cache) {
+        IgniteEx ex = (IgniteEx)ignite;
+        IgniteInternalCache<?, ?> c = ex.cachex(cache);
+        AffinityTopologyVersion v = c != null ? c.context().affinity().affinityTopologyVersion()
+            : ex.context().cache().context().exchange().readyAffinityVersion();
+        return (v.topologyVersion() << 20) | (v.minorTopologyVersion() & 0xFFFFF);
     }
 
     /**
