@@ -74,9 +74,14 @@ class CatalogPrimaryLossIT {
                 t.start();
                 writers.add(t);
             }
-            Thread.sleep(250);
+            // The primary leaves while saves run: some have finished before, and some finish after it has gone.
+            int before = saved.get() + failed.get();
+            SpillwayCluster.awaitCondition("writers under way", Duration.ofSeconds(30),
+                () -> saved.get() + failed.get() >= before + WRITERS * 3);
             cluster.stop(victim);
-            Thread.sleep(250);
+            int stopped = saved.get() + failed.get();
+            SpillwayCluster.awaitCondition("saves finished after the primary left", Duration.ofSeconds(30),
+                () -> saved.get() + failed.get() >= stopped + WRITERS * 3);
             writing.set(false);
             for (Thread t : writers)
                 t.join(60_000);

@@ -31,6 +31,20 @@ final class AppCatalog {
         return null;
     }
 
+    /**
+     * Whether the commit of {@code m} has been applied here: {@code m} is committed, or retention has evicted its
+     * checkpoint since (only a claim's owner commits an id, so an evicted checkpoint of that id was this commit).
+     */
+    boolean holdsCommitOf(Manifest m) {
+        long id = m.checkpointId();
+        return m.equals(manifest(id)) || deleting.stream().anyMatch(d -> d.checkpointId == id && d.evictedBy != 0);
+    }
+
+    /** Whether checkpoint {@code id} is named here at all: committed, or claimed for writing or removal. */
+    boolean names(long id) {
+        return manifest(id) != null || pending(id) != null || deleting.stream().anyMatch(d -> d.checkpointId == id);
+    }
+
     /** The removal claims retention made when checkpoint {@code id} was committed, in the order it made them. */
     ArrayList<Claim> evictedBy(long id) {
         ArrayList<Claim> evicted = new ArrayList<>();

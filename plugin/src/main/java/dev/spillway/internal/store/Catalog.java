@@ -180,7 +180,7 @@ final class Catalog {
             AppCatalog c = entry.getValue();
             long id = manifest.checkpointId();
             Claim claim = c == null ? null : c.pending(id);
-            if (claim == null && c != null && committedHere(c))
+            if (claim == null && c != null && c.holdsCommitOf(manifest))
                 return c.evictedBy(id);
             if (claim == null || !claim.owner.equals(writer))
                 return null;
@@ -196,18 +196,6 @@ final class Catalog {
             }
             entry.setValue(c);
             return evicted;
-        }
-
-        /**
-         * Whether this very commit has been applied already (a run before this one, on the previous primary): its
-         * manifest is committed, or retention evicted it since (this commit itself, when an older id commits after
-         * a newer one, or another writer's commit in between). Only the claim's owner commits an id, so a
-         * checkpoint retention evicted was committed by this writer.
-         */
-        private boolean committedHere(AppCatalog c) {
-            long id = manifest.checkpointId();
-            return manifest.equals(c.manifest(id))
-                || c.deleting.stream().anyMatch(d -> d.checkpointId == id && d.evictedBy != 0);
         }
     }
 

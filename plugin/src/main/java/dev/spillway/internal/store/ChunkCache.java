@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteDataStreamer;
-import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.cache.affinity.Affinity;
 
 /**
  * The chunk cache as the engine uses it: a streamer that keeps a writer's memory to a few chunks, batched checks
@@ -53,9 +53,9 @@ final class ChunkCache {
         return cache.get().getAsync(key)::get;
     }
 
-    /** The primary node of a partition now, or null. */
-    ClusterNode primary(int partition) {
-        return ignite.affinity(Layout.CHUNK_CACHE).mapPartitionToNode(partition);
+    /** Where the chunk cache's partitions are now. */
+    Affinity<ChunkKey> affinity() {
+        return ignite.affinity(Layout.CHUNK_CACHE);
     }
 
     /** Whether chunks 0 .. partitions.length - 1 of a checkpoint are all stored. */

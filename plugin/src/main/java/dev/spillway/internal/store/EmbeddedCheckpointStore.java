@@ -10,6 +10,7 @@ import dev.spillway.PlacementReport.NodePlacement;
 import dev.spillway.WorstLoss;
 import dev.spillway.internal.capacity.ClusterCapacity;
 import dev.spillway.wire.Arguments;
+import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkReader;
 import dev.spillway.wire.Manifest;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.ignite.cache.affinity.Affinity;
 import org.apache.ignite.cluster.ClusterNode;
 
 /**
@@ -103,8 +105,9 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
         Manifest m = engine.manifest(Arguments.application(application), Arguments.checkpointId(checkpointId));
         Map<String, long[]> perNode = new LinkedHashMap<>();
         perNode.put(m.originNode(), new long[2]);
+        Affinity<ChunkKey> affinity = engine.chunkCache().affinity();
         for (int i = 0; i < m.chunks(); i++) {
-            ClusterNode node = engine.chunkCache().primary(m.partition(i));
+            ClusterNode node = affinity.mapPartitionToNode(m.partition(i));
             long[] acc = perNode.computeIfAbsent(node == null ? "(none)" : CheckpointEngine.nodeName(node),
                 n -> new long[2]);
             acc[0]++;

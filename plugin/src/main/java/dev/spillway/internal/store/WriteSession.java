@@ -170,10 +170,13 @@ public final class WriteSession {
             Claim claim = engine.catalog().takeOver(application, checkpointId, writer, -1, writer, expiry());
             if (claim != null)
                 engine.removeChunks(application, claim);
-            else if (!namedInCatalog()) {
-                // The claim lapsed and was reclaimed; chunks stored since then are this writer's to remove.
-                engine.chunkCache().remove(application, checkpointId,
-                    Arrays.copyOf(planned, Math.min(sent, plannedCount)));
+            else {
+                // The claim lapsed and was reclaimed; chunks stored since then are this writer's to remove, unless
+                // the catalog still names the checkpoint (committed after all, or another node's to remove).
+                AppCatalog c = engine.catalog().get(application);
+                if (c == null || !c.names(checkpointId))
+                    engine.chunkCache().remove(application, checkpointId,
+                        Arrays.copyOf(planned, Math.min(sent, plannedCount)));
             }
         }
         catch (RuntimeException e) {
@@ -212,19 +215,11 @@ public final class WriteSession {
         }
         if (c == null)
             return null;
-        boolean evictedSince = c.deleting.stream().anyMatch(d -> d.checkpointId == checkpointId && d.evictedBy != 0);
-        if (!manifest.equals(c.manifest(checkpointId)) && !evictedSince)
+        if (!c.holdsCommitOf(manifest))
             return null;
         engine.log().info("Checkpoint " + label() + " was committed although its commit call "
             + (failure == null ? "found no claim" : "failed (" + failure.getMessage() + ")"));
         return c.evictedBy(checkpointId);
-    }
-
-    /** Whether the catalog names this checkpoint at all: committed, or claimed by anyone for writing or removal. */
-    private boolean namedInCatalog() {
-        AppCatalog c = engine.catalog().get(application);
-        return c != null && (c.manifest(checkpointId) != null || c.pending(checkpointId) != null
-            || c.deleting.stream().anyMatch(d -> d.checkpointId == checkpointId));
     }
 
     public synchronized boolean isOpen() {
