@@ -14,7 +14,7 @@ import java.util.List;
  * {@code base+200 ..}, each node taking one port of each. Slots follow each other from {@value #FIRST}, so no two
  * overlap, and the whole table
  * stays clear of the ports the product itself uses by default ({@link #PRODUCT}), which a developer's own
- * {@code ./spillway node}, demo or benchmark may hold while the tests run.
+ * {@code ./spillway node}, demo or benchmark may hold while the tests run, and of the kernel's ephemeral ports.
  */
 public enum TestPorts {
     // plugin
@@ -42,8 +42,13 @@ public enum TestPorts {
     // load-tests
     NODE_LAUNCHER_IT;
 
-    /** The first port of the table. */
-    public static final int FIRST = 53_000;
+    /**
+     * The first port of the table: below Linux's ephemeral range (32768-60999 by default), from which the kernel
+     * picks the local port of every outgoing connection. A slot inside that range can find a port taken by some
+     * process's client socket, and a probe of a free port there can connect to itself (the kernel may give the
+     * probe the very port it dials), which once failed CI with "port answers" and nothing running.
+     */
+    public static final int FIRST = 20_000;
     /** Ports per slot. */
     public static final int SLOT = 250;
 
@@ -97,6 +102,8 @@ public enum TestPorts {
             for (int port = discovery(); port < discovery() + 10; port++) {
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                    if (s.getLocalPort() == port)
+                        continue; // the probe reached itself: nothing listens there
                 }
                 catch (IOException e) {
                     continue;

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,17 @@ class TestPortsTest {
         }
         assertThat(TestPorts.NODE_LOSS_PROCESS_IT.slot(3).base() + TestPorts.SLOT)
             .isEqualTo(TestPorts.PLUGIN_CONFIGURATION_IT.slot().base());
+    }
+
+    @Test
+    @DisplayName("the whole table lies below the kernel's ephemeral ports, which outgoing connections take")
+    void belowEphemeralPorts() throws IOException {
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        int firstEphemeral = Files.isReadable(range)
+            ? Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]) : 32_768;
+        List<TestPorts.Slot> all = TestPorts.all();
+        TestPorts.Slot last = all.get(all.size() - 1);
+        assertThat(last.range().to()).as(last.range() + " vs first ephemeral port").isLessThan(firstEphemeral);
     }
 
     @Test
