@@ -5,6 +5,7 @@ import dev.spillway.wire.Layout;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
@@ -18,7 +19,9 @@ import org.apache.ignite.IgniteCache;
  *
  * <p>A holder whose node has left the cluster, or whose lease has run out (it holds the lock for a plan, which
  * takes milliseconds; the lease is the configured lease timeout), is taken over with a compare-and-set, so a
- * writer that dies holding the lock blocks nobody for long. Not reentrant. A live holder whose plan outlasts the
+ * writer that dies holding the lock blocks nobody for long. The lease is judged by the contender's clock alone:
+ * it runs from the moment the contender first found that holder, so no clock skew between nodes makes a live
+ * holder look lapsed or a dead one look live. Not reentrant. A live holder whose plan outlasts the
  * lease (a pause of a whole lease timeout) is taken over too, so the two plans overlap; the holder finds out at
  * {@link #unlock()} and logs it. No test covers that overlap: fencing it would cost a round trip per plan.
  */
@@ -31,6 +34,7 @@ final class AdmissionLock {
     private final long leaseMillis;
     private final ThreadLocal<Holder> held = new ThreadLocal<>();
     private final StartedCache<String, Object> cache;
+    private final AtomicLong waits = new AtomicLong();
 
     AdmissionLock(Ignite ignite, Clock clock, long leaseMillis) {
         this.ignite = ignite;
@@ -39,29 +43,29 @@ final class AdmissionLock {
         this.leaseMillis = leaseMillis;
     }
 
-    /** Who holds the lock: a node, a thread of it, until when. A plain class: the binary marshaller writes it. */
+    /**
+     * Who holds the lock: a node, a thread of it, and which of that thread's holds this is. No time: a contender
+     * judges the lease by its own clock. A plain class: the binary marshaller writes it.
+     */
     static final class Holder {
         private final UUID node;
         private final long thread;
-        private final long expiresAt;
         private final long nonce;
 
-        Holder(UUID node, long thread, long expiresAt, long nonce) {
+        Holder(UUID node, long thread, long nonce) {
             this.node = node;
             this.thread = thread;
-            this.expiresAt = expiresAt;
             this.nonce = nonce;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Holder h && node.equals(h.node) && thread == h.thread && expiresAt == h.expiresAt
-                && nonce == h.nonce;
+            return o instanceof Holder h && node.equals(h.node) && thread == h.thread && nonce == h.nonce;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(node, thread, expiresAt, nonce);
+            return Objects.hash(node, thread, nonce);
         }
     }
 
@@ -72,9 +76,11 @@ final class AdmissionLock {
     void lock() {
         IgniteCache<String, Object> cache = cache();
         long backoff = 50_000L;
+        Holder seen = null;
+        long seenSince = 0;
         while (true) {
             Holder mine = new Holder(ignite.cluster().localNode().id(), Thread.currentThread().getId(),
-                clock.millis() + leaseMillis, System.nanoTime());
+                System.nanoTime());
             Object current = cache.putIfAbsent(KEY, mine) ? mine : cache.get(KEY);
             // Ours also when putIfAbsent wrote it and then answered false: an atomic update retried after the
             // partition's primary moved sees its own first attempt.
@@ -82,16 +88,29 @@ final class AdmissionLock {
                 held.set(mine);
                 return;
             }
-            if (current instanceof Holder h && (ignite.cluster().node(h.node) == null
-                || h.expiresAt < clock.millis()) && cache.replace(KEY, h, mine)) {
-                held.set(mine);
-                return;
+            if (current instanceof Holder h) {
+                long now = clock.millis();
+                if (!h.equals(seen)) {
+                    seen = h;
+                    seenSince = now;
+                }
+                if ((ignite.cluster().node(h.node) == null || now - seenSince >= leaseMillis)
+                    && cache.replace(KEY, h, mine)) {
+                    held.set(mine);
+                    return;
+                }
             }
+            waits.incrementAndGet();
             if (Thread.currentThread().isInterrupted())
                 throw new SpillwayException("Interrupted while waiting for the admission lock");
             LockSupport.parkNanos(backoff);
             backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
         }
+    }
+
+    /** How many times a thread found the lock held by another and waited. */
+    long waits() {
+        return waits.get();
     }
 
     void unlock() {

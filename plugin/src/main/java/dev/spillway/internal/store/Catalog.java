@@ -46,16 +46,16 @@ final class Catalog {
     }
 
     /** Hands out the next id and records a pending claim for it. */
-    long begin(String application, UUID writer, long expiresAt) {
-        return begin(application, writer, expiresAt, null);
+    long begin(String application, UUID writer) {
+        return begin(application, writer, null);
     }
 
     /**
      * Hands out the next id and records a pending claim for it that already names the partitions of its first
      * chunks: {@link #begin} and {@link #intend} in one round trip.
      */
-    long begin(String application, UUID writer, long expiresAt, int[] partitions) {
-        return cache.get().invoke(application, new Begin(writer, expiresAt, partitions, requestToken()));
+    long begin(String application, UUID writer, int[] partitions) {
+        return cache.get().invoke(application, new Begin(writer, partitions, requestToken()));
     }
 
     /** A token no other request has: random, never 0 (a claim that no begin made carries 0). */
@@ -67,29 +67,32 @@ final class Catalog {
         return t;
     }
 
-    /** Records the partitions of the next chunks; false when the claim is gone (lapsed and reclaimed). */
-    boolean intend(String application, long id, UUID writer, int from, int[] partitions, long expiresAt) {
-        return cache.get().invoke(application, new Intend(id, writer, from, partitions, expiresAt));
+    /**
+     * Records the partitions of the next chunks (none, to renew the claim alone) and renews the claim: its renewal
+     * count becomes {@code renewal} (the writer's count of its calls, so a re-run changes nothing). False when the
+     * claim is gone (lapsed and reclaimed).
+     */
+    boolean intend(String application, long id, UUID writer, int from, int[] partitions, long renewal) {
+        return cache.get().invoke(application, new Intend(id, writer, from, partitions, renewal));
     }
 
     /** Commits the manifest; returns the claims on checkpoints retention removed, or null when the claim is gone. */
-    List<Claim> commit(Manifest manifest, UUID writer, int retention, long expiresAt) {
-        return cache.get().invoke(manifest.application(), new Commit(manifest, writer, retention, expiresAt));
+    List<Claim> commit(Manifest manifest, UUID writer, int retention) {
+        return cache.get().invoke(manifest.application(), new Commit(manifest, writer, retention));
     }
 
     /**
      * Moves a pending claim, or a removal claim, to a new owner as a removal claim, if it still has the expected
-     * owner and expiry. Returns it, or null when it changed or is gone.
+     * owner and renewal count ({@code -1}: any). Returns it, or null when it changed or is gone.
      */
-    Claim takeOver(String application, long id, UUID expectedOwner, long expectedExpiry, UUID owner,
-                   long expiresAt) {
-        return cache.get().invoke(application, new TakeOver(id, expectedOwner, expectedExpiry, owner, expiresAt,
+    Claim takeOver(String application, long id, UUID expectedOwner, long expectedRenewals, UUID owner) {
+        return cache.get().invoke(application, new TakeOver(id, expectedOwner, expectedRenewals, owner,
             requestToken()));
     }
 
     /** Moves a committed checkpoint to a removal claim; returns it, or null when there is no such checkpoint. */
-    Claim delete(String application, long id, UUID owner, long expiresAt) {
-        return cache.get().invoke(application, new Delete(id, owner, expiresAt, requestToken()));
+    Claim delete(String application, long id, UUID owner) {
+        return cache.get().invoke(application, new Delete(id, owner, requestToken()));
     }
 
     /** Drops a removal claim once its chunks are removed. */
@@ -100,15 +103,13 @@ final class Catalog {
     static final class Begin implements CacheEntryProcessor<String, AppCatalog, Long> {
         private static final long serialVersionUID = 1L;
         private final UUID writer;
-        private final long expiresAt;
         /** The first chunks' partitions, or null. */
         private final int[] partitions;
         /** This request, told apart from every other begin. */
         private final long token;
 
-        Begin(UUID writer, long expiresAt, int[] partitions, long token) {
+        Begin(UUID writer, int[] partitions, long token) {
             this.writer = writer;
-            this.expiresAt = expiresAt;
             this.partitions = partitions;
             this.token = token;
         }
@@ -122,7 +123,7 @@ final class Catalog {
                     return pending.checkpointId;
             }
             long id = ++c.lastId;
-            Claim claim = new Claim(id, writer, expiresAt);
+            Claim claim = new Claim(id, writer);
             claim.token = token;
             if (partitions != null)
                 claim.intend(0, partitions);
@@ -138,14 +139,14 @@ final class Catalog {
         private final UUID writer;
         private final int from;
         private final int[] partitions;
-        private final long expiresAt;
+        private final long renewal;
 
-        Intend(long id, UUID writer, int from, int[] partitions, long expiresAt) {
+        Intend(long id, UUID writer, int from, int[] partitions, long renewal) {
             this.id = id;
             this.writer = writer;
             this.from = from;
             this.partitions = partitions;
-            this.expiresAt = expiresAt;
+            this.renewal = renewal;
         }
 
         @Override
@@ -155,7 +156,7 @@ final class Catalog {
             if (claim == null || !claim.owner.equals(writer))
                 return false;
             claim.intend(from, partitions);
-            claim.expiresAt = Math.max(claim.expiresAt, expiresAt);
+            claim.renewals = Math.max(claim.renewals, renewal);
             entry.setValue(c);
             return true;
         }
@@ -166,13 +167,11 @@ final class Catalog {
         private final Manifest manifest;
         private final UUID writer;
         private final int retention;
-        private final long expiresAt;
 
-        Commit(Manifest manifest, UUID writer, int retention, long expiresAt) {
+        Commit(Manifest manifest, UUID writer, int retention) {
             this.manifest = manifest;
             this.writer = writer;
             this.retention = retention;
-            this.expiresAt = expiresAt;
         }
 
         @Override
@@ -189,7 +188,7 @@ final class Catalog {
             c.committed.sort(Comparator.comparingLong(Manifest::checkpointId));
             ArrayList<Claim> evicted = new ArrayList<>();
             while (c.committed.size() > retention) {
-                Claim removal = Claim.of(c.committed.remove(0), writer, expiresAt);
+                Claim removal = Claim.of(c.committed.remove(0), writer);
                 removal.evictedBy = id;
                 c.deleting.add(removal);
                 evicted.add(removal);
@@ -203,18 +202,16 @@ final class Catalog {
         private static final long serialVersionUID = 1L;
         private final long id;
         private final UUID expectedOwner;
-        private final long expectedExpiry;
+        private final long expectedRenewals;
         private final UUID owner;
-        private final long expiresAt;
         /** This request, told apart from every other. */
         private final long token;
 
-        TakeOver(long id, UUID expectedOwner, long expectedExpiry, UUID owner, long expiresAt, long token) {
+        TakeOver(long id, UUID expectedOwner, long expectedRenewals, UUID owner, long token) {
             this.id = id;
             this.expectedOwner = expectedOwner;
-            this.expectedExpiry = expectedExpiry;
+            this.expectedRenewals = expectedRenewals;
             this.owner = owner;
-            this.expiresAt = expiresAt;
             this.token = token;
         }
 
@@ -231,10 +228,10 @@ final class Catalog {
             for (List<Claim> list : List.of(c.pending, c.deleting)) {
                 for (Claim claim : list) {
                     if (claim.checkpointId == id && claim.owner.equals(expectedOwner)
-                        && (expectedExpiry < 0 || claim.expiresAt == expectedExpiry)) {
+                        && (expectedRenewals < 0 || claim.renewals == expectedRenewals)) {
                         list.remove(claim);
                         claim.owner = owner;
-                        claim.expiresAt = expiresAt;
+                        claim.renewals = 0;
                         claim.token = token;
                         c.deleting.add(claim);
                         entry.setValue(c);
@@ -250,14 +247,12 @@ final class Catalog {
         private static final long serialVersionUID = 1L;
         private final long id;
         private final UUID owner;
-        private final long expiresAt;
         /** This request, told apart from every other. */
         private final long token;
 
-        Delete(long id, UUID owner, long expiresAt, long token) {
+        Delete(long id, UUID owner, long token) {
             this.id = id;
             this.owner = owner;
-            this.expiresAt = expiresAt;
             this.token = token;
         }
 
@@ -275,7 +270,7 @@ final class Catalog {
             if (m == null)
                 return null;
             c.committed.remove(m);
-            Claim removal = Claim.of(m, owner, expiresAt);
+            Claim removal = Claim.of(m, owner);
             removal.token = token;
             c.deleting.add(removal);
             entry.setValue(c);

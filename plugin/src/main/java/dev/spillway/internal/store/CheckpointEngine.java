@@ -43,6 +43,8 @@ public final class CheckpointEngine {
     private final ChunkCache chunks;
     /** The lock writers plan under when chunks have backups; null without backups. */
     private final AdmissionLock admission;
+    /** This node's reclaiming passes, which remember the claims they saw (null on a client). */
+    private final Reclaimer reclaimer;
 
     /**
      * @param server whether this node holds a checkpoint region (else it is a thick client)
@@ -60,6 +62,7 @@ public final class CheckpointEngine {
         this.chunks = new ChunkCache(ignite);
         this.admission = config.getBackups() == 0 ? null
             : new AdmissionLock(ignite, config.getClock(), config.getLeaseTimeout().toMillis());
+        this.reclaimer = server ? new Reclaimer(ignite, this) : null;
     }
 
     /**
@@ -114,7 +117,7 @@ public final class CheckpointEngine {
                 reservation.refuseIfBeyondCluster(needed, servers.size() * config.budget());
                 id = admitted(() -> {
                     plan[0] = reservation.place((int)needed, true);
-                    return catalog.begin(application, writer, expiry(), plan[0]);
+                    return catalog.begin(application, writer, plan[0]);
                 });
             }
             catch (RuntimeException e) {
@@ -124,7 +127,7 @@ public final class CheckpointEngine {
             planned = plan[0];
         }
         else
-            id = catalog.begin(application, writer, expiry());
+            id = catalog.begin(application, writer);
         reservation.label(application + "/" + id);
         return new WriteSession(this, application, id, writer, nodeName(origin), startedAt, reservation, planned,
             servers);
@@ -161,7 +164,7 @@ public final class CheckpointEngine {
 
     /** Deletes a committed checkpoint and removes its chunks. */
     public void delete(String application, long checkpointId) {
-        Claim claim = catalog.delete(application, checkpointId, localId(), expiry());
+        Claim claim = catalog.delete(application, checkpointId, localId());
         if (claim == null)
             throw notFound(application, checkpointId);
         removeChunks(application, claim);
@@ -196,7 +199,9 @@ public final class CheckpointEngine {
      * removes its chunks; returns how many.
      */
     public int reclaim() {
-        return new Reclaimer(ignite, this).runOnce();
+        if (reclaimer == null)
+            throw new IllegalStateException("Node " + ignite.name() + " is a client: it reclaims nothing");
+        return reclaimer.runOnce();
     }
 
     // ---- for the sessions, writers, readers and the reclaimer of this package ----
@@ -224,11 +229,6 @@ public final class CheckpointEngine {
 
     long now() {
         return config.getClock().millis();
-    }
-
-    /** When a claim or lease taken now lapses unless renewed. */
-    long expiry() {
-        return now() + config.getLeaseTimeout().toMillis();
     }
 
     String nodeName(UUID id) {

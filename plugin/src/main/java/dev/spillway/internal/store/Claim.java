@@ -8,12 +8,14 @@ import java.util.UUID;
  * A node's hold on the chunks of one checkpoint that is being written or being removed. The writer records each
  * chunk's partition before storing the chunk, so the claim always covers every chunk that may exist. When the
  * owner's node leaves, or the claim lapses unrenewed, the reclaimer of the catalog's primary node takes it over
- * and removes the chunks.
+ * and removes the chunks. A claim holds no time: whether it lapsed is judged by the primary's clock alone
+ * ({@link ClaimWatch}), from how long it has seen the claim unrenewed.
  */
 final class Claim {
     final long checkpointId;
     UUID owner;
-    long expiresAt;
+    /** How many times the owner renewed the claim: a claim whose count moves is alive. */
+    long renewals;
     int[] partitions;
     int chunks;
     /** The request that made this claim what it is now (a begin, a take-over, a delete), or 0 (retention). */
@@ -21,15 +23,14 @@ final class Claim {
     /** For a removal claim made by retention: the checkpoint whose commit evicted it, else 0. */
     long evictedBy;
 
-    Claim(long checkpointId, UUID owner, long expiresAt) {
+    Claim(long checkpointId, UUID owner) {
         this.checkpointId = checkpointId;
         this.owner = owner;
-        this.expiresAt = expiresAt;
         this.partitions = new int[0];
     }
 
-    static Claim of(Manifest m, UUID owner, long expiresAt) {
-        Claim c = new Claim(m.checkpointId(), owner, expiresAt);
+    static Claim of(Manifest m, UUID owner) {
+        Claim c = new Claim(m.checkpointId(), owner);
         c.partitions = m.partitions();
         c.chunks = c.partitions.length;
         return c;
@@ -52,8 +53,8 @@ final class Claim {
         return owner;
     }
 
-    long expiresAt() {
-        return expiresAt;
+    long renewals() {
+        return renewals;
     }
 
     /** The partition of each chunk the claim covers, chunk i first. */
@@ -64,7 +65,7 @@ final class Claim {
     @Override
     public boolean equals(Object o) {
         return o instanceof Claim c && checkpointId == c.checkpointId && owner.equals(c.owner)
-            && expiresAt == c.expiresAt && Arrays.equals(partitions(), c.partitions()) && token == c.token
+            && renewals == c.renewals && Arrays.equals(partitions(), c.partitions()) && token == c.token
             && evictedBy == c.evictedBy;
     }
 
@@ -75,7 +76,7 @@ final class Claim {
 
     @Override
     public String toString() {
-        return "Claim[" + checkpointId + " owner=" + owner + " expiresAt=" + expiresAt + " partitions="
+        return "Claim[" + checkpointId + " owner=" + owner + " renewals=" + renewals + " partitions="
             + Arrays.toString(partitions()) + " token=" + token + " evictedBy=" + evictedBy + "]";
     }
 }

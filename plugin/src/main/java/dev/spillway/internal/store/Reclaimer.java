@@ -6,30 +6,32 @@ import org.apache.ignite.Ignite;
 
 /**
  * A server node's reclaiming pass: for the catalogs this node is primary for, takes over every claim whose owner
- * left or which lapsed, and removes its chunks. This is how a writer that died mid-stream, or a committer that
- * died before removing what retention evicted, leaves nothing behind.
+ * left or which lapsed (by this node's clock, {@link ClaimWatch}), and removes its chunks. This is how a writer that
+ * died mid-stream, or a committer that died before removing what retention evicted, leaves nothing behind.
  */
 final class Reclaimer {
     private final Ignite ignite;
     private final CheckpointEngine engine;
+    private final ClaimWatch watch;
 
     Reclaimer(Ignite ignite, CheckpointEngine engine) {
         this.ignite = ignite;
         this.engine = engine;
+        this.watch = new ClaimWatch(engine.config().getLeaseTimeout().toMillis());
     }
 
     /** One pass; returns how many claims it reclaimed. */
-    int runOnce() {
+    synchronized int runOnce() {
         UUID self = ignite.cluster().localNode().id();
-        long now = engine.now();
         int reclaimed = 0;
         for (Cache.Entry<String, AppCatalog> e : engine.catalog().localPrimary()) {
             for (Claim claim : e.getValue().claims()) {
                 boolean ownerGone = ignite.cluster().node(claim.owner()) == null;
-                if (!ownerGone && claim.expiresAt() > now)
+                boolean lapsed = watch.lapsed(e.getKey(), claim, engine.now());
+                if (!ownerGone && !lapsed)
                     continue;
                 Claim taken = engine.catalog().takeOver(e.getKey(), claim.checkpointId(), claim.owner(),
-                    claim.expiresAt(), self, engine.expiry());
+                    claim.renewals(), self);
                 if (taken != null) {
                     engine.removeChunks(e.getKey(), taken);
                     reclaimed++;
@@ -38,6 +40,7 @@ final class Reclaimer {
                 }
             }
         }
+        watch.endPass();
         return reclaimed;
     }
 }

@@ -44,6 +44,8 @@ public final class WriteSession {
     private int[] planned;
     private int plannedCount;
     private long renewAt;
+    /** Calls that renewed the claim so far: the count the catalog keeps, so its primary sees the claim alive. */
+    private long renewals;
     private volatile long lastUsed;
 
     /**
@@ -110,7 +112,7 @@ public final class WriteSession {
         lastUsed = now;
         if (now >= renewAt) {
             if (!reservation.renew()
-                || !engine.catalog().intend(application, checkpointId, writer, 0, NO_PARTITIONS, expiry()))
+                || !engine.catalog().intend(application, checkpointId, writer, 0, NO_PARTITIONS, ++renewals))
                 throw lapsed();
             renewAt = now + engine.config().getLeaseTimeout().toMillis() / 3;
         }
@@ -137,7 +139,7 @@ public final class WriteSession {
         List<Claim> evicted;
         RuntimeException failure = null;
         try {
-            evicted = engine.catalog().commit(manifest, writer, engine.config().getRetention(), expiry());
+            evicted = engine.catalog().commit(manifest, writer, engine.config().getRetention());
         }
         catch (RuntimeException e) {
             evicted = null;
@@ -167,7 +169,7 @@ public final class WriteSession {
             return;
         state = State.ABORTED;
         try {
-            Claim claim = engine.catalog().takeOver(application, checkpointId, writer, -1, writer, expiry());
+            Claim claim = engine.catalog().takeOver(application, checkpointId, writer, -1, writer);
             if (claim != null)
                 engine.removeChunks(application, claim);
             else {
@@ -244,7 +246,7 @@ public final class WriteSession {
         serversAtPlan = engine.peers().serverIds();
         int[] parts = engine.admitted(() -> {
             int[] placed = reservation.place(count, all);
-            if (!engine.catalog().intend(application, checkpointId, writer, plannedCount, placed, expiry()))
+            if (!engine.catalog().intend(application, checkpointId, writer, plannedCount, placed, ++renewals))
                 throw lapsed();
             return placed;
         });
@@ -281,10 +283,6 @@ public final class WriteSession {
     private SpillwayException lapsed() {
         return new SpillwayException("Checkpoint " + label() + " lost its reservation: it was not renewed within "
             + "the lease timeout (" + engine.config().getLeaseTimeout() + ") and its space was reclaimed");
-    }
-
-    private long expiry() {
-        return engine.expiry();
     }
 
     private void ensureOpen() {

@@ -1,10 +1,13 @@
 package dev.spillway.internal.store;
 
+import static dev.spillway.test.SpillwayCluster.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spillway.SpillwayConfiguration;
+import dev.spillway.test.MutableClock;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestPorts;
+import dev.spillway.wire.Layout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +17,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The admission lock: mutual exclusion across nodes and threads; a dead or lapsed holder is taken over. */
+/**
+ * The admission lock: mutual exclusion across nodes and threads; a dead or lapsed holder is taken over, its lease
+ * judged by the contender's clock alone (issue 13, item 10).
+ */
 class AdmissionLockIT {
     private static final Duration LEASE = Duration.ofSeconds(30);
 
@@ -26,6 +33,12 @@ class AdmissionLockIT {
     static final SpillwayCluster cluster = SpillwayCluster.of(3, TestPorts.ADMISSION_LOCK_IT,
         new SpillwayConfiguration()
             .setRegionMaxSize(32L << 20).setBackups(1).setMetadataRegionSize(16L << 20).setLeaseTimeout(LEASE));
+
+    /** A test that failed leaves no holder behind for the next. */
+    @AfterEach
+    void clearHolder() {
+        cluster.node(0).cache(Layout.ADMISSION_CACHE).clear();
+    }
 
     private static AdmissionLock lock(int node) {
         return new AdmissionLock(cluster.node(node), cluster.clock(), LEASE.toMillis());
@@ -85,13 +98,54 @@ class AdmissionLockIT {
 
         // A holder that lives but never gives the lock back: taken over once its lease has run out.
         lock(1).lock();
+        AdmissionLock contender = lock(0);
         CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
-            AdmissionLock l = lock(0);
-            l.lock();
-            l.unlock();
+            contender.lock();
+            contender.unlock();
         });
+        awaitCondition("the contender saw the holder", Duration.ofSeconds(30), () -> contender.waits() > 0);
         assertThat(second).isNotDone();
         cluster.clock().advance(LEASE.plusSeconds(1));
         second.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @DisplayName("a holder whose clock runs an hour behind is not taken over before its lease ran on the contender's")
+    void holderClockBehind() throws Exception {
+        MutableClock behind = new MutableClock();
+        behind.advance(Duration.ofHours(-1));
+        AdmissionLock holder = new AdmissionLock(cluster.node(1), behind, LEASE.toMillis());
+        AdmissionLock contender = new AdmissionLock(cluster.node(0), new MutableClock(), LEASE.toMillis());
+        holder.lock();
+        CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
+            contender.lock();
+            contender.unlock();
+        });
+        try {
+            awaitCondition("the contender found the lock held 20 times", Duration.ofSeconds(30),
+                () -> contender.waits() >= 20 || waiter.isDone());
+            assertThat(waiter).as("taken over from a live holder at once").isNotDone();
+        }
+        finally {
+            holder.unlock();
+        }
+        waiter.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @DisplayName("a stuck holder whose clock runs an hour ahead is taken over a lease after the contender saw it")
+    void stuckHolderClockAhead() throws Exception {
+        MutableClock ahead = new MutableClock();
+        ahead.advance(Duration.ofHours(1));
+        MutableClock contenderClock = new MutableClock();
+        new AdmissionLock(cluster.node(1), ahead, LEASE.toMillis()).lock();
+        AdmissionLock contender = new AdmissionLock(cluster.node(0), contenderClock, LEASE.toMillis());
+        CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
+            contender.lock();
+            contender.unlock();
+        });
+        awaitCondition("the contender saw the holder", Duration.ofSeconds(30), () -> contender.waits() > 0);
+        contenderClock.advance(LEASE.plusSeconds(1));
+        waiter.get(30, TimeUnit.SECONDS);
     }
 }

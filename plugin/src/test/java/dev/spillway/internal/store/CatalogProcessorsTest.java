@@ -24,7 +24,6 @@ class CatalogProcessorsTest {
     private static final UUID WRITER = new UUID(0, 1);
     private static final UUID OTHER = new UUID(0, 2);
     private static final UUID RECLAIMER = new UUID(0, 3);
-    private static final long EXPIRY = 60_000;
 
     /** An entry of the catalog cache in memory: like Ignite's, it hands a processor a copy of its value. */
     static final class Entry implements MutableEntry<String, AppCatalog> {
@@ -86,7 +85,7 @@ class CatalogProcessorsTest {
 
         /** Every field of the claim, arrays cloned: a field added to Claim is copied too. */
         private static Claim copy(Claim c) {
-            Claim copy = new Claim(c.checkpointId, c.owner, c.expiresAt);
+            Claim copy = new Claim(c.checkpointId, c.owner);
             try {
                 for (Field f : Claim.class.getDeclaredFields()) {
                     if (Modifier.isStatic(f.getModifiers()) || Modifier.isFinal(f.getModifiers()))
@@ -131,10 +130,10 @@ class CatalogProcessorsTest {
     private static Entry catalogWith(int committed) {
         Entry e = new Entry(null);
         for (int id = 1; id <= committed; id++) {
-            e.apply(new Catalog.Begin(WRITER, EXPIRY, new int[] {id}, id));
-            e.apply(new Catalog.Commit(manifest(id, 1), WRITER, 100, EXPIRY));
+            e.apply(new Catalog.Begin(WRITER, new int[] {id}, id));
+            e.apply(new Catalog.Commit(manifest(id, 1), WRITER, 100));
         }
-        e.apply(new Catalog.Begin(WRITER, EXPIRY, new int[] {7, 8}, 1000));
+        e.apply(new Catalog.Begin(WRITER, new int[] {7, 8}, 1000));
         return e;
     }
 
@@ -145,8 +144,8 @@ class CatalogProcessorsTest {
         @DisplayName("hands out increasing ids, each with a pending claim naming its first partitions")
         void increasingIds() {
             Entry e = new Entry(null);
-            assertThat(e.apply(new Catalog.Begin(WRITER, EXPIRY, new int[] {3, 4}, 1))).isEqualTo(1L);
-            assertThat(e.apply(new Catalog.Begin(OTHER, EXPIRY, null, 2))).isEqualTo(2L);
+            assertThat(e.apply(new Catalog.Begin(WRITER, new int[] {3, 4}, 1))).isEqualTo(1L);
+            assertThat(e.apply(new Catalog.Begin(OTHER, null, 2))).isEqualTo(2L);
             AppCatalog c = e.value();
             assertThat(c.lastId).isEqualTo(2);
             assertThat(c.pending(1).owner).isEqualTo(WRITER);
@@ -158,7 +157,7 @@ class CatalogProcessorsTest {
         @DisplayName("applied twice (re-run after a primary change) takes one id and records one claim")
         void twice() {
             Entry e = catalogWith(2);
-            long id = appliedTwice(e, new Catalog.Begin(WRITER, EXPIRY, new int[] {1}, 77));
+            long id = appliedTwice(e, new Catalog.Begin(WRITER, new int[] {1}, 77));
             assertThat(id).isEqualTo(4);
             assertThat(e.value().pending).hasSize(2);
         }
@@ -168,29 +167,29 @@ class CatalogProcessorsTest {
     @DisplayName("intend")
     class Intend {
         @Test
-        @DisplayName("records the partitions of the next chunks in the writer's claim and extends it")
+        @DisplayName("records the partitions of the next chunks in the writer's claim and renews it")
         void records() {
             Entry e = catalogWith(0);
-            assertThat(e.apply(new Catalog.Intend(1, WRITER, 2, new int[] {5, 6}, EXPIRY + 10))).isTrue();
+            assertThat(e.apply(new Catalog.Intend(1, WRITER, 2, new int[] {5, 6}, 1))).isTrue();
             Claim claim = e.value().pending(1);
             assertThat(claim.partitions()).containsExactly(7, 8, 5, 6);
-            assertThat(claim.expiresAt).isEqualTo(EXPIRY + 10);
+            assertThat(claim.renewals).isEqualTo(1);
         }
 
         @Test
         @DisplayName("refuses a writer that does not own the claim, and a claim that is gone")
         void refuses() {
             Entry e = catalogWith(0);
-            assertThat(e.apply(new Catalog.Intend(1, OTHER, 2, new int[] {5}, EXPIRY))).isFalse();
-            assertThat(e.apply(new Catalog.Intend(9, WRITER, 0, new int[] {5}, EXPIRY))).isFalse();
-            assertThat(new Entry(null).apply(new Catalog.Intend(1, WRITER, 0, new int[] {5}, EXPIRY))).isFalse();
+            assertThat(e.apply(new Catalog.Intend(1, OTHER, 2, new int[] {5}, 1))).isFalse();
+            assertThat(e.apply(new Catalog.Intend(9, WRITER, 0, new int[] {5}, 1))).isFalse();
+            assertThat(new Entry(null).apply(new Catalog.Intend(1, WRITER, 0, new int[] {5}, 1))).isFalse();
         }
 
         @Test
         @DisplayName("applied twice records the partitions once")
         void twice() {
             Entry e = catalogWith(0);
-            assertThat(appliedTwice(e, new Catalog.Intend(1, WRITER, 2, new int[] {5, 6}, EXPIRY + 10))).isTrue();
+            assertThat(appliedTwice(e, new Catalog.Intend(1, WRITER, 2, new int[] {5, 6}, 1))).isTrue();
             assertThat(e.value().pending(1).partitions()).containsExactly(7, 8, 5, 6);
         }
     }
@@ -202,7 +201,7 @@ class CatalogProcessorsTest {
         @DisplayName("makes the manifest visible and evicts the oldest beyond retention into removal claims")
         void commitsAndEvicts() {
             Entry e = catalogWith(2);
-            List<Claim> evicted = e.apply(new Catalog.Commit(manifest(3, 2), WRITER, 2, EXPIRY + 5));
+            List<Claim> evicted = e.apply(new Catalog.Commit(manifest(3, 2), WRITER, 2));
             AppCatalog c = e.value();
             assertThat(c.committed()).extracting(Manifest::checkpointId).containsExactly(2L, 3L);
             assertThat(c.pending).isEmpty();
@@ -217,8 +216,8 @@ class CatalogProcessorsTest {
         void refuses() {
             Entry e = catalogWith(1);
             AppCatalog before = e.value();
-            assertThat(e.apply(new Catalog.Commit(manifest(2, 2), OTHER, 2, EXPIRY))).isNull();
-            assertThat(e.apply(new Catalog.Commit(manifest(5, 2), WRITER, 2, EXPIRY))).isNull();
+            assertThat(e.apply(new Catalog.Commit(manifest(2, 2), OTHER, 2))).isNull();
+            assertThat(e.apply(new Catalog.Commit(manifest(5, 2), WRITER, 2))).isNull();
             assertThat(e.value()).isEqualTo(before);
         }
 
@@ -226,7 +225,7 @@ class CatalogProcessorsTest {
         @DisplayName("applied twice (re-run after a primary change) answers committed, with the same evictions")
         void twice() {
             Entry e = catalogWith(2);
-            List<Claim> evicted = appliedTwice(e, new Catalog.Commit(manifest(3, 2), WRITER, 2, EXPIRY + 5));
+            List<Claim> evicted = appliedTwice(e, new Catalog.Commit(manifest(3, 2), WRITER, 2));
             assertThat(evicted).extracting(Claim::checkpointId).containsExactly(1L);
             assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L, 3L);
         }
@@ -235,10 +234,10 @@ class CatalogProcessorsTest {
         @DisplayName("applied twice when the commit evicted its own checkpoint (an older id committed last)")
         void twiceEvictingItself() {
             Entry e = new Entry(null);
-            e.apply(new Catalog.Begin(WRITER, EXPIRY, new int[] {1}, 1));
-            e.apply(new Catalog.Begin(OTHER, EXPIRY, new int[] {2}, 2));
-            e.apply(new Catalog.Commit(manifest(2, 1), OTHER, 1, EXPIRY));
-            List<Claim> evicted = appliedTwice(e, new Catalog.Commit(manifest(1, 1), WRITER, 1, EXPIRY));
+            e.apply(new Catalog.Begin(WRITER, new int[] {1}, 1));
+            e.apply(new Catalog.Begin(OTHER, new int[] {2}, 2));
+            e.apply(new Catalog.Commit(manifest(2, 1), OTHER, 1));
+            List<Claim> evicted = appliedTwice(e, new Catalog.Commit(manifest(1, 1), WRITER, 1));
             assertThat(evicted).extracting(Claim::checkpointId).containsExactly(1L);
             assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
         }
@@ -247,11 +246,11 @@ class CatalogProcessorsTest {
         @DisplayName("run again after another writer's commit evicted it: still committed, the same evictions")
         void twiceAfterALaterCommitEvictedIt() {
             Entry e = new Entry(null);
-            e.apply(new Catalog.Begin(WRITER, EXPIRY, new int[] {1}, 1));
-            e.apply(new Catalog.Begin(OTHER, EXPIRY, new int[] {2}, 2));
-            Catalog.Commit mine = new Catalog.Commit(manifest(1, 1), WRITER, 1, EXPIRY);
+            e.apply(new Catalog.Begin(WRITER, new int[] {1}, 1));
+            e.apply(new Catalog.Begin(OTHER, new int[] {2}, 2));
+            Catalog.Commit mine = new Catalog.Commit(manifest(1, 1), WRITER, 1);
             List<Claim> first = e.apply(mine);
-            e.apply(new Catalog.Commit(manifest(2, 1), OTHER, 1, EXPIRY));
+            e.apply(new Catalog.Commit(manifest(2, 1), OTHER, 1));
             assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
             assertThat(e.apply(mine)).isEqualTo(first).isNotNull();
         }
@@ -260,8 +259,8 @@ class CatalogProcessorsTest {
         @DisplayName("a commit whose claim lapsed and was reclaimed is refused, also when it comes twice")
         void reclaimedBeforeCommit() {
             Entry e = catalogWith(0);
-            e.apply(new Catalog.TakeOver(1, WRITER, EXPIRY, RECLAIMER, EXPIRY * 2, 5));
-            assertThat(appliedTwice(e, new Catalog.Commit(manifest(1, 2), WRITER, 2, EXPIRY))).isNull();
+            e.apply(new Catalog.TakeOver(1, WRITER, 0, RECLAIMER, 5));
+            assertThat(appliedTwice(e, new Catalog.Commit(manifest(1, 2), WRITER, 2))).isNull();
             assertThat(e.value().committed()).isEmpty();
         }
     }
@@ -273,7 +272,7 @@ class CatalogProcessorsTest {
         @DisplayName("moves a lapsed pending claim to a removal claim of the new owner")
         void takesOver() {
             Entry e = catalogWith(0);
-            Claim taken = e.apply(new Catalog.TakeOver(1, WRITER, EXPIRY, RECLAIMER, EXPIRY * 2, 5));
+            Claim taken = e.apply(new Catalog.TakeOver(1, WRITER, 0, RECLAIMER, 5));
             assertThat(taken.owner).isEqualTo(RECLAIMER);
             assertThat(taken.partitions()).containsExactly(7, 8);
             assertThat(e.value().pending).isEmpty();
@@ -281,11 +280,11 @@ class CatalogProcessorsTest {
         }
 
         @Test
-        @DisplayName("refuses when the claim changed owner or expiry since it was read")
+        @DisplayName("refuses when the claim changed owner or was renewed since it was read")
         void refuses() {
             Entry e = catalogWith(0);
-            assertThat(e.apply(new Catalog.TakeOver(1, OTHER, EXPIRY, RECLAIMER, EXPIRY * 2, 5))).isNull();
-            assertThat(e.apply(new Catalog.TakeOver(1, WRITER, EXPIRY + 1, RECLAIMER, EXPIRY * 2, 5))).isNull();
+            assertThat(e.apply(new Catalog.TakeOver(1, OTHER, 0, RECLAIMER, 5))).isNull();
+            assertThat(e.apply(new Catalog.TakeOver(1, WRITER, 1, RECLAIMER, 5))).isNull();
             assertThat(e.value().pending).hasSize(1);
         }
 
@@ -293,7 +292,7 @@ class CatalogProcessorsTest {
         @DisplayName("applied twice hands the claim to the new owner once, and says so both times")
         void twice() {
             Entry e = catalogWith(0);
-            Claim taken = appliedTwice(e, new Catalog.TakeOver(1, WRITER, EXPIRY, RECLAIMER, EXPIRY * 2, 5));
+            Claim taken = appliedTwice(e, new Catalog.TakeOver(1, WRITER, 0, RECLAIMER, 5));
             assertThat(taken).isNotNull();
             assertThat(e.value().deleting).hasSize(1);
         }
@@ -302,7 +301,7 @@ class CatalogProcessorsTest {
         @DisplayName("applied twice by a writer taking back its own claim (abort)")
         void twiceOwnClaim() {
             Entry e = catalogWith(0);
-            Claim taken = appliedTwice(e, new Catalog.TakeOver(1, WRITER, -1, WRITER, EXPIRY * 2, 5));
+            Claim taken = appliedTwice(e, new Catalog.TakeOver(1, WRITER, -1, WRITER, 5));
             assertThat(taken).isNotNull();
         }
 
@@ -310,8 +309,8 @@ class CatalogProcessorsTest {
         @DisplayName("a second take-over (another request) of a claim already taken over is refused")
         void secondTakeOverRefused() {
             Entry e = catalogWith(0);
-            assertThat(e.apply(new Catalog.TakeOver(1, WRITER, EXPIRY, RECLAIMER, EXPIRY * 2, 5))).isNotNull();
-            assertThat(e.apply(new Catalog.TakeOver(1, WRITER, EXPIRY, OTHER, EXPIRY * 2, 8))).isNull();
+            assertThat(e.apply(new Catalog.TakeOver(1, WRITER, 0, RECLAIMER, 5))).isNotNull();
+            assertThat(e.apply(new Catalog.TakeOver(1, WRITER, 0, OTHER, 8))).isNull();
             assertThat(e.value().deleting).singleElement().extracting(c -> c.owner).isEqualTo(RECLAIMER);
         }
     }
@@ -323,17 +322,17 @@ class CatalogProcessorsTest {
         @DisplayName("moves a committed checkpoint to a removal claim; an unknown one is not found")
         void deletes() {
             Entry e = catalogWith(2);
-            Claim removal = e.apply(new Catalog.Delete(1, OTHER, EXPIRY, 6));
+            Claim removal = e.apply(new Catalog.Delete(1, OTHER, 6));
             assertThat(removal.partitions()).containsExactly(10);
             assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
-            assertThat(e.apply(new Catalog.Delete(9, OTHER, EXPIRY, 6))).isNull();
+            assertThat(e.apply(new Catalog.Delete(9, OTHER, 6))).isNull();
         }
 
         @Test
         @DisplayName("applied twice deletes once and answers with the removal claim both times")
         void twice() {
             Entry e = catalogWith(2);
-            assertThat(appliedTwice(e, new Catalog.Delete(1, OTHER, EXPIRY, 6))).isNotNull();
+            assertThat(appliedTwice(e, new Catalog.Delete(1, OTHER, 6))).isNotNull();
             assertThat(e.value().deleting).hasSize(1);
         }
 
@@ -341,8 +340,8 @@ class CatalogProcessorsTest {
         @DisplayName("a second delete (another request, from the same node at the same instant) is not found")
         void secondDeleteIsNotFound() {
             Entry e = catalogWith(2);
-            assertThat(e.apply(new Catalog.Delete(1, OTHER, EXPIRY, 6))).isNotNull();
-            assertThat(e.apply(new Catalog.Delete(1, OTHER, EXPIRY, 7))).isNull();
+            assertThat(e.apply(new Catalog.Delete(1, OTHER, 6))).isNotNull();
+            assertThat(e.apply(new Catalog.Delete(1, OTHER, 7))).isNull();
         }
     }
 
@@ -353,7 +352,7 @@ class CatalogProcessorsTest {
         @DisplayName("drops a removal claim once its chunks are removed, also when applied twice")
         void twice() {
             Entry e = catalogWith(2);
-            e.apply(new Catalog.Delete(1, OTHER, EXPIRY, 6));
+            e.apply(new Catalog.Delete(1, OTHER, 6));
             appliedTwice(e, new Catalog.Forget(1));
             assertThat(e.value().deleting).isEmpty();
             assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
