@@ -2,6 +2,7 @@ package dev.spillway.app;
 
 import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointIntegrityException;
+import dev.spillway.CheckpointNotFoundException;
 import dev.spillway.CheckpointReader;
 import dev.spillway.CheckpointStore;
 import dev.spillway.CheckpointWriter;
@@ -41,6 +42,8 @@ import java.util.concurrent.TimeUnit;
 public final class Checkpointer implements AutoCloseable {
     /** Checkpointers running in this process, by store and application: one each. */
     private static final Set<List<Object>> RUNNING = ConcurrentHashMap.newKeySet();
+    /** Restores tried at start-up when the checkpoint being read is removed meanwhile. */
+    private static final int RESTORE_ATTEMPTS = 3;
 
     private final CheckpointStore store;
     private final String application;
@@ -197,8 +200,25 @@ public final class Checkpointer implements AutoCloseable {
         }
     }
 
-    /** Restores the latest checkpoint, or with fall-back the newest one that verifies; empty when there is none. */
+    /**
+     * Restores the latest checkpoint, or with fall-back the newest one that verifies; empty when there is none. A
+     * checkpoint removed while it is read (newer commits evicted it, or it was deleted) is passed over: the newest
+     * is read again, up to {@value #RESTORE_ATTEMPTS} times.
+     */
     private void restore(boolean fallBack) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                restoreNewest(fallBack);
+                return;
+            }
+            catch (CheckpointNotFoundException removed) {
+                if (attempt == RESTORE_ATTEMPTS)
+                    throw removed;
+            }
+        }
+    }
+
+    private void restoreNewest(boolean fallBack) throws IOException {
         List<CheckpointInfo> all = new ArrayList<>(store.list(application));
         Collections.reverse(all);
         CheckpointIntegrityException firstFailure = null;

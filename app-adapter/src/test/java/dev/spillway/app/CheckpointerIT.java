@@ -255,4 +255,57 @@ class CheckpointerIT {
             assertThat(cp.restored().orElseThrow().checkpointId()).isLessThan(latest.checkpointId());
         }
     }
+
+    @Test
+    @DisplayName("a checkpoint removed by retention while it is restored: the newest is restored instead")
+    void restoredCheckpointEvictedMeanwhile() {
+        String app = app("evicted-at-restore");
+        Counter first = new Counter();
+        first.value = 1;
+        // Larger than a reader fetches ahead (8 MB), so the reader finds chunks missing after the eviction.
+        first.payload = TestData.random(10 << 20, 31);
+        try (Checkpointer cp = Checkpointer.builder(store(), app, first).start()) {
+            cp.checkpoint();
+        }
+        CheckpointInfo read = store().latest(app).orElseThrow();
+        AtomicInteger reads = new AtomicInteger();
+        Counter restored = new Counter();
+        Checkpointable restoring = new Checkpointable() {
+            @Override
+            public void writeState(OutputStream out) throws IOException {
+                restored.writeState(out);
+            }
+
+            @Override
+            public void readState(InputStream in) throws IOException {
+                if (reads.incrementAndGet() == 1) {
+                    in.readNBytes(64 << 10);
+                    // Three newer commits: retention (3) evicts the checkpoint being read.
+                    for (int i = 0; i < 3; i++)
+                        store().save(app, counterState(100 + i));
+                    SpillwayCluster.awaitCondition("the evicted checkpoint's chunks removed", Duration.ofSeconds(10),
+                        () -> TestData.chunkKeys(cluster.node(0), app, read.checkpointId()).isEmpty());
+                }
+                restored.readState(in);
+            }
+        };
+        try (Checkpointer cp = Checkpointer.builder(store(), app, restoring).start()) {
+            assertThat(reads.get()).isEqualTo(2);
+            assertThat(restored.value).isEqualTo(102);
+            assertThat(cp.restored().orElseThrow()).isEqualTo(store().latest(app).orElseThrow());
+        }
+    }
+
+    /** The bytes {@link Counter} writes for {@code value} and no payload. */
+    private static byte[] counterState(long value) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (DataOutputStream data = new DataOutputStream(bytes)) {
+            data.writeLong(value);
+            data.writeInt(0);
+        }
+        catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
 }

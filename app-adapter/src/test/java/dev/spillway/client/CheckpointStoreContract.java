@@ -19,8 +19,10 @@ import dev.spillway.wire.Layout;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.ignite.IgniteCache;
@@ -203,6 +205,25 @@ abstract class CheckpointStoreContract {
         assertThatThrownBy(() -> store().restore(app, first.checkpointId()))
             .isInstanceOf(CheckpointNotFoundException.class);
         assertThat(store().restoreLatest(app)).isEqualTo(last);
+    }
+
+    @Test
+    @DisplayName("a reader whose checkpoint two newer commits evict fails at its first missing chunk, saying why")
+    void readerOutlivedByRetention() throws IOException {
+        String app = app("evicted-while-read");
+        // More chunks than a reader fetches ahead (8 MB), so some are fetched after the eviction.
+        byte[] old = TestData.random(48 * CHUNK, 21);
+        CheckpointInfo first = store().save(app, old);
+        try (CheckpointReader reader = store().open(app, first.checkpointId())) {
+            assertThat(reader.readNBytes(CHUNK)).isEqualTo(Arrays.copyOf(old, CHUNK));
+            store().save(app, TestData.random(CHUNK, 22));
+            store().save(app, TestData.random(CHUNK, 23));
+            SpillwayCluster.awaitCondition("the evicted checkpoint's chunks removed", Duration.ofSeconds(10),
+                () -> TestData.chunkKeys(cluster().node(0), app, first.checkpointId()).isEmpty());
+            assertThatThrownBy(reader::readAllBytes).isExactlyInstanceOf(CheckpointNotFoundException.class)
+                .hasMessageContaining("Checkpoint " + app + "/" + first.checkpointId() + " was removed while it "
+                    + "was read");
+        }
     }
 
     @Test

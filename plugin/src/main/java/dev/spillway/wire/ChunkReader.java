@@ -105,7 +105,9 @@ public final class ChunkReader extends CheckpointReader {
     private byte[] verified(int i, byte[] chunk) {
         if (chunk == null) {
             if (!committed.getAsBoolean())
-                throw new CheckpointNotFoundException("Checkpoint " + label() + " was deleted while it was read");
+                throw new CheckpointNotFoundException("Checkpoint " + label() + " was removed while it was read: "
+                    + "retention removes a checkpoint once newer commits leave it out of the newest kept, and a "
+                    + "delete at once; open the latest instead");
             throw new CheckpointIntegrityException(manifest.application(), manifest.checkpointId(), i,
                 "the chunk is missing (partition " + manifest.partition(i) + ")");
         }

@@ -103,7 +103,7 @@ class ChunkFramingTest {
             .hasMessageContaining("at chunk 1: the chunk is missing (partition " + w.manifest.partition(1) + ")");
         assertThatThrownBy(() -> ChunkReader.readAll(w.reader(() -> false)))
             .isExactlyInstanceOf(CheckpointNotFoundException.class)
-            .hasMessage("Checkpoint app/7 was deleted while it was read");
+            .hasMessageStartingWith("Checkpoint app/7 was removed while it was read: retention removes");
     }
 
     @Test
