@@ -24,9 +24,21 @@ public class SpillwayConfiguration implements PluginConfiguration {
      */
     public static final long MIN_REGION_SIZE = 10L << 20;
     public static final long DFLT_REGION_MAX_SIZE = 512L << 20;
+    /**
+     * The high-water mark of a node whose configuration leaves it unset, where its region's pages leave more: the
+     * node takes the less of this and what they leave.
+     */
     public static final double DFLT_HIGH_WATER_MARK = 0.8;
+    /**
+     * The failover limit of a node whose configuration leaves it unset, where its region's pages leave more: the
+     * node takes the less of this and what they leave.
+     */
     public static final double DFLT_FAILOVER_LIMIT = 0.97;
-    /** What {@code highWaterMark} and {@code failoverLimit} allow: above 0, at most 1. */
+    /**
+     * What {@code highWaterMark} and {@code failoverLimit} allow here: above 0, at most 1. A server node allows at
+     * most the part of its region Ignite can fill before it runs out of pages, which depends on the region's size
+     * and the node's page size, and refuses to start otherwise.
+     */
     public static final String FRACTION_RANGE = "(0, 1]";
     public static final int DFLT_CHUNK_SIZE = 1 << 20;
     public static final int MIN_CHUNK_SIZE = 16 << 10;
@@ -41,10 +53,14 @@ public class SpillwayConfiguration implements PluginConfiguration {
     public static final int MAX_PARTITIONS = 65_000;
     public static final long DFLT_METADATA_REGION_SIZE = 40L << 20;
     public static final Duration DFLT_MAINTENANCE_INTERVAL = Duration.ofSeconds(1);
+    /** How {@link #clusterWide()} shows a limit that is not set. */
+    private static final String UNSET = "unset";
 
     private long regionMaxSize = DFLT_REGION_MAX_SIZE;
-    private double highWaterMark = DFLT_HIGH_WATER_MARK;
-    private double failoverLimit = DFLT_FAILOVER_LIMIT;
+    /** Null until set: unset, a node takes the default or less (see {@link #getHighWaterMark()}). */
+    private Double highWaterMark;
+    /** Null until set, as {@link #highWaterMark}. */
+    private Double failoverLimit;
     private int chunkSize = DFLT_CHUNK_SIZE;
     private int backups = DFLT_BACKUPS;
     private int retention = DFLT_RETENTION;
@@ -65,11 +81,14 @@ public class SpillwayConfiguration implements PluginConfiguration {
     }
 
     /**
-     * Fraction of the checkpoint region Spillway may fill, in (0, 1]. Default 0.8. The rest absorbs page overhead;
-     * Ignite halts a node whose in-memory region fills up.
+     * Fraction of the checkpoint region Spillway may fill, in (0, 1], and on a server node at most the part of its
+     * region Ignite can fill before it runs out of pages (a node set above that refuses to start, naming it).
+     * Default 0.8 (what this returns while unset); a server node that leaves it unset takes the less of 0.8 and
+     * that part, rounded down to two decimals. The rest absorbs page overhead; Ignite halts a node whose in-memory
+     * region fills up.
      */
     public double getHighWaterMark() {
-        return highWaterMark;
+        return highWaterMark == null ? DFLT_HIGH_WATER_MARK : highWaterMark;
     }
 
     public SpillwayConfiguration setHighWaterMark(double highWaterMark) {
@@ -77,18 +96,32 @@ public class SpillwayConfiguration implements PluginConfiguration {
         return this;
     }
 
+    /** Whether {@link #setHighWaterMark} was called, with whatever value, the default's included. */
+    public boolean isHighWaterMarkSet() {
+        return highWaterMark != null;
+    }
+
     /**
      * Fraction of its checkpoint region no node may reach, after the loss of any one other node and the rebalance
-     * that follows included, in (0, 1]. Default 0.97. With backups, admission refuses what would break it: an
-     * Ignite in-memory region that fills halts its node, and in a measured rebalance survivors lived at 99.7%.
+     * that follows included, in (0, 1], and on a server node at most the part of its region Ignite can fill before
+     * it runs out of pages (a node set above that refuses to start, naming it). Default 0.97 (what this returns
+     * while unset); a server node that leaves it unset takes the less of 0.97 and that part, rounded down to two
+     * decimals (0.92 for 64 MB of 16 KB pages). With backups, admission refuses what would break it, each survivor
+     * held to its own node's limit: an Ignite in-memory region that fills halts its node, and in a measured
+     * rebalance survivors lived at 99.7%.
      */
     public double getFailoverLimit() {
-        return failoverLimit;
+        return failoverLimit == null ? DFLT_FAILOVER_LIMIT : failoverLimit;
     }
 
     public SpillwayConfiguration setFailoverLimit(double failoverLimit) {
         this.failoverLimit = failoverLimit;
         return this;
+    }
+
+    /** Whether {@link #setFailoverLimit} was called, with whatever value, the default's included. */
+    public boolean isFailoverLimitSet() {
+        return failoverLimit != null;
     }
 
     /** Size of the chunks a state is cut into, in bytes. Default 1 MB; 16 KB to 64 MB. */
@@ -181,9 +214,12 @@ public class SpillwayConfiguration implements PluginConfiguration {
         return this;
     }
 
-    /** Bytes of the checkpoint region Spillway may fill: {@code regionMaxSize * highWaterMark}. */
+    /**
+     * Bytes of the checkpoint region Spillway may fill: {@code regionMaxSize * highWaterMark} (with the default
+     * while the high-water mark is unset; a server node's own budget, in its capacity report, may be less).
+     */
     public long budget() {
-        return (long)(regionMaxSize * highWaterMark);
+        return (long)(regionMaxSize * getHighWaterMark());
     }
 
     /**
@@ -194,14 +230,14 @@ public class SpillwayConfiguration implements PluginConfiguration {
     public List<ConfigurationProblem> problems() {
         List<ConfigurationProblem> problems = new ArrayList<>();
         regionSize(problems, "spillway.regionMaxSize", regionMaxSize);
-        fraction(problems, "spillway.highWaterMark", highWaterMark);
-        fraction(problems, "spillway.failoverLimit", failoverLimit);
+        fraction(problems, "spillway.highWaterMark", getHighWaterMark());
+        fraction(problems, "spillway.failoverLimit", getFailoverLimit());
         String chunk = Bytes.format(chunkSize);
         if (chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) {
             String range = Bytes.format(MIN_CHUNK_SIZE) + " to " + Bytes.format(MAX_CHUNK_SIZE);
             problems.add(new ConfigurationProblem("spillway.chunkSize", chunk, "is outside " + range, range));
         }
-        else if (regionMaxSize >= MIN_REGION_SIZE && highWaterMark > 0 && chunkSize > budget()) {
+        else if (regionMaxSize >= MIN_REGION_SIZE && getHighWaterMark() > 0 && chunkSize > budget()) {
             String budget = "the region budget " + Bytes.format(budget()) + " (regionMaxSize * highWaterMark)";
             problems.add(new ConfigurationProblem("spillway.chunkSize", chunk, "is larger than " + budget,
                 "at most " + budget));
@@ -266,12 +302,21 @@ public class SpillwayConfiguration implements PluginConfiguration {
         return this;
     }
 
-    /** The properties every node of a cluster must agree on, by name, in a stable order. */
+    /**
+     * The properties every node of a cluster must agree on, by name, in a stable order, as configured: the
+     * high-water mark and the failover limit are {@code unset} until set (set to the default is not the same).
+     *
+     * <p>The page size is not among them. Left unset, the two limits follow each server's own page size, and
+     * each server checks a limit set explicitly against its own region; each server states its budget and its
+     * failover limit in bytes with its ledger, and admission holds each survivor to its own node's limit. So
+     * servers whose page sizes differ each get limits their own regions can keep, and a client (which has no
+     * region, and often another page size) need not know theirs.
+     */
     public Map<String, String> clusterWide() {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("regionMaxSize", Long.toString(regionMaxSize));
-        props.put("highWaterMark", Double.toString(highWaterMark));
-        props.put("failoverLimit", Double.toString(failoverLimit));
+        props.put("highWaterMark", highWaterMark == null ? UNSET : Double.toString(highWaterMark));
+        props.put("failoverLimit", failoverLimit == null ? UNSET : Double.toString(failoverLimit));
         props.put("chunkSize", Integer.toString(chunkSize));
         props.put("backups", Integer.toString(backups));
         props.put("retention", Integer.toString(retention));
@@ -281,13 +326,15 @@ public class SpillwayConfiguration implements PluginConfiguration {
         return props;
     }
 
-    /** A copy with the same settings. */
+    /** A copy with the same settings; a limit unset here is unset in the copy. */
     public SpillwayConfiguration copy() {
-        return new SpillwayConfiguration()
-            .setRegionMaxSize(regionMaxSize).setHighWaterMark(highWaterMark).setFailoverLimit(failoverLimit)
-            .setChunkSize(chunkSize)
+        SpillwayConfiguration copy = new SpillwayConfiguration()
+            .setRegionMaxSize(regionMaxSize).setChunkSize(chunkSize)
             .setBackups(backups).setRetention(retention).setLeaseTimeout(leaseTimeout).setPartitions(partitions)
             .setMetadataRegionSize(metadataRegionSize).setMaintenanceInterval(maintenanceInterval).setClock(clock);
+        copy.highWaterMark = highWaterMark;
+        copy.failoverLimit = failoverLimit;
+        return copy;
     }
 
     @Override

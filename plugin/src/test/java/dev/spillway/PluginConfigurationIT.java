@@ -52,11 +52,12 @@ class PluginConfigurationIT {
     @DisplayName("a node whose plugin configuration differs is refused at join, naming the differences")
     void differingConfigurationRefused() {
         cluster.start(0);
-        SpillwayConfiguration other = CONFIG.copy().setChunkSize(2 << 20).setRetention(5);
+        SpillwayConfiguration other = CONFIG.copy().setChunkSize(2 << 20).setRetention(5).setFailoverLimit(0.9);
         assertThatThrownBy(() -> cluster.start(1, other, cfg -> { }))
             .satisfies(e -> assertThat(rootCause(e).getMessage() + e.getMessage())
                 .contains("spillway.chunkSize=2097152 (cluster: 1048576)")
-                .contains("spillway.retention=5 (cluster: 2)"));
+                .contains("spillway.retention=5 (cluster: 2)")
+                .contains("spillway.failoverLimit=0.9 (cluster: unset)"));
         assertThat(cluster.node(0).cluster().forServers().nodes()).hasSize(1);
     }
 
@@ -84,6 +85,32 @@ class PluginConfigurationIT {
                 .contains("spillway.backups=-2 is negative")
                 .contains("spillway.leaseTimeout=PT-5S is not positive"));
         assertThat(Ignition.allGrids()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("limits above what the region's pages leave stop the node at start, each named with the measurement")
+    void limitsAboveThePagesRefusedAtStart() {
+        SpillwayConfiguration full = CONFIG.copy().setHighWaterMark(0.99).setFailoverLimit(1.0);
+        String pages = ", the part of a 32 MB region of 4 KB pages Ignite can fill before it runs out of pages (300 "
+            + "pages and 32 bytes per page are page overhead); allowed: at most 0.95";
+        assertThatThrownBy(() -> cluster.start(0, full, cfg -> { }))
+            .satisfies(e -> assertThat(e.getMessage() + rootCause(e).getMessage())
+                .contains("spillway.highWaterMark=0.99 is above 0.95" + pages)
+                .contains("spillway.failoverLimit=1.0 is above 0.95" + pages));
+        assertThat(Ignition.allGrids()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("limits left unset follow the region's pages: each server's budget and failover limit are the "
+        + "defaults or what its pages leave, whichever is less")
+    void unsetLimitsFollowThePages() {
+        cluster.startAll();
+        CheckpointStore store = Spillway.store(cluster.node(0));
+        // 32 MB of 4 KB pages: 0.955 of it is usable, so the failover limit is 0.95 and the high-water mark 0.8.
+        assertThat(store.capacity()).hasSize(2)
+            .allSatisfy(c -> assertThat(c.budget()).isEqualTo((long)((32L << 20) * 0.8)));
+        assertThat(store.worstLoss()).hasValueSatisfying(w -> assertThat(w.limit())
+            .isEqualTo((long)((32L << 20) * 0.95)));
     }
 
     @Test

@@ -55,6 +55,41 @@ class SpillwayConfigurationTest {
     }
 
     @Test
+    @DisplayName("the limits are unset until a setter is called, even with the default value; the getters give the "
+        + "defaults meanwhile, and a copy keeps which are set")
+    void limitsSetOrNot() {
+        SpillwayConfiguration unset = new SpillwayConfiguration();
+        assertThat(unset.isHighWaterMarkSet()).isFalse();
+        assertThat(unset.isFailoverLimitSet()).isFalse();
+        assertThat(unset.getHighWaterMark()).isEqualTo(SpillwayConfiguration.DFLT_HIGH_WATER_MARK);
+        assertThat(unset.getFailoverLimit()).isEqualTo(SpillwayConfiguration.DFLT_FAILOVER_LIMIT);
+        assertThat(unset.copy().isHighWaterMarkSet()).isFalse();
+        assertThat(unset.copy().isFailoverLimitSet()).isFalse();
+
+        SpillwayConfiguration set = new SpillwayConfiguration().setHighWaterMark(0.8).setFailoverLimit(0.97);
+        assertThat(set.isHighWaterMarkSet()).isTrue();
+        assertThat(set.isFailoverLimitSet()).isTrue();
+        assertThat(set.copy().isHighWaterMarkSet()).isTrue();
+        assertThat(set.copy().getFailoverLimit()).isEqualTo(0.97);
+    }
+
+    @Test
+    @DisplayName("nodes agree on the limits as configured: both unset, or both set to the same value")
+    void clusterWideLimits() {
+        assertThat(new SpillwayConfiguration().clusterWide()).isEqualTo(new SpillwayConfiguration().clusterWide())
+            .containsEntry("highWaterMark", "unset").containsEntry("failoverLimit", "unset");
+        assertThat(new SpillwayConfiguration().setFailoverLimit(0.9).clusterWide())
+            .containsEntry("failoverLimit", "0.9")
+            .isEqualTo(new SpillwayConfiguration().setFailoverLimit(0.9).clusterWide());
+        // Set to the default is not the same as unset: unset follows each region's page size.
+        assertThat(new SpillwayConfiguration().setHighWaterMark(0.8).clusterWide())
+            .isNotEqualTo(new SpillwayConfiguration().clusterWide());
+        assertThat(new SpillwayConfiguration().setHighWaterMark(0.8))
+            .isNotEqualTo(new SpillwayConfiguration());
+        assertThat(new SpillwayConfiguration().copy()).isEqualTo(new SpillwayConfiguration());
+    }
+
+    @Test
     @DisplayName("a chunk larger than the region budget is refused")
     void chunkLargerThanBudget() {
         assertThat(new SpillwayConfiguration().setRegionMaxSize(20L << 20).setHighWaterMark(0.5)

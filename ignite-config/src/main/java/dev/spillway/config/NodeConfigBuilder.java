@@ -103,14 +103,16 @@ public final class NodeConfigBuilder {
 
     /**
      * The plugin's cluster-wide settings ({@link SpillwayConfiguration#clusterWide()}) from {@code plugin}, as a
-     * preset: every other source overrides it. Its maintenance interval and clock are not settings; the node uses
-     * the defaults.
+     * preset: every other source overrides it. A limit {@code plugin} leaves unset stays unset. Its maintenance
+     * interval and clock are not settings; the node uses the defaults.
      */
     public NodeConfigBuilder plugin(SpillwayConfiguration plugin) {
         String name = "plugin preset";
         preset(NodeSetting.REGION_MAX_SIZE, Values.size(plugin.getRegionMaxSize()), name);
-        preset(NodeSetting.HIGH_WATER_MARK, Double.toString(plugin.getHighWaterMark()), name);
-        preset(NodeSetting.FAILOVER_LIMIT, Double.toString(plugin.getFailoverLimit()), name);
+        if (plugin.isHighWaterMarkSet())
+            preset(NodeSetting.HIGH_WATER_MARK, Double.toString(plugin.getHighWaterMark()), name);
+        if (plugin.isFailoverLimitSet())
+            preset(NodeSetting.FAILOVER_LIMIT, Double.toString(plugin.getFailoverLimit()), name);
         preset(NodeSetting.CHUNK_SIZE, Values.size(plugin.getChunkSize()), name);
         preset(NodeSetting.BACKUPS, Integer.toString(plugin.getBackups()), name);
         preset(NodeSetting.RETENTION, Integer.toString(plugin.getRetention()), name);

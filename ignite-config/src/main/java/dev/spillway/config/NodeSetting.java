@@ -24,13 +24,16 @@ public enum NodeSetting {
             + ")"),
     REGION_MAX_SIZE("spillway.regionMaxSize", Kind.SIZE, Values.size(SpillwayConfiguration.DFLT_REGION_MAX_SIZE),
         "the checkpoint data region's size (at least " + Values.size(SpillwayConfiguration.MIN_REGION_SIZE) + ")"),
-    HIGH_WATER_MARK("spillway.highWaterMark", Kind.FRACTION,
-        Double.toString(SpillwayConfiguration.DFLT_HIGH_WATER_MARK),
-        "the fraction of the checkpoint region Spillway may fill, in " + SpillwayConfiguration.FRACTION_RANGE),
-    FAILOVER_LIMIT("spillway.failoverLimit", Kind.FRACTION,
-        Double.toString(SpillwayConfiguration.DFLT_FAILOVER_LIMIT),
+    // No default value: left unset, the node takes the plugin's default or, where the region's pages leave less,
+    // that; set (to whatever value), it must fit them.
+    HIGH_WATER_MARK("spillway.highWaterMark", Kind.FRACTION, null,
+        "the fraction of the checkpoint region Spillway may fill, in " + SpillwayConfiguration.FRACTION_RANGE
+            + " and at most what the region's pages leave; default: " + SpillwayConfiguration.DFLT_HIGH_WATER_MARK
+            + ", or less where the pages leave less"),
+    FAILOVER_LIMIT("spillway.failoverLimit", Kind.FRACTION, null,
         "the fraction of its region no survivor of a single node loss may pass, in "
-            + SpillwayConfiguration.FRACTION_RANGE),
+            + SpillwayConfiguration.FRACTION_RANGE + " and at most what the region's pages leave; default: "
+            + SpillwayConfiguration.DFLT_FAILOVER_LIMIT + ", or less where the pages leave less"),
     CHUNK_SIZE("spillway.chunkSize", Kind.SIZE, Values.size(SpillwayConfiguration.DFLT_CHUNK_SIZE),
         "bytes per chunk (" + Values.size(SpillwayConfiguration.MIN_CHUNK_SIZE) + " to "
             + Values.size(SpillwayConfiguration.MAX_CHUNK_SIZE) + ")"),

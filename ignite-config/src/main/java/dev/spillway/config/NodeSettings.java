@@ -111,12 +111,17 @@ public final class NodeSettings {
             refuse(NodeSetting.PORT_RANGE, PORT_RANGES);
             portRange = MIN_PORT_RANGE;
         }
-        // The plugin's settings: parsed here, bounded by SpillwayConfiguration alone. A value that does not parse
-        // leaves the plugin's default, so the plugin does not report it a second time.
+        // The plugin's settings: parsed here, bounded by SpillwayConfiguration alone (and, at node start, by what
+        // the region's pages leave). A value that does not parse leaves the plugin's default, so the plugin does
+        // not report it a second time; the two limits, unless a source sets them, stay unset.
         SpillwayConfiguration dflt = new SpillwayConfiguration();
+        Double highWaterMark = fraction(NodeSetting.HIGH_WATER_MARK);
+        if (highWaterMark != null)
+            plugin.setHighWaterMark(highWaterMark);
+        Double failoverLimit = fraction(NodeSetting.FAILOVER_LIMIT);
+        if (failoverLimit != null)
+            plugin.setFailoverLimit(failoverLimit);
         plugin.setRegionMaxSize(size(NodeSetting.REGION_MAX_SIZE, dflt.getRegionMaxSize()))
-            .setHighWaterMark(fraction(NodeSetting.HIGH_WATER_MARK, dflt.getHighWaterMark()))
-            .setFailoverLimit(fraction(NodeSetting.FAILOVER_LIMIT, dflt.getFailoverLimit()))
             .setChunkSize((int)Math.min(Integer.MAX_VALUE, size(NodeSetting.CHUNK_SIZE, dflt.getChunkSize())))
             .setBackups(integer(NodeSetting.BACKUPS, dflt.getBackups()))
             .setRetention(integer(NodeSetting.RETENTION, dflt.getRetention()))
@@ -291,13 +296,17 @@ public final class NodeSettings {
         }
     }
 
-    private double fraction(NodeSetting s, double otherwise) {
+    /** The number, or null when no source sets it or after recording a problem. */
+    private Double fraction(NodeSetting s) {
+        String v = values.get(s);
+        if (v == null)
+            return null;
         try {
-            return Double.parseDouble(values.get(s));
+            return Double.parseDouble(v);
         }
-        catch (NumberFormatException | NullPointerException e) {
+        catch (NumberFormatException e) {
             refuse(s, "a number in " + SpillwayConfiguration.FRACTION_RANGE);
-            return otherwise;
+            return null;
         }
     }
 

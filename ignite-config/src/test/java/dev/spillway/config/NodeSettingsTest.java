@@ -126,6 +126,27 @@ class NodeSettingsTest {
     }
 
     @Test
+    @DisplayName("the high-water mark and failover limit stay unset unless a source sets them, so that the node "
+        + "takes what its region's pages leave")
+    void limitsUnsetUnlessGiven() {
+        SpillwayConfiguration dflt = NodeConfigBuilder.create().settings().plugin();
+        assertThat(dflt.isHighWaterMarkSet()).isFalse();
+        assertThat(dflt.isFailoverLimitSet()).isFalse();
+        assertThat(NodeSetting.FAILOVER_LIMIT.defaultValue()).isNull();
+        NodeSettings s = NodeConfigBuilder.create().set(NodeSetting.FAILOVER_LIMIT, "0.97").settings();
+        assertThat(s.plugin().isFailoverLimitSet()).isTrue();
+        assertThat(s.plugin().getFailoverLimit()).isEqualTo(0.97);
+        assertThat(s.source(NodeSetting.FAILOVER_LIMIT)).isEqualTo("option --failover-limit");
+        assertThat(s.plugin().isHighWaterMarkSet()).isFalse();
+        // The plugin preset passes a limit on only where it is set.
+        assertThat(NodeConfigBuilder.create().plugin(new SpillwayConfiguration().setHighWaterMark(0.7)).settings()
+            .plugin()).satisfies(p -> assertThat(p.isHighWaterMarkSet()).isTrue())
+            .satisfies(p -> assertThat(p.isFailoverLimitSet()).isFalse());
+        assertThat(NodeSetting.FAILOVER_LIMIT.description()).contains("default: 0.97, or less");
+        assertThat(NodeSetting.HIGH_WATER_MARK.description()).contains("default: 0.8, or less");
+    }
+
+    @Test
     @DisplayName("a size or duration written back is read as the same value")
     void valuesRoundTrip() {
         for (long size : new long[] {0, 1000, 16 << 10, 512L << 20, 3L << 30, (5L << 20) + 1})

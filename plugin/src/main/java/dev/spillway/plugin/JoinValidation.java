@@ -10,8 +10,10 @@ import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.plugin.PluginValidationException;
 
 /**
- * Keeps a cluster's Spillway configuration uniform: each node sends its cluster-wide properties in its discovery
- * data, and a joining node whose properties differ, or a server node without the plugin, is refused.
+ * Keeps a cluster's Spillway configuration uniform: each node sends its cluster-wide properties as configured
+ * ({@link SpillwayConfiguration#clusterWide()}: a limit left unset is sent as unset, not as what the node's pages
+ * made of it) in its discovery data, and a joining node whose properties differ, or a server node without the
+ * plugin, is refused.
  */
 final class JoinValidation {
     private JoinValidation() {

@@ -32,6 +32,7 @@ import org.apache.ignite.IgniteLogger;
  */
 final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     private final Ignite ignite;
+    /** The configuration this node runs with: on a server, its limits set for its region's pages. */
     private final SpillwayConfiguration config;
     private final boolean server;
     private volatile Parts parts;
@@ -46,8 +47,9 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
 
         Parts() {
             ledger = server ? new CapacityLedger(String.valueOf(ignite.cluster().localNode().consistentId()),
-                config.getRegionMaxSize(), config.budget(), NodeRuntime.this::regionUsed, config.getClock(),
-                config.getLeaseTimeout()) : null;
+                config.getRegionMaxSize(), config.budget(),
+                (long)(config.getRegionMaxSize() * config.getFailoverLimit()), NodeRuntime.this::regionUsed,
+                config.getClock(), config.getLeaseTimeout()) : null;
             Peers peers = Peers.of(ignite, server ? NodeRuntime.this : null);
             Owners owners = Owners.of(ignite, config);
             engine = new CheckpointEngine(ignite, config, server, peers, owners, NodeRuntime.this::background);

@@ -1,5 +1,6 @@
 package dev.spillway.plugin;
 
+import dev.spillway.ConfigurationProblem;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.CheckpointService;
@@ -33,6 +34,34 @@ final class NodeSetup {
     private NodeSetup() {
     }
 
+    /**
+     * The configuration this node runs with, checked. On a server node, {@code conf} with both limits set for its
+     * checkpoint region's pages ({@link RegionPages#resolve}); on a client node, which holds no region, {@code conf}
+     * itself (its limits are the servers' business: each server's ledger states its own).
+     *
+     * @throws IgniteCheckedException naming every problem with its value and what is allowed, a limit set above
+     *     what the region's pages leave included
+     */
+    static SpillwayConfiguration effective(IgniteConfiguration cfg, SpillwayConfiguration conf, boolean server)
+        throws IgniteCheckedException {
+        SpillwayConfiguration effective = conf;
+        List<ConfigurationProblem> problems = new ArrayList<>();
+        if (server) {
+            int pageSize = RegionPages.pageSize(cfg);
+            effective = RegionPages.resolve(conf, pageSize);
+            problems.addAll(effective.problems());
+            problems.addAll(RegionPages.problems(conf, pageSize));
+        }
+        else
+            problems.addAll(conf.problems());
+        if (!problems.isEmpty()) {
+            throw new IgniteCheckedException("Invalid Spillway configuration: "
+                + String.join("; ", problems.stream().map(ConfigurationProblem::message).toList()));
+        }
+        return effective;
+    }
+
+    /** Adds the regions, caches, service and attribute of {@code conf}, the node's {@link #effective} one. */
     static void apply(IgniteConfiguration cfg, SpillwayConfiguration conf) throws IgniteCheckedException {
         DataStorageConfiguration storage = cfg.getDataStorageConfiguration();
         if (storage == null) {

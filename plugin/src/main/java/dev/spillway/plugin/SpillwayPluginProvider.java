@@ -1,6 +1,5 @@
 package dev.spillway.plugin;
 
-import dev.spillway.InvalidArgumentException;
 import dev.spillway.Spillway;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.SpillwayPlugin;
@@ -25,6 +24,10 @@ import org.jetbrains.annotations.Nullable;
  */
 public class SpillwayPluginProvider implements PluginProvider<SpillwayConfiguration> {
     private final SpillwayConfiguration explicit;
+    /**
+     * The configuration as given, what nodes compare at join; the node runs with {@code NodeSetup.effective}'s
+     * copy of it.
+     */
     private SpillwayConfiguration config;
     private NodeRuntime runtime;
 
@@ -67,16 +70,11 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
     public void initExtensions(PluginContext ctx, ExtensionRegistry registry) throws IgniteCheckedException {
         IgniteConfiguration cfg = ctx.igniteConfiguration();
         config = explicit != null ? explicit : fromNodeConfiguration(cfg);
-        try {
-            config.validate();
-        }
-        catch (InvalidArgumentException e) {
-            throw new IgniteCheckedException(e.getMessage(), e);
-        }
         boolean server = !Boolean.TRUE.equals(cfg.isClientMode());
+        SpillwayConfiguration effective = NodeSetup.effective(cfg, config, server);
         if (server)
-            NodeSetup.apply(cfg, config);
-        runtime = new NodeRuntime(ctx.grid(), config, server);
+            NodeSetup.apply(cfg, effective);
+        runtime = new NodeRuntime(ctx.grid(), effective, server);
     }
 
     @Override

@@ -60,18 +60,19 @@ final class AffinityOwners implements Owners {
             without.put(lost.id(), ids(IgniteAdapter.assignment(survivors, config.getPartitions(),
                 config.getBackups())));
         }
-        return failoverModel(now().owners(), without, views, config.getFailoverLimit());
+        return failoverModel(now().owners(), without, views);
     }
 
     /**
      * The failover model of the ledgers read: the bytes of each partition summed over the nodes, each node's used
-     * bytes, and its limit at {@code failoverLimit} of its region.
+     * bytes, and its limit as its ledger states it (its region times its own failover limit, which follows its
+     * page size when left unset; the writer's own configuration does not come into it).
      *
      * @param owners the owners of each partition now, primary first
      * @param ownersWithout for each server, the owners of each partition after its loss
      */
     static FailoverModel failoverModel(UUID[][] owners, Map<UUID, UUID[][]> ownersWithout,
-                                       List<Peers.LedgerView> views, double failoverLimit) {
+                                       List<Peers.LedgerView> views) {
         long[] partitionBytes = new long[owners.length];
         long[] pendingBytes = new long[owners.length];
         Map<UUID, Long> used = new HashMap<>();
@@ -82,7 +83,7 @@ final class AffinityOwners implements Owners {
                 pendingBytes[p] += v.pendingBytes()[p];
             }
             used.put(v.nodeId(), v.capacity().used());
-            limit.put(v.nodeId(), (long)(v.capacity().regionMaxSize() * failoverLimit));
+            limit.put(v.nodeId(), v.failoverLimit());
         }
         return new FailoverModel(owners, ownersWithout, partitionBytes, pendingBytes, used, limit);
     }

@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * One server node's account of its checkpoint region: budget (region max size times the high-water mark), used
+ * One server node's account of its checkpoint region: budget (region max size times the high-water mark), failover
+ * limit (region max size times the failover limit: what the region may not reach after another node's loss), used
  * bytes (measured from the region itself, so it includes page overhead and backup copies this node holds) and
  * outstanding leases. The node alone decides what it grants; a lease is released by its writer on commit or
  * abort, and lapses at its expiry or when its writer's node leaves.
@@ -27,6 +28,7 @@ public final class CapacityLedger {
     private final String node;
     private final long regionMaxSize;
     private final long budget;
+    private final long failoverLimit;
     private final LongSupplier used;
     private final Clock clock;
     private final Duration leaseTimeout;
@@ -37,11 +39,17 @@ public final class CapacityLedger {
     record Lease(long id, UUID writer, long bytes, long expiresAt) {
     }
 
-    public CapacityLedger(String node, long regionMaxSize, long budget, LongSupplier used, Clock clock,
-                          Duration leaseTimeout) {
+    /**
+     * @param budget the bytes Spillway may fill: {@code regionMaxSize} times the node's high-water mark
+     * @param failoverLimit the bytes the region may not reach after any other node's loss: {@code regionMaxSize}
+     *     times the node's failover limit
+     */
+    public CapacityLedger(String node, long regionMaxSize, long budget, long failoverLimit, LongSupplier used,
+                          Clock clock, Duration leaseTimeout) {
         this.node = node;
         this.regionMaxSize = regionMaxSize;
         this.budget = budget;
+        this.failoverLimit = failoverLimit;
         this.used = used;
         this.clock = clock;
         this.leaseTimeout = leaseTimeout;
@@ -97,6 +105,11 @@ public final class CapacityLedger {
         long reserved = reserved();
         return new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases.size(),
             Math.max(0, budget - used - reserved));
+    }
+
+    /** The bytes this node's region may not reach after the loss of any other node and the rebalance after it. */
+    long failoverLimit() {
+        return failoverLimit;
     }
 
     /** What can still be granted, never below zero. */

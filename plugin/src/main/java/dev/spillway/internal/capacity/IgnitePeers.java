@@ -176,19 +176,21 @@ final class IgnitePeers implements Peers {
         private final String node;
         private final long regionMaxSize;
         private final long budget;
+        private final long failoverLimit;
         private final long used;
         private final long reserved;
         private final int leases;
         private final long[] partitionBytes;
         private final long[] pendingBytes;
 
-        LedgerState(UUID nodeId, NodeCapacity c, long[][] partitionBytes) {
+        LedgerState(UUID nodeId, NodeCapacity c, long failoverLimit, long[][] partitionBytes) {
             this.partitionBytes = partitionBytes[0];
             this.pendingBytes = partitionBytes[1];
             this.nodeId = nodeId;
             this.node = c.node();
             this.regionMaxSize = c.regionMaxSize();
             this.budget = c.budget();
+            this.failoverLimit = failoverLimit;
             this.used = c.used();
             this.reserved = c.reserved();
             this.leases = c.leases();
@@ -196,7 +198,7 @@ final class IgnitePeers implements Peers {
 
         LedgerView view() {
             return new LedgerView(nodeId, new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases,
-                Math.max(0, budget - used - reserved)), partitionBytes, pendingBytes);
+                Math.max(0, budget - used - reserved)), failoverLimit, partitionBytes, pendingBytes);
         }
     }
 
@@ -209,7 +211,8 @@ final class IgnitePeers implements Peers {
         @Override
         public LedgerState call() {
             LedgerHost host = LedgerHost.of(ignite);
-            return new LedgerState(ignite.cluster().localNode().id(), host.ledger().snapshot(),
+            CapacityLedger ledger = host.ledger();
+            return new LedgerState(ignite.cluster().localNode().id(), ledger.snapshot(), ledger.failoverLimit(),
                 host.partitionBytes());
         }
     }

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FakePeers implements Peers {
     static final Duration LEASE_TIMEOUT = Duration.ofSeconds(30);
+    /** Every server's failover limit, as a fraction of its region. */
+    static final double FAILOVER_LIMIT = 0.97;
 
     private final MutableClock clock = new MutableClock();
     private final UUID localId;
@@ -35,8 +37,8 @@ final class FakePeers implements Peers {
         long takenBeforeGrant;
         boolean stopped;
 
-        Server(String name, long regionMaxSize, long budget) {
-            ledger = new CapacityLedger(name, regionMaxSize, budget, used::get, clock, LEASE_TIMEOUT);
+        Server(String name, long regionMaxSize, long budget, long failoverLimit) {
+            ledger = new CapacityLedger(name, regionMaxSize, budget, failoverLimit, used::get, clock, LEASE_TIMEOUT);
         }
     }
 
@@ -49,10 +51,18 @@ final class FakePeers implements Peers {
         this.partitions = partitions;
     }
 
-    /** Adds a server whose region has {@code regionMaxSize} bytes, of which it may fill {@code budget}. */
-    FakePeers server(String name, long regionMaxSize, long budget) {
-        servers.put(Rendezvous.id(name), new Server(name, regionMaxSize, budget));
+    /**
+     * Adds a server whose region has {@code regionMaxSize} bytes, of which it may fill {@code budget}, and may not
+     * reach {@code failoverLimit} after a loss.
+     */
+    FakePeers server(String name, long regionMaxSize, long budget, long failoverLimit) {
+        servers.put(Rendezvous.id(name), new Server(name, regionMaxSize, budget, failoverLimit));
         return this;
+    }
+
+    /** Adds a server whose failover limit is {@link #FAILOVER_LIMIT} of its region. */
+    FakePeers server(String name, long regionMaxSize, long budget) {
+        return server(name, regionMaxSize, budget, (long)(regionMaxSize * FAILOVER_LIMIT));
     }
 
     /** Adds a server whose whole region is its budget. */
@@ -119,8 +129,8 @@ final class FakePeers implements Peers {
     public List<LedgerView> ledgers() {
         ledgerReads++;
         List<LedgerView> views = new ArrayList<>();
-        running().forEach((id, s) -> views.add(new LedgerView(id, s.ledger.snapshot(), s.partitionBytes.clone(),
-            new long[partitions])));
+        running().forEach((id, s) -> views.add(new LedgerView(id, s.ledger.snapshot(), s.ledger.failoverLimit(),
+            s.partitionBytes.clone(), new long[partitions])));
         return views;
     }
 

@@ -11,23 +11,21 @@ import org.apache.ignite.cluster.ClusterNode;
 /**
  * {@link Owners} of a cluster whose topology does not change: the stock rendezvous assignment over named nodes,
  * now and after the loss of each, and the failover model of the ledgers read as {@link AffinityOwners} reads it,
- * with each node's limit at {@code failoverLimit} of its region.
+ * with each node's limit as its ledger states it.
  */
 final class FixedOwners implements Owners {
     private final Topology topology;
     private final Map<UUID, UUID[][]> ownersWithout;
-    private final double failoverLimit;
 
-    private FixedOwners(Topology topology, Map<UUID, UUID[][]> ownersWithout, double failoverLimit) {
+    private FixedOwners(Topology topology, Map<UUID, UUID[][]> ownersWithout) {
         this.topology = topology;
         this.ownersWithout = ownersWithout;
-        this.failoverLimit = failoverLimit;
     }
 
-    static FixedOwners rendezvous(int partitions, int backups, double failoverLimit, String... names) {
+    static FixedOwners rendezvous(int partitions, int backups, String... names) {
         List<ClusterNode> nodes = Rendezvous.nodes(names);
         return new FixedOwners(Topology.of(Rendezvous.owners(nodes, partitions, backups)),
-            Rendezvous.ownersWithoutEach(nodes, partitions, backups), failoverLimit);
+            Rendezvous.ownersWithoutEach(nodes, partitions, backups));
     }
 
     @Override
@@ -42,6 +40,6 @@ final class FixedOwners implements Owners {
 
     @Override
     public FailoverModel failoverModel(List<Peers.LedgerView> views) {
-        return AffinityOwners.failoverModel(topology.owners(), ownersWithout, views, failoverLimit);
+        return AffinityOwners.failoverModel(topology.owners(), ownersWithout, views);
     }
 }

@@ -27,8 +27,8 @@ class ReservationTest {
     private static final UUID A = Rendezvous.id("n0");
     private static final UUID B = Rendezvous.id("n1");
     private static final UUID C = Rendezvous.id("n2");
-    private static final FixedOwners NO_BACKUPS = FixedOwners.rendezvous(PARTITIONS, 0, 0.97, NAMES);
-    private static final FixedOwners ONE_BACKUP = FixedOwners.rendezvous(PARTITIONS, 1, 0.97, NAMES);
+    private static final FixedOwners NO_BACKUPS = FixedOwners.rendezvous(PARTITIONS, 0, NAMES);
+    private static final FixedOwners ONE_BACKUP = FixedOwners.rendezvous(PARTITIONS, 1, NAMES);
     private static final UUID WRITER = UUID.randomUUID();
 
     @Test
@@ -145,6 +145,20 @@ class ReservationTest {
     }
 
     @Test
+    @DisplayName("With N-1 safety, each survivor is held to the failover limit its own ledger states (its pages' "
+        + "limit), not the writer's")
+    void eachSurvivorHeldToItsOwnLimit() {
+        // As above, 900 bytes on each survivor of a loss. Limits of 1000 leave room for a 100-byte copy...
+        FakePeers roomy = storedInEveryPartition(75, 1000, 1000, 1000);
+        assertThat(reservation(roomy, ONE_BACKUP, true).place(1, true)).hasSize(1);
+        // ...but not where one node's limit is 950: it would be left 50 bytes.
+        FakePeers oneTight = storedInEveryPartition(75, 1000, 1000, 950);
+        assertThatThrownBy(() -> reservation(oneTight, ONE_BACKUP, true).place(1, true))
+            .isInstanceOf(CapacityExhaustedException.class)
+            .hasMessageContaining("would leave survivor n2 50 B of room");
+    }
+
+    @Test
     @DisplayName("Renew extends the leases on every node they were taken on; release gives their space back")
     void renewAndRelease() {
         FakePeers peers = cluster(200, 1000, 450);
@@ -183,11 +197,19 @@ class ReservationTest {
         return new FakePeers("n0", PARTITIONS).server("n0", budgetA).server("n1", budgetB).server("n2", budgetC);
     }
 
-    /** Regions of 1000 bytes with a budget of 800, the owners of every partition holding {@code bytes} of it. */
+    /**
+     * Regions of 1000 bytes with a budget of 800 and a failover limit of 970, the owners of every partition holding
+     * {@code bytes} of it.
+     */
     private static FakePeers storedInEveryPartition(long bytes) {
+        return storedInEveryPartition(bytes, 970, 970, 970);
+    }
+
+    /** As {@link #storedInEveryPartition(long)}, with the failover limits of n0, n1 and n2 given, in bytes. */
+    private static FakePeers storedInEveryPartition(long bytes, long... failoverLimits) {
         FakePeers peers = new FakePeers("n0", PARTITIONS);
-        for (String name : NAMES)
-            peers.server(name, 1000, 800);
+        for (int i = 0; i < NAMES.length; i++)
+            peers.server(NAMES[i], 1000, 800, failoverLimits[i]);
         for (int p = 0; p < PARTITIONS; p++)
             peers.stored(p, bytes, ONE_BACKUP.owners(p));
         return peers;
