@@ -92,6 +92,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
                 Parts p = parts();
                 p.ledger.expire(id -> ignite.cluster().node(id) != null);
                 p.engine.reclaim();
+                p.engine.sweepOrphans();
                 p.sessions.expire(config.getClock().millis());
             }
             catch (Throwable t) {

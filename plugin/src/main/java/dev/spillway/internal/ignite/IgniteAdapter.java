@@ -3,13 +3,19 @@ package dev.spillway.internal.ignite;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCheckedException;
+import org.apache.ignite.IgniteException;
 import org.apache.ignite.cache.affinity.AffinityFunctionContext;
 import org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.events.DiscoveryEvent;
 import org.apache.ignite.internal.IgniteEx;
+import org.apache.ignite.internal.processors.cache.GridCacheContext;
 import org.apache.ignite.internal.processors.cache.IgniteInternalCache;
+import org.apache.ignite.internal.processors.cache.KeyCacheObject;
+import org.apache.ignite.internal.util.lang.GridCloseableIterator;
 import org.apache.ignite.internal.processors.affinity.AffinityTopologyVersion;
 
 /**
@@ -20,8 +26,8 @@ import org.apache.ignite.internal.processors.affinity.AffinityTopologyVersion;
  * topology snapshot and the backup count from its context. Measured here: the prediction matched the real owners
  * after a node was killed and the cluster rebalanced, for every partition, with 128 and 1024 partitions.
  *
- * <p>Public for {@code internal.capacity}, which predicts the owners after a loss with it. Not API: see {@code
- * dev.spillway.internal}.
+ * <p>Public for {@code internal.capacity}, which predicts the owners after a loss with it, and {@code
+ * internal.store}, which sweeps chunks by their keys. Not API: see {@code dev.spillway.internal}.
  */
 public final class IgniteAdapter {
     private IgniteAdapter() {
@@ -76,5 +82,25 @@ public final class IgniteAdapter {
             }
         };
         return new RendezvousAffinityFunction(false, partitions).assignPartitions(ctx);
+    }
+
+    /**
+     * Calls {@code action} with the key of every entry of {@code cache} in the partitions this node is primary for
+     * now. Reads keys only: Ignite's key iterator leaves the values (chunks of megabytes) in their pages.
+     */
+    public static <K> void forEachLocalPrimaryKey(Ignite ignite, String cache, Consumer<K> action) {
+        IgniteInternalCache<?, ?> c = ((IgniteEx)ignite).cachex(cache);
+        if (c == null)
+            return;
+        GridCacheContext<?, ?> cctx = c.context();
+        for (int part : ignite.affinity(cache).primaryPartitions(ignite.cluster().localNode())) {
+            try (GridCloseableIterator<KeyCacheObject> keys = cctx.offheap().cacheKeysIterator(cctx.cacheId(), part)) {
+                while (keys.hasNext())
+                    action.accept(keys.next().value(cctx.cacheObjectContext(), false));
+            }
+            catch (IgniteCheckedException e) {
+                throw new IgniteException("Reading the keys of partition " + part + " of " + cache + " failed", e);
+            }
+        }
     }
 }

@@ -4,7 +4,10 @@ import dev.spillway.wire.Layout;
 import dev.spillway.wire.Manifest;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.cache.Cache;
@@ -24,6 +27,9 @@ import org.apache.ignite.cache.CachePeekMode;
  * keeps; a commit finds its manifest committed, or evicted by retention since.
  */
 final class Catalog {
+    /** Entries per getAll call. */
+    private static final int READ_BATCH = 512;
+
     private final StartedCache<String, AppCatalog> cache;
 
     Catalog(Ignite ignite) {
@@ -38,6 +44,15 @@ final class Catalog {
 
     AppCatalog get(String application) {
         return cache.get().get(application);
+    }
+
+    /** The catalogs of {@code applications} that exist, read in batches. */
+    Map<String, AppCatalog> getAll(List<String> applications) {
+        Map<String, AppCatalog> all = new HashMap<>();
+        for (int from = 0; from < applications.size(); from += READ_BATCH)
+            all.putAll(cache.get().getAll(new HashSet<>(
+                applications.subList(from, Math.min(applications.size(), from + READ_BATCH)))));
+        return all;
     }
 
     /** The catalogs this node is primary for. */

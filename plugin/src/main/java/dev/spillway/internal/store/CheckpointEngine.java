@@ -45,6 +45,8 @@ public final class CheckpointEngine {
     private final AdmissionLock admission;
     /** This node's reclaiming passes, which remember the claims they saw (null on a client). */
     private final Reclaimer reclaimer;
+    /** This node's sweeps of chunks nothing names (null on a client). */
+    private final OrphanSweep sweep;
 
     /**
      * @param server whether this node holds a checkpoint region (else it is a thick client)
@@ -63,6 +65,7 @@ public final class CheckpointEngine {
         this.admission = config.getBackups() == 0 ? null
             : new AdmissionLock(ignite, config.getClock(), config.getLeaseTimeout().toMillis());
         this.reclaimer = server ? new Reclaimer(ignite, this) : null;
+        this.sweep = server ? new OrphanSweep(ignite, this) : null;
     }
 
     /**
@@ -172,7 +175,8 @@ public final class CheckpointEngine {
 
     /**
      * Region bytes of one copy of each chunk-cache partition, counted over the catalogs this node is primary for:
-     * [0] every chunk (committed chunks by their length, chunks being written or removed as full chunks), [1] the
+     * [0] every chunk (committed chunks by their length, chunks being written or removed as full chunks, and the
+     * chunks no claim or manifest names that this node's last sweep found and left, as full chunks), [1] the
      * chunks being written or removed.
      */
     public long[][] localPartitionBytes() {
@@ -191,6 +195,11 @@ public final class CheckpointEngine {
                 }
             }
         }
+        if (sweep != null) {
+            long[] unnamed = sweep.unnamedBytes();
+            for (int p = 0; p < all.length; p++)
+                all[p] += unnamed[p];
+        }
         return new long[][] {all, pending};
     }
 
@@ -202,6 +211,16 @@ public final class CheckpointEngine {
         if (reclaimer == null)
             throw new IllegalStateException("Node " + ignite.name() + " is a client: it reclaims nothing");
         return reclaimer.runOnce();
+    }
+
+    /**
+     * Removes chunks, in the partitions this node is primary for, that no claim or manifest has named for a lease
+     * timeout; runs at most every quarter lease timeout. Returns how many.
+     */
+    public int sweepOrphans() {
+        if (sweep == null)
+            throw new IllegalStateException("Node " + ignite.name() + " is a client: it holds no chunks");
+        return sweep.runIfDue(now());
     }
 
     // ---- for the sessions, writers, readers and the reclaimer of this package ----

@@ -68,6 +68,12 @@ final class ChunkCache {
         keyBatches(application, checkpointId, partitions).forEach(cache.get()::removeAll);
     }
 
+    /** Removes the chunks of {@code keys}. */
+    void remove(List<ChunkKey> keys) {
+        for (int from = 0; from < keys.size(); from += KEY_BATCH)
+            cache.get().removeAll(new HashSet<>(keys.subList(from, Math.min(keys.size(), from + KEY_BATCH))));
+    }
+
     /** The keys of chunks 0 .. partitions.length - 1, chunk i in partition partitions[i], in batches. */
     private static List<Set<ChunkKey>> keyBatches(String application, long checkpointId, int[] partitions) {
         List<Set<ChunkKey>> batches = new ArrayList<>();
