@@ -223,6 +223,14 @@ public class SpillwayConfiguration implements PluginConfiguration {
     }
 
     /**
+     * Bytes of the checkpoint region no node may reach after the loss of another: {@code regionMaxSize *
+     * failoverLimit}.
+     */
+    public long failoverBytes() {
+        return (long)(regionMaxSize * getFailoverLimit());
+    }
+
+    /**
      * Every problem with this configuration, each naming the property, its value, what is wrong and what is allowed
      * (the bounds are this class's {@code MIN_...} and {@code MAX_...} constants). Empty when the configuration is
      * valid.

@@ -17,8 +17,10 @@ public interface Checkpointable {
     void writeState(OutputStream out) throws IOException;
 
     /**
-     * Replaces the state with the one read from {@code in}, which a {@link #writeState} wrote. Called once, at
-     * start-up, before any checkpoint is taken.
+     * Replaces the state with the one read from {@code in}, which a {@link #writeState} wrote. Called at start-up,
+     * before any checkpoint is taken; called again when a read fails part way (the checkpoint was removed while it
+     * was read, or failed verification with fall-back on), with the next checkpoint to read. So it must replace the
+     * whole state, never merge what it reads into what is there.
      */
     void readState(InputStream in) throws IOException;
 }

@@ -1,6 +1,8 @@
 package dev.spillway.node;
 
 import dev.spillway.Bytes;
+import dev.spillway.NodeCapacity;
+import dev.spillway.Spillway;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.config.NodeCommandLine;
 import dev.spillway.config.NodeConfigBuilder;
@@ -60,11 +62,15 @@ public final class SpillwayNode {
             System.out.printf(Locale.ROOT, "STOPPED %s in %.1f s%n", name, (System.nanoTime() - stopping) / 1e9);
         }, "spillway-node-stop"));
         SpillwayConfiguration plugin = settings.plugin();
+        // What the node runs with: limits left unset follow its region's pages.
+        NodeCapacity own = Spillway.store(ignite).capacity().stream().filter(c -> c.node().equals(name)).findFirst()
+            .orElseThrow(() -> new IllegalStateException("Node " + name + " has no checkpoint region"));
         System.out.printf(Locale.ROOT, "JOINED %s in %.1f s: %d server nodes (%d with Spillway), checkpoint region "
                 + "%s, budget %s (high-water mark %.2f), %d backup(s); thin clients on %s:%s%s%n", name,
             (System.nanoTime() - started) / 1e9, ignite.cluster().forServers().nodes().size(),
             ignite.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true").nodes().size(),
-            Bytes.format(plugin.getRegionMaxSize()), Bytes.format(plugin.budget()), plugin.getHighWaterMark(),
+            Bytes.format(own.regionMaxSize()), Bytes.format(own.budget()),
+            (double)own.budget() / own.regionMaxSize(),
             plugin.getBackups(), settings.host(), ignite.cluster().localNode().attribute("clientListenerPort"),
             settings.tlsEnabled() ? " (TLS, client certificates required)" : "");
     }

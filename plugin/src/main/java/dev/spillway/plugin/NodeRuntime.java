@@ -47,8 +47,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
 
         Parts() {
             ledger = server ? new CapacityLedger(String.valueOf(ignite.cluster().localNode().consistentId()),
-                config.getRegionMaxSize(), config.budget(),
-                (long)(config.getRegionMaxSize() * config.getFailoverLimit()), NodeRuntime.this::regionUsed,
+                config.getRegionMaxSize(), config.budget(), config.failoverBytes(), NodeRuntime.this::regionUsed,
                 config.getClock(), config.getLeaseTimeout()) : null;
             Peers peers = Peers.of(ignite, server ? NodeRuntime.this : null);
             Owners owners = Owners.of(ignite, config);

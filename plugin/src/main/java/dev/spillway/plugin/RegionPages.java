@@ -52,8 +52,10 @@ final class RegionPages {
      * fit).
      */
     static SpillwayConfiguration resolve(SpillwayConfiguration conf, int pageSize) {
-        double limit = limit(conf.getRegionMaxSize(), pageSize);
         SpillwayConfiguration resolved = conf.copy();
+        if (conf.getRegionMaxSize() < SpillwayConfiguration.MIN_REGION_SIZE)
+            return resolved; // refused by the configuration's own problems, not given limits it never set
+        double limit = limit(conf.getRegionMaxSize(), pageSize);
         if (!conf.isHighWaterMarkSet())
             resolved.setHighWaterMark(Math.min(SpillwayConfiguration.DFLT_HIGH_WATER_MARK, limit));
         if (!conf.isFailoverLimitSet())

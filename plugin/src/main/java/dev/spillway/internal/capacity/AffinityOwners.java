@@ -83,7 +83,7 @@ final class AffinityOwners implements Owners {
                 pendingBytes[p] += v.pendingBytes()[p];
             }
             used.put(v.nodeId(), v.capacity().used());
-            limit.put(v.nodeId(), v.failoverLimit());
+            limit.put(v.nodeId(), v.failoverBytes());
         }
         return new FailoverModel(owners, ownersWithout, partitionBytes, pendingBytes, used, limit);
     }

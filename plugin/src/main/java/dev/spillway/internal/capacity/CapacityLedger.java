@@ -28,7 +28,7 @@ public final class CapacityLedger {
     private final String node;
     private final long regionMaxSize;
     private final long budget;
-    private final long failoverLimit;
+    private final long failoverBytes;
     private final LongSupplier used;
     private final Clock clock;
     private final Duration leaseTimeout;
@@ -41,15 +41,15 @@ public final class CapacityLedger {
 
     /**
      * @param budget the bytes Spillway may fill: {@code regionMaxSize} times the node's high-water mark
-     * @param failoverLimit the bytes the region may not reach after any other node's loss: {@code regionMaxSize}
+     * @param failoverBytes the bytes the region may not reach after any other node's loss: {@code regionMaxSize}
      *     times the node's failover limit
      */
-    public CapacityLedger(String node, long regionMaxSize, long budget, long failoverLimit, LongSupplier used,
+    public CapacityLedger(String node, long regionMaxSize, long budget, long failoverBytes, LongSupplier used,
                           Clock clock, Duration leaseTimeout) {
         this.node = node;
         this.regionMaxSize = regionMaxSize;
         this.budget = budget;
-        this.failoverLimit = failoverLimit;
+        this.failoverBytes = failoverBytes;
         this.used = used;
         this.clock = clock;
         this.leaseTimeout = leaseTimeout;
@@ -108,8 +108,8 @@ public final class CapacityLedger {
     }
 
     /** The bytes this node's region may not reach after the loss of any other node and the rebalance after it. */
-    long failoverLimit() {
-        return failoverLimit;
+    long failoverBytes() {
+        return failoverBytes;
     }
 
     /** What can still be granted, never below zero. */

@@ -176,21 +176,21 @@ final class IgnitePeers implements Peers {
         private final String node;
         private final long regionMaxSize;
         private final long budget;
-        private final long failoverLimit;
+        private final long failoverBytes;
         private final long used;
         private final long reserved;
         private final int leases;
         private final long[] partitionBytes;
         private final long[] pendingBytes;
 
-        LedgerState(UUID nodeId, NodeCapacity c, long failoverLimit, long[][] partitionBytes) {
+        LedgerState(UUID nodeId, NodeCapacity c, long failoverBytes, long[][] partitionBytes) {
             this.partitionBytes = partitionBytes[0];
             this.pendingBytes = partitionBytes[1];
             this.nodeId = nodeId;
             this.node = c.node();
             this.regionMaxSize = c.regionMaxSize();
             this.budget = c.budget();
-            this.failoverLimit = failoverLimit;
+            this.failoverBytes = failoverBytes;
             this.used = c.used();
             this.reserved = c.reserved();
             this.leases = c.leases();
@@ -198,7 +198,7 @@ final class IgnitePeers implements Peers {
 
         LedgerView view() {
             return new LedgerView(nodeId, new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases,
-                Math.max(0, budget - used - reserved)), failoverLimit, partitionBytes, pendingBytes);
+                Math.max(0, budget - used - reserved)), failoverBytes, partitionBytes, pendingBytes);
         }
     }
 
@@ -212,7 +212,7 @@ final class IgnitePeers implements Peers {
         public LedgerState call() {
             LedgerHost host = LedgerHost.of(ignite);
             CapacityLedger ledger = host.ledger();
-            return new LedgerState(ignite.cluster().localNode().id(), ledger.snapshot(), ledger.failoverLimit(),
+            return new LedgerState(ignite.cluster().localNode().id(), ledger.snapshot(), ledger.failoverBytes(),
                 host.partitionBytes());
         }
     }

@@ -18,14 +18,14 @@ public interface Peers {
     /**
      * One server's ledger as read.
      *
-     * @param failoverLimit the bytes its region may not reach after another node's loss: its region times its own
+     * @param failoverBytes the bytes its region may not reach after another node's loss: its region times its own
      *     failover limit (which, left unset, follows its page size)
      * @param partitionBytes region bytes of one copy of each chunk-cache partition, counted over the catalogs this
      *     node is primary for: committed chunks, and chunks being written or removed; summed over all nodes it is
      *     the cluster's
      * @param pendingBytes the part of partitionBytes in chunks being written or removed
      */
-    record LedgerView(UUID nodeId, NodeCapacity capacity, long failoverLimit, long[] partitionBytes,
+    record LedgerView(UUID nodeId, NodeCapacity capacity, long failoverBytes, long[] partitionBytes,
                       long[] pendingBytes) {
     }
 

@@ -133,16 +133,17 @@ public final class Reservation {
     }
 
     /**
-     * Refuses at once a request larger than every server's budget together, before anything is sized for it: a
-     * plan holds an entry per chunk, and a size from a client may be absurd. Only a refusal reads the ledgers
-     * (to say what the cluster could grant).
+     * Refuses at once a request larger than every server's whole region together, before anything is sized for
+     * it: a plan holds an entry per chunk, and a size from a client may be absurd. An upper bound, whatever each
+     * server's own budget: the plan refuses what fits here but not in the budgets. Only a refusal reads the
+     * ledgers (to say what the cluster could grant).
      *
-     * @param clusterBudget the region bytes every server may fill, together
+     * @param clusterRegions the bytes of every server's checkpoint region, together
      */
-    public void refuseIfBeyondCluster(long chunks, long clusterBudget) {
+    public void refuseIfBeyondCluster(long chunks, long clusterRegions) {
         Topology topo = owners.now();
         int copies = topo.partitions() == 0 ? 1 : Math.max(1, topo.owners()[0].length);
-        if (saturatedMultiply(saturatedMultiply(chunks, copyBytes), copies) <= clusterBudget)
+        if (saturatedMultiply(saturatedMultiply(chunks, copyBytes), copies) <= clusterRegions)
             return;
         Map<UUID, Long> room = new HashMap<>(pool);
         for (Peers.LedgerView view : peers.ledgers())

@@ -78,12 +78,12 @@ final class AdmissionLock {
         long backoff = 50_000L;
         Holder seen = null;
         long seenSince = 0;
+        // One holder for the whole wait: an update Ignite re-ran after the primary moved wrote this very holder.
+        Holder mine = new Holder(ignite.cluster().localNode().id(), Thread.currentThread().getId(), System.nanoTime());
         while (true) {
-            Holder mine = new Holder(ignite.cluster().localNode().id(), Thread.currentThread().getId(),
-                System.nanoTime());
             Object current = cache.putIfAbsent(KEY, mine) ? mine : cache.get(KEY);
-            // Ours also when putIfAbsent wrote it and then answered false: an atomic update retried after the
-            // partition's primary moved sees its own first attempt.
+            // Ours also when putIfAbsent or replace wrote it and then answered false: an atomic update retried after
+            // the partition's primary moved sees its own first attempt.
             if (mine.equals(current)) {
                 held.set(mine);
                 return;
@@ -108,7 +108,7 @@ final class AdmissionLock {
         }
     }
 
-    /** How many times a thread found the lock held by another and waited. */
+    /** How many times a thread found the lock held by another and waited (tests watch it to know a wait began). */
     long waits() {
         return waits.get();
     }

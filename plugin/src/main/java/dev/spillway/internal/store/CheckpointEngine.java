@@ -117,7 +117,7 @@ public final class CheckpointEngine {
             long needed = expectedSize / chunkSize + (expectedSize % chunkSize == 0 ? 0 : 1);
             int[][] plan = new int[1][];
             try {
-                reservation.refuseIfBeyondCluster(needed, servers.size() * config.budget());
+                reservation.refuseIfBeyondCluster(needed, servers.size() * config.getRegionMaxSize());
                 id = admitted(() -> {
                     plan[0] = reservation.place((int)needed, true);
                     return catalog.begin(application, writer, plan[0]);

@@ -55,6 +55,15 @@ final class OrphanSweep {
             new Checkpoint(key.application(), key.checkpointId()), c -> new ArrayList<>()).add(key));
         Map<String, AppCatalog> catalogs = engine.catalog().getAll(
             stored.keySet().stream().map(Checkpoint::application).distinct().toList());
+        try {
+            return sweep(stored, catalogs, now);
+        }
+        finally {
+            unnamed.endPass();
+        }
+    }
+
+    private int sweep(Map<Checkpoint, List<ChunkKey>> stored, Map<String, AppCatalog> catalogs, long now) {
         int removed = 0;
         long[] left = new long[unnamedBytes.length];
         long chunkBytes = CheckpointEngine.copyBytes(engine.config().getChunkSize());
@@ -74,7 +83,6 @@ final class OrphanSweep {
                 + c.checkpointId() + " from partitions this node is primary for: no claim or manifest named them "
                 + "for a lease timeout (" + leaseMillis + " ms)");
         }
-        unnamed.endPass();
         unnamedBytes = left;
         return removed;
     }

@@ -24,23 +24,39 @@ final class Reclaimer {
     synchronized int runOnce() {
         UUID self = ignite.cluster().localNode().id();
         int reclaimed = 0;
-        for (Cache.Entry<String, AppCatalog> e : engine.catalog().localPrimary()) {
-            for (Claim claim : e.getValue().claims()) {
-                boolean ownerGone = ignite.cluster().node(claim.owner()) == null;
-                boolean lapsed = watch.lapsed(e.getKey(), claim, engine.now());
-                if (!ownerGone && !lapsed)
-                    continue;
-                Claim taken = engine.catalog().takeOver(e.getKey(), claim.checkpointId(), claim.owner(),
-                    claim.renewals(), self);
-                if (taken != null) {
-                    engine.removeChunks(e.getKey(), taken);
-                    reclaimed++;
-                    engine.log().info("Reclaimed checkpoint " + e.getKey() + "/" + claim.checkpointId() + " ("
-                        + taken.chunks + " chunk(s)): its " + (ownerGone ? "owner node left" : "claim lapsed"));
+        try {
+            for (Cache.Entry<String, AppCatalog> e : engine.catalog().localPrimary()) {
+                for (Claim claim : e.getValue().claims()) {
+                    boolean ownerGone = ignite.cluster().node(claim.owner()) == null;
+                    boolean lapsed = watch.lapsed(e.getKey(), claim, engine.now());
+                    if ((ownerGone || lapsed) && reclaim(e.getKey(), claim, self, ownerGone))
+                        reclaimed++;
                 }
             }
         }
-        watch.endPass();
+        finally {
+            // Also after a failed pass: what it did not reach is forgotten and judged afresh, never kept stale.
+            watch.endPass();
+        }
         return reclaimed;
+    }
+
+    /** Takes {@code claim} over and removes its chunks; false when it changed meanwhile or taking it failed. */
+    private boolean reclaim(String application, Claim claim, UUID self, boolean ownerGone) {
+        String label = application + "/" + claim.checkpointId();
+        try {
+            Claim taken = engine.catalog().takeOver(application, claim.checkpointId(), claim.owner(),
+                claim.renewals(), self);
+            if (taken == null)
+                return false;
+            engine.removeChunks(application, taken);
+            engine.log().info("Reclaimed checkpoint " + label + " (" + taken.chunks + " chunk(s)): its "
+                + (ownerGone ? "owner node left" : "claim lapsed"));
+            return true;
+        }
+        catch (RuntimeException e) {
+            engine.log().warning("Reclaiming checkpoint " + label + " failed; the next pass tries again: " + e);
+            return false;
+        }
     }
 }

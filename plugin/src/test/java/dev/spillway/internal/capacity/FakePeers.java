@@ -37,8 +37,8 @@ final class FakePeers implements Peers {
         long takenBeforeGrant;
         boolean stopped;
 
-        Server(String name, long regionMaxSize, long budget, long failoverLimit) {
-            ledger = new CapacityLedger(name, regionMaxSize, budget, failoverLimit, used::get, clock, LEASE_TIMEOUT);
+        Server(String name, long regionMaxSize, long budget, long failoverBytes) {
+            ledger = new CapacityLedger(name, regionMaxSize, budget, failoverBytes, used::get, clock, LEASE_TIMEOUT);
         }
     }
 
@@ -53,10 +53,10 @@ final class FakePeers implements Peers {
 
     /**
      * Adds a server whose region has {@code regionMaxSize} bytes, of which it may fill {@code budget}, and may not
-     * reach {@code failoverLimit} after a loss.
+     * reach {@code failoverBytes} after a loss.
      */
-    FakePeers server(String name, long regionMaxSize, long budget, long failoverLimit) {
-        servers.put(Rendezvous.id(name), new Server(name, regionMaxSize, budget, failoverLimit));
+    FakePeers server(String name, long regionMaxSize, long budget, long failoverBytes) {
+        servers.put(Rendezvous.id(name), new Server(name, regionMaxSize, budget, failoverBytes));
         return this;
     }
 
@@ -129,7 +129,7 @@ final class FakePeers implements Peers {
     public List<LedgerView> ledgers() {
         ledgerReads++;
         List<LedgerView> views = new ArrayList<>();
-        running().forEach((id, s) -> views.add(new LedgerView(id, s.ledger.snapshot(), s.ledger.failoverLimit(),
+        running().forEach((id, s) -> views.add(new LedgerView(id, s.ledger.snapshot(), s.ledger.failoverBytes(),
             s.partitionBytes.clone(), new long[partitions])));
         return views;
     }

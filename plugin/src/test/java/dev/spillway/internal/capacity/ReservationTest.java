@@ -206,10 +206,10 @@ class ReservationTest {
     }
 
     /** As {@link #storedInEveryPartition(long)}, with the failover limits of n0, n1 and n2 given, in bytes. */
-    private static FakePeers storedInEveryPartition(long bytes, long... failoverLimits) {
+    private static FakePeers storedInEveryPartition(long bytes, long... failoverBytes) {
         FakePeers peers = new FakePeers("n0", PARTITIONS);
         for (int i = 0; i < NAMES.length; i++)
-            peers.server(NAMES[i], 1000, 800, failoverLimits[i]);
+            peers.server(NAMES[i], 1000, 800, failoverBytes[i]);
         for (int p = 0; p < PARTITIONS; p++)
             peers.stored(p, bytes, ONE_BACKUP.owners(p));
         return peers;

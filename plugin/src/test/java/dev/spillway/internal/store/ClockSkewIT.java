@@ -72,6 +72,28 @@ class ClockSkewIT {
     }
 
     @Test
+    @DisplayName("a writer that renews keeps its claim for longer than a lease of the primary's clock")
+    void renewingWriterOutlivesALease() {
+        skewedClock.advance(Duration.ofHours(-1));
+        String app = appWithCatalogPrimary(0);
+        byte[] state = TestData.random(3 << 20, 3);
+        int third = state.length / 3;
+        Duration twoThirds = LEASE.multipliedBy(2).dividedBy(3);
+        try (CheckpointWriter w = Spillway.store(cluster.node(SKEWED)).begin(app, state.length)) {
+            w.write(state, 0, third);
+            assertThat(reclaimOn(0)).as("first sighting").isZero();
+            advanceEveryClock(twoThirds);
+            w.write(state, third, third); // renews: a third of a lease has passed on the writer's clock
+            advanceEveryClock(twoThirds);
+            assertThat(reclaimOn(0)).as("claims reclaimed 4/3 of a lease after the first sighting, renewed "
+                + "in between").isZero();
+            w.write(state, 2 * third, state.length - 2 * third);
+            w.commit();
+        }
+        assertThat(Spillway.store(cluster.node(1)).restoreLatest(app)).isEqualTo(state);
+    }
+
+    @Test
     @DisplayName("a stalled writer whose clock runs an hour ahead is reclaimed one lease after the primary saw it")
     void stalledWriterAhead() {
         skewedClock.advance(Duration.ofHours(1));
@@ -115,5 +137,10 @@ class ClockSkewIT {
                 n.incrementAndGet();
         }
         return n.get();
+    }
+
+    private static void advanceEveryClock(Duration d) {
+        cluster.clock().advance(d);
+        skewedClock.advance(d);
     }
 }
