@@ -53,6 +53,7 @@ public class SpillwayConfiguration implements PluginConfiguration {
     public static final int MAX_PARTITIONS = 65_000;
     public static final long DFLT_METADATA_REGION_SIZE = 40L << 20;
     public static final Duration DFLT_MAINTENANCE_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DFLT_OPERATION_TIMEOUT = Duration.ofSeconds(30);
     /** How {@link #clusterWide()} shows a limit that is not set. */
     private static final String UNSET = "unset";
 
@@ -68,6 +69,7 @@ public class SpillwayConfiguration implements PluginConfiguration {
     private int partitions = DFLT_PARTITIONS;
     private long metadataRegionSize = DFLT_METADATA_REGION_SIZE;
     private Duration maintenanceInterval = DFLT_MAINTENANCE_INTERVAL;
+    private Duration operationTimeout = DFLT_OPERATION_TIMEOUT;
     private Clock clock = Clock.systemUTC();
 
     /** Maximum size of the checkpoint data region on each server node, in bytes. Default 512 MB; at least 10 MB. */
@@ -204,6 +206,21 @@ public class SpillwayConfiguration implements PluginConfiguration {
         return this;
     }
 
+    /**
+     * The longest one step of a save or restore may wait on another node: a chunk read, a catalog update, a call to
+     * a peer's ledger, the admission lock. A node that stops answering (a long GC pause, a frozen process) makes
+     * the step fail with {@link OperationTimeoutException}, naming the node and the step, instead of stalling the
+     * writer for good. Default 30 s; greater than 0. Local to a node: a thick client may set its own.
+     */
+    public Duration getOperationTimeout() {
+        return operationTimeout;
+    }
+
+    public SpillwayConfiguration setOperationTimeout(Duration operationTimeout) {
+        this.operationTimeout = operationTimeout;
+        return this;
+    }
+
     /** The clock leases and unfinished checkpoints expire by. Default the system UTC clock; a seam for tests. */
     public Clock getClock() {
         return clock;
@@ -262,6 +279,7 @@ public class SpillwayConfiguration implements PluginConfiguration {
         }
         regionSize(problems, "spillway.metadataRegionSize", metadataRegionSize);
         positive(problems, "spillway.maintenanceInterval", maintenanceInterval);
+        positive(problems, "spillway.operationTimeout", operationTimeout);
         if (clock == null)
             problems.add(new ConfigurationProblem("spillway.clock", "null", "is missing; allowed: any java.time.Clock",
                 "any java.time.Clock"));
@@ -339,7 +357,8 @@ public class SpillwayConfiguration implements PluginConfiguration {
         SpillwayConfiguration copy = new SpillwayConfiguration()
             .setRegionMaxSize(regionMaxSize).setChunkSize(chunkSize)
             .setBackups(backups).setRetention(retention).setLeaseTimeout(leaseTimeout).setPartitions(partitions)
-            .setMetadataRegionSize(metadataRegionSize).setMaintenanceInterval(maintenanceInterval).setClock(clock);
+            .setMetadataRegionSize(metadataRegionSize).setMaintenanceInterval(maintenanceInterval)
+            .setOperationTimeout(operationTimeout).setClock(clock);
         copy.highWaterMark = highWaterMark;
         copy.failoverLimit = failoverLimit;
         return copy;
@@ -353,7 +372,8 @@ public class SpillwayConfiguration implements PluginConfiguration {
     @Override
     public boolean equals(Object o) {
         return o instanceof SpillwayConfiguration other && clusterWide().equals(other.clusterWide())
-            && Objects.equals(maintenanceInterval, other.maintenanceInterval) && Objects.equals(clock, other.clock);
+            && Objects.equals(maintenanceInterval, other.maintenanceInterval)
+            && Objects.equals(operationTimeout, other.operationTimeout) && Objects.equals(clock, other.clock);
     }
 
     @Override

@@ -94,6 +94,6 @@ class FailoverPredictionIT {
 
     /** The failover model of the cluster now, as node {@code ignite}'s writers assemble it. */
     private static FailoverModel failoverModel(Ignite ignite) {
-        return Owners.of(ignite, cluster.config()).failoverModel(Peers.of(ignite, LedgerHost.of(ignite)).ledgers());
+        return Owners.of(ignite, cluster.config()).failoverModel(Peers.of(ignite, LedgerHost.of(ignite), cluster.config().getOperationTimeout()).ledgers());
     }
 }

@@ -7,6 +7,8 @@ import dev.spillway.CheckpointStore;
 import dev.spillway.CheckpointWriter;
 import dev.spillway.NodeCapacity;
 import dev.spillway.PlacementReport;
+import dev.spillway.OperationTimeoutException;
+import dev.spillway.SpillwayConfiguration;
 import dev.spillway.SpillwayException;
 import dev.spillway.WorstLoss;
 import dev.spillway.wire.Layout;
@@ -18,10 +20,13 @@ import dev.spillway.wire.Arguments;
 import dev.spillway.wire.ChunkReader;
 import dev.spillway.wire.Manifest;
 import java.util.List;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -54,23 +59,33 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     /** Bytes of chunk gets a reader keeps in flight. */
     private static final int READ_AHEAD_BYTES = 8 << 20;
 
+    /** The request timeout a client configuration without one gets. */
+    public static final Duration DFLT_TIMEOUT = SpillwayConfiguration.DFLT_OPERATION_TIMEOUT;
+
     private final IgniteClient client;
     private final HomeServer home;
     private final ClientCache<ChunkKey, byte[]> chunks;
+    private final Duration timeout;
 
-    private SpillwayClient(IgniteClient client, HomeServer home) {
+    private SpillwayClient(IgniteClient client, HomeServer home, Duration timeout) {
         this.client = client;
         this.home = home;
         this.chunks = client.cache(Layout.CHUNK_CACHE);
+        this.timeout = timeout;
     }
 
-    /** Connects with {@code config} (partition awareness turned on); the home server is the first that answers. */
+    /**
+     * Connects with {@code config} (partition awareness turned on, and a request timeout of {@link #DFLT_TIMEOUT}
+     * if it has none: a server that stops answering fails a call with {@link OperationTimeoutException} instead of
+     * holding it for good); the home server is the first that answers.
+     */
     public static SpillwayClient connect(ClientConfiguration config) {
         return connect(config, null);
     }
 
     /**
-     * Connects with {@code config} (partition awareness turned on).
+     * Connects with {@code config} (partition awareness turned on, and a request timeout of {@link #DFLT_TIMEOUT}
+     * if it has none; the timeout also bounds each chunk read and write).
      *
      * @param home the home server's consistent id or thin-client {@code host:port}, or null for the server at the
      *     first address of {@code config} that answers
@@ -78,9 +93,15 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     public static SpillwayClient connect(ClientConfiguration config, String home) {
         Objects.requireNonNull(config, "config");
         config.setPartitionAwarenessEnabled(true);
+        if (config.getTimeout() <= 0)
+            config.setTimeout((int)DFLT_TIMEOUT.toMillis());
         IgniteClient client = Ignition.startClient(config);
         try {
-            return new SpillwayClient(client, HomeServer.resolve(client, config.getAddresses(), home));
+            // Registered now, while the servers answer: the first chunk key written would otherwise register its
+            // type then, with a blocking call that a frozen server holds.
+            client.binary().toBinary(new ChunkKey(0, "", 0, 0));
+            return new SpillwayClient(client, HomeServer.resolve(client, config.getAddresses(), home),
+                Duration.ofMillis(config.getTimeout()));
         }
         catch (RuntimeException e) {
             client.close();
@@ -106,7 +127,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
 
     private ThinWriter begin0(String application, long expectedSize) {
         Begun begun = Reply.value(control(s -> s.begin(application, expectedSize)));
-        return new ThinWriter(begun, service(begun.node()), chunks, WRITE_AHEAD_BYTES);
+        return new ThinWriter(begun, service(begun.node()), chunks, WRITE_AHEAD_BYTES, timeout, nodeName(begun.node()));
     }
 
     @Override
@@ -189,7 +210,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     private CheckpointReader reader(Manifest m) {
         CheckpointInfo info = m.info();
         int window = Math.max(2, READ_AHEAD_BYTES / Math.max(1, maxChunk(m)));
-        return new ChunkReader(key -> fetch(chunks.getAsync(key)), m,
+        return new ChunkReader(this::fetch, m,
             () -> Reply.<Boolean>value(control(s -> s.committed(info.application(), info.checkpointId()))), window);
     }
 
@@ -200,12 +221,39 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         return max;
     }
 
-    private static Supplier<byte[]> fetch(Future<byte[]> get) {
+    /**
+     * Starts reading a chunk. Starting may itself wait on a server (the thin client asks for the partition map
+     * with a blocking call when it has none), so a start that took the whole timeout fails at once; the supplier
+     * then waits for the chunk at most the timeout.
+     */
+    private Supplier<byte[]> fetch(ChunkKey key) {
+        long started = System.nanoTime();
+        Future<byte[]> get;
+        try {
+            get = chunks.getAsync(key);
+        }
+        catch (RuntimeException e) {
+            if (!timedOut(e))
+                throw e;
+            get = null;
+        }
+        if (get == null || System.nanoTime() - started >= timeout.toNanos()) {
+            if (get != null)
+                get.cancel(true);
+            throw new OperationTimeoutException("requesting chunk " + key.index() + " of " + key.application() + "/"
+                + key.checkpointId(), "a server (the partition map of the chunk cache)", timeout, null);
+        }
+        Future<byte[]> read = get;
         return () -> {
             try {
-                return get.get();
+                return read.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            catch (TimeoutException e) {
+                throw readTimedOut(key, e);
             }
             catch (ExecutionException e) {
+                if (timedOut(e.getCause()))
+                    throw readTimedOut(key, e);
                 throw new SpillwayException("A chunk could not be read over the thin client: " + e.getCause(),
                     e.getCause());
             }
@@ -234,8 +282,43 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         catch (ClientException e) {
             home.forget();
             onRetry.run();
-            return call.apply(service(home.current()));
+            ClusterNode second = null;
+            try {
+                second = home.current();
+                return call.apply(service(second));
+            }
+            catch (ClientException again) {
+                if (timedOut(again))
+                    throw new OperationTimeoutException(second == null ? "looking up the servers"
+                        : "a call to the checkpoint service", nodeName(second), timeout, again);
+                throw again;
+            }
         }
+    }
+
+    private OperationTimeoutException readTimedOut(ChunkKey key, Exception cause) {
+        return new OperationTimeoutException("reading chunk " + key.index() + " of " + key.application() + "/"
+            + key.checkpointId(), "the primary of partition " + key.partition(), timeout, cause);
+    }
+
+    /** Whether a thin-client failure is its request timeout running out. */
+    static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            // The thin client says so by the class of the cause (an internal one) or by its message.
+            if (t.getClass().getSimpleName().contains("Timeout")
+                || (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout")))
+                return true;
+        }
+        return false;
+    }
+
+    private String nodeName(ClusterNode node) {
+        return node == null ? "(any server)" : String.valueOf(node.consistentId());
+    }
+
+    private String nodeName(UUID id) {
+        ClusterNode node = id == null ? null : client.cluster().node(id);
+        return node == null ? String.valueOf(id) : String.valueOf(node.consistentId());
     }
 
     private CheckpointService service(ClusterNode node) {

@@ -1,14 +1,18 @@
 package dev.spillway.client;
 
 import dev.spillway.CheckpointInfo;
+import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayException;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Begun;
 import dev.spillway.wire.CheckpointService;
 import dev.spillway.wire.Reply;
 import dev.spillway.wire.ChunkingWriter;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Future;
 import org.apache.ignite.client.ClientCache;
 
@@ -28,15 +32,22 @@ final class ThinWriter extends ChunkingWriter {
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
     private final long renewEveryNanos;
+    private final Duration timeout;
+    private final String home;
     private int[] planned;
     private int plannedFrom;
     private long lastCall = System.nanoTime();
 
     /** A put in flight; {@code buffer} is null for an array the application handed over (never filled again). */
-    private record InFlight(Future<Void> put, byte[] buffer) {
+    private record InFlight(ChunkKey key, Future<Void> put, byte[] buffer) {
     }
 
-    ThinWriter(Begun begun, CheckpointService session, ClientCache<ChunkKey, byte[]> chunks, int windowBytes) {
+    /**
+     * @param timeout the longest a chunk put waits (control calls wait the thin client's own request timeout)
+     * @param home the home server's consistent id, for messages
+     */
+    ThinWriter(Begun begun, CheckpointService session, ClientCache<ChunkKey, byte[]> chunks, int windowBytes,
+               Duration timeout, String home) {
         super(begun.application(), begun.checkpointId(), begun.chunkSize());
         this.begun = begun;
         this.session = session;
@@ -44,6 +55,8 @@ final class ThinWriter extends ChunkingWriter {
         this.window = Math.max(2, windowBytes / begun.chunkSize());
         this.planned = begun.partitions();
         this.renewEveryNanos = begun.leaseTimeoutMillis() * 1_000_000L / 3;
+        this.timeout = timeout;
+        this.home = home;
     }
 
     @Override
@@ -64,7 +77,13 @@ final class ThinWriter extends ChunkingWriter {
     protected void send(ChunkKey key, byte[] chunk, boolean reusable) {
         while (inFlight.size() >= window)
             completeOldest();
-        inFlight.add(new InFlight(chunks.putAsync(key, chunk), reusable ? chunk : null));
+        long started = System.nanoTime();
+        Future<Void> put = chunks.putAsync(key, chunk);
+        inFlight.add(new InFlight(key, put, reusable ? chunk : null));
+        // Starting a put may itself wait on a server (for the partition map): one that took the whole timeout fails.
+        if (System.nanoTime() - started >= timeout.toNanos())
+            throw new OperationTimeoutException("requesting to store chunk " + key.index() + " of " + label(),
+                "a server (the partition map of the chunk cache)", timeout, null);
     }
 
     @Override
@@ -77,7 +96,7 @@ final class ThinWriter extends ChunkingWriter {
     /** Waits for the oldest put in flight; its buffer, if one of ours, is filled again. */
     private void completeOldest() {
         InFlight oldest = inFlight.poll();
-        await(oldest.put());
+        await(oldest);
         if (oldest.buffer() != null)
             spare.add(oldest.buffer());
     }
@@ -85,7 +104,7 @@ final class ThinWriter extends ChunkingWriter {
     @Override
     protected void awaitStored() {
         while (!inFlight.isEmpty())
-            await(inFlight.poll().put());
+            await(inFlight.poll());
     }
 
     @Override
@@ -98,10 +117,10 @@ final class ThinWriter extends ChunkingWriter {
         // Let the puts in flight finish (or fail) first, so none lands after the session removed the chunks.
         for (InFlight f : inFlight) {
             try {
-                f.put().get();
+                f.put().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
-            catch (ExecutionException e) {
-                // A put that failed stored nothing.
+            catch (ExecutionException | TimeoutException e) {
+                // A put that failed stored nothing; one that did not answer may land late, for the sweep.
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -119,14 +138,22 @@ final class ThinWriter extends ChunkingWriter {
 
     @Override
     protected RuntimeException failure(RuntimeException e, String doing) {
-        return e instanceof SpillwayException || e instanceof IllegalStateException ? e
-            : new SpillwayException("Checkpoint " + label() + " failed while " + doing + " over the thin client: "
-                + e.getMessage(), e);
+        if (e instanceof SpillwayException || e instanceof IllegalStateException)
+            return e;
+        if (SpillwayClient.timedOut(e))
+            return new OperationTimeoutException(doing + " " + label() + " (a call to its home server)", home,
+                timeout, e);
+        return new SpillwayException("Checkpoint " + label() + " failed while " + doing + " over the thin client: "
+            + e.getMessage(), e);
     }
 
-    private static void await(Future<Void> put) {
+    private void await(InFlight f) {
         try {
-            put.get();
+            f.put().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (TimeoutException e) {
+            throw new OperationTimeoutException("storing chunk " + f.key().index() + " of " + label(),
+                "the primary of partition " + f.key().partition(), timeout, e);
         }
         catch (ExecutionException e) {
             Throwable cause = e.getCause();

@@ -49,7 +49,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
             ledger = server ? new CapacityLedger(String.valueOf(ignite.cluster().localNode().consistentId()),
                 config.getRegionMaxSize(), config.budget(), config.failoverBytes(), NodeRuntime.this::regionUsed,
                 config.getClock(), config.getLeaseTimeout()) : null;
-            Peers peers = Peers.of(ignite, server ? NodeRuntime.this : null);
+            Peers peers = Peers.of(ignite, server ? NodeRuntime.this : null, config.getOperationTimeout());
             Owners owners = Owners.of(ignite, config);
             engine = new CheckpointEngine(ignite, config, server, peers, owners, NodeRuntime.this::background);
             store = new EmbeddedCheckpointStore(engine, new ClusterCapacity(peers, owners, config.getBackups()));

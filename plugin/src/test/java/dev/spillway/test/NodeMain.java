@@ -17,7 +17,8 @@ import org.apache.ignite.configuration.IgniteConfiguration;
 /**
  * One Ignite server node with the Spillway plugin in its own JVM, for {@link ProcessCluster}. Options:
  * {@code --name}, {@code --base-port}, {@code --region-mb}, {@code --backups}, {@code --partitions},
- * {@code --chunk-kb}, {@code --work-dir}, and optionally {@code --plain-region-mb} (adds a data region named
+ * {@code --chunk-kb}, {@code --work-dir}, optionally {@code --failure-detection-ms} (Ignite's failure detection
+ * timeout), and optionally {@code --plain-region-mb} (adds a data region named
  * {@value #PLAIN_REGION}, persistence off, for caches that bypass Spillway).
  *
  * <p>The node keeps Ignite's default failure handler ({@code StopNodeOrHaltFailureHandler}): a region that
@@ -47,9 +48,12 @@ public final class NodeMain {
             Integer.parseInt(required(opts, "chunk-kb")), Integer.parseInt(required(opts, "backups")),
             Integer.parseInt(required(opts, "partitions")));
         long plainRegionMb = Long.parseLong(opts.getOrDefault("plain-region-mb", "0"));
+        long failureDetectionMs = Long.parseLong(opts.getOrDefault("failure-detection-ms", "0"));
 
         IgniteConfiguration cfg = configuration(name, basePort, false, config)
             .setWorkDirectory(Path.of(required(opts, "work-dir")).toAbsolutePath().toString());
+        if (failureDetectionMs > 0)
+            cfg.setFailureDetectionTimeout(failureDetectionMs);
         if (plainRegionMb > 0) {
             cfg.getDataStorageConfiguration().setDataRegionConfigurations(new DataRegionConfiguration()
                 .setName(PLAIN_REGION)

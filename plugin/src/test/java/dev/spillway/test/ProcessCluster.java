@@ -42,6 +42,7 @@ public final class ProcessCluster implements AutoCloseable {
     private final int backups;
     private final int partitions;
     private final int plainRegionMb;
+    private final long failureDetectionMs;
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
     private final List<String> clientFailures = new CopyOnWriteArrayList<>();
@@ -56,6 +57,7 @@ public final class ProcessCluster implements AutoCloseable {
         this.backups = b.backups;
         this.partitions = b.partitions;
         this.plainRegionMb = b.plainRegionMb;
+        this.failureDetectionMs = b.failureDetectionMs;
         this.dir = Path.of("target", "process-cluster", test).toAbsolutePath();
     }
 
@@ -135,6 +137,8 @@ public final class ProcessCluster implements AutoCloseable {
             "--work-dir", dir.resolve("work").resolve(name(i)).toString())));
         if (plainRegionMb > 0)
             cmd.addAll(List.of("--plain-region-mb", Integer.toString(plainRegionMb)));
+        if (failureDetectionMs > 0)
+            cmd.addAll(List.of("--failure-detection-ms", Long.toString(failureDetectionMs)));
         return new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(logFile(i).toFile());
@@ -146,9 +150,17 @@ public final class ProcessCluster implements AutoCloseable {
      * {@link #clientFailures()}. {@link #close()} stops it.
      */
     public Ignite startClient() {
+        return startClient(config());
+    }
+
+    /**
+     * {@link #startClient()} with a plugin configuration of its own: one that differs from the cluster's only in
+     * local properties (the operation timeout, the maintenance interval, the clock), else the cluster refuses it.
+     */
+    public Ignite startClient(SpillwayConfiguration plugin) {
         if (client != null)
             throw new IllegalStateException("The client of " + test + " is running already");
-        IgniteConfiguration cfg = NodeMain.configuration("client-" + basePort, basePort, true, config())
+        IgniteConfiguration cfg = NodeMain.configuration("client-" + basePort, basePort, true, plugin)
             .setWorkDirectory(dir.resolve("work").resolve("client").toString())
             .setClientConnectorConfiguration(null)
             .setFailureHandler(new StopNodeFailureHandler() {
@@ -184,6 +196,41 @@ public final class ProcessCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError("Interrupted killing " + name(i));
         }
+    }
+
+    /**
+     * Freezes node process {@code i} with SIGSTOP: its sockets stay open and it answers nothing, as in a long GC
+     * pause, until {@link #thaw} (or Ignite's failure detection takes it out of the topology meanwhile).
+     */
+    public void freeze(int i) {
+        signal(i, "STOP");
+    }
+
+    /** Lets a frozen node process run again (SIGCONT). */
+    public void thaw(int i) {
+        signal(i, "CONT");
+    }
+
+    private void signal(int i, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes.get(i).pid()))
+                .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0)
+                throw new AssertionError("kill -" + signal + " of node process " + name(i) + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("Interrupted signalling " + name(i));
+        }
+    }
+
+    /** The thin-client addresses of the node processes (each takes one port of the slot's thin range). */
+    public String[] thinAddresses() {
+        return IntStream.range(0, 10).mapToObj(i -> "127.0.0.1:" + (basePort + 200 + i)).toArray(String[]::new);
     }
 
     public boolean isAlive(int i) {
@@ -265,6 +312,7 @@ public final class ProcessCluster implements AutoCloseable {
         private int backups = 1;
         private int partitions = 128;
         private int plainRegionMb;
+        private long failureDetectionMs;
 
         private Builder(String test, TestPorts.Slot ports) {
             this.test = test;
@@ -304,6 +352,12 @@ public final class ProcessCluster implements AutoCloseable {
         /** Adds a plain data region {@value NodeMain#PLAIN_REGION} of this size to every node. Default none. */
         public Builder plainRegionMb(int plainRegionMb) {
             this.plainRegionMb = plainRegionMb;
+            return this;
+        }
+
+        /** Ignite's failure detection timeout on every node, in ms. Default Ignite's (10 s). */
+        public Builder failureDetectionMs(long failureDetectionMs) {
+            this.failureDetectionMs = failureDetectionMs;
             return this;
         }
 

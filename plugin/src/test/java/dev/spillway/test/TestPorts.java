@@ -38,6 +38,7 @@ public enum TestPorts {
     THIN_CLIENT_FAILURE_IT,
     LARGE_STATE_THIN_CLIENT_IT,
     COUNTER_APP_IT,
+    FROZEN_NODE_IT,
     // ignite-config
     TLS_IT,
     // load-tests

@@ -1,8 +1,10 @@
 package dev.spillway.internal.capacity;
 
 import dev.spillway.NodeCapacity;
+import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayException;
 import dev.spillway.wire.Layout;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,9 +13,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCompute;
 import org.apache.ignite.IgniteException;
 import org.apache.ignite.cluster.ClusterGroup;
 import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.compute.ComputeTaskTimeoutException;
 import org.apache.ignite.lang.IgniteCallable;
 import org.apache.ignite.lang.IgniteFuture;
 import org.apache.ignite.resources.IgniteInstanceResource;
@@ -25,10 +29,21 @@ import org.apache.ignite.resources.IgniteInstanceResource;
 final class IgnitePeers implements Peers {
     private final Ignite ignite;
     private final LedgerHost local;
+    private final Duration timeout;
 
-    IgnitePeers(Ignite ignite, LedgerHost local) {
+    IgnitePeers(Ignite ignite, LedgerHost local, Duration timeout) {
         this.ignite = ignite;
         this.local = local;
+        this.timeout = timeout;
+    }
+
+    /** Compute on {@code group}, each task failing once the operation timeout has passed. */
+    private IgniteCompute compute(ClusterGroup group) {
+        return ignite.compute(group).withTimeout(timeout.toMillis());
+    }
+
+    private IgniteCompute compute(ClusterNode node) {
+        return compute(ignite.cluster().forNode(node));
     }
 
     static List<Class<?>> wireTypes() {
@@ -79,9 +94,13 @@ final class IgnitePeers implements Peers {
             return List.of();
         try {
             List<LedgerView> views = new ArrayList<>();
-            for (LedgerState state : ignite.compute(servers).broadcast(new ReadLedger()))
+            for (LedgerState state : compute(servers).broadcast(new ReadLedger()))
                 views.add(state.view());
             return views;
+        }
+        catch (ComputeTaskTimeoutException e) {
+            throw new OperationTimeoutException("reading the server nodes' capacity ledgers", "one of "
+                + servers.nodes().stream().map(n -> String.valueOf(n.consistentId())).toList(), timeout, e);
         }
         catch (IgniteException e) {
             throw new SpillwayException("Could not read the server nodes' capacity ledgers: " + e.getMessage(), e);
@@ -100,8 +119,7 @@ final class IgnitePeers implements Peers {
             else {
                 ClusterNode node = ignite.cluster().node(ask.getKey());
                 if (node != null)
-                    pending.put(ask.getKey(), ignite.compute(ignite.cluster().forNode(node))
-                        .callAsync(new GrantLease(writer, ask.getValue())));
+                    pending.put(ask.getKey(), compute(node).callAsync(new GrantLease(writer, ask.getValue())));
             }
         }
         pending.forEach((node, fut) -> {
@@ -109,7 +127,8 @@ final class IgnitePeers implements Peers {
                 grants.put(node, fut.get());
             }
             catch (IgniteException e) {
-                // The node left or failed: it grants nothing, the planner places the chunks elsewhere.
+                // The node left, failed or did not answer in time: it grants nothing, the planner places the
+                // chunks elsewhere (a grant it made late lapses with its lease).
             }
         });
         return grants;
@@ -126,15 +145,19 @@ final class IgnitePeers implements Peers {
                 ClusterNode node = ignite.cluster().node(e.getKey());
                 if (node == null)
                     return false;
-                pending.put(e.getKey(), ignite.compute(ignite.cluster().forNode(node))
-                    .callAsync(new RenewLeases(e.getValue())));
+                pending.put(e.getKey(), compute(node).callAsync(new RenewLeases(e.getValue())));
             }
         }
-        for (IgniteFuture<Boolean> fut : pending.values()) {
+        for (Map.Entry<UUID, IgniteFuture<Boolean>> e : pending.entrySet()) {
             try {
-                all &= fut.get();
+                all &= e.getValue().get();
             }
-            catch (IgniteException e) {
+            catch (ComputeTaskTimeoutException t) {
+                ClusterNode node = ignite.cluster().node(e.getKey());
+                throw new OperationTimeoutException("renewing leases", node == null ? String.valueOf(e.getKey())
+                    : String.valueOf(node.consistentId()), timeout, t);
+            }
+            catch (IgniteException t) {
                 all = false;
             }
         }
@@ -150,8 +173,7 @@ final class IgnitePeers implements Peers {
             else {
                 ClusterNode node = ignite.cluster().node(e.getKey());
                 if (node != null)
-                    pending.add(ignite.compute(ignite.cluster().forNode(node))
-                        .callAsync(new ReleaseLeases(e.getValue())));
+                    pending.add(compute(node).callAsync(new ReleaseLeases(e.getValue())));
             }
         }
         if (!wait)
@@ -161,7 +183,7 @@ final class IgnitePeers implements Peers {
                 fut.get();
             }
             catch (IgniteException e) {
-                // The node left: its leases went with it.
+                // The node left (its leases went with it) or did not answer in time (they lapse there).
             }
         }
     }

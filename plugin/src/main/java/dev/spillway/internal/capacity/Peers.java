@@ -1,6 +1,7 @@
 package dev.spillway.internal.capacity;
 
 import dev.spillway.NodeCapacity;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,8 +35,8 @@ public interface Peers {
      *
      * @param local this node's own ledger, called directly; null on a client node
      */
-    static Peers of(Ignite ignite, LedgerHost local) {
-        return new IgnitePeers(ignite, local);
+    static Peers of(Ignite ignite, LedgerHost local, Duration timeout) {
+        return new IgnitePeers(ignite, local, timeout);
     }
 
     /** The classes of the peers' calls that cross the wire, registered with Ignite ahead of their first use. */

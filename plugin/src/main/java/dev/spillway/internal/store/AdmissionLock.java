@@ -1,14 +1,19 @@
 package dev.spillway.internal.store;
 
+import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayException;
+import dev.spillway.internal.ignite.IgniteWaits;
 import dev.spillway.wire.Layout;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.lang.IgniteFuture;
 
 /**
  * The cluster-wide mutex writers with backups plan under, so that two writers never spend the same failover
@@ -32,15 +37,18 @@ final class AdmissionLock {
     private final Ignite ignite;
     private final Clock clock;
     private final long leaseMillis;
+    private final Duration timeout;
     private final ThreadLocal<Holder> held = new ThreadLocal<>();
     private final StartedCache<String, Object> cache;
     private final AtomicLong waits = new AtomicLong();
 
-    AdmissionLock(Ignite ignite, Clock clock, long leaseMillis) {
+    /** @param timeout the longest {@link #lock} waits, and each of its calls to the lock's entry */
+    AdmissionLock(Ignite ignite, Clock clock, long leaseMillis, Duration timeout) {
         this.ignite = ignite;
         this.cache = new StartedCache<>(ignite, Layout.ADMISSION_CACHE);
         this.clock = clock;
         this.leaseMillis = leaseMillis;
+        this.timeout = timeout;
     }
 
     /**
@@ -73,15 +81,22 @@ final class AdmissionLock {
         return cache.get();
     }
 
+    /**
+     * Takes the lock, waiting at most the operation timeout (by real time: the holder's lease is judged by the
+     * clock, which tests move by hand).
+     *
+     * @throws OperationTimeoutException naming the holder's node when the timeout runs out first
+     */
     void lock() {
         IgniteCache<String, Object> cache = cache();
+        long deadline = System.nanoTime() + timeout.toNanos();
         long backoff = 50_000L;
         Holder seen = null;
         long seenSince = 0;
         // One holder for the whole wait: an update Ignite re-ran after the primary moved wrote this very holder.
         Holder mine = new Holder(ignite.cluster().localNode().id(), Thread.currentThread().getId(), System.nanoTime());
         while (true) {
-            Object current = cache.putIfAbsent(KEY, mine) ? mine : cache.get(KEY);
+            Object current = call(cache.putIfAbsentAsync(KEY, mine)) ? mine : call(cache.getAsync(KEY));
             // Ours also when putIfAbsent or replace wrote it and then answered false: an atomic update retried after
             // the partition's primary moved sees its own first attempt.
             if (mine.equals(current)) {
@@ -95,17 +110,29 @@ final class AdmissionLock {
                     seenSince = now;
                 }
                 if ((ignite.cluster().node(h.node) == null || now - seenSince >= leaseMillis)
-                    && cache.replace(KEY, h, mine)) {
+                    && call(cache.replaceAsync(KEY, h, mine))) {
                     held.set(mine);
                     return;
                 }
             }
             waits.incrementAndGet();
+            if (System.nanoTime() > deadline) {
+                UUID holder = current instanceof Holder h ? h.node : null;
+                ClusterNode node = holder == null ? null : ignite.cluster().node(holder);
+                throw new OperationTimeoutException("waiting for the admission lock", node == null
+                    ? String.valueOf(holder) : String.valueOf(node.consistentId()), timeout, null);
+            }
             if (Thread.currentThread().isInterrupted())
                 throw new SpillwayException("Interrupted while waiting for the admission lock");
             LockSupport.parkNanos(backoff);
             backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
         }
+    }
+
+    /** One call on the lock's entry, waited for at most the timeout. */
+    private <T> T call(IgniteFuture<T> future) {
+        return IgniteWaits.get(future, timeout, "a call on the admission lock",
+            () -> IgniteWaits.primaryOf(ignite, Layout.ADMISSION_CACHE, KEY));
     }
 
     /** How many times a thread found the lock held by another and waited (tests watch it to know a wait began). */
@@ -118,7 +145,7 @@ final class AdmissionLock {
         if (mine == null)
             throw new IllegalStateException("The admission lock is not held by this thread");
         held.remove();
-        if (!cache().remove(KEY, mine)) {
+        if (!call(cache().removeAsync(KEY, mine))) {
             ignite.log().warning("The admission lock was held past its lease (" + leaseMillis + " ms) and taken "
                 + "over: two plans may have overlapped, and N-1 safety was checked for each alone");
         }

@@ -1,7 +1,9 @@
 package dev.spillway.internal.store;
 
+import dev.spillway.internal.ignite.IgniteWaits;
 import dev.spillway.wire.Layout;
 import dev.spillway.wire.Manifest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -30,10 +32,21 @@ final class Catalog {
     /** Entries per getAll call. */
     private static final int READ_BATCH = 512;
 
+    private final Ignite ignite;
     private final StartedCache<String, AppCatalog> cache;
+    private final Duration timeout;
 
-    Catalog(Ignite ignite) {
+    /** @param timeout the longest a read or an update waits on the entry's primary node */
+    Catalog(Ignite ignite, Duration timeout) {
+        this.ignite = ignite;
         this.cache = new StartedCache<>(ignite, Layout.CATALOG_CACHE);
+        this.timeout = timeout;
+    }
+
+    /** Runs {@code processor} on {@code application}'s entry, waiting at most the timeout. */
+    private <T> T invoke(String application, CacheEntryProcessor<String, AppCatalog, T> processor, String step) {
+        return IgniteWaits.get(cache.get().invokeAsync(application, processor), timeout, step,
+            () -> IgniteWaits.primaryOf(ignite, Layout.CATALOG_CACHE, application));
     }
 
     /** The classes of the catalog's entries and entry processors, which cross the wire. */
@@ -43,15 +56,17 @@ final class Catalog {
     }
 
     AppCatalog get(String application) {
-        return cache.get().get(application);
+        return IgniteWaits.get(cache.get().getAsync(application), timeout, "reading the catalog of " + application,
+            () -> IgniteWaits.primaryOf(ignite, Layout.CATALOG_CACHE, application));
     }
 
     /** The catalogs of {@code applications} that exist, read in batches. */
     Map<String, AppCatalog> getAll(List<String> applications) {
         Map<String, AppCatalog> all = new HashMap<>();
         for (int from = 0; from < applications.size(); from += READ_BATCH)
-            all.putAll(cache.get().getAll(new HashSet<>(
-                applications.subList(from, Math.min(applications.size(), from + READ_BATCH)))));
+            all.putAll(IgniteWaits.get(cache.get().getAllAsync(new HashSet<>(
+                applications.subList(from, Math.min(applications.size(), from + READ_BATCH)))), timeout,
+                "reading " + Math.min(READ_BATCH, applications.size() - from) + " catalogs", () -> "(several)"));
         return all;
     }
 
@@ -70,7 +85,8 @@ final class Catalog {
      * chunks: {@link #begin} and {@link #intend} in one round trip.
      */
     long begin(String application, UUID writer, int[] partitions) {
-        return cache.get().invoke(application, new Begin(writer, partitions, requestToken()));
+        return invoke(application, new Begin(writer, partitions, requestToken()), "beginning a checkpoint of "
+            + application);
     }
 
     /** A token no other request has: random, never 0 (a claim that no begin made carries 0). */
@@ -88,12 +104,14 @@ final class Catalog {
      * claim is gone (lapsed and reclaimed).
      */
     boolean intend(String application, long id, UUID writer, int from, int[] partitions, long renewal) {
-        return cache.get().invoke(application, new Intend(id, writer, from, partitions, renewal));
+        return invoke(application, new Intend(id, writer, from, partitions, renewal), "renewing the claim on "
+            + application + "/" + id);
     }
 
     /** Commits the manifest; returns the claims on checkpoints retention removed, or null when the claim is gone. */
     List<Claim> commit(Manifest manifest, UUID writer, int retention) {
-        return cache.get().invoke(manifest.application(), new Commit(manifest, writer, retention));
+        return invoke(manifest.application(), new Commit(manifest, writer, retention), "committing "
+            + manifest.application() + "/" + manifest.checkpointId());
     }
 
     /**
@@ -101,18 +119,18 @@ final class Catalog {
      * owner and renewal count ({@code -1}: any). Returns it, or null when it changed or is gone.
      */
     Claim takeOver(String application, long id, UUID expectedOwner, long expectedRenewals, UUID owner) {
-        return cache.get().invoke(application, new TakeOver(id, expectedOwner, expectedRenewals, owner,
-            requestToken()));
+        return invoke(application, new TakeOver(id, expectedOwner, expectedRenewals, owner, requestToken()),
+            "taking over the claim on " + application + "/" + id);
     }
 
     /** Moves a committed checkpoint to a removal claim; returns it, or null when there is no such checkpoint. */
     Claim delete(String application, long id, UUID owner) {
-        return cache.get().invoke(application, new Delete(id, owner, requestToken()));
+        return invoke(application, new Delete(id, owner, requestToken()), "deleting " + application + "/" + id);
     }
 
     /** Drops a removal claim once its chunks are removed. */
     void forget(String application, long id) {
-        cache.get().invoke(application, new Forget(id));
+        invoke(application, new Forget(id), "dropping the removal claim on " + application + "/" + id);
     }
 
     static final class Begin implements CacheEntryProcessor<String, AppCatalog, Long> {

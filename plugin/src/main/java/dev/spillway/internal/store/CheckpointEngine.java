@@ -60,10 +60,11 @@ public final class CheckpointEngine {
         this.peers = peers;
         this.owners = owners;
         this.background = background;
-        this.catalog = new Catalog(ignite);
-        this.chunks = new ChunkCache(ignite);
+        this.catalog = new Catalog(ignite, config.getOperationTimeout());
+        this.chunks = new ChunkCache(ignite, config.getOperationTimeout());
         this.admission = config.getBackups() == 0 ? null
-            : new AdmissionLock(ignite, config.getClock(), config.getLeaseTimeout().toMillis());
+            : new AdmissionLock(ignite, config.getClock(), config.getLeaseTimeout().toMillis(),
+                config.getOperationTimeout());
         this.reclaimer = server ? new Reclaimer(ignite, this) : null;
         this.sweep = server ? new OrphanSweep(ignite, this) : null;
     }

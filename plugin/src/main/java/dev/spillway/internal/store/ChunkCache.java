@@ -2,6 +2,8 @@ package dev.spillway.internal.store;
 
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Layout;
+import dev.spillway.internal.ignite.IgniteWaits;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.function.Supplier;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteDataStreamer;
 import org.apache.ignite.cache.affinity.Affinity;
+import org.apache.ignite.lang.IgniteFuture;
 
 /**
  * The chunk cache as the engine uses it: a streamer that keeps a writer's memory to a few chunks, batched checks
@@ -29,10 +32,13 @@ final class ChunkCache {
 
     private final Ignite ignite;
     private final StartedCache<ChunkKey, byte[]> cache;
+    private final Duration timeout;
 
-    ChunkCache(Ignite ignite) {
+    /** @param timeout the longest a read, or a streamer's wait for room or a flush, waits on a node */
+    ChunkCache(Ignite ignite, Duration timeout) {
         this.ignite = ignite;
         this.cache = new StartedCache<>(ignite, Layout.CHUNK_CACHE);
+        this.timeout = timeout;
     }
 
     /** A streamer for one writer's chunks of {@code chunkSize} bytes. */
@@ -45,12 +51,18 @@ final class ChunkCache {
         s.perThreadBufferSize(perNode);
         s.perNodeParallelOperations(STREAMER_PARALLEL_OPS);
         s.autoFlushFrequency(0);
+        s.timeout(timeout.toMillis());
         return s;
     }
 
-    /** Starts reading a chunk; the supplier waits for it (null when the chunk is missing). */
+    /**
+     * Starts reading a chunk; the supplier waits for it at most the operation timeout (null when the chunk is
+     * missing).
+     */
     Supplier<byte[]> fetch(ChunkKey key) {
-        return cache.get().getAsync(key)::get;
+        IgniteFuture<byte[]> read = cache.get().getAsync(key);
+        return () -> IgniteWaits.get(read, timeout, "reading chunk " + key.index() + " of " + key.application()
+            + "/" + key.checkpointId(), () -> IgniteWaits.primaryOf(ignite, Layout.CHUNK_CACHE, key));
     }
 
     /** Where the chunk cache's partitions are now. */

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AdmissionLockIT {
     private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @RegisterExtension
     static final SpillwayCluster cluster = SpillwayCluster.of(3, TestPorts.ADMISSION_LOCK_IT,
@@ -41,7 +42,7 @@ class AdmissionLockIT {
     }
 
     private static AdmissionLock lock(int node) {
-        return new AdmissionLock(cluster.node(node), cluster.clock(), LEASE.toMillis());
+        return new AdmissionLock(cluster.node(node), cluster.clock(), LEASE.toMillis(), TIMEOUT);
     }
 
     @Test
@@ -114,8 +115,8 @@ class AdmissionLockIT {
     void holderClockBehind() throws Exception {
         MutableClock behind = new MutableClock();
         behind.advance(Duration.ofHours(-1));
-        AdmissionLock holder = new AdmissionLock(cluster.node(1), behind, LEASE.toMillis());
-        AdmissionLock contender = new AdmissionLock(cluster.node(0), new MutableClock(), LEASE.toMillis());
+        AdmissionLock holder = new AdmissionLock(cluster.node(1), behind, LEASE.toMillis(), TIMEOUT);
+        AdmissionLock contender = new AdmissionLock(cluster.node(0), new MutableClock(), LEASE.toMillis(), TIMEOUT);
         holder.lock();
         CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
             contender.lock();
@@ -138,8 +139,8 @@ class AdmissionLockIT {
         MutableClock ahead = new MutableClock();
         ahead.advance(Duration.ofHours(1));
         MutableClock contenderClock = new MutableClock();
-        new AdmissionLock(cluster.node(1), ahead, LEASE.toMillis()).lock();
-        AdmissionLock contender = new AdmissionLock(cluster.node(0), contenderClock, LEASE.toMillis());
+        new AdmissionLock(cluster.node(1), ahead, LEASE.toMillis(), TIMEOUT).lock();
+        AdmissionLock contender = new AdmissionLock(cluster.node(0), contenderClock, LEASE.toMillis(), TIMEOUT);
         CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
             contender.lock();
             contender.unlock();

@@ -98,7 +98,7 @@ class ClockSkewIT {
     void stalledWriterAhead() {
         skewedClock.advance(Duration.ofHours(1));
         String app = appWithCatalogPrimary(1);
-        Catalog catalog = new Catalog(cluster.node(0));
+        Catalog catalog = new Catalog(cluster.node(0), CONFIG.getOperationTimeout());
         CheckpointWriter w = Spillway.store(cluster.node(SKEWED)).begin(app, 1 << 20);
         try {
             w.write(TestData.random(1 << 20, 2));
