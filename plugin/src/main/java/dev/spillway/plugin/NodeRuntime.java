@@ -6,6 +6,7 @@ import dev.spillway.SpillwayPlugin;
 import dev.spillway.internal.capacity.CapacityLedger;
 import dev.spillway.internal.capacity.ClusterCapacity;
 import dev.spillway.internal.capacity.LedgerHost;
+import dev.spillway.internal.capacity.MetadataWatch;
 import dev.spillway.internal.capacity.Owners;
 import dev.spillway.internal.capacity.Peers;
 import dev.spillway.internal.service.ServiceHost;
@@ -31,10 +32,15 @@ import org.apache.ignite.IgniteLogger;
  * <p>The parts are built on first use: Ignite asks for the plugin before the node's caches exist.
  */
 final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
+    /** How often a server publishes and reads the metadata regions' states ({@link MetadataWatch}). */
+    private static final long METADATA_WATCH_MS = 500;
+
     private final Ignite ignite;
     /** The configuration this node runs with: on a server, its limits set for its region's pages. */
     private final SpillwayConfiguration config;
     private final boolean server;
+    /** Whether the cluster's metadata regions take new claims (null on a client). */
+    private final MetadataWatch metadata;
     private volatile Parts parts;
     private volatile ScheduledExecutorService maintenance;
 
@@ -61,6 +67,9 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         this.ignite = ignite;
         this.config = config;
         this.server = server;
+        this.metadata = server ? new MetadataWatch(ignite, () -> regionUsed(Layout.METADATA_REGION),
+            RegionPages.metadataLimit(config.getMetadataRegionSize(), RegionPages.pageSize(ignite.configuration())))
+            : null;
     }
 
     /** Starts the maintenance thread of a server node, once the node has joined. */
@@ -85,6 +94,14 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
                     + "it instead): " + e);
             }
         });
+        maintenance.scheduleWithFixedDelay(() -> {
+            try {
+                metadata.runOnce();
+            }
+            catch (Throwable t) {
+                log().warning("Spillway's metadata watch failed; it runs again in " + METADATA_WATCH_MS + " ms: " + t);
+            }
+        }, 0, METADATA_WATCH_MS, TimeUnit.MILLISECONDS);
         long period = config.getMaintenanceInterval().toMillis();
         maintenance.scheduleWithFixedDelay(() -> {
             try {
@@ -147,6 +164,11 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         return parts().engine.localPartitionBytes();
     }
 
+    @Override
+    public boolean metadataHasRoom() {
+        return metadata.hasRoom();
+    }
+
     /**
      * Runs {@code task} on this node's maintenance thread, after what is queued there; on a client node (which
      * has none), or once the node stops, runs it here.
@@ -188,10 +210,13 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     }
 
     private long regionUsed() {
-        DataRegionMetrics metrics = ignite.dataRegionMetrics(Layout.CHECKPOINT_REGION);
+        return regionUsed(Layout.CHECKPOINT_REGION);
+    }
+
+    private long regionUsed(String region) {
+        DataRegionMetrics metrics = ignite.dataRegionMetrics(region);
         if (metrics == null)
-            throw new IllegalStateException("Node " + ignite.name() + " has no " + Layout.CHECKPOINT_REGION
-                + " region");
+            throw new IllegalStateException("Node " + ignite.name() + " has no " + region + " region");
         return metrics.getTotalUsedSize();
     }
 }

@@ -47,6 +47,17 @@ final class RegionPages {
     }
 
     /**
+     * The part of the usable metadata region that new claims may fill: the rest is room for the entries that
+     * exist to grow (a claim's partitions, a manifest replacing it) after admission stopped new ones.
+     */
+    static final double METADATA_ADMISSION = 0.8;
+
+    /** Metadata region bytes past which a node refuses new checkpoints' claims. */
+    static long metadataLimit(long regionBytes, int pageSize) {
+        return (long)(regionBytes * usable(regionBytes, pageSize) * METADATA_ADMISSION);
+    }
+
+    /**
      * The configuration a server node runs with: a copy of {@code conf} with both limits set, those left unset at
      * the less of their default and {@link #limit}, those set kept as set ({@link #problems} says whether they
      * fit).

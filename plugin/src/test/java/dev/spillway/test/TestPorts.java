@@ -29,6 +29,7 @@ public enum TestPorts {
     CATALOG_PRIMARY_LOSS_IT,
     OWNERS_FOLLOW_AFFINITY_IT,
     CLOCK_SKEW_IT,
+    METADATA_REGION_IT,
     // app-adapter
     CHECKPOINTER_IT,
     EMBEDDED_CONTRACT_IT,

@@ -5,8 +5,9 @@ import org.apache.ignite.Ignite;
 import org.apache.ignite.plugin.IgnitePlugin;
 
 /**
- * What a peer's capacity calls need of the server node they run on: its ledger, and the bytes its catalogs place in
- * each partition. Implemented by the node's plugin runtime.
+ * What a peer's capacity calls, and the catalog's processors, need of the server node they run on: its ledger, the
+ * bytes its catalogs place in each partition, and whether its metadata region has room. Implemented by the node's
+ * plugin runtime.
  *
  * <p>Public because the node's runtime ({@code dev.spillway.plugin}) implements it. Not API: see {@code
  * dev.spillway.internal}.
@@ -29,4 +30,11 @@ public interface LedgerHost {
      * being written or removed.
      */
     long[][] partitionBytes();
+
+    /**
+     * Whether this node's metadata region may take another checkpoint's claim: its used bytes are below its
+     * admission limit. The catalog refuses a begin on a node past it, so the region never fills (Ignite halts a
+     * node whose in-memory region does).
+     */
+    boolean metadataHasRoom();
 }

@@ -55,6 +55,11 @@ final class AppCatalog {
         return evicted;
     }
 
+    /** Whether the entry names no checkpoint: none committed, being written or being removed. */
+    boolean isEmpty() {
+        return committed.isEmpty() && pending.isEmpty() && deleting.isEmpty();
+    }
+
     List<Manifest> committed() {
         return committed;
     }

@@ -1,5 +1,8 @@
 package dev.spillway.internal.store;
 
+import dev.spillway.CapacityExhaustedException;
+import dev.spillway.SpillwayException;
+import dev.spillway.internal.capacity.LedgerHost;
 import dev.spillway.internal.ignite.IgniteWaits;
 import dev.spillway.wire.Layout;
 import dev.spillway.wire.Manifest;
@@ -17,6 +20,7 @@ import javax.cache.processor.MutableEntry;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.cache.CacheEntryProcessor;
 import org.apache.ignite.cache.CachePeekMode;
+import org.apache.ignite.resources.IgniteInstanceResource;
 
 /**
  * The catalog cache: one {@link AppCatalog} per application. Every change is an entry processor run on the
@@ -31,6 +35,16 @@ import org.apache.ignite.cache.CachePeekMode;
 final class Catalog {
     /** Entries per getAll call. */
     private static final int READ_BATCH = 512;
+    /**
+     * Checkpoints of one application being written at once, at most: each holds a claim in the application's
+     * entry, and the entries live in the small metadata region, which must never fill (Ignite halts a node whose
+     * in-memory region does).
+     */
+    static final int MAX_PENDING = 32;
+    /** What {@link #begin} answers when the application has {@link #MAX_PENDING} checkpoints being written. */
+    static final long REFUSED = -1;
+    /** What {@link #begin} answers when the entry's node has its metadata region at its admission limit. */
+    static final long METADATA_FULL = -2;
 
     private final Ignite ignite;
     private final StartedCache<String, AppCatalog> cache;
@@ -52,7 +66,7 @@ final class Catalog {
     /** The classes of the catalog's entries and entry processors, which cross the wire. */
     static java.util.List<Class<?>> wireTypes() {
         return java.util.List.of(AppCatalog.class, Claim.class, Manifest.class, Begin.class, Intend.class,
-            Commit.class, TakeOver.class, Delete.class, Forget.class);
+            Commit.class, TakeOver.class, Delete.class, Forget.class, RemoveIfEmpty.class);
     }
 
     AppCatalog get(String application) {
@@ -75,7 +89,11 @@ final class Catalog {
         return cache.get().localEntries(CachePeekMode.PRIMARY);
     }
 
-    /** Hands out the next id and records a pending claim for it. */
+    /**
+     * Hands out the next id and records a pending claim for it.
+     *
+     * @throws SpillwayException when the application has {@link #MAX_PENDING} checkpoints being written
+     */
     long begin(String application, UUID writer) {
         return begin(application, writer, null);
     }
@@ -85,8 +103,19 @@ final class Catalog {
      * chunks: {@link #begin} and {@link #intend} in one round trip.
      */
     long begin(String application, UUID writer, int[] partitions) {
-        return invoke(application, new Begin(writer, partitions, requestToken()), "beginning a checkpoint of "
+        long id = invoke(application, new Begin(writer, partitions, requestToken()), "beginning a checkpoint of "
             + application);
+        if (id == REFUSED)
+            throw new SpillwayException("Application " + application + " has " + MAX_PENDING + " checkpoints "
+                + "being written, the most one application may have: commit or abort one first (the claim of a "
+                + "writer that died lapses after the lease timeout)");
+        if (id == METADATA_FULL)
+            throw new CapacityExhaustedException("The metadata region of node "
+                + IgniteWaits.primaryOf(ignite, Layout.CATALOG_CACHE, application) + ", which holds the catalog of "
+                + application + ", is at its admission limit: no checkpoint begins there until entries go "
+                + "(an application with no checkpoint left is forgotten two lease timeouts later); a larger "
+                + "spillway.metadataRegionSize holds more applications", 0, 0);
+        return id;
     }
 
     /** A token no other request has: random, never 0 (a claim that no begin made carries 0). */
@@ -128,6 +157,14 @@ final class Catalog {
         return invoke(application, new Delete(id, owner, requestToken()), "deleting " + application + "/" + id);
     }
 
+    /**
+     * Removes the entry of an application that names no checkpoint (none committed, written or being removed) and
+     * whose last id is still {@code lastId}; its ids start again from 1.
+     */
+    void removeIfEmpty(String application, long lastId) {
+        invoke(application, new RemoveIfEmpty(lastId), "forgetting the application " + application);
+    }
+
     /** Drops a removal claim once its chunks are removed. */
     void forget(String application, long id) {
         invoke(application, new Forget(id), "dropping the removal claim on " + application + "/" + id);
@@ -140,6 +177,9 @@ final class Catalog {
         private final int[] partitions;
         /** This request, told apart from every other begin. */
         private final long token;
+        /** The node the processor runs on (null in a unit test's in-memory entry). */
+        @IgniteInstanceResource
+        private transient Ignite local;
 
         Begin(UUID writer, int[] partitions, long token) {
             this.writer = writer;
@@ -155,6 +195,10 @@ final class Catalog {
                 if (pending.token == token)
                     return pending.checkpointId;
             }
+            if (c.pending.size() >= MAX_PENDING)
+                return REFUSED;
+            if (local != null && !LedgerHost.of(local).metadataHasRoom())
+                return METADATA_FULL;
             long id = ++c.lastId;
             Claim claim = new Claim(id, writer);
             claim.token = token;
@@ -308,6 +352,24 @@ final class Catalog {
             c.deleting.add(removal);
             entry.setValue(c);
             return removal;
+        }
+    }
+
+    /** Removes the entry of an application that names no checkpoint, if its last id is still {@code lastId}. */
+    static final class RemoveIfEmpty implements CacheEntryProcessor<String, AppCatalog, Void> {
+        private static final long serialVersionUID = 1L;
+        private final long lastId;
+
+        RemoveIfEmpty(long lastId) {
+            this.lastId = lastId;
+        }
+
+        @Override
+        public Void process(MutableEntry<String, AppCatalog> entry, Object... args) {
+            AppCatalog c = entry.getValue();
+            if (c != null && c.isEmpty() && c.lastId == lastId)
+                entry.remove();
+            return null;
         }
     }
 

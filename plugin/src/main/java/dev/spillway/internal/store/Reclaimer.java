@@ -6,18 +6,22 @@ import org.apache.ignite.Ignite;
 
 /**
  * A server node's reclaiming pass: for the catalogs this node is primary for, takes over every claim whose owner
- * left or which lapsed (by this node's clock, {@link ClaimWatch}), and removes its chunks. This is how a writer that
+ * left or which lapsed (by this node's clock, {@link ClaimWatch}), and removes its chunks; and removes the entries
+ * of applications left with no checkpoint. This is how a writer that
  * died mid-stream, or a committer that died before removing what retention evicted, leaves nothing behind.
  */
 final class Reclaimer {
     private final Ignite ignite;
     private final CheckpointEngine engine;
     private final ClaimWatch watch;
+    /** Applications whose entry names no checkpoint, by their last id: forgotten once so for two lease timeouts. */
+    private final Sightings<String, Long> empty;
 
     Reclaimer(Ignite ignite, CheckpointEngine engine) {
         this.ignite = ignite;
         this.engine = engine;
         this.watch = new ClaimWatch(engine.config().getLeaseTimeout().toMillis());
+        this.empty = new Sightings<>(2 * engine.config().getLeaseTimeout().toMillis());
     }
 
     /** One pass; returns how many claims it reclaimed. */
@@ -26,6 +30,10 @@ final class Reclaimer {
         int reclaimed = 0;
         try {
             for (Cache.Entry<String, AppCatalog> e : engine.catalog().localPrimary()) {
+                if (e.getValue().isEmpty()) {
+                    forgetIfLapsed(e.getKey(), e.getValue().lastId);
+                    continue;
+                }
                 for (Claim claim : e.getValue().claims()) {
                     boolean ownerGone = ignite.cluster().node(claim.owner()) == null;
                     boolean lapsed = watch.lapsed(e.getKey(), claim, engine.now());
@@ -37,8 +45,27 @@ final class Reclaimer {
         finally {
             // Also after a failed pass: what it did not reach is forgotten and judged afresh, never kept stale.
             watch.endPass();
+            empty.endPass();
         }
         return reclaimed;
+    }
+
+    /**
+     * Removes the entry of an application that has named no checkpoint for two lease timeouts, so the metadata
+     * region holds only applications with checkpoints. Its ids start again from 1; the wait lets the sweep remove
+     * any chunk a dead writer of the old ids stored late ({@link OrphanSweep}), which a new checkpoint of the same
+     * id would otherwise find in its place.
+     */
+    private void forgetIfLapsed(String application, long lastId) {
+        if (!empty.lapsed(application, lastId, engine.now()))
+            return;
+        try {
+            engine.catalog().removeIfEmpty(application, lastId);
+        }
+        catch (RuntimeException e) {
+            engine.log().warning("Forgetting application " + application + " failed; the next pass tries again: "
+                + e);
+        }
     }
 
     /** Takes {@code claim} over and removes its chunks; false when it changed meanwhile or taking it failed. */

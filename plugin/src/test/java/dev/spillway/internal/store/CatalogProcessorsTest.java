@@ -161,6 +161,17 @@ class CatalogProcessorsTest {
             assertThat(id).isEqualTo(4);
             assertThat(e.value().pending).hasSize(2);
         }
+        @Test
+        @DisplayName("refuses a begin past the most checkpoints one application may have being written")
+        void boundedClaims() {
+            Entry e = new Entry(null);
+            for (int i = 1; i <= Catalog.MAX_PENDING; i++)
+                assertThat(e.apply(new Catalog.Begin(WRITER, new int[] {i}, i))).isEqualTo(i);
+            AppCatalog full = e.value();
+            assertThat(appliedTwice(e, new Catalog.Begin(WRITER, null, 999))).isEqualTo(Catalog.REFUSED);
+            assertThat(e.value()).isEqualTo(full);
+            assertThat(e.apply(new Catalog.Begin(WRITER, null, 3))).as("a re-run of an admitted begin").isEqualTo(3);
+        }
     }
 
     @Nested
@@ -356,6 +367,33 @@ class CatalogProcessorsTest {
             appliedTwice(e, new Catalog.Forget(1));
             assertThat(e.value().deleting).isEmpty();
             assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
+        }
+    }
+
+    @Nested
+    @DisplayName("remove if empty")
+    class RemoveIfEmpty {
+        @Test
+        @DisplayName("removes an entry that names no checkpoint and keeps its last id, also when applied twice")
+        void removesEmpty() {
+            AppCatalog empty = new AppCatalog();
+            empty.lastId = 7;
+            Entry e = new Entry(empty);
+            appliedTwice(e, new Catalog.RemoveIfEmpty(7));
+            assertThat(e.exists()).isFalse();
+        }
+
+        @Test
+        @DisplayName("keeps an entry that names a checkpoint, or whose last id moved since it was seen empty")
+        void keepsOthers() {
+            Entry named = catalogWith(1);
+            named.apply(new Catalog.RemoveIfEmpty(named.value().lastId));
+            assertThat(named.exists()).isTrue();
+            AppCatalog empty = new AppCatalog();
+            empty.lastId = 8;
+            Entry moved = new Entry(empty);
+            moved.apply(new Catalog.RemoveIfEmpty(7));
+            assertThat(moved.exists()).isTrue();
         }
     }
 }

@@ -1,0 +1,89 @@
+package dev.spillway.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.spillway.CapacityExhaustedException;
+import dev.spillway.SpillwayConfiguration;
+import dev.spillway.internal.service.ServiceHost;
+import dev.spillway.test.SpillwayCluster;
+import dev.spillway.test.TestPorts;
+import dev.spillway.wire.Layout;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The metadata region cannot fill (issue 13, item 6): catalog entries live in a small in-memory region, and Ignite
+ * halts a node whose in-memory region fills. 100,000 applications each begin a checkpoint and abandon it, on the
+ * smallest region Ignite allows (10 MB): begins are refused once a node's metadata region reaches its admission
+ * limit, no node halts, and once the abandoned claims lapse and their applications are forgotten, new applications
+ * begin again. Reclaiming passes are run by hand (the maintenance interval is an hour).
+ */
+class MetadataRegionIT {
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final int APPLICATIONS = 100_000;
+    private static final SpillwayConfiguration CONFIG = new SpillwayConfiguration()
+        .setRegionMaxSize(32L << 20).setBackups(1).setPartitions(32)
+        .setMetadataRegionSize(SpillwayConfiguration.MIN_REGION_SIZE)
+        .setLeaseTimeout(LEASE).setMaintenanceInterval(Duration.ofHours(1));
+
+    @RegisterExtension
+    static final SpillwayCluster cluster = SpillwayCluster.of(3, TestPorts.METADATA_REGION_IT, CONFIG);
+
+    @Test
+    @DisplayName("100,000 applications begin and abandon a checkpoint: refusals, no halt; forgotten ones make room")
+    void abandonedApplications() {
+        CheckpointEngine engine = ServiceHost.of(cluster.node(0)).engine();
+        UUID origin = cluster.node(0).cluster().localNode().id();
+        int begun = 0;
+        int refused = 0;
+        for (int i = 0; i < APPLICATIONS; i++) {
+            try {
+                engine.begin("app-" + i, origin, 0);
+                begun++;
+            }
+            catch (CapacityExhaustedException e) {
+                refused++;
+            }
+        }
+        System.out.printf("metadata region of %d MB: %d applications begun, %d refused%n",
+            CONFIG.getMetadataRegionSize() >> 20, begun, refused);
+        assertThat(refused).as("begins refused").isPositive();
+        assertThat(begun).as("begins admitted").isPositive();
+        assertThat(cluster.failures()).as("nodes that failed").isEmpty();
+        assertThat(cluster.running()).hasSize(3);
+        assertThatBeginRefused(engine, origin);
+
+        // The abandoned claims lapse (a lease after each primary saw them) and are reclaimed; two lease timeouts
+        // after that, their applications, left with no checkpoint, are forgotten.
+        reclaimEverywhere();
+        cluster.clock().advance(LEASE.plusSeconds(1));
+        reclaimEverywhere();
+        reclaimEverywhere();
+        cluster.clock().advance(LEASE.multipliedBy(2).plusSeconds(1));
+        reclaimEverywhere();
+        assertThat(cluster.node(0).cache(Layout.CATALOG_CACHE).size()).as("catalog entries left").isZero();
+        engine.begin("after-" + UUID.randomUUID(), origin, 0);
+        assertThat(cluster.failures()).isEmpty();
+    }
+
+    private static void assertThatBeginRefused(CheckpointEngine engine, UUID origin) {
+        int refusedNow = 0;
+        for (int i = 0; i < 100; i++) {
+            try {
+                engine.begin("more-" + i, origin, 0);
+            }
+            catch (CapacityExhaustedException e) {
+                refusedNow++;
+            }
+        }
+        assertThat(refusedNow).as("of 100 more begins, refused").isPositive();
+    }
+
+    private static void reclaimEverywhere() {
+        for (int i : cluster.running())
+            ServiceHost.of(cluster.node(i)).engine().reclaim();
+    }
+}
