@@ -5,8 +5,9 @@ import java.time.Duration;
 /**
  * One step of a save or restore waited on a node longer than the operation timeout: the node has stopped answering
  * (a long GC pause, a frozen process, a network that drops packets). Nothing waits for it any longer. A save that
- * fails so is not committed, unless the step was its commit, whose outcome the message says is unknown; the
- * application's committed checkpoints are intact. Once Ignite has taken the node out of the topology, a retry
+ * fails so is not committed; when the step was the commit itself, the writer asks the catalog whether it landed, and
+ * a commit whose outcome cannot be learned fails with a {@link SpillwayException} saying so. The application's
+ * committed checkpoints are intact. Once Ignite has taken the node out of the topology, a retry
  * goes to its partitions' new owners.
  */
 public class OperationTimeoutException extends SpillwayException {

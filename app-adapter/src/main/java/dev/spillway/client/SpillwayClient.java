@@ -59,6 +59,10 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     /** Bytes of chunk gets a reader keeps in flight. */
     private static final int READ_AHEAD_BYTES = 8 << 20;
 
+    /** The class of the exception the thin client wraps when its request timeout runs out. */
+    private static final String IGNITE_FUTURE_TIMEOUT =
+        "org.apache.ignite.internal.IgniteFutureTimeoutCheckedException";
+
     /** The request timeout a client configuration without one gets. */
     public static final Duration DFLT_TIMEOUT = SpillwayConfiguration.DFLT_OPERATION_TIMEOUT;
 
@@ -301,12 +305,13 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
             + key.checkpointId(), "the primary of partition " + key.partition(), timeout, cause);
     }
 
-    /** Whether a thin-client failure is its request timeout running out. */
+    /**
+     * Whether a thin-client failure is its request timeout running out: the thin client wraps Ignite's future
+     * timeout (an internal class, matched by name so that this module imports no Ignite internals).
+     */
     static boolean timedOut(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            // The thin client says so by the class of the cause (an internal one) or by its message.
-            if (t.getClass().getSimpleName().contains("Timeout")
-                || (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timeout")))
+            if (t instanceof TimeoutException || t.getClass().getName().equals(IGNITE_FUTURE_TIMEOUT))
                 return true;
         }
         return false;

@@ -114,10 +114,12 @@ final class ThinWriter extends ChunkingWriter {
 
     @Override
     protected void discard(int sent) {
-        // Let the puts in flight finish (or fail) first, so none lands after the session removed the chunks.
+        // Let the puts in flight finish (or fail) first, so none lands after the session removed the chunks; all of
+        // them within one timeout.
+        long deadline = System.nanoTime() + timeout.toNanos();
         for (InFlight f : inFlight) {
             try {
-                f.put().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                f.put().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
             catch (ExecutionException | TimeoutException e) {
                 // A put that failed stored nothing; one that did not answer may land late, for the sweep.

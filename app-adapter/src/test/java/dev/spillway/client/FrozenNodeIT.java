@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * Nothing waits forever (issue 13, item 5): a node process frozen with SIGSTOP keeps its sockets open and answers
  * nothing, as in a long GC pause. Ignite's failure detection is set to 30 s here, as production clusters often set
  * it: restores from a thin client and from a thick client end within the operation timeout (3 s), naming the step
- * and the node, while the frozen node is still in the topology; once Ignite takes it out, restores and saves go on,
- * nothing lost.
+ * and the node, while the frozen node is still in the topology; once Ignite takes it out, restores and saves on the
+ * thick client go on, nothing lost, and the thin client's once the frozen process has gone.
  */
 class FrozenNodeIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
@@ -64,19 +64,29 @@ class FrozenNodeIT {
                     assertThat(onThick.node()).isEqualTo(cluster.name(0));
                     assertThat(onThick.step()).containsAnyOf("reading chunk", "reading the catalog of " + APP);
 
-                    // Ignite's failure detection takes node 0 out; the backups are then primaries.
+                    // Ignite's failure detection takes node 0 out; the backups are then primaries, and admission
+                    // goes on without it.
                     SpillwayCluster.awaitCondition("node 0 out of the topology", HELD,
                         () -> thick.cluster().node(frozen) == null);
-                    SpillwayCluster.awaitCondition("a thin restore served by the backups", Duration.ofSeconds(30),
-                        () -> restoresEqual(() -> reader.restoreLatest(APP), state));
                     assertThat(embedded.restoreLatest(APP)).isEqualTo(state);
                     byte[] next = TestData.random(2 << 20, 2);
-                    CheckpointInfo saved = reader.save(APP, next);
+                    CheckpointInfo saved = embedded.save(APP, next);
                     assertThat(saved.originNode()).isNotEqualTo(cluster.name(0));
                     assertThat(embedded.restoreLatest(APP)).isEqualTo(next);
+
+                    // The thin client keeps its connection to the frozen server, which the server holds open,
+                    // until the server process goes: thawed, it finds itself out of the cluster and stops.
+                    cluster.thaw(0);
+                    SpillwayCluster.awaitCondition("node 0's process ended", HELD, () -> !cluster.isAlive(0));
+                    SpillwayCluster.awaitCondition("a thin restore served by the backups", Duration.ofSeconds(30),
+                        () -> restoresEqual(() -> reader.restoreLatest(APP), next));
+                    byte[] last = TestData.random(1 << 20, 3);
+                    reader.save(APP, last);
+                    assertThat(reader.restoreLatest(APP)).isEqualTo(last);
                 }
                 finally {
-                    cluster.thaw(0);
+                    if (cluster.isAlive(0))
+                        cluster.thaw(0);
                 }
             }
         }

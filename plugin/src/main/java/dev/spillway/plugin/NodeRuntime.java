@@ -43,6 +43,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     private final MetadataWatch metadata;
     private volatile Parts parts;
     private volatile ScheduledExecutorService maintenance;
+    private volatile ScheduledExecutorService metadataWatch;
 
     /** The node's parts, built together once the node has joined. */
     private final class Parts {
@@ -68,8 +69,8 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         this.config = config;
         this.server = server;
         this.metadata = server ? new MetadataWatch(ignite, () -> regionUsed(Layout.METADATA_REGION),
-            RegionPages.metadataLimit(config.getMetadataRegionSize(), RegionPages.pageSize(ignite.configuration())))
-            : null;
+            RegionPages.metadataLimit(config.getMetadataRegionSize(), RegionPages.pageSize(ignite.configuration())),
+            config.getOperationTimeout()) : null;
     }
 
     /** Starts the maintenance thread of a server node, once the node has joined. */
@@ -94,7 +95,12 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
                     + "it instead): " + e);
             }
         });
-        maintenance.scheduleWithFixedDelay(() -> {
+        metadataWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "spillway-metadata-watch-" + ignite.name());
+            t.setDaemon(true);
+            return t;
+        });
+        metadataWatch.scheduleWithFixedDelay(() -> {
             try {
                 metadata.runOnce();
             }
@@ -104,20 +110,25 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         }, 0, METADATA_WATCH_MS, TimeUnit.MILLISECONDS);
         long period = config.getMaintenanceInterval().toMillis();
         maintenance.scheduleWithFixedDelay(() -> {
-            try {
-                Parts p = parts();
-                p.ledger.expire(id -> ignite.cluster().node(id) != null);
-                p.engine.reclaim();
-                p.engine.sweepOrphans();
-                p.sessions.expire(config.getClock().millis());
-            }
-            catch (Throwable t) {
-                log().warning("Spillway maintenance failed; it runs again in " + period + " ms: " + t, t);
-            }
+            // Each step apart: one that fails (a node that does not answer) does not skip the others.
+            maintain("expiring leases", () -> parts().ledger.expire(id -> ignite.cluster().node(id) != null));
+            maintain("reclaiming claims", () -> parts().engine.reclaim());
+            maintain("sweeping orphaned chunks", () -> parts().engine.sweepOrphans());
+            maintain("expiring thin-client sessions", () -> parts().sessions.expire(config.getClock().millis()));
         }, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** Discards the open write sessions and stops the maintenance thread. */
+    private void maintain(String step, Runnable task) {
+        try {
+            task.run();
+        }
+        catch (Throwable t) {
+            log().warning("Spillway maintenance failed " + step + "; it runs again in "
+                + config.getMaintenanceInterval().toMillis() + " ms: " + t, t);
+        }
+    }
+
+    /** Discards the open write sessions and stops the maintenance and metadata-watch threads. */
     void close() {
         Parts p = parts;
         if (p != null && p.sessions != null) {
@@ -128,14 +139,19 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
                 log().warning("Could not discard the open thin-client write sessions; their claims lapse: " + e);
             }
         }
-        if (maintenance != null) {
-            maintenance.shutdownNow();
-            try {
-                maintenance.awaitTermination(10, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        stop(metadataWatch);
+        stop(maintenance);
+    }
+
+    private static void stop(ScheduledExecutorService executor) {
+        if (executor == null)
+            return;
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -30,6 +30,7 @@ public enum TestPorts {
     OWNERS_FOLLOW_AFFINITY_IT,
     CLOCK_SKEW_IT,
     METADATA_REGION_IT,
+    CHUNK_COPIES_IT,
     // app-adapter
     CHECKPOINTER_IT,
     EMBEDDED_CONTRACT_IT,

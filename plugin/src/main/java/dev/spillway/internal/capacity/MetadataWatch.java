@@ -1,6 +1,8 @@
 package dev.spillway.internal.capacity;
 
+import dev.spillway.internal.ignite.IgniteWaits;
 import dev.spillway.wire.Layout;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -8,6 +10,7 @@ import java.util.function.LongSupplier;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
 import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.lang.IgniteFuture;
 
 /**
  * Whether the cluster's metadata regions may take new checkpoints' claims. An application's catalog entry is
@@ -25,6 +28,7 @@ public final class MetadataWatch {
     private final Ignite ignite;
     private final LongSupplier used;
     private final long limit;
+    private final Duration timeout;
     private volatile boolean ownFull;
     private volatile boolean othersFull;
     private Boolean published;
@@ -32,11 +36,13 @@ public final class MetadataWatch {
     /**
      * @param used the bytes this node's metadata region uses now
      * @param limit the bytes past which it takes no new claims
+     * @param timeout the longest each call on the admission cache waits
      */
-    public MetadataWatch(Ignite ignite, LongSupplier used, long limit) {
+    public MetadataWatch(Ignite ignite, LongSupplier used, long limit, Duration timeout) {
         this.ignite = ignite;
         this.used = used;
         this.limit = limit;
+        this.timeout = timeout;
     }
 
     /** Whether new claims may be admitted: this node's region is below its limit and no other server said it is past. */
@@ -53,15 +59,20 @@ public final class MetadataWatch {
         ownFull = used.getAsLong() >= limit;
         // Put again on every run while full (the key may have been removed meanwhile); removed once it is not.
         if (ownFull)
-            cache.put(KEY_PREFIX + self, Boolean.TRUE);
+            call(cache.putAsync(KEY_PREFIX + self, Boolean.TRUE));
         else if (published == null || published)
-            cache.remove(KEY_PREFIX + self);
+            call(cache.removeAsync(KEY_PREFIX + self));
         published = ownFull;
         Set<String> others = new HashSet<>();
         for (ClusterNode n : ignite.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true").nodes()) {
             if (!n.id().equals(self))
                 others.add(KEY_PREFIX + n.id());
         }
-        othersFull = !cache.getAll(others).isEmpty();
+        othersFull = !call(cache.getAllAsync(others)).isEmpty();
+    }
+
+    private <T> T call(IgniteFuture<T> future) {
+        return IgniteWaits.get(future, timeout, "publishing the metadata regions' state",
+            () -> IgniteWaits.primaryOf(ignite, Layout.ADMISSION_CACHE, KEY_PREFIX));
     }
 }

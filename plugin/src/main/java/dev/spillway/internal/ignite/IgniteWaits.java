@@ -29,6 +29,7 @@ public final class IgniteWaits {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (IgniteFutureTimeoutException | ComputeTaskTimeoutException e) {
+            // A compute task stops here; a cache update cannot be cancelled and may still land.
             future.cancel();
             throw new OperationTimeoutException(step, node.get(), timeout, e);
         }

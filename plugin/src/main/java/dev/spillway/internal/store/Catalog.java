@@ -45,6 +45,13 @@ final class Catalog {
     static final long REFUSED = -1;
     /** What {@link #begin} answers when the entry's node has its metadata region at its admission limit. */
     static final long METADATA_FULL = -2;
+    /** What a {@link Begin} that may not create the entry answers when there is none. */
+    static final long NEW = -3;
+    /**
+     * The key of the entry whose last id is the highest any forgotten application reached: an application's ids
+     * start above it when its entry is made again, so no id is used twice (blank, never an application's name).
+     */
+    static final String FLOOR_KEY = "";
 
     private final Ignite ignite;
     private final StartedCache<String, AppCatalog> cache;
@@ -64,9 +71,10 @@ final class Catalog {
     }
 
     /** The classes of the catalog's entries and entry processors, which cross the wire. */
-    static java.util.List<Class<?>> wireTypes() {
-        return java.util.List.of(AppCatalog.class, Claim.class, Manifest.class, Begin.class, Intend.class,
-            Commit.class, TakeOver.class, Delete.class, Forget.class, RemoveIfEmpty.class);
+    static List<Class<?>> wireTypes() {
+        return List.of(AppCatalog.class, Claim.class, Manifest.class, Begin.class, Intend.class,
+            Commit.class, TakeOver.class, Delete.class, Forget.class, RemoveIfEmpty.class,
+            RaiseFloor.class);
     }
 
     AppCatalog get(String application) {
@@ -103,16 +111,23 @@ final class Catalog {
      * chunks: {@link #begin} and {@link #intend} in one round trip.
      */
     long begin(String application, UUID writer, int[] partitions) {
-        long id = invoke(application, new Begin(writer, partitions, requestToken()), "beginning a checkpoint of "
-            + application);
+        long token = requestToken();
+        String step = "beginning a checkpoint of " + application;
+        long id = invoke(application, new Begin(writer, partitions, token, -1), step);
+        if (id == NEW) {
+            // No entry: a new application, or one forgotten, whose ids go on above every forgotten one's.
+            AppCatalog floor = IgniteWaits.get(cache.get().getAsync(FLOOR_KEY), timeout, "reading the id floor",
+                () -> IgniteWaits.primaryOf(ignite, Layout.CATALOG_CACHE, FLOOR_KEY));
+            id = invoke(application, new Begin(writer, partitions, token, floor == null ? 0 : floor.lastId), step);
+        }
         if (id == REFUSED)
             throw new SpillwayException("Application " + application + " has " + MAX_PENDING + " checkpoints "
                 + "being written, the most one application may have: commit or abort one first (the claim of a "
                 + "writer that died lapses after the lease timeout)");
         if (id == METADATA_FULL)
-            throw new CapacityExhaustedException("The metadata region of node "
+            throw new CapacityExhaustedException("A server's metadata region is at its admission limit (node "
                 + IgniteWaits.primaryOf(ignite, Layout.CATALOG_CACHE, application) + ", which holds the catalog of "
-                + application + ", is at its admission limit: no checkpoint begins there until entries go "
+                + application + ", or another: an entry's backups fill too): no checkpoint begins until entries go "
                 + "(an application with no checkpoint left is forgotten two lease timeouts later); a larger "
                 + "spillway.metadataRegionSize holds more applications", 0, 0);
         return id;
@@ -159,9 +174,11 @@ final class Catalog {
 
     /**
      * Removes the entry of an application that names no checkpoint (none committed, written or being removed) and
-     * whose last id is still {@code lastId}; its ids start again from 1.
+     * whose last id is still {@code lastId}, raising the id floor to it first: made again, the application's ids
+     * start above every forgotten one's.
      */
     void removeIfEmpty(String application, long lastId) {
+        invoke(FLOOR_KEY, new RaiseFloor(lastId), "raising the id floor");
         invoke(application, new RemoveIfEmpty(lastId), "forgetting the application " + application);
     }
 
@@ -177,19 +194,34 @@ final class Catalog {
         private final int[] partitions;
         /** This request, told apart from every other begin. */
         private final long token;
+        /**
+         * Where the ids of an application with no entry start (after it); negative: do not create the entry,
+         * answer {@link #NEW}.
+         */
+        private final long floor;
         /** The node the processor runs on (null in a unit test's in-memory entry). */
         @IgniteInstanceResource
         private transient Ignite local;
 
+        /** A begin that creates a missing entry with ids from 1. */
         Begin(UUID writer, int[] partitions, long token) {
+            this(writer, partitions, token, 0);
+        }
+
+        Begin(UUID writer, int[] partitions, long token, long floor) {
             this.writer = writer;
             this.partitions = partitions;
             this.token = token;
+            this.floor = floor;
         }
 
         @Override
         public Long process(MutableEntry<String, AppCatalog> entry, Object... args) {
+            if (!entry.exists() && floor < 0)
+                return NEW;
             AppCatalog c = entry.exists() ? entry.getValue() : new AppCatalog();
+            if (!entry.exists())
+                c.lastId = floor;
             for (Claim pending : c.pending) {
                 // Run again on a new primary that holds this request's result: the same id, nothing new.
                 if (pending.token == token)
@@ -369,6 +401,26 @@ final class Catalog {
             AppCatalog c = entry.getValue();
             if (c != null && c.isEmpty() && c.lastId == lastId)
                 entry.remove();
+            return null;
+        }
+    }
+
+    /** Raises the id floor ({@link #FLOOR_KEY}'s last id) to at least {@code atLeast}; never lowers it. */
+    static final class RaiseFloor implements CacheEntryProcessor<String, AppCatalog, Void> {
+        private static final long serialVersionUID = 1L;
+        private final long atLeast;
+
+        RaiseFloor(long atLeast) {
+            this.atLeast = atLeast;
+        }
+
+        @Override
+        public Void process(MutableEntry<String, AppCatalog> entry, Object... args) {
+            AppCatalog c = entry.exists() ? entry.getValue() : new AppCatalog();
+            if (!entry.exists() || c.lastId < atLeast) {
+                c.lastId = Math.max(c.lastId, atLeast);
+                entry.setValue(c);
+            }
             return null;
         }
     }

@@ -78,6 +78,8 @@ public final class CheckpointEngine {
         types.addAll(Peers.wireTypes());
         types.add(AdmissionLock.Holder.class);
         types.add(ChunkKey.class);
+        types.add(ChunkCache.LocalCopies.class);
+        types.add(ChunkCache.LocalCopies.Result.class);
         return types;
     }
 

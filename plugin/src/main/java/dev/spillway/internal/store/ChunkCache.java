@@ -5,13 +5,22 @@ import dev.spillway.wire.Layout;
 import dev.spillway.internal.ignite.IgniteWaits;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
 import org.apache.ignite.IgniteDataStreamer;
+import org.apache.ignite.cache.CachePeekMode;
 import org.apache.ignite.cache.affinity.Affinity;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.lang.IgniteCallable;
+import org.apache.ignite.resources.IgniteInstanceResource;
 import org.apache.ignite.lang.IgniteFuture;
 
 /**
@@ -39,6 +48,11 @@ final class ChunkCache {
         this.ignite = ignite;
         this.cache = new StartedCache<>(ignite, Layout.CHUNK_CACHE);
         this.timeout = timeout;
+    }
+
+    /** The longest a read, or a streamer's wait, waits on a node. */
+    Duration timeout() {
+        return timeout;
     }
 
     /** A streamer for one writer's chunks of {@code chunkSize} bytes. */
@@ -70,9 +84,77 @@ final class ChunkCache {
         return ignite.affinity(Layout.CHUNK_CACHE);
     }
 
-    /** Whether chunks 0 .. partitions.length - 1 of a checkpoint are all stored. */
-    boolean allStored(String application, long checkpointId, int[] partitions) {
-        return keyBatches(application, checkpointId, partitions).stream().allMatch(cache.get()::containsKeys);
+    /**
+     * Makes every owner of chunks 0 .. partitions.length - 1 of a checkpoint hold its copy: asks each owner which of
+     * its keys it lacks (a look at its own memory), then fetches each lacking chunk from an owner that holds it and
+     * writes it again (a put writes every copy). Returns the chunks that have no copy anywhere, in order.
+     */
+    List<Integer> restoreCopies(String application, long checkpointId, int[] partitions) {
+        Affinity<ChunkKey> affinity = affinity();
+        Map<ClusterNode, Set<ChunkKey>> byOwner = new HashMap<>();
+        for (int i = 0; i < partitions.length; i++) {
+            ChunkKey key = new ChunkKey(partitions[i], application, checkpointId, i);
+            for (ClusterNode owner : affinity.mapKeyToPrimaryAndBackups(key))
+                byOwner.computeIfAbsent(owner, n -> new HashSet<>()).add(key);
+        }
+        String step = "looking at the chunk copies of " + application + "/" + checkpointId;
+        Map<ChunkKey, ClusterNode> lacking = new TreeMap<>(Comparator.comparingInt(ChunkKey::index));
+        byOwner.forEach((owner, keys) -> {
+            for (ChunkKey key : copies(owner, keys, false, step).missing)
+                lacking.put(key, owner);
+        });
+        List<Integer> lost = new ArrayList<>();
+        for (Map.Entry<ChunkKey, ClusterNode> e : lacking.entrySet()) {
+            byte[] copy = null;
+            for (ClusterNode owner : affinity.mapKeyToPrimaryAndBackups(e.getKey())) {
+                if (copy == null && !owner.equals(e.getValue()))
+                    copy = copies(owner, Set.of(e.getKey()), true, step).present.get(e.getKey());
+            }
+            if (copy == null)
+                lost.add(e.getKey().index());
+            else
+                cache.get().put(e.getKey(), copy);
+        }
+        return lost;
+    }
+
+    private LocalCopies.Result copies(ClusterNode owner, Set<ChunkKey> keys, boolean withBytes, String step) {
+        return IgniteWaits.get(ignite.compute(ignite.cluster().forNode(owner)).withTimeout(timeout.toMillis())
+            .callAsync(new LocalCopies(keys, withBytes)), timeout, step, () -> String.valueOf(owner.consistentId()));
+    }
+
+    /** On an owner of chunks: which of {@code keys} it lacks, and the bytes of those it holds if asked. */
+    static final class LocalCopies implements IgniteCallable<LocalCopies.Result> {
+        private static final long serialVersionUID = 1L;
+        private final Set<ChunkKey> keys;
+        private final boolean withBytes;
+        @IgniteInstanceResource
+        private transient Ignite local;
+
+        LocalCopies(Set<ChunkKey> keys, boolean withBytes) {
+            this.keys = keys;
+            this.withBytes = withBytes;
+        }
+
+        /** What an owner lacks and holds. A plain class: the binary marshaller writes it. */
+        static final class Result {
+            final List<ChunkKey> missing = new ArrayList<>();
+            final Map<ChunkKey, byte[]> present = new HashMap<>();
+        }
+
+        @Override
+        public Result call() {
+            IgniteCache<ChunkKey, byte[]> cache = local.cache(Layout.CHUNK_CACHE);
+            Result r = new Result();
+            for (ChunkKey key : keys) {
+                byte[] copy = cache.localPeek(key, CachePeekMode.PRIMARY, CachePeekMode.BACKUP);
+                if (copy == null)
+                    r.missing.add(key);
+                else if (withBytes)
+                    r.present.put(key, copy);
+            }
+            return r;
+        }
     }
 
     /** Removes chunks 0 .. partitions.length - 1 of a checkpoint, chunk i being in partition partitions[i]. */

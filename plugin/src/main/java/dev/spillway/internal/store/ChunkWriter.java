@@ -1,10 +1,13 @@
 package dev.spillway.internal.store;
 
 import dev.spillway.CheckpointInfo;
+import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayException;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkingWriter;
+import java.time.Duration;
 import org.apache.ignite.IgniteDataStreamer;
+import org.apache.ignite.IgniteDataStreamerTimeoutException;
 import org.apache.ignite.IgniteException;
 
 /**
@@ -14,11 +17,13 @@ import org.apache.ignite.IgniteException;
 final class ChunkWriter extends ChunkingWriter {
     private final WriteSession session;
     private final ChunkBuffers buffers;
+    private final Duration timeout;
     private IgniteDataStreamer<ChunkKey, byte[]> streamer;
 
     private ChunkWriter(WriteSession session, ChunkCache chunks) {
         super(session.application(), session.checkpointId(), session.chunkSize());
         this.session = session;
+        this.timeout = chunks.timeout();
         this.buffers = new ChunkBuffers(session.chunkSize(), () -> streamer.flush());
         this.streamer = chunks.openStreamer(session.chunkSize());
     }
@@ -70,7 +75,8 @@ final class ChunkWriter extends ChunkingWriter {
     @Override
     protected void discard(int sent) {
         try {
-            streamer.close(false);
+            // Cancelled, not flushed: the chunks are about to be removed, and a flush may wait on a frozen node.
+            streamer.close(true);
         }
         catch (RuntimeException e) {
             // Chunks that did not arrive need no removal; those that did are covered by the claim.
@@ -80,6 +86,9 @@ final class ChunkWriter extends ChunkingWriter {
 
     @Override
     protected RuntimeException failure(RuntimeException e, String doing) {
+        if (e instanceof IgniteDataStreamerTimeoutException)
+            return new OperationTimeoutException(doing + " " + label() + " (the streamer's wait for room or a flush)",
+                "a node its chunks go to", timeout, e);
         return e instanceof IgniteException ? new SpillwayException("Checkpoint " + label() + " failed while "
             + doing + ": " + e.getMessage(), e) : e;
     }

@@ -30,6 +30,8 @@ final class Reclaimer {
         int reclaimed = 0;
         try {
             for (Cache.Entry<String, AppCatalog> e : engine.catalog().localPrimary()) {
+                if (Catalog.FLOOR_KEY.equals(e.getKey()))
+                    continue;
                 if (e.getValue().isEmpty()) {
                     forgetIfLapsed(e.getKey(), e.getValue().lastId);
                     continue;
@@ -52,9 +54,9 @@ final class Reclaimer {
 
     /**
      * Removes the entry of an application that has named no checkpoint for two lease timeouts, so the metadata
-     * region holds only applications with checkpoints. Its ids start again from 1; the wait lets the sweep remove
-     * any chunk a dead writer of the old ids stored late ({@link OrphanSweep}), which a new checkpoint of the same
-     * id would otherwise find in its place.
+     * region holds only applications with checkpoints. Made again, its ids start above the highest any forgotten
+     * application reached ({@link Catalog#FLOOR_KEY}), so a chunk a dead writer of an old id stores late is never
+     * taken for a new checkpoint's: it belongs to no claim or manifest, and the sweep removes it.
      */
     private void forgetIfLapsed(String application, long lastId) {
         if (!empty.lapsed(application, lastId, engine.now()))

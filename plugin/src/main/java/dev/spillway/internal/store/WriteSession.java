@@ -130,10 +130,8 @@ public final class WriteSession {
                 + "cannot commit " + chunks + " lengths and " + checksums.length + " checksums");
         refuseUnlessConsistent(size, lengths);
         int[] partitions = Arrays.copyOf(planned, chunks);
-        if (engine.peers().anyLeft(serversAtBegin)
-            && !engine.chunkCache().allStored(application, checkpointId, partitions))
-            throw new SpillwayException("Checkpoint " + label() + " lost chunks with a server node that left "
-                + "while it was written (backups=" + engine.config().getBackups() + "); it is not committed");
+        if (!engine.peers().serverIds().equals(serversAtBegin))
+            everyCopyStored(partitions);
         Manifest manifest = new Manifest(application, checkpointId, size, partitions, lengths, checksums,
             originNode, startedAt, engine.now());
         List<Claim> evicted;
@@ -278,6 +276,19 @@ public final class WriteSession {
             throw new InvalidArgumentException("size", "Checkpoint " + label() + ": size=" + size + " differs from "
                 + "its " + lengths.length + " chunk(s), whose lengths add up to " + sum);
         }
+    }
+
+    /**
+     * After a node joined or left while the checkpoint was written: makes sure every owner of every chunk holds its
+     * copy, writing again (from a copy that exists) the copies a topology change left out, as a streamer's receiver
+     * writes primary and backup copies apart. Refuses the commit when a chunk has no copy left.
+     */
+    private void everyCopyStored(int[] partitions) {
+        List<Integer> lost = engine.chunkCache().restoreCopies(application, checkpointId, partitions);
+        if (!lost.isEmpty())
+            throw new SpillwayException("Checkpoint " + label() + " lost chunks with a server node that left while "
+                + "it was written: " + lost.size() + " chunk(s) have no copy left (first: chunk " + lost.get(0)
+                + "; backups=" + engine.config().getBackups() + "); it is not committed");
     }
 
     private SpillwayException lapsed() {

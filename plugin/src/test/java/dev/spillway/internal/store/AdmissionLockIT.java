@@ -2,7 +2,9 @@ package dev.spillway.internal.store;
 
 import static dev.spillway.test.SpillwayCluster.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.test.MutableClock;
 import dev.spillway.test.SpillwayCluster;
@@ -11,6 +13,7 @@ import dev.spillway.wire.Layout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -148,5 +151,31 @@ class AdmissionLockIT {
         awaitCondition("the contender saw the holder", Duration.ofSeconds(30), () -> contender.waits() > 0);
         contenderClock.advance(LEASE.plusSeconds(1));
         waiter.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @DisplayName("a waiter that runs out of time names the holder's node; its next call finds the lease run")
+    void timeoutThenLeaseRunAcrossCalls() {
+        MutableClock clock = new MutableClock();
+        new AdmissionLock(cluster.node(1), clock, LEASE.toMillis(), TIMEOUT).lock();
+        AdmissionLock contender = new AdmissionLock(cluster.node(0), clock, LEASE.toMillis(), Duration.ofMillis(500));
+        assertThatThrownBy(contender::lock).isInstanceOfSatisfying(OperationTimeoutException.class, e -> {
+            assertThat(e.node()).isEqualTo(cluster.name(1));
+            assertThat(e.step()).isEqualTo("waiting for the admission lock");
+        });
+        clock.advance(LEASE.plusSeconds(1));
+        contender.lock();
+        contender.unlock();
+    }
+
+    @Test
+    @DisplayName("a holder of this node that no thread waits or holds with (a late put) is taken over at once")
+    void leftoverOfThisNodeTakenOver() {
+        UUID self = cluster.node(0).cluster().localNode().id();
+        cluster.node(0).cache(Layout.ADMISSION_CACHE).put("admission", new AdmissionLock.Holder(self, 1, 42));
+        AdmissionLock l = new AdmissionLock(cluster.node(0), new MutableClock(), LEASE.toMillis(),
+            Duration.ofSeconds(5));
+        l.lock();
+        l.unlock();
     }
 }

@@ -371,6 +371,30 @@ class CatalogProcessorsTest {
     }
 
     @Nested
+    @DisplayName("id floor")
+    class IdFloor {
+        @Test
+        @DisplayName("a begin that may not create the entry answers NEW and leaves none; one with a floor starts above it")
+        void beginsAboveTheFloor() {
+            Entry e = new Entry(null);
+            assertThat(appliedTwice(e, new Catalog.Begin(WRITER, null, 5, -1))).isEqualTo(Catalog.NEW);
+            assertThat(e.exists()).isFalse();
+            assertThat(appliedTwice(e, new Catalog.Begin(WRITER, null, 5, 40))).isEqualTo(41);
+            assertThat(e.apply(new Catalog.Begin(WRITER, null, 6, -1))).as("an entry that exists").isEqualTo(42);
+        }
+
+        @Test
+        @DisplayName("the floor only rises, also when applied twice")
+        void onlyRises() {
+            Entry e = new Entry(null);
+            appliedTwice(e, new Catalog.RaiseFloor(7));
+            assertThat(e.value().lastId).isEqualTo(7);
+            appliedTwice(e, new Catalog.RaiseFloor(3));
+            assertThat(e.value().lastId).isEqualTo(7);
+        }
+    }
+
+    @Nested
     @DisplayName("remove if empty")
     class RemoveIfEmpty {
         @Test

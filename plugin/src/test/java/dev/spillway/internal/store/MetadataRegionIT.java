@@ -10,6 +10,8 @@ import dev.spillway.test.TestPorts;
 import dev.spillway.wire.Layout;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,17 +39,20 @@ class MetadataRegionIT {
     void abandonedApplications() {
         CheckpointEngine engine = ServiceHost.of(cluster.node(0)).engine();
         UUID origin = cluster.node(0).cluster().localNode().id();
-        int begun = 0;
-        int refused = 0;
-        for (int i = 0; i < APPLICATIONS; i++) {
+        AtomicInteger admitted = new AtomicInteger();
+        AtomicInteger refusals = new AtomicInteger();
+        // Several at once (the common pool's threads), as many applications would begin.
+        IntStream.range(0, APPLICATIONS).parallel().forEach(i -> {
             try {
                 engine.begin("app-" + i, origin, 0);
-                begun++;
+                admitted.incrementAndGet();
             }
             catch (CapacityExhaustedException e) {
-                refused++;
+                refusals.incrementAndGet();
             }
-        }
+        });
+        int begun = admitted.get();
+        int refused = refusals.get();
         System.out.printf("metadata region of %d MB: %d applications begun, %d refused%n",
             CONFIG.getMetadataRegionSize() >> 20, begun, refused);
         assertThat(refused).as("begins refused").isPositive();
@@ -64,8 +69,12 @@ class MetadataRegionIT {
         reclaimEverywhere();
         cluster.clock().advance(LEASE.multipliedBy(2).plusSeconds(1));
         reclaimEverywhere();
-        assertThat(cluster.node(0).cache(Layout.CATALOG_CACHE).size()).as("catalog entries left").isZero();
-        engine.begin("after-" + UUID.randomUUID(), origin, 0);
+        // Left: the id floor's entry alone.
+        assertThat(cluster.node(0).cache(Layout.CATALOG_CACHE).size()).as("catalog entries left").isEqualTo(1);
+        // A forgotten application begins again (once every server has seen the regions emptied) with an id above
+        // the one it had: no chunk of an old id is ever taken for a new checkpoint's.
+        WriteSession again = awaitBegin(engine, origin, "app-0");
+        assertThat(again.checkpointId()).isGreaterThan(1);
         assertThat(cluster.failures()).isEmpty();
     }
 
@@ -80,6 +89,20 @@ class MetadataRegionIT {
             }
         }
         assertThat(refusedNow).as("of 100 more begins, refused").isPositive();
+    }
+
+    private static WriteSession awaitBegin(CheckpointEngine engine, UUID origin, String app) {
+        WriteSession[] begun = new WriteSession[1];
+        SpillwayCluster.awaitCondition("a begin admitted", Duration.ofSeconds(10), () -> {
+            try {
+                begun[0] = engine.begin(app, origin, 0);
+                return true;
+            }
+            catch (CapacityExhaustedException e) {
+                return false;
+            }
+        });
+        return begun[0];
     }
 
     private static void reclaimEverywhere() {
