@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Nothing waits forever (issue 13, item 5): a node process frozen with SIGSTOP keeps its sockets open and answers
  * nothing, as in a long GC pause. Ignite's failure detection is set to 30 s here, as production clusters often set
- * it: restores from a thin client and from a thick client end within the operation timeout (3 s), naming the step
- * and the node, while the frozen node is still in the topology; once Ignite takes it out, restores and saves on the
+ * it: restores from a thin client and from a thick client, and a save from the thick client, end within the
+ * operation timeout (3 s), naming the step and the node, while the frozen node is still in the topology; once Ignite takes it out, restores and saves on the
  * thick client go on, nothing lost, and the thin client's once the frozen process has gone.
  */
 class FrozenNodeIT {
@@ -54,6 +54,7 @@ class FrozenNodeIT {
             CheckpointStore embedded = Spillway.store(thick);
             // A thick client's first use of a cache starts it there, which waits for every server: done before.
             assertThat(embedded.restoreLatest(APP)).isEqualTo(state);
+            embedded.delete(APP + "-warm", embedded.save(APP + "-warm", TestData.random(1 << 20, 9)).checkpointId());
             try (SpillwayClient reader = SpillwayClient.connect(thin(cluster), cluster.name(1))) {
                 cluster.freeze(0);
                 try {
@@ -63,12 +64,16 @@ class FrozenNodeIT {
                     OperationTimeoutException onThick = failsInTime(() -> embedded.restoreLatest(APP), thick, frozen);
                     assertThat(onThick.node()).isEqualTo(cluster.name(0));
                     assertThat(onThick.step()).containsAnyOf("reading chunk", "reading the catalog of " + APP);
+                    // A save in flight meets the frozen node (a copy of its chunks, the catalog or the admission
+                    // lock there): it ends within the timeout too, committed only if it never needed the node.
+                    byte[] during = TestData.random(4 << 20, 4);
+                    byte[] latest = endsInTime(() -> embedded.save(APP, during), thick, frozen) ? during : state;
 
                     // Ignite's failure detection takes node 0 out; the backups are then primaries, and admission
                     // goes on without it.
                     SpillwayCluster.awaitCondition("node 0 out of the topology", HELD,
                         () -> thick.cluster().node(frozen) == null);
-                    assertThat(embedded.restoreLatest(APP)).isEqualTo(state);
+                    assertThat(embedded.restoreLatest(APP)).isEqualTo(latest);
                     byte[] next = TestData.random(2 << 20, 2);
                     CheckpointInfo saved = embedded.save(APP, next);
                     assertThat(saved.originNode()).isNotEqualTo(cluster.name(0));
@@ -116,6 +121,28 @@ class FrozenNodeIT {
             OperationTimeoutException t = (OperationTimeoutException)e.getCause();
             assertThat(t.timeout()).isEqualTo(TIMEOUT);
             return t;
+        }
+    }
+
+    /**
+     * Runs {@code save} while a node is frozen: it must end within {@link #HELD} with the frozen node still in the
+     * topology, committed or failed with {@link OperationTimeoutException}. Returns whether it committed.
+     */
+    private static boolean endsInTime(Supplier<CheckpointInfo> save, Ignite thick, UUID frozen)
+        throws InterruptedException {
+        CompletableFuture<CheckpointInfo> call = CompletableFuture.supplyAsync(save);
+        try {
+            call.get(HELD.toSeconds(), TimeUnit.SECONDS);
+            assertThat(thick.cluster().node(frozen)).as("the frozen node, when the save committed").isNotNull();
+            return true;
+        }
+        catch (TimeoutException e) {
+            throw new AssertionError("a save meeting a frozen node still waits after " + HELD, e);
+        }
+        catch (ExecutionException e) {
+            assertThat(thick.cluster().node(frozen)).as("the frozen node, when the save failed").isNotNull();
+            assertThat(e.getCause()).isInstanceOf(OperationTimeoutException.class);
+            return false;
         }
     }
 

@@ -43,6 +43,9 @@ public enum NodeSetting {
         "committed checkpoints kept per application (" + SpillwayConfiguration.MIN_RETENTION + " or more)"),
     LEASE_TIMEOUT("spillway.leaseTimeout", Kind.DURATION, Values.duration(SpillwayConfiguration.DFLT_LEASE_TIMEOUT),
         "how long a reservation or a thin client's write session lives without renewal"),
+    OPERATION_TIMEOUT("spillway.operationTimeout", Kind.DURATION,
+        Values.duration(SpillwayConfiguration.DFLT_OPERATION_TIMEOUT),
+        "the longest one step of a save or restore waits on another node (local to the node)"),
     PARTITIONS("spillway.partitions", Kind.COUNT, Integer.toString(SpillwayConfiguration.DFLT_PARTITIONS),
         "partitions of the chunk cache (" + SpillwayConfiguration.MIN_PARTITIONS + " to "
             + SpillwayConfiguration.MAX_PARTITIONS + ")"),

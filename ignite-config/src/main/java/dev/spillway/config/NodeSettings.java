@@ -126,6 +126,7 @@ public final class NodeSettings {
             .setBackups(integer(NodeSetting.BACKUPS, dflt.getBackups()))
             .setRetention(integer(NodeSetting.RETENTION, dflt.getRetention()))
             .setLeaseTimeout(duration(NodeSetting.LEASE_TIMEOUT, dflt.getLeaseTimeout()))
+            .setOperationTimeout(duration(NodeSetting.OPERATION_TIMEOUT, dflt.getOperationTimeout()))
             .setPartitions(integer(NodeSetting.PARTITIONS, dflt.getPartitions()))
             .setMetadataRegionSize(size(NodeSetting.METADATA_REGION_SIZE, dflt.getMetadataRegionSize()));
         for (ConfigurationProblem p : plugin.problems()) {

@@ -119,6 +119,9 @@ class NodeSettingsTest {
             .settings();
         assertThat(s.plugin().getBackups()).isEqualTo(17);
         assertThat(s.plugin().getRetention()).isEqualTo(1001);
+        assertThat(NodeSetting.OPERATION_TIMEOUT.defaultValue()).isEqualTo("30s");
+        assertThat(NodeConfigBuilder.create().set(NodeSetting.OPERATION_TIMEOUT, "5s").settings().plugin()
+            .getOperationTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThatThrownBy(() -> NodeConfigBuilder.create().set(NodeSetting.PARTITIONS, "65001").settings())
             .isInstanceOfSatisfying(NodeConfigurationException.class, e -> assertThat(e.details()).containsExactly(
                 new SettingProblem("spillway.partitions", "65001", "option --partitions", "is outside 1 to 65000",

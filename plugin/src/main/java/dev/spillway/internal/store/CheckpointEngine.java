@@ -1,5 +1,7 @@
 package dev.spillway.internal.store;
 
+import dev.spillway.Bytes;
+import dev.spillway.CapacityExhaustedException;
 import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointNotFoundException;
 import dev.spillway.SpillwayConfiguration;
@@ -120,6 +122,7 @@ public final class CheckpointEngine {
             long needed = expectedSize / chunkSize + (expectedSize % chunkSize == 0 ? 0 : 1);
             int[][] plan = new int[1][];
             try {
+                refuseIfBeyondMetadata(application, needed);
                 reservation.refuseIfBeyondCluster(needed, servers.size() * config.getRegionMaxSize());
                 id = admitted(() -> {
                     plan[0] = reservation.place((int)needed, true);
@@ -137,6 +140,25 @@ public final class CheckpointEngine {
         reservation.label(application + "/" + id);
         return new WriteSession(this, application, id, writer, nodeName(origin), startedAt, reservation, planned,
             servers);
+    }
+
+    /**
+     * The most chunks one checkpoint may have: its claim and then its manifest hold 16 bytes a chunk (partition,
+     * length, checksum, and the claim's partition) in the metadata region, of which one checkpoint may take a
+     * quarter.
+     */
+    long maxChunks() {
+        return config.getMetadataRegionSize() / 4 / 16;
+    }
+
+    /** Refuses a checkpoint of {@code chunks} chunks, more than the metadata region holds for one. */
+    void refuseIfBeyondMetadata(String application, long chunks) {
+        if (chunks > maxChunks())
+            throw new CapacityExhaustedException("A checkpoint of " + application + " with " + chunks + " chunks "
+                + "would need " + Bytes.format(chunks * 16) + " of the metadata region for its manifest; one "
+                + "checkpoint may have " + maxChunks() + " chunks (a quarter of spillway.metadataRegionSize="
+                + Bytes.format(config.getMetadataRegionSize()) + " at 16 bytes a chunk): use larger chunks or a "
+                + "larger metadata region", chunks * 16, maxChunks() * 16);
     }
 
     /** The manifest of the application's latest committed checkpoint. */

@@ -75,8 +75,10 @@ final class ChunkWriter extends ChunkingWriter {
     @Override
     protected void discard(int sent) {
         try {
-            // Cancelled, not flushed: the chunks are about to be removed, and a flush may wait on a frozen node.
-            streamer.close(true);
+            // Flushed, not cancelled: a cancel interrupts the streamer's threads on this node, which Ignite takes
+            // for a critical failure and stops the node (seen in the contract's abort test). The flush waits at most
+            // the streamer's timeout, the operation timeout.
+            streamer.close(false);
         }
         catch (RuntimeException e) {
             // Chunks that did not arrive need no removal; those that did are covered by the claim.

@@ -241,6 +241,7 @@ public final class WriteSession {
      * ({@link CheckpointEngine#admitted}).
      */
     private void planMore(int count, boolean all) {
+        engine.refuseIfBeyondMetadata(application, (long)plannedCount + count);
         serversAtPlan = engine.peers().serverIds();
         int[] parts = engine.admitted(() -> {
             int[] placed = reservation.place(count, all);

@@ -1,6 +1,7 @@
 package dev.spillway.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spillway.CapacityExhaustedException;
 import dev.spillway.SpillwayConfiguration;
@@ -76,6 +77,18 @@ class MetadataRegionIT {
         WriteSession again = awaitBegin(engine, origin, "app-0");
         assertThat(again.checkpointId()).isGreaterThan(1);
         assertThat(cluster.failures()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a checkpoint of more chunks than a quarter of the metadata region holds is refused before any work")
+    void manifestBeyondTheMetadataRegion() {
+        CheckpointEngine engine = ServiceHost.of(cluster.node(0)).engine();
+        long chunks = CONFIG.getMetadataRegionSize() / 4 / 16 + 1;
+        assertThatThrownBy(() -> engine.begin("huge", cluster.node(0).cluster().localNode().id(),
+            chunks * CONFIG.getChunkSize()))
+            .isInstanceOf(CapacityExhaustedException.class)
+            .hasMessageContaining("with " + chunks + " chunks would need")
+            .hasMessageContaining("of the metadata region for its manifest");
     }
 
     private static void assertThatBeginRefused(CheckpointEngine engine, UUID origin) {
