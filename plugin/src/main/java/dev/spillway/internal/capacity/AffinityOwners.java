@@ -60,7 +60,14 @@ final class AffinityOwners implements Owners {
             without.put(lost.id(), ids(IgniteAdapter.assignment(survivors, config.getPartitions(),
                 config.getBackups())));
         }
-        return failoverModel(now().owners(), without, views);
+        return failoverModel(now().owners(), without, views, settledBytes(views));
+    }
+
+    @Override
+    public Map<UUID, Long> settledBytes(List<Peers.LedgerView> views) {
+        List<ClusterNode> servers = new ArrayList<>(IgnitePeers.servers(ignite).nodes());
+        return Owners.settledBytes(ids(IgniteAdapter.assignment(servers, config.getPartitions(),
+            config.getBackups())), views);
     }
 
     /**
@@ -70,9 +77,11 @@ final class AffinityOwners implements Owners {
      *
      * @param owners the owners of each partition now, primary first
      * @param ownersWithout for each server, the owners of each partition after its loss
+     * @param settled the bytes each server holds once its rebalance ends ({@link Owners#settledBytes}): a
+     *     server's used bytes are its region's or these, the more
      */
     static FailoverModel failoverModel(UUID[][] owners, Map<UUID, UUID[][]> ownersWithout,
-                                       List<Peers.LedgerView> views) {
+                                       List<Peers.LedgerView> views, Map<UUID, Long> settled) {
         long[] partitionBytes = new long[owners.length];
         long[] pendingBytes = new long[owners.length];
         Map<UUID, Long> used = new HashMap<>();
@@ -82,7 +91,7 @@ final class AffinityOwners implements Owners {
                 partitionBytes[p] += v.partitionBytes()[p];
                 pendingBytes[p] += v.pendingBytes()[p];
             }
-            used.put(v.nodeId(), v.capacity().used());
+            used.put(v.nodeId(), Owners.used(v, settled));
             limit.put(v.nodeId(), v.failoverBytes());
         }
         return new FailoverModel(owners, ownersWithout, partitionBytes, pendingBytes, used, limit);

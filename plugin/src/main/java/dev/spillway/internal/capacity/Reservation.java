@@ -2,6 +2,7 @@ package dev.spillway.internal.capacity;
 
 import dev.spillway.Bytes;
 import dev.spillway.CapacityExhaustedException;
+import dev.spillway.NodeCapacity;
 import dev.spillway.internal.placement.FailoverModel;
 import dev.spillway.internal.placement.PlacementPlanner;
 import dev.spillway.internal.placement.PlacementPlanner.Plan;
@@ -86,8 +87,10 @@ public final class Reservation {
                     if (n1Safe)
                         model = withPlaced(owners.failoverModel(views), parts);
                 }
+                // A server's room leaves out what its rebalance is still bringing.
+                Map<UUID, Long> settled = owners.settledBytes(views);
                 for (Peers.LedgerView view : views)
-                    room.merge(view.nodeId(), view.capacity().free(), Long::sum);
+                    room.merge(view.nodeId(), room(view, settled), Long::sum);
             }
             Plan wish = PlacementPlanner.plan(origin, remaining, copyBytes, topo, room,
                 model == null ? null : model.copy());
@@ -121,6 +124,12 @@ public final class Reservation {
             at += p.length;
         }
         return result;
+    }
+
+    /** What the server of {@code view} may still grant: its budget less what it holds or is receiving and leases. */
+    private static long room(Peers.LedgerView view, Map<UUID, Long> settled) {
+        NodeCapacity c = view.capacity();
+        return Math.max(0, c.budget() - Owners.used(view, settled) - c.reserved());
     }
 
     /** The model with the chunks this call has placed already, which no catalog shows yet. */

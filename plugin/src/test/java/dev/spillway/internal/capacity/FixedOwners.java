@@ -40,6 +40,12 @@ final class FixedOwners implements Owners {
 
     @Override
     public FailoverModel failoverModel(List<Peers.LedgerView> views) {
-        return AffinityOwners.failoverModel(topology.owners(), ownersWithout, views);
+        return AffinityOwners.failoverModel(topology.owners(), ownersWithout, views, settledBytes(views));
+    }
+
+    /** The topology does not change: every partition is at its owners already. */
+    @Override
+    public Map<UUID, Long> settledBytes(List<Peers.LedgerView> views) {
+        return Owners.settledBytes(topology.owners(), views);
     }
 }

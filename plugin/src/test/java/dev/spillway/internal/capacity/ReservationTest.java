@@ -192,6 +192,28 @@ class ReservationTest {
         assertThat(r.renew()).isFalse();
     }
 
+    @Test
+    @DisplayName("A server still receiving partitions (a rebalance under way) counts their bytes: no lease takes the "
+        + "room they are about to fill")
+    void arrivingBytesCount() {
+        // Every partition holds 50 bytes, stored on its primary; its backup copy is still on its way (a survivor
+        // receiving a lost node's partitions shows only part of them in its region).
+        FakePeers peers = new FakePeers("n0", PARTITIONS);
+        for (String name : NAMES)
+            peers.server(name, 1000, 800);
+        Map<UUID, Long> settled = new java.util.HashMap<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            peers.stored(p, 50, ONE_BACKUP.owners(p)[0]);
+            for (UUID owner : ONE_BACKUP.owners(p))
+                settled.merge(owner, 50L, Long::sum);
+        }
+        reservation(peers, ONE_BACKUP, false).place(100, false);
+        for (UUID node : List.of(A, B, C))
+            assertThat(reserved(peers).get(node) + settled.get(node)).as("leased and settled bytes on %s", node)
+                .isLessThanOrEqualTo(800);
+        assertThat(reserved(peers).values().stream().mapToLong(Long::longValue).sum()).isPositive();
+    }
+
     /** n0 (where the writer runs), n1 and n2 with the budgets given, in bytes. */
     private static FakePeers cluster(long budgetA, long budgetB, long budgetC) {
         return new FakePeers("n0", PARTITIONS).server("n0", budgetA).server("n1", budgetB).server("n2", budgetC);
