@@ -2,6 +2,7 @@ package dev.spillway.internal.store;
 
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Layout;
+import dev.spillway.internal.ignite.IgniteAdapter;
 import dev.spillway.internal.ignite.IgniteWaits;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,12 +43,14 @@ final class ChunkCache {
     private final Ignite ignite;
     private final StartedCache<ChunkKey, byte[]> cache;
     private final Duration timeout;
+    private final int backups;
 
     /** @param timeout the longest a read, or a streamer's wait for room or a flush, waits on a node */
-    ChunkCache(Ignite ignite, Duration timeout) {
+    ChunkCache(Ignite ignite, Duration timeout, int backups) {
         this.ignite = ignite;
         this.cache = new StartedCache<>(ignite, Layout.CHUNK_CACHE);
         this.timeout = timeout;
+        this.backups = backups;
     }
 
     /** The longest a read, or a streamer's wait, waits on a node. */
@@ -90,11 +93,11 @@ final class ChunkCache {
      * writes it again (a put writes every copy). Returns the chunks that have no copy anywhere, in order.
      */
     List<Integer> restoreCopies(String application, long checkpointId, int[] partitions) {
-        Affinity<ChunkKey> affinity = affinity();
+        List<List<ClusterNode>> ideal = idealOwners();
         Map<ClusterNode, Set<ChunkKey>> byOwner = new HashMap<>();
         for (int i = 0; i < partitions.length; i++) {
             ChunkKey key = new ChunkKey(partitions[i], application, checkpointId, i);
-            for (ClusterNode owner : affinity.mapKeyToPrimaryAndBackups(key))
+            for (ClusterNode owner : owners(key, ideal))
                 byOwner.computeIfAbsent(owner, n -> new HashSet<>()).add(key);
         }
         String step = "looking at the chunk copies of " + application + "/" + checkpointId;
@@ -106,7 +109,7 @@ final class ChunkCache {
         List<Integer> lost = new ArrayList<>();
         for (Map.Entry<ChunkKey, ClusterNode> e : lacking.entrySet()) {
             byte[] copy = null;
-            for (ClusterNode owner : affinity.mapKeyToPrimaryAndBackups(e.getKey())) {
+            for (ClusterNode owner : owners(e.getKey(), ideal)) {
                 if (copy == null && !owner.equals(e.getValue()))
                     copy = copies(owner, Set.of(e.getKey()), true, step).present.get(e.getKey());
             }
@@ -116,6 +119,33 @@ final class ChunkCache {
                 cache.get().put(e.getKey(), copy);
         }
         return lost;
+    }
+
+    /**
+     * Whether any of {@code partitions} is moving: its owners in the assignment over today's servers are not the
+     * ones Ignite maps it to yet (a rebalance is under way, which may miss what a streamer writes meanwhile).
+     */
+    boolean moving(int[] partitions) {
+        Affinity<ChunkKey> affinity = affinity();
+        List<List<ClusterNode>> ideal = idealOwners();
+        for (int p : partitions) {
+            if (!new HashSet<>(affinity.mapPartitionToPrimaryAndBackups(p)).equals(new HashSet<>(ideal.get(p))))
+                return true;
+        }
+        return false;
+    }
+
+    /** The owners of each partition in the assignment every rebalance is moving towards. */
+    private List<List<ClusterNode>> idealOwners() {
+        return IgniteAdapter.assignment(new ArrayList<>(ignite.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
+            .nodes()), affinity().partitions(), backups);
+    }
+
+    /** The owners of {@code key} now and once every rebalance ends. */
+    private Set<ClusterNode> owners(ChunkKey key, List<List<ClusterNode>> ideal) {
+        Set<ClusterNode> owners = new HashSet<>(affinity().mapKeyToPrimaryAndBackups(key));
+        owners.addAll(ideal.get(key.partition()));
+        return owners;
     }
 
     private LocalCopies.Result copies(ClusterNode owner, Set<ChunkKey> keys, boolean withBytes, String step) {
@@ -147,7 +177,8 @@ final class ChunkCache {
             IgniteCache<ChunkKey, byte[]> cache = local.cache(Layout.CHUNK_CACHE);
             Result r = new Result();
             for (ChunkKey key : keys) {
-                byte[] copy = cache.localPeek(key, CachePeekMode.PRIMARY, CachePeekMode.BACKUP);
+                // Off-heap, whatever this node's role: a partition still moving here is neither primary nor backup.
+                byte[] copy = cache.localPeek(key, CachePeekMode.OFFHEAP);
                 if (copy == null)
                     r.missing.add(key);
                 else if (withBytes)

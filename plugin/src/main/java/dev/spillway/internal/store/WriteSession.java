@@ -130,7 +130,7 @@ public final class WriteSession {
                 + "cannot commit " + chunks + " lengths and " + checksums.length + " checksums");
         refuseUnlessConsistent(size, lengths);
         int[] partitions = Arrays.copyOf(planned, chunks);
-        if (!engine.peers().serverIds().equals(serversAtBegin))
+        if (!engine.peers().serverIds().equals(serversAtBegin) || engine.chunkCache().moving(partitions))
             everyCopyStored(partitions);
         Manifest manifest = new Manifest(application, checkpointId, size, partitions, lengths, checksums,
             originNode, startedAt, engine.now());
@@ -280,8 +280,8 @@ public final class WriteSession {
     }
 
     /**
-     * After a node joined or left while the checkpoint was written: makes sure every owner of every chunk holds its
-     * copy, writing again (from a copy that exists) the copies a topology change left out, as a streamer's receiver
+     * After a node joined or left while the checkpoint was written, or while a rebalance moves its partitions:
+     * makes sure every owner of every chunk (now, and once the rebalance ends) holds its copy, writing again (from a copy that exists) the copies a topology change left out, as a streamer's receiver
      * writes primary and backup copies apart. Refuses the commit when a chunk has no copy left.
      */
     private void everyCopyStored(int[] partitions) {
