@@ -31,6 +31,7 @@ public enum TestPorts {
     CLOCK_SKEW_IT,
     METADATA_REGION_IT,
     CHUNK_COPIES_IT,
+    ARRIVING_BYTES_IT,
     // app-adapter
     CHECKPOINTER_IT,
     EMBEDDED_CONTRACT_IT,

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.cache.affinity.Affinity;
@@ -60,14 +61,29 @@ final class AffinityOwners implements Owners {
             without.put(lost.id(), ids(IgniteAdapter.assignment(survivors, config.getPartitions(),
                 config.getBackups())));
         }
-        return failoverModel(now().owners(), without, views, settledBytes(views));
+        return failoverModel(now().owners(), without, views, arrivingBytes(views));
     }
 
     @Override
-    public Map<UUID, Long> settledBytes(List<Peers.LedgerView> views) {
+    public Map<UUID, Long> arrivingBytes(List<Peers.LedgerView> views) {
+        return Owners.arrivingBytes(now().owners(), ideal(), views);
+    }
+
+    @Override
+    public boolean moving() {
+        UUID[][] now = now().owners();
+        UUID[][] ideal = ideal();
+        for (int p = 0; p < now.length; p++) {
+            if (!Set.of(now[p]).equals(Set.of(ideal[p])))
+                return true;
+        }
+        return false;
+    }
+
+    /** The owners of each partition in the assignment over the servers there are now, primary first. */
+    private UUID[][] ideal() {
         List<ClusterNode> servers = new ArrayList<>(IgnitePeers.servers(ignite).nodes());
-        return Owners.settledBytes(ids(IgniteAdapter.assignment(servers, config.getPartitions(),
-            config.getBackups())), views);
+        return ids(IgniteAdapter.assignment(servers, config.getPartitions(), config.getBackups()));
     }
 
     /**
@@ -77,11 +93,10 @@ final class AffinityOwners implements Owners {
      *
      * @param owners the owners of each partition now, primary first
      * @param ownersWithout for each server, the owners of each partition after its loss
-     * @param settled the bytes each server holds once its rebalance ends ({@link Owners#settledBytes}): a
-     *     server's used bytes are its region's or these, the more
+     * @param arriving the bytes each server is receiving ({@link Owners#arrivingBytes}), counted as used
      */
     static FailoverModel failoverModel(UUID[][] owners, Map<UUID, UUID[][]> ownersWithout,
-                                       List<Peers.LedgerView> views, Map<UUID, Long> settled) {
+                                       List<Peers.LedgerView> views, Map<UUID, Long> arriving) {
         long[] partitionBytes = new long[owners.length];
         long[] pendingBytes = new long[owners.length];
         Map<UUID, Long> used = new HashMap<>();
@@ -91,7 +106,7 @@ final class AffinityOwners implements Owners {
                 partitionBytes[p] += v.partitionBytes()[p];
                 pendingBytes[p] += v.pendingBytes()[p];
             }
-            used.put(v.nodeId(), Owners.used(v, settled));
+            used.put(v.nodeId(), Owners.used(v, arriving));
             limit.put(v.nodeId(), v.failoverBytes());
         }
         return new FailoverModel(owners, ownersWithout, partitionBytes, pendingBytes, used, limit);

@@ -3,6 +3,7 @@ package dev.spillway.internal.capacity;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.internal.placement.FailoverModel;
 import dev.spillway.internal.placement.PlacementPlanner.Topology;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,33 +33,40 @@ public interface Owners {
     FailoverModel failoverModel(List<Peers.LedgerView> views);
 
     /**
-     * The region bytes each server holds once every partition has reached its owners in the assignment over the
-     * servers there are now (one copy of each partition per owner, from the ledgers' partition bytes). A server
-     * that has just joined, or a survivor receiving a lost node's partitions, shows little usage until its
-     * rebalance ends: admission counts what is arriving with this.
+     * The bytes of partitions each server is receiving: those it owns in the assignment over the servers there are
+     * now but not yet in the one Ignite maps to (a rebalance is bringing them), one copy each, from the ledgers'
+     * partition bytes. A server that has just joined, or a survivor receiving a lost node's partitions as their new
+     * backup, shows none of them in its region until the rebalance ends: admission counts them with this. A
+     * partition that lost every copy brings nothing, and its new owner counts nothing for it.
      */
-    Map<UUID, Long> settledBytes(List<Peers.LedgerView> views);
+    Map<UUID, Long> arrivingBytes(List<Peers.LedgerView> views);
+
+    /** Whether a rebalance is moving any partition: the owners Ignite maps to are not all those it moves towards. */
+    boolean moving();
 
     /**
-     * The bytes each server holds once its rebalance ends, from {@code views} and the owners of each partition in
-     * the assignment every rebalance is moving towards ({@code ideal}, primary first).
+     * The bytes each server is receiving, from {@code views}, the owners Ignite maps each partition to now
+     * ({@code current}) and those of the assignment every rebalance moves towards ({@code ideal}), primary first.
      */
-    static Map<UUID, Long> settledBytes(UUID[][] ideal, List<Peers.LedgerView> views) {
+    static Map<UUID, Long> arrivingBytes(UUID[][] current, UUID[][] ideal, List<Peers.LedgerView> views) {
         long[] bytes = new long[ideal.length];
         for (Peers.LedgerView v : views) {
             for (int p = 0; p < bytes.length; p++)
                 bytes[p] += v.partitionBytes()[p];
         }
-        Map<UUID, Long> settled = new HashMap<>();
+        Map<UUID, Long> arriving = new HashMap<>();
         for (int p = 0; p < ideal.length; p++) {
-            for (UUID owner : ideal[p])
-                settled.merge(owner, bytes[p], Long::sum);
+            List<UUID> now = Arrays.asList(current[p]);
+            for (UUID owner : ideal[p]) {
+                if (!now.contains(owner))
+                    arriving.merge(owner, bytes[p], Long::sum);
+            }
         }
-        return settled;
+        return arriving;
     }
 
-    /** What admission counts as used on the server of {@code view}: its region now, or what is arriving, the more. */
-    static long used(Peers.LedgerView view, Map<UUID, Long> settled) {
-        return Math.max(view.capacity().used(), settled.getOrDefault(view.nodeId(), 0L));
+    /** What admission counts as used on the server of {@code view}: its region now and what is arriving. */
+    static long used(Peers.LedgerView view, Map<UUID, Long> arriving) {
+        return view.capacity().used() + arriving.getOrDefault(view.nodeId(), 0L);
     }
 }

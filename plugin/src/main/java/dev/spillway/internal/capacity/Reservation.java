@@ -66,8 +66,9 @@ public final class Reservation {
         List<int[]> parts = new ArrayList<>();
         int remaining = chunks;
         Map<UUID, Long> room = pool;
+        // Local first without reading the ledgers, unless a rebalance is bringing bytes that only they show.
         boolean localOnly = !n1Safe && origin != null && origin.equals(peers.localId())
-            && peers.localFree() > 0;
+            && peers.localFree() > 0 && !owners.moving();
         List<Peers.LedgerView> views = n1Safe ? peers.ledgers() : null;
         FailoverModel model = n1Safe ? owners.failoverModel(views) : null;
         for (int round = 0; ; round++) {
@@ -88,9 +89,9 @@ public final class Reservation {
                         model = withPlaced(owners.failoverModel(views), parts);
                 }
                 // A server's room leaves out what its rebalance is still bringing.
-                Map<UUID, Long> settled = owners.settledBytes(views);
+                Map<UUID, Long> arriving = owners.arrivingBytes(views);
                 for (Peers.LedgerView view : views)
-                    room.merge(view.nodeId(), room(view, settled), Long::sum);
+                    room.merge(view.nodeId(), room(view, arriving), Long::sum);
             }
             Plan wish = PlacementPlanner.plan(origin, remaining, copyBytes, topo, room,
                 model == null ? null : model.copy());
@@ -126,10 +127,10 @@ public final class Reservation {
         return result;
     }
 
-    /** What the server of {@code view} may still grant: its budget less what it holds or is receiving and leases. */
-    private static long room(Peers.LedgerView view, Map<UUID, Long> settled) {
+    /** What the server of {@code view} may still grant: its budget less what it holds, receives and leases. */
+    private static long room(Peers.LedgerView view, Map<UUID, Long> arriving) {
         NodeCapacity c = view.capacity();
-        return Math.max(0, c.budget() - Owners.used(view, settled) - c.reserved());
+        return Math.max(0, c.budget() - Owners.used(view, arriving) - c.reserved());
     }
 
     /** The model with the chunks this call has placed already, which no catalog shows yet. */

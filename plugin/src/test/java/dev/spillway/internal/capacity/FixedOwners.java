@@ -16,16 +16,30 @@ import org.apache.ignite.cluster.ClusterNode;
 final class FixedOwners implements Owners {
     private final Topology topology;
     private final Map<UUID, UUID[][]> ownersWithout;
+    /** The owners every rebalance moves towards; the topology's own when nothing moves. */
+    private final UUID[][] ideal;
 
-    private FixedOwners(Topology topology, Map<UUID, UUID[][]> ownersWithout) {
+    private FixedOwners(Topology topology, Map<UUID, UUID[][]> ownersWithout, UUID[][] ideal) {
         this.topology = topology;
         this.ownersWithout = ownersWithout;
+        this.ideal = ideal;
     }
 
     static FixedOwners rendezvous(int partitions, int backups, String... names) {
         List<ClusterNode> nodes = Rendezvous.nodes(names);
-        return new FixedOwners(Topology.of(Rendezvous.owners(nodes, partitions, backups)),
-            Rendezvous.ownersWithoutEach(nodes, partitions, backups));
+        Topology t = Topology.of(Rendezvous.owners(nodes, partitions, backups));
+        return new FixedOwners(t, Rendezvous.ownersWithoutEach(nodes, partitions, backups), t.owners());
+    }
+
+    /**
+     * A cluster whose backups are still arriving: Ignite maps each partition to its primary alone for now, and the
+     * rebalance moves towards {@code backups} backups.
+     */
+    static FixedOwners backupsArriving(int partitions, int backups, String... names) {
+        List<ClusterNode> nodes = Rendezvous.nodes(names);
+        Topology now = Topology.of(Rendezvous.owners(nodes, partitions, 0));
+        return new FixedOwners(now, Rendezvous.ownersWithoutEach(nodes, partitions, backups),
+            Topology.of(Rendezvous.owners(nodes, partitions, backups)).owners());
     }
 
     @Override
@@ -40,12 +54,16 @@ final class FixedOwners implements Owners {
 
     @Override
     public FailoverModel failoverModel(List<Peers.LedgerView> views) {
-        return AffinityOwners.failoverModel(topology.owners(), ownersWithout, views, settledBytes(views));
+        return AffinityOwners.failoverModel(topology.owners(), ownersWithout, views, arrivingBytes(views));
     }
 
-    /** The topology does not change: every partition is at its owners already. */
     @Override
-    public Map<UUID, Long> settledBytes(List<Peers.LedgerView> views) {
-        return Owners.settledBytes(topology.owners(), views);
+    public boolean moving() {
+        return !java.util.Arrays.deepEquals(topology.owners(), ideal);
+    }
+
+    @Override
+    public Map<UUID, Long> arrivingBytes(List<Peers.LedgerView> views) {
+        return Owners.arrivingBytes(topology.owners(), ideal, views);
     }
 }

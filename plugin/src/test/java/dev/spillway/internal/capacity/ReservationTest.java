@@ -207,7 +207,7 @@ class ReservationTest {
             for (UUID owner : ONE_BACKUP.owners(p))
                 settled.merge(owner, 50L, Long::sum);
         }
-        reservation(peers, ONE_BACKUP, false).place(100, false);
+        reservation(peers, FixedOwners.backupsArriving(PARTITIONS, 1, NAMES), false).place(100, false);
         for (UUID node : List.of(A, B, C))
             assertThat(reserved(peers).get(node) + settled.get(node)).as("leased and settled bytes on %s", node)
                 .isLessThanOrEqualTo(800);
