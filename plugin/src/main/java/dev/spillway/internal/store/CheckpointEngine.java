@@ -154,8 +154,9 @@ public final class CheckpointEngine {
     /** Refuses a checkpoint of {@code chunks} chunks, more than the metadata region holds for one. */
     void refuseIfBeyondMetadata(String application, long chunks) {
         if (chunks > maxChunks())
-            throw new CapacityExhaustedException("A checkpoint of " + application + " with " + chunks + " chunks "
-                + "would need " + Bytes.format(chunks * 16) + " of the metadata region for its manifest; one "
+            throw new CapacityExhaustedException("Capacity exhausted: a checkpoint of " + application + " with "
+                + chunks + " chunks would need " + Bytes.format(chunks * 16) + " of the metadata region for its "
+                + "manifest; one "
                 + "checkpoint may have " + maxChunks() + " chunks (a quarter of spillway.metadataRegionSize="
                 + Bytes.format(config.getMetadataRegionSize()) + " at 16 bytes a chunk): use larger chunks or a "
                 + "larger metadata region", chunks * 16, maxChunks() * 16);
