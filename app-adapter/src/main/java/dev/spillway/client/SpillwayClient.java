@@ -63,6 +63,9 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     private static final String IGNITE_FUTURE_TIMEOUT =
         "org.apache.ignite.internal.IgniteFutureTimeoutCheckedException";
 
+    /** Who a chunk call's start waits on: the thin client's request for the partition map goes to some server. */
+    private static final String PARTITION_MAP = "a server (the partition map of the chunk cache)";
+
     /** The request timeout a client configuration without one gets. */
     public static final Duration DFLT_TIMEOUT = SpillwayConfiguration.DFLT_OPERATION_TIMEOUT;
 
@@ -226,28 +229,30 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     }
 
     /**
-     * Starts reading a chunk. Starting may itself wait on a server (the thin client asks for the partition map
-     * with a blocking call when it has none), so a start that took the whole timeout fails at once; the supplier
-     * then waits for the chunk at most the timeout.
+     * Starts an asynchronous chunk call. Starting may itself wait on a server (the thin client asks for the
+     * partition map with a blocking call when it has none): a start that ran out of the request timeout, or took
+     * the whole of it, fails at once naming {@code step}.
      */
-    private Supplier<byte[]> fetch(ChunkKey key) {
+    static <T> Future<T> start(Supplier<Future<T>> call, Duration timeout, String step) {
         long started = System.nanoTime();
-        Future<byte[]> get;
+        Future<T> future;
         try {
-            get = chunks.getAsync(key);
+            future = call.get();
         }
         catch (RuntimeException e) {
             if (!timedOut(e))
                 throw e;
-            get = null;
+            throw new OperationTimeoutException(step, PARTITION_MAP, timeout, e);
         }
-        if (get == null || System.nanoTime() - started >= timeout.toNanos()) {
-            if (get != null)
-                get.cancel(true);
-            throw new OperationTimeoutException("requesting chunk " + key.index() + " of " + key.application() + "/"
-                + key.checkpointId(), "a server (the partition map of the chunk cache)", timeout, null);
-        }
-        Future<byte[]> read = get;
+        if (System.nanoTime() - started >= timeout.toNanos())
+            throw new OperationTimeoutException(step, PARTITION_MAP, timeout, null);
+        return future;
+    }
+
+    /** Starts reading a chunk ({@link #start}); the supplier then waits for it at most the timeout. */
+    private Supplier<byte[]> fetch(ChunkKey key) {
+        Future<byte[]> read = start(() -> chunks.getAsync(key), timeout, "requesting chunk " + key.index() + " of "
+            + key.application() + "/" + key.checkpointId());
         return () -> {
             try {
                 return read.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

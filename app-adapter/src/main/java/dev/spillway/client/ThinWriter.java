@@ -77,13 +77,9 @@ final class ThinWriter extends ChunkingWriter {
     protected void send(ChunkKey key, byte[] chunk, boolean reusable) {
         while (inFlight.size() >= window)
             completeOldest();
-        long started = System.nanoTime();
-        Future<Void> put = chunks.putAsync(key, chunk);
+        Future<Void> put = SpillwayClient.start(() -> chunks.putAsync(key, chunk), timeout,
+            "requesting to store chunk " + key.index() + " of " + label());
         inFlight.add(new InFlight(key, put, reusable ? chunk : null));
-        // Starting a put may itself wait on a server (for the partition map): one that took the whole timeout fails.
-        if (System.nanoTime() - started >= timeout.toNanos())
-            throw new OperationTimeoutException("requesting to store chunk " + key.index() + " of " + label(),
-                "a server (the partition map of the chunk cache)", timeout, null);
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.cache.affinity.Affinity;
@@ -24,9 +23,13 @@ import org.apache.ignite.cluster.ClusterNode;
 final class AffinityOwners implements Owners {
     private final Ignite ignite;
     private final SpillwayConfiguration config;
-    private volatile Cached cached = new Cached(-1, null);
+    private volatile Cached cached = new Cached(-1, null, null, false);
 
-    private record Cached(long version, Topology topology) {
+    /**
+     * The owners now and where every rebalance ends, both of one version of the chunk cache's assignment, and
+     * whether they differ (asked on every commit and every placement round).
+     */
+    private record Cached(long version, Topology topology, UUID[][] ideal, boolean moving) {
     }
 
     AffinityOwners(Ignite ignite, SpillwayConfiguration config) {
@@ -36,19 +39,40 @@ final class AffinityOwners implements Owners {
 
     @Override
     public Topology now() {
-        // The version of the chunk cache's assignment, not the topology version: a join's partitions reach the
-        // newcomer only when its rebalance ends, which changes the minor version alone.
+        return current().topology();
+    }
+
+    @Override
+    public UUID[][] ideal() {
+        return current().ideal();
+    }
+
+    @Override
+    public boolean moving() {
+        return current().moving();
+    }
+
+    /**
+     * The owners of the chunk cache's assignment now, computed again when its version changes: the version of the
+     * assignment, not the topology version, as a join's partitions reach the newcomer only when its rebalance
+     * ends, which changes the minor version alone. Every join and leave changes it, so the servers the ideal
+     * assignment is made over are those there are now.
+     */
+    private Cached current() {
         long version = IgniteAdapter.affinityVersion(ignite, Layout.CHUNK_CACHE);
         Cached c = cached;
         if (c.version() == version)
-            return c.topology();
+            return c;
         Affinity<ChunkKey> affinity = ignite.affinity(Layout.CHUNK_CACHE);
         List<List<UUID>> owners = new ArrayList<>(affinity.partitions());
         for (int p = 0; p < affinity.partitions(); p++)
             owners.add(affinity.mapPartitionToPrimaryAndBackups(p).stream().map(ClusterNode::id).toList());
-        Topology t = Topology.of(owners);
-        cached = new Cached(version, t);
-        return t;
+        List<ClusterNode> servers = new ArrayList<>(IgnitePeers.servers(ignite).nodes());
+        Topology topology = Topology.of(owners);
+        UUID[][] ideal = ids(IgniteAdapter.assignment(servers, config.getPartitions(), config.getBackups()));
+        c = new Cached(version, topology, ideal, Owners.moving(topology.owners(), ideal));
+        cached = c;
+        return c;
     }
 
     @Override
@@ -64,28 +88,6 @@ final class AffinityOwners implements Owners {
         return failoverModel(now().owners(), without, views, arrivingBytes(views));
     }
 
-    @Override
-    public Map<UUID, Long> arrivingBytes(List<Peers.LedgerView> views) {
-        return Owners.arrivingBytes(now().owners(), ideal(), views);
-    }
-
-    @Override
-    public boolean moving() {
-        UUID[][] now = now().owners();
-        UUID[][] ideal = ideal();
-        for (int p = 0; p < now.length; p++) {
-            if (!Set.of(now[p]).equals(Set.of(ideal[p])))
-                return true;
-        }
-        return false;
-    }
-
-    /** The owners of each partition in the assignment over the servers there are now, primary first. */
-    private UUID[][] ideal() {
-        List<ClusterNode> servers = new ArrayList<>(IgnitePeers.servers(ignite).nodes());
-        return ids(IgniteAdapter.assignment(servers, config.getPartitions(), config.getBackups()));
-    }
-
     /**
      * The failover model of the ledgers read: the bytes of each partition summed over the nodes, each node's used
      * bytes, and its limit as its ledger states it (its region times its own failover limit, which follows its
@@ -97,15 +99,13 @@ final class AffinityOwners implements Owners {
      */
     static FailoverModel failoverModel(UUID[][] owners, Map<UUID, UUID[][]> ownersWithout,
                                        List<Peers.LedgerView> views, Map<UUID, Long> arriving) {
-        long[] partitionBytes = new long[owners.length];
+        long[] partitionBytes = Owners.partitionBytes(views, owners.length);
         long[] pendingBytes = new long[owners.length];
         Map<UUID, Long> used = new HashMap<>();
         Map<UUID, Long> limit = new HashMap<>();
         for (Peers.LedgerView v : views) {
-            for (int p = 0; p < partitionBytes.length; p++) {
-                partitionBytes[p] += v.partitionBytes()[p];
+            for (int p = 0; p < pendingBytes.length; p++)
                 pendingBytes[p] += v.pendingBytes()[p];
-            }
             used.put(v.nodeId(), Owners.used(v, arriving));
             limit.put(v.nodeId(), v.failoverBytes());
         }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.ignite.Ignite;
 
@@ -39,21 +40,36 @@ public interface Owners {
      * backup, shows none of them in its region until the rebalance ends: admission counts them with this. A
      * partition that lost every copy brings nothing, and its new owner counts nothing for it.
      */
-    Map<UUID, Long> arrivingBytes(List<Peers.LedgerView> views);
+    default Map<UUID, Long> arrivingBytes(List<Peers.LedgerView> views) {
+        return arrivingBytes(now().owners(), ideal(), views);
+    }
+
+    /**
+     * The owners of every partition in the assignment over the servers there are now, primary first: where every
+     * rebalance under way ends.
+     */
+    UUID[][] ideal();
 
     /** Whether a rebalance is moving any partition: the owners Ignite maps to are not all those it moves towards. */
-    boolean moving();
+    default boolean moving() {
+        return moving(now().owners(), ideal());
+    }
+
+    /** Whether any partition's owners in {@code now} differ from those in {@code ideal}, order aside. */
+    static boolean moving(UUID[][] now, UUID[][] ideal) {
+        for (int p = 0; p < now.length; p++) {
+            if (!Set.of(now[p]).equals(Set.of(ideal[p])))
+                return true;
+        }
+        return false;
+    }
 
     /**
      * The bytes each server is receiving, from {@code views}, the owners Ignite maps each partition to now
      * ({@code current}) and those of the assignment every rebalance moves towards ({@code ideal}), primary first.
      */
     static Map<UUID, Long> arrivingBytes(UUID[][] current, UUID[][] ideal, List<Peers.LedgerView> views) {
-        long[] bytes = new long[ideal.length];
-        for (Peers.LedgerView v : views) {
-            for (int p = 0; p < bytes.length; p++)
-                bytes[p] += v.partitionBytes()[p];
-        }
+        long[] bytes = partitionBytes(views, ideal.length);
         Map<UUID, Long> arriving = new HashMap<>();
         for (int p = 0; p < ideal.length; p++) {
             List<UUID> now = Arrays.asList(current[p]);
@@ -63,6 +79,16 @@ public interface Owners {
             }
         }
         return arriving;
+    }
+
+    /** One copy of each partition's bytes, summed over the ledgers' catalogs. */
+    static long[] partitionBytes(List<Peers.LedgerView> views, int partitions) {
+        long[] bytes = new long[partitions];
+        for (Peers.LedgerView v : views) {
+            for (int p = 0; p < partitions; p++)
+                bytes[p] += v.partitionBytes()[p];
+        }
+        return bytes;
     }
 
     /** What admission counts as used on the server of {@code view}: its region now and what is arriving. */

@@ -2,7 +2,6 @@ package dev.spillway.internal.capacity;
 
 import dev.spillway.Bytes;
 import dev.spillway.CapacityExhaustedException;
-import dev.spillway.NodeCapacity;
 import dev.spillway.internal.placement.FailoverModel;
 import dev.spillway.internal.placement.PlacementPlanner;
 import dev.spillway.internal.placement.PlacementPlanner.Plan;
@@ -127,10 +126,9 @@ public final class Reservation {
         return result;
     }
 
-    /** What the server of {@code view} may still grant: its budget less what it holds, receives and leases. */
+    /** What the server of {@code view} may still grant: its free bytes less what its rebalance is bringing. */
     private static long room(Peers.LedgerView view, Map<UUID, Long> arriving) {
-        NodeCapacity c = view.capacity();
-        return Math.max(0, c.budget() - Owners.used(view, arriving) - c.reserved());
+        return Math.max(0, view.capacity().free() - arriving.getOrDefault(view.nodeId(), 0L));
     }
 
     /** The model with the chunks this call has placed already, which no catalog shows yet. */

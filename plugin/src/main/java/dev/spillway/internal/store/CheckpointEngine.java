@@ -63,7 +63,7 @@ public final class CheckpointEngine {
         this.owners = owners;
         this.background = background;
         this.catalog = new Catalog(ignite, config.getOperationTimeout());
-        this.chunks = new ChunkCache(ignite, config.getOperationTimeout(), config.getBackups());
+        this.chunks = new ChunkCache(ignite, config.getOperationTimeout());
         this.admission = config.getBackups() == 0 ? null
             : new AdmissionLock(ignite, config.getClock(), config.getLeaseTimeout().toMillis(),
                 config.getOperationTimeout());
@@ -266,6 +266,10 @@ public final class CheckpointEngine {
 
     Peers peers() {
         return peers;
+    }
+
+    Owners owners() {
+        return owners;
     }
 
     IgniteLogger log() {

@@ -1,9 +1,8 @@
 package dev.spillway.internal.store;
 
+import dev.spillway.internal.ignite.IgniteWaits;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Layout;
-import dev.spillway.internal.ignite.IgniteAdapter;
-import dev.spillway.internal.ignite.IgniteWaits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
@@ -21,8 +21,8 @@ import org.apache.ignite.cache.CachePeekMode;
 import org.apache.ignite.cache.affinity.Affinity;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.lang.IgniteCallable;
-import org.apache.ignite.resources.IgniteInstanceResource;
 import org.apache.ignite.lang.IgniteFuture;
+import org.apache.ignite.resources.IgniteInstanceResource;
 
 /**
  * The chunk cache as the engine uses it: a streamer that keeps a writer's memory to a few chunks, batched checks
@@ -43,14 +43,12 @@ final class ChunkCache {
     private final Ignite ignite;
     private final StartedCache<ChunkKey, byte[]> cache;
     private final Duration timeout;
-    private final int backups;
 
     /** @param timeout the longest a read, or a streamer's wait for room or a flush, waits on a node */
-    ChunkCache(Ignite ignite, Duration timeout, int backups) {
+    ChunkCache(Ignite ignite, Duration timeout) {
         this.ignite = ignite;
         this.cache = new StartedCache<>(ignite, Layout.CHUNK_CACHE);
         this.timeout = timeout;
-        this.backups = backups;
     }
 
     /** The longest a read, or a streamer's wait, waits on a node. */
@@ -88,12 +86,12 @@ final class ChunkCache {
     }
 
     /**
-     * Makes every owner of chunks 0 .. partitions.length - 1 of a checkpoint hold its copy: asks each owner which of
+     * Makes every owner of chunks 0 .. partitions.length - 1 of a checkpoint, now and once every rebalance ends
+     * ({@code ideal}, the owners of each partition there), hold its copy: asks each owner which of
      * its keys it lacks (a look at its own memory), then fetches each lacking chunk from an owner that holds it and
      * writes it again (a put writes every copy). Returns the chunks that have no copy anywhere, in order.
      */
-    List<Integer> restoreCopies(String application, long checkpointId, int[] partitions) {
-        List<List<ClusterNode>> ideal = idealOwners();
+    List<Integer> restoreCopies(String application, long checkpointId, int[] partitions, UUID[][] ideal) {
         Map<ClusterNode, Set<ChunkKey>> byOwner = new HashMap<>();
         for (int i = 0; i < partitions.length; i++) {
             ChunkKey key = new ChunkKey(partitions[i], application, checkpointId, i);
@@ -121,30 +119,14 @@ final class ChunkCache {
         return lost;
     }
 
-    /**
-     * Whether any of {@code partitions} is moving: its owners in the assignment over today's servers are not the
-     * ones Ignite maps it to yet (a rebalance is under way, which may miss what a streamer writes meanwhile).
-     */
-    boolean moving(int[] partitions) {
-        Affinity<ChunkKey> affinity = affinity();
-        List<List<ClusterNode>> ideal = idealOwners();
-        for (int p : partitions) {
-            if (!new HashSet<>(affinity.mapPartitionToPrimaryAndBackups(p)).equals(new HashSet<>(ideal.get(p))))
-                return true;
-        }
-        return false;
-    }
-
-    /** The owners of each partition in the assignment every rebalance is moving towards. */
-    private List<List<ClusterNode>> idealOwners() {
-        return IgniteAdapter.assignment(new ArrayList<>(ignite.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
-            .nodes()), affinity().partitions(), backups);
-    }
-
-    /** The owners of {@code key} now and once every rebalance ends. */
-    private Set<ClusterNode> owners(ChunkKey key, List<List<ClusterNode>> ideal) {
+    /** The owners of {@code key} now and once every rebalance ends ({@code ideal}, by partition). */
+    private Set<ClusterNode> owners(ChunkKey key, UUID[][] ideal) {
         Set<ClusterNode> owners = new HashSet<>(affinity().mapKeyToPrimaryAndBackups(key));
-        owners.addAll(ideal.get(key.partition()));
+        for (UUID id : ideal[key.partition()]) {
+            ClusterNode node = ignite.cluster().node(id);
+            if (node != null)
+                owners.add(node);
+        }
         return owners;
     }
 

@@ -130,7 +130,7 @@ public final class WriteSession {
                 + "cannot commit " + chunks + " lengths and " + checksums.length + " checksums");
         refuseUnlessConsistent(size, lengths);
         int[] partitions = Arrays.copyOf(planned, chunks);
-        if (!engine.peers().serverIds().equals(serversAtBegin) || engine.chunkCache().moving(partitions))
+        if (!engine.peers().serverIds().equals(serversAtBegin) || engine.owners().moving())
             everyCopyStored(partitions);
         Manifest manifest = new Manifest(application, checkpointId, size, partitions, lengths, checksums,
             originNode, startedAt, engine.now());
@@ -285,7 +285,8 @@ public final class WriteSession {
      * writes primary and backup copies apart. Refuses the commit when a chunk has no copy left.
      */
     private void everyCopyStored(int[] partitions) {
-        List<Integer> lost = engine.chunkCache().restoreCopies(application, checkpointId, partitions);
+        List<Integer> lost = engine.chunkCache().restoreCopies(application, checkpointId, partitions,
+            engine.owners().ideal());
         if (!lost.isEmpty())
             throw new SpillwayException("Checkpoint " + label() + " lost chunks with a server node that left while "
                 + "it was written: " + lost.size() + " chunk(s) have no copy left (first: chunk " + lost.get(0)
