@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.ignite.client.IgniteClient;
 import org.apache.ignite.cluster.ClusterNode;
 
@@ -22,19 +25,27 @@ final class HomeServer {
     private static final String CLIENT_PORT_ATTRIBUTE = "clientListenerPort";
     private static final int DEFAULT_THIN_PORT = 10800;
 
-    private final IgniteClient client;
+    private final Supplier<IgniteClient> client;
+    private final Map<UUID, String> names;
     private final String consistentId;
     private final String[] addresses;
     private volatile ClusterNode cached;
 
-    private HomeServer(IgniteClient client, String consistentId, String[] addresses) {
+    private HomeServer(Supplier<IgniteClient> client, Map<UUID, String> names, String consistentId,
+                       String[] addresses) {
         this.client = client;
+        this.names = names;
         this.consistentId = consistentId;
         this.addresses = addresses;
     }
 
-    static HomeServer resolve(IgniteClient client, String[] addresses, String home) {
-        Collection<ClusterNode> servers = servers(client);
+    /**
+     * @param client the thin client the calls go through now
+     * @param names where the servers' consistent ids are learned by node id, each time they are listed
+     */
+    static HomeServer resolve(Supplier<IgniteClient> client, Map<UUID, String> names, String[] addresses,
+                              String home) {
+        Collection<ClusterNode> servers = servers(client.get(), names);
         if (servers.isEmpty())
             throw new IllegalStateException("No Spillway server node in the cluster: is the plugin on the servers?");
         if (home == null) {
@@ -42,11 +53,11 @@ final class HomeServer {
             if (first == null)
                 throw new InvalidArgumentException("home", "None of the configured addresses " + List.of(addresses)
                     + " maps to a Spillway server node; name the home server by consistent id");
-            return new HomeServer(client, first.consistentId().toString(), addresses);
+            return new HomeServer(client, names, first.consistentId().toString(), addresses);
         }
         for (ClusterNode n : servers) {
             if (n.consistentId().toString().equals(home))
-                return new HomeServer(client, home, addresses);
+                return new HomeServer(client, names, home, addresses);
         }
         ClusterNode byAddress = firstByAddress(servers, new String[] {home});
         if (byAddress == null) {
@@ -55,7 +66,7 @@ final class HomeServer {
             throw new InvalidArgumentException("home", "home=\"" + home + "\" names no Spillway server node; "
                 + "allowed: a consistent id or thin-client host:port of one of " + known);
         }
-        return new HomeServer(client, byAddress.consistentId().toString(), addresses);
+        return new HomeServer(client, names, byAddress.consistentId().toString(), addresses);
     }
 
     String consistentId() {
@@ -84,7 +95,7 @@ final class HomeServer {
 
     /** The home server if it is in the cluster, else the server of the first address that is, else null. */
     private ClusterNode resolve() {
-        Collection<ClusterNode> servers = servers(client);
+        Collection<ClusterNode> servers = servers(client.get(), names);
         for (ClusterNode n : servers) {
             if (n.consistentId().toString().equals(consistentId))
                 return n;
@@ -92,8 +103,11 @@ final class HomeServer {
         return firstByAddress(servers, addresses);
     }
 
-    private static Collection<ClusterNode> servers(IgniteClient client) {
-        return client.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true").nodes();
+    private static Collection<ClusterNode> servers(IgniteClient client, Map<UUID, String> names) {
+        Collection<ClusterNode> servers = client.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true").nodes();
+        for (ClusterNode n : servers)
+            names.put(n.id(), String.valueOf(n.consistentId()));
+        return servers;
     }
 
     private static ClusterNode firstByAddress(Collection<ClusterNode> servers, String[] addresses) {

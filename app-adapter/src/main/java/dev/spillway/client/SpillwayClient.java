@@ -19,22 +19,30 @@ import dev.spillway.wire.Reply;
 import dev.spillway.wire.Arguments;
 import dev.spillway.wire.ChunkReader;
 import dev.spillway.wire.Manifest;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.List;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.ignite.Ignition;
-import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.ClientException;
 import org.apache.ignite.client.IgniteClient;
 import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.client.events.ConnectionDescription;
 import org.apache.ignite.configuration.ClientConfiguration;
 
 /**
@@ -51,7 +59,12 @@ import org.apache.ignite.configuration.ClientConfiguration;
  * {@link #connect(ClientConfiguration, String)} names it by consistent id or by {@code host:port}. When the home
  * server is gone, checkpoints begin on the server of the next address, or any server.
  *
- * <p>Thread-safe; close it to close the thin client it opened.
+ * <p>A call that runs out of the request timeout fails with {@link OperationTimeoutException}, naming the server
+ * that held it. A server that stops answering holds the thin client's connection to it open, so the client then
+ * opens a new thin client in the background (its connection attempt to that server fails at the handshake) and
+ * retries go through it; readers and writers already open finish on the connections they began with.
+ *
+ * <p>Thread-safe; close it to close the thin clients it opened.
  */
 public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     /** Bytes of chunk puts a writer keeps in flight. */
@@ -66,52 +79,74 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     /** Who a chunk call's start waits on: the thin client's request for the partition map goes to some server. */
     private static final String PARTITION_MAP = "a server (the partition map of the chunk cache)";
 
+    /**
+     * Where the thin client completes chunk reads and puts, unless the configuration names an executor. Ignite's
+     * default is the common fork-join pool, which has one thread on a two-core machine, and which the thin client
+     * also uses to reconnect after a topology change: while a reconnection waits out a handshake with a frozen
+     * server, no chunk call would complete, and every restore would time out on a healthy node.
+     */
+    private static final Executor CONTINUATIONS = continuations();
+
+    /** The step of a control call while it looks for the server to call. */
+    private static final String LOOKING_UP = "looking up the servers";
+
     /** The request timeout a client configuration without one gets. */
     public static final Duration DFLT_TIMEOUT = SpillwayConfiguration.DFLT_OPERATION_TIMEOUT;
 
-    private final IgniteClient client;
+    private final ClientConfiguration config;
+    /** The servers' consistent ids by node id, as learned when listing them: names for messages. */
+    private final Map<UUID, String> names;
     private final HomeServer home;
-    private final ClientCache<ChunkKey, byte[]> chunks;
     private final Duration timeout;
+    private final AtomicBoolean renewing = new AtomicBoolean();
+    /** The thin client calls go through: replaced after a call on it ran out of time ({@link #renew}). */
+    private volatile ThinLink link;
+    private volatile boolean closed;
 
-    private SpillwayClient(IgniteClient client, HomeServer home, Duration timeout) {
-        this.client = client;
-        this.home = home;
-        this.chunks = client.cache(Layout.CHUNK_CACHE);
+    private SpillwayClient(ClientConfiguration config, Duration timeout, Map<UUID, String> names, ThinLink link,
+                           String home) {
+        this.config = config;
+        this.names = names;
+        this.link = link;
         this.timeout = timeout;
+        this.home = HomeServer.resolve(() -> this.link.client, names, config.getAddresses(), home);
     }
 
     /**
-     * Connects with {@code config} (partition awareness turned on, and a request timeout of {@link #DFLT_TIMEOUT}
-     * if it has none: a server that stops answering fails a call with {@link OperationTimeoutException} instead of
-     * holding it for good); the home server is the first that answers.
+     * Connects as {@link #connect(ClientConfiguration, String)} does (with a request timeout of
+     * {@link #DFLT_TIMEOUT} if {@code config} has none: a server that stops answering fails a call with
+     * {@link OperationTimeoutException} instead of holding it for good); the home server is the first that answers.
      */
     public static SpillwayClient connect(ClientConfiguration config) {
         return connect(config, null);
     }
 
     /**
-     * Connects with {@code config} (partition awareness turned on, and a request timeout of {@link #DFLT_TIMEOUT}
-     * if it has none; the timeout also bounds each chunk read and write).
+     * Connects with a copy of {@code config}, in which partition awareness is on and a listener tells which server
+     * each request went to. The request timeout of {@code config} ({@link #DFLT_TIMEOUT} if it has none) bounds each
+     * chunk read and write; a call to the checkpoint service waits a little longer ({@link #grace}), so that a server
+     * that waited on another node itself, at most its own {@code operationTimeout}, answers first and names it. Keep
+     * the timeout at least the servers' operation timeout.
      *
      * @param home the home server's consistent id or thin-client {@code host:port}, or null for the server at the
      *     first address of {@code config} that answers
      */
     public static SpillwayClient connect(ClientConfiguration config, String home) {
         Objects.requireNonNull(config, "config");
-        config.setPartitionAwarenessEnabled(true);
-        if (config.getTimeout() <= 0)
-            config.setTimeout((int)DFLT_TIMEOUT.toMillis());
-        IgniteClient client = Ignition.startClient(config);
+        Duration timeout = config.getTimeout() > 0 ? Duration.ofMillis(config.getTimeout()) : DFLT_TIMEOUT;
+        ClientConfiguration own = copyOf(config)
+            .setPartitionAwarenessEnabled(true)
+            .setTimeout((int)Math.min(Integer.MAX_VALUE, timeout.plus(grace(timeout)).toMillis()));
+        if (own.getAsyncContinuationExecutor() == null)
+            own.setAsyncContinuationExecutor(CONTINUATIONS);
+        SentTo.listenOn(own);
+        Map<UUID, String> names = new ConcurrentHashMap<>();
+        ThinLink first = ThinLink.open(own, names);
         try {
-            // Registered now, while the servers answer: the first chunk key written would otherwise register its
-            // type then, with a blocking call that a frozen server holds.
-            client.binary().toBinary(new ChunkKey(0, "", 0, 0));
-            return new SpillwayClient(client, HomeServer.resolve(client, config.getAddresses(), home),
-                Duration.ofMillis(config.getTimeout()));
+            return new SpillwayClient(own, timeout, names, first, home);
         }
         catch (RuntimeException e) {
-            client.close();
+            first.release();
             throw e;
         }
     }
@@ -133,8 +168,16 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     }
 
     private ThinWriter begin0(String application, long expectedSize) {
-        Begun begun = Reply.value(control(s -> s.begin(application, expectedSize)));
-        return new ThinWriter(begun, service(begun.node()), chunks, WRITE_AHEAD_BYTES, timeout, nodeName(begun.node()));
+        ThinLink l = hold();
+        try {
+            Begun begun = control(l, s -> s.begin(application, expectedSize), () -> { });
+            return new ThinWriter(begun, this, l, service(l, begun.node()), WRITE_AHEAD_BYTES, timeout,
+                nodeName(begun.node()));
+        }
+        catch (RuntimeException e) {
+            l.release();
+            throw e;
+        }
     }
 
     @Override
@@ -150,14 +193,14 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     @Override
     public CheckpointReader openLatest(String application) {
         Arguments.application(application);
-        return reader(Reply.value(control(s -> s.manifest(application, 0))));
+        return reader(s -> s.manifest(application, 0));
     }
 
     @Override
     public CheckpointReader open(String application, long checkpointId) {
         Arguments.application(application);
         Arguments.checkpointId(checkpointId);
-        return reader(Reply.value(control(s -> s.manifest(application, checkpointId))));
+        return reader(s -> s.manifest(application, checkpointId));
     }
 
     @Override
@@ -173,7 +216,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     @Override
     public List<CheckpointInfo> list(String application) {
         Arguments.application(application);
-        return List.copyOf(Reply.<List<CheckpointInfo>>value(control(s -> s.list(application))));
+        return List.copyOf(this.<List<CheckpointInfo>>control(s -> s.list(application)));
     }
 
     @Override
@@ -182,7 +225,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         Arguments.checkpointId(checkpointId);
         boolean[] retried = {false};
         try {
-            Reply.value(control(s -> s.delete(application, checkpointId), () -> retried[0] = true));
+            control(s -> s.delete(application, checkpointId), () -> retried[0] = true);
         }
         catch (CheckpointNotFoundException e) {
             // A retry after a lost reply finds the checkpoint gone: its first attempt deleted it.
@@ -193,32 +236,48 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
 
     @Override
     public List<NodeCapacity> capacity() {
-        return List.copyOf(Reply.<List<NodeCapacity>>value(control(s -> s.capacity())));
+        return List.copyOf(this.<List<NodeCapacity>>control(s -> s.capacity()));
     }
 
     @Override
     public Optional<WorstLoss> worstLoss() {
-        return Optional.ofNullable(Reply.value(control(s -> s.worstLoss())));
+        return Optional.ofNullable(control(s -> s.worstLoss()));
     }
 
     @Override
     public PlacementReport placement(String application, long checkpointId) {
         Arguments.application(application);
         Arguments.checkpointId(checkpointId);
-        return Reply.value(control(s -> s.placement(application, checkpointId)));
+        return control(s -> s.placement(application, checkpointId));
     }
 
-    /** Closes the thin client. */
+    /** Closes the thin client, and any earlier one once its readers and writers are done. */
     @Override
     public void close() {
-        client.close();
+        ThinLink l;
+        synchronized (this) {
+            if (closed)
+                return;
+            closed = true;
+            l = link;
+        }
+        l.release();
     }
 
-    private CheckpointReader reader(Manifest m) {
-        CheckpointInfo info = m.info();
-        int window = Math.max(2, READ_AHEAD_BYTES / Math.max(1, maxChunk(m)));
-        return new ChunkReader(this::fetch, m,
-            () -> Reply.<Boolean>value(control(s -> s.committed(info.application(), info.checkpointId()))), window);
+    /** Opens a reader of the checkpoint whose manifest {@code manifest} asks for. */
+    private CheckpointReader reader(Function<CheckpointService, byte[]> manifest) {
+        ThinLink l = hold();
+        try {
+            Manifest m = control(l, manifest, () -> { });
+            CheckpointInfo info = m.info();
+            int window = Math.max(2, READ_AHEAD_BYTES / Math.max(1, maxChunk(m)));
+            return new ChunkReader(key -> fetch(l, key), m, () -> this.<Boolean>control(l,
+                s -> s.committed(info.application(), info.checkpointId()), () -> { }), window, l::release);
+        }
+        catch (RuntimeException e) {
+            l.release();
+            throw e;
+        }
     }
 
     private static int maxChunk(Manifest m) {
@@ -231,38 +290,44 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     /**
      * Starts an asynchronous chunk call. Starting may itself wait on a server (the thin client asks for the
      * partition map with a blocking call when it has none): a start that ran out of the request timeout, or took
-     * the whole of it, fails at once naming {@code step}.
+     * the whole of it, fails at once naming {@code step}. Returns the call and the server it went to.
      */
-    static <T> Future<T> start(Supplier<Future<T>> call, Duration timeout, String step) {
+    <T> Sent<T> start(ThinLink l, Supplier<Future<T>> call, String step) {
         long started = System.nanoTime();
         Future<T> future;
+        SentTo.clear();
         try {
             future = call.get();
         }
         catch (RuntimeException e) {
             if (!timedOut(e))
                 throw e;
-            throw new OperationTimeoutException(step, PARTITION_MAP, timeout, e);
+            throw timedOut(l, step, PARTITION_MAP, e);
         }
         if (System.nanoTime() - started >= timeout.toNanos())
-            throw new OperationTimeoutException(step, PARTITION_MAP, timeout, null);
-        return future;
+            throw timedOut(l, step, PARTITION_MAP, null);
+        return new Sent<>(future, SentTo.last());
+    }
+
+    /** A chunk call in flight, and the connection it went out on (null if unknown). */
+    record Sent<T>(Future<T> future, ConnectionDescription to) {
     }
 
     /** Starts reading a chunk ({@link #start}); the supplier then waits for it at most the timeout. */
-    private Supplier<byte[]> fetch(ChunkKey key) {
-        Future<byte[]> read = start(() -> chunks.getAsync(key), timeout, "requesting chunk " + key.index() + " of "
-            + key.application() + "/" + key.checkpointId());
+    private Supplier<byte[]> fetch(ThinLink l, ChunkKey key) {
+        String step = "reading chunk " + key.index() + " of " + key.application() + "/" + key.checkpointId()
+            + " (partition " + key.partition() + ")";
+        Sent<byte[]> read = start(l, () -> l.chunks.getAsync(key), step);
         return () -> {
             try {
-                return read.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return read.future().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
             catch (TimeoutException e) {
-                throw readTimedOut(key, e);
+                throw chunkTimedOut(l, step, key.partition(), read.to(), e);
             }
             catch (ExecutionException e) {
                 if (timedOut(e.getCause()))
-                    throw readTimedOut(key, e);
+                    throw chunkTimedOut(l, step, key.partition(), read.to(), e);
                 throw new SpillwayException("A chunk could not be read over the thin client: " + e.getCause(),
                     e.getCause());
             }
@@ -273,41 +338,193 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         };
     }
 
-    /**
-     * Runs a control call on the home server's service (or, with the home gone, the next address's); when the
-     * call cannot reach that server, looks for the server again and retries once. A call that failed with its
-     * reply lost may have run: a retried {@code begin} then leaves the first session behind, whose reservation
-     * lapses with its lease (the server's expiry sweep ends it); {@code delete} tells a retry apart.
-     */
-    private byte[] control(Function<CheckpointService, byte[]> call) {
+    /** {@link #control(ThinLink, Function, Runnable)} on the current link. */
+    private <T> T control(Function<CheckpointService, byte[]> call) {
         return control(call, () -> { });
     }
 
-    /** {@link #control(Function)}, running {@code onRetry} before a retry. */
-    private byte[] control(Function<CheckpointService, byte[]> call, Runnable onRetry) {
+    /** {@link #control(ThinLink, Function, Runnable)} on the current link. */
+    private <T> T control(Function<CheckpointService, byte[]> call, Runnable onRetry) {
+        ThinLink l = hold();
         try {
-            return call.apply(service(home.current()));
+            return control(l, call, onRetry);
+        }
+        finally {
+            l.release();
+        }
+    }
+
+    /**
+     * Runs a control call on the home server's service (or, with the home gone, the next address's). A call that
+     * ran out of time fails naming the server that held it, and the link is renewed for the next call. A call that
+     * could not reach the server looks for it again and retries once, running {@code onRetry} first. A call that
+     * failed with its reply lost may have run: a retried {@code begin} then leaves the first session behind, whose
+     * reservation lapses with its lease (the server's expiry sweep ends it); {@code delete} tells a retry apart.
+     * Returns the reply's value; a server that answers that it waited on a node too long
+     * ({@link OperationTimeoutException}) renews the link as well, since this client may hold a connection to that
+     * node.
+     */
+    private <T> T control(ThinLink l, Function<CheckpointService, byte[]> call, Runnable onRetry) {
+        byte[] reply = send(l, call, onRetry);
+        try {
+            return Reply.value(reply);
+        }
+        catch (OperationTimeoutException e) {
+            renew(l);
+            throw e;
+        }
+    }
+
+    private byte[] send(ThinLink l, Function<CheckpointService, byte[]> call, Runnable onRetry) {
+        String step = LOOKING_UP;
+        try {
+            SentTo.clear();
+            ClusterNode target = home.current();
+            step = controlStep(target);
+            return call.apply(service(l, target));
         }
         catch (ClientException e) {
+            if (timedOut(e))
+                throw timedOut(l, step, SentTo.last(), e);
             home.forget();
             onRetry.run();
-            ClusterNode second = null;
+            step = LOOKING_UP;
             try {
-                second = home.current();
-                return call.apply(service(second));
+                SentTo.clear();
+                ClusterNode target = home.current();
+                step = controlStep(target);
+                return call.apply(service(l, target));
             }
             catch (ClientException again) {
                 if (timedOut(again))
-                    throw new OperationTimeoutException(second == null ? "looking up the servers"
-                        : "a call to the checkpoint service", nodeName(second), timeout, again);
+                    throw timedOut(l, step, SentTo.last(), again);
                 throw again;
             }
         }
     }
 
-    private OperationTimeoutException readTimedOut(ChunkKey key, Exception cause) {
-        return new OperationTimeoutException("reading chunk " + key.index() + " of " + key.application() + "/"
-            + key.checkpointId(), "the primary of partition " + key.partition(), timeout, cause);
+    private String controlStep(ClusterNode target) {
+        return "a call to the checkpoint service of " + (target == null ? "any server" : nodeName(target));
+    }
+
+    /**
+     * The failure of a call that ran out of time on link {@code l}, naming the server of connection {@code to};
+     * starts replacing the link.
+     */
+    OperationTimeoutException timedOut(ThinLink l, String step, ConnectionDescription to, Throwable cause) {
+        return timedOut(l, step, to == null ? null : serverName(to), cause);
+    }
+
+    /**
+     * The failure of a chunk call on {@code partition} that ran out of time on link {@code l}. The thin client
+     * sends a chunk call straight to the partition's primary when it has a connection to it, else through another
+     * server, which waits on the primary in turn: the home server is asked which node the primary is (one more
+     * call, bounded as every call is), and the exception names it.
+     */
+    OperationTimeoutException chunkTimedOut(ThinLink l, String step, int partition, ConnectionDescription to,
+                                            Throwable cause) {
+        String via = to == null ? null : serverName(to);
+        String primary = null;
+        try {
+            List<String> primaries = control(l, CheckpointService::primaries, () -> { });
+            primary = partition < primaries.size() ? primaries.get(partition) : null;
+        }
+        catch (RuntimeException e) {
+            // The home did not answer either: the server the call went to is all that is known.
+        }
+        if (primary == null || primary.equals(via))
+            return timedOut(l, step, via, cause);
+        return timedOut(l, via == null ? step : step + ", sent through " + via, primary, cause);
+    }
+
+    private OperationTimeoutException timedOut(ThinLink l, String step, String node, Throwable cause) {
+        renew(l);
+        return new OperationTimeoutException(step, node == null ? "(unknown: no request was sent)" : node, timeout,
+            cause);
+    }
+
+    /**
+     * Replaces {@code stale} with a new thin client, in the background: a server that stopped answering holds
+     * {@code stale}'s connection to it, and the new client's attempt to connect to it fails at the handshake (the
+     * thin client routes around it). One renewal at a time; a failed one is tried again after the next timeout.
+     */
+    void renew(ThinLink stale) {
+        if (closed || link != stale || !renewing.compareAndSet(false, true))
+            return;
+        Thread t = new Thread(() -> {
+            try {
+                ThinLink fresh = ThinLink.open(config, names);
+                synchronized (this) {
+                    if (closed || link != stale) {
+                        fresh.release();
+                        return;
+                    }
+                    link = fresh;
+                }
+                stale.release();
+            }
+            catch (RuntimeException e) {
+                // No server answered the new client: the current one stays, and the next timeout tries again.
+            }
+            finally {
+                renewing.set(false);
+            }
+        }, "spillway-thin-client-renewal");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * How much longer than the operation timeout a call to the checkpoint service waits: a tenth of it, at least a
+     * second. The server bounds what it waits on by its own operation timeout, and its answer names that node.
+     */
+    static Duration grace(Duration timeout) {
+        return Duration.ofMillis(Math.max(1000, timeout.toMillis() / 10));
+    }
+
+    private static Executor continuations() {
+        AtomicInteger threads = new AtomicInteger();
+        int n = Math.max(2, Runtime.getRuntime().availableProcessors());
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            r -> {
+                Thread t = new Thread(r, "spillway-thin-client-" + threads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /**
+     * A shallow copy of {@code config} ({@link ClientConfiguration} has no copy constructor; its fields are plain
+     * settings): the client changes its own copy, never the application's.
+     */
+    static ClientConfiguration copyOf(ClientConfiguration config) {
+        ClientConfiguration copy = new ClientConfiguration();
+        try {
+            for (Field f : ClientConfiguration.class.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers()))
+                    continue;
+                f.setAccessible(true);
+                f.set(copy, f.get(config));
+            }
+        }
+        catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("Cannot copy the thin client's configuration: " + e, e);
+        }
+        return copy;
+    }
+
+    /** A hold on the current link, released by the caller when done. */
+    private ThinLink hold() {
+        while (true) {
+            if (closed)
+                throw new IllegalStateException("The Spillway client is closed");
+            ThinLink l = link;
+            // A link that refuses has closed after a newer one replaced it.
+            if (l.hold())
+                return l;
+        }
     }
 
     /**
@@ -322,22 +539,30 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         return false;
     }
 
+    private String serverName(ConnectionDescription to) {
+        UUID id = to.serverNodeId();
+        String name = id == null ? null : names.get(id);
+        if (name != null)
+            return name;
+        return "at " + to.remoteAddress() + (id == null ? "" : " (node id " + id + ")");
+    }
+
     private String nodeName(ClusterNode node) {
-        return node == null ? "(any server)" : String.valueOf(node.consistentId());
+        return String.valueOf(node.consistentId());
     }
 
     private String nodeName(UUID id) {
-        ClusterNode node = id == null ? null : client.cluster().node(id);
-        return node == null ? String.valueOf(id) : String.valueOf(node.consistentId());
+        String name = id == null ? null : names.get(id);
+        return name == null ? String.valueOf(id) : name;
     }
 
-    private CheckpointService service(ClusterNode node) {
-        return node == null ? service((UUID)null) : service(node.id());
+    private CheckpointService service(ThinLink l, ClusterNode node) {
+        return service(l, node == null ? null : node.id());
     }
 
-    private CheckpointService service(UUID node) {
-        var group = node == null ? client.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
-            : client.cluster().forNodeId(node);
-        return client.services(group).serviceProxy(CheckpointService.NAME, CheckpointService.class);
+    CheckpointService service(ThinLink l, UUID node) {
+        var group = node == null ? l.client.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
+            : l.client.cluster().forNodeId(node);
+        return l.client.services(group).serviceProxy(CheckpointService.NAME, CheckpointService.class);
     }
 }

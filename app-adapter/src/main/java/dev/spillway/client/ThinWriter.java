@@ -14,7 +14,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.apache.ignite.client.ClientCache;
+import org.apache.ignite.client.ClientException;
+import org.apache.ignite.client.events.ConnectionDescription;
 
 /**
  * Writes one checkpoint over a thin client. The write session lives on the home server ({@link Begun#node()}),
@@ -26,6 +29,8 @@ import org.apache.ignite.client.ClientCache;
  */
 final class ThinWriter extends ChunkingWriter {
     private final Begun begun;
+    private final SpillwayClient owner;
+    private final ThinLink link;
     private final CheckpointService session;
     private final ClientCache<ChunkKey, byte[]> chunks;
     private final int window;
@@ -37,21 +42,29 @@ final class ThinWriter extends ChunkingWriter {
     private int[] planned;
     private int plannedFrom;
     private long lastCall = System.nanoTime();
+    private boolean released;
 
-    /** A put in flight; {@code buffer} is null for an array the application handed over (never filled again). */
-    private record InFlight(ChunkKey key, Future<Void> put, byte[] buffer) {
+    /**
+     * A put in flight, and the connection it went out on; {@code buffer} is null for an array the application
+     * handed over (never filled again).
+     */
+    private record InFlight(ChunkKey key, Future<Void> put, ConnectionDescription to, byte[] buffer) {
     }
 
     /**
+     * @param link the thin client the writer works through, held until it commits or aborts
+     * @param session the home server's checkpoint service on {@code link}
      * @param timeout the longest a chunk put waits (control calls wait the thin client's own request timeout)
      * @param home the home server's consistent id, for messages
      */
-    ThinWriter(Begun begun, CheckpointService session, ClientCache<ChunkKey, byte[]> chunks, int windowBytes,
+    ThinWriter(Begun begun, SpillwayClient owner, ThinLink link, CheckpointService session, int windowBytes,
                Duration timeout, String home) {
         super(begun.application(), begun.checkpointId(), begun.chunkSize());
         this.begun = begun;
+        this.owner = owner;
+        this.link = link;
         this.session = session;
-        this.chunks = chunks;
+        this.chunks = link.chunks;
         this.window = Math.max(2, windowBytes / begun.chunkSize());
         this.planned = begun.partitions();
         this.renewEveryNanos = begun.leaseTimeoutMillis() * 1_000_000L / 3;
@@ -62,12 +75,12 @@ final class ThinWriter extends ChunkingWriter {
     @Override
     protected int partition(int index) {
         if (index - plannedFrom >= planned.length) {
-            planned = Reply.value(session.partitions(begun.session(), index));
+            planned = control("placing chunk " + index, () -> session.partitions(begun.session(), index));
             plannedFrom = index;
             lastCall = System.nanoTime();
         }
         else if (System.nanoTime() - lastCall >= renewEveryNanos) {
-            Reply.value(session.renew(begun.session()));
+            control("renewing the lease", () -> session.renew(begun.session()));
             lastCall = System.nanoTime();
         }
         return planned[index - plannedFrom];
@@ -77,9 +90,9 @@ final class ThinWriter extends ChunkingWriter {
     protected void send(ChunkKey key, byte[] chunk, boolean reusable) {
         while (inFlight.size() >= window)
             completeOldest();
-        Future<Void> put = SpillwayClient.start(() -> chunks.putAsync(key, chunk), timeout,
+        SpillwayClient.Sent<Void> put = owner.start(link, () -> chunks.putAsync(key, chunk),
             "requesting to store chunk " + key.index() + " of " + label());
-        inFlight.add(new InFlight(key, put, reusable ? chunk : null));
+        inFlight.add(new InFlight(key, put.future(), put.to(), reusable ? chunk : null));
     }
 
     @Override
@@ -105,7 +118,7 @@ final class ThinWriter extends ChunkingWriter {
 
     @Override
     protected CheckpointInfo commitManifest(long size, int[] lengths, int[] checksums) {
-        return Reply.value(session.commit(begun.session(), size, lengths, checksums));
+        return control("committing", () -> session.commit(begun.session(), size, lengths, checksums));
     }
 
     @Override
@@ -138,11 +151,39 @@ final class ThinWriter extends ChunkingWriter {
     protected RuntimeException failure(RuntimeException e, String doing) {
         if (e instanceof SpillwayException || e instanceof IllegalStateException)
             return e;
-        if (SpillwayClient.timedOut(e))
-            return new OperationTimeoutException(doing + " " + label() + " (a call to its home server)", home,
-                timeout, e);
         return new SpillwayException("Checkpoint " + label() + " failed while " + doing + " over the thin client: "
             + e.getMessage(), e);
+    }
+
+    /**
+     * Runs a call on the home server's write session; one that ran out of time fails naming the server that held
+     * it (the home, or the server the thin client sent it through).
+     */
+    private <T> T control(String doing, Supplier<byte[]> call) {
+        SentTo.clear();
+        try {
+            return Reply.value(call.get());
+        }
+        catch (OperationTimeoutException e) {
+            // The home server waited on a node too long: this client may hold a connection to that node too.
+            owner.renew(link);
+            throw e;
+        }
+        catch (ClientException e) {
+            if (SpillwayClient.timedOut(e))
+                throw owner.timedOut(link, doing + " " + label() + " (a call to its home server " + home + ")",
+                    SentTo.last(), e);
+            throw e;
+        }
+    }
+
+    /** Gives the writer's hold on its thin client back, once it has committed or aborted. */
+    @Override
+    protected void finished() {
+        if (!released) {
+            released = true;
+            link.release();
+        }
     }
 
     private void await(InFlight f) {
@@ -150,8 +191,8 @@ final class ThinWriter extends ChunkingWriter {
             f.put().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (TimeoutException e) {
-            throw new OperationTimeoutException("storing chunk " + f.key().index() + " of " + label(),
-                "the primary of partition " + f.key().partition(), timeout, e);
+            throw owner.chunkTimedOut(link, "storing chunk " + f.key().index() + " of " + label() + " (partition "
+                + f.key().partition() + ")", f.key().partition(), f.to(), e);
         }
         catch (ExecutionException e) {
             Throwable cause = e.getCause();

@@ -14,6 +14,7 @@ import dev.spillway.internal.service.WriteSessions;
 import dev.spillway.internal.store.CheckpointEngine;
 import dev.spillway.internal.store.EmbeddedCheckpointStore;
 import dev.spillway.wire.Layout;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -73,10 +74,16 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
             config.getOperationTimeout()) : null;
     }
 
-    /** Starts the maintenance thread of a server node, once the node has joined. */
+    /**
+     * Once the node has joined: on a server, starts the maintenance and metadata-watch threads; on a thick client,
+     * starts Spillway's caches there while the cluster answers (a client's first use of a cache fetches its partition
+     * map from a server, and a server frozen at that moment would hold the application's first call).
+     */
     void start() {
-        if (!server)
+        if (!server) {
+            startCachesHere();
             return;
+        }
         maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "spillway-maintenance-" + ignite.name());
             t.setDaemon(true);
@@ -116,6 +123,19 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
             maintain("sweeping orphaned chunks", () -> parts().engine.sweepOrphans());
             maintain("expiring thin-client sessions", () -> parts().sessions.expire(config.getClock().millis()));
         }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void startCachesHere() {
+        for (String name : List.of(Layout.CHUNK_CACHE, Layout.CATALOG_CACHE, Layout.ADMISSION_CACHE)) {
+            try {
+                // Null while no Spillway server has joined: the first use starts it then.
+                ignite.cache(name);
+            }
+            catch (RuntimeException e) {
+                log().warning("Spillway's cache " + name + " could not be started on this client now; its first "
+                    + "use starts it: " + e);
+            }
+        }
     }
 
     private void maintain(String step, Runnable task) {

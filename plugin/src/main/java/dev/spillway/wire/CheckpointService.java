@@ -59,4 +59,10 @@ public interface CheckpointService {
 
     /** Reply: {@code PlacementReport}. */
     byte[] placement(String application, long checkpointId);
+
+    /**
+     * The consistent id of each chunk-cache partition's primary node now, by partition. Reply:
+     * {@code ArrayList<String>}.
+     */
+    byte[] primaries();
 }

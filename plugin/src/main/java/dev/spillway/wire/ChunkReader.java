@@ -30,6 +30,7 @@ public final class ChunkReader extends CheckpointReader {
     private int index = -1;
     private byte[] current;
     private int pos;
+    private final Runnable onClose;
     private boolean closed;
 
     /**
@@ -39,10 +40,17 @@ public final class ChunkReader extends CheckpointReader {
      */
     public ChunkReader(Function<ChunkKey, Supplier<byte[]>> fetch, Manifest manifest, BooleanSupplier committed,
                        int window) {
+        this(fetch, manifest, committed, window, () -> { });
+    }
+
+    /** @param onClose runs once, at the first {@link #close} (gives back what the reader held) */
+    public ChunkReader(Function<ChunkKey, Supplier<byte[]>> fetch, Manifest manifest, BooleanSupplier committed,
+                       int window, Runnable onClose) {
         this.fetch = fetch;
         this.manifest = manifest;
         this.committed = committed;
         this.window = Math.max(1, window);
+        this.onClose = onClose;
     }
 
     @Override
@@ -81,9 +89,12 @@ public final class ChunkReader extends CheckpointReader {
 
     @Override
     public void close() {
+        if (closed)
+            return;
         closed = true;
         current = null;
         ahead.clear();
+        onClose.run();
     }
 
     /** Whether bytes are available in the current chunk, moving to the next verified chunk when needed. */

@@ -59,6 +59,10 @@ public abstract class ChunkingWriter extends CheckpointWriter {
     /** The exception to throw for a failure of the data or control path while {@code doing}. */
     protected abstract RuntimeException failure(RuntimeException e, String doing);
 
+    /** Runs once, when the writer has committed or aborted: what the writer held can be given back. */
+    protected void finished() {
+    }
+
     @Override
     public final String application() {
         return application;
@@ -137,6 +141,7 @@ public abstract class ChunkingWriter extends CheckpointWriter {
                 Arrays.copyOf(checksums, chunks));
             state = State.COMMITTED;
             buffer = null;
+            finished();
             return info;
         }
         catch (RuntimeException e) {
@@ -189,7 +194,12 @@ public abstract class ChunkingWriter extends CheckpointWriter {
     private void abandon() {
         state = State.ABORTED;
         buffer = null;
-        discard(chunks);
+        try {
+            discard(chunks);
+        }
+        finally {
+            finished();
+        }
     }
 
     private void ensureOpen() {

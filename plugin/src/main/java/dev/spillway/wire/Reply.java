@@ -1,5 +1,6 @@
 package dev.spillway.wire;
 
+import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,6 +38,11 @@ public final class Reply implements Serializable {
         Reply reply;
         try {
             reply = new Reply(call.get(), null);
+        }
+        catch (OperationTimeoutException e) {
+            // Its cause is an Ignite type, which the decoding filter refuses; the step and node travel.
+            reply = new Reply(null, e.getCause() == null ? e
+                : new OperationTimeoutException(e.step(), e.node(), e.timeout(), null));
         }
         catch (SpillwayException e) {
             // The cause may be an Ignite type, which the decoding filter refuses: its text travels in the message.

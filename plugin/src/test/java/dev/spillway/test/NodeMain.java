@@ -3,6 +3,7 @@ package dev.spillway.test;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.plugin.SpillwayPluginProvider;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.apache.ignite.configuration.IgniteConfiguration;
 /**
  * One Ignite server node with the Spillway plugin in its own JVM, for {@link ProcessCluster}. Options:
  * {@code --name}, {@code --base-port}, {@code --region-mb}, {@code --backups}, {@code --partitions},
- * {@code --chunk-kb}, {@code --work-dir}, optionally {@code --failure-detection-ms} (Ignite's failure detection
+ * {@code --chunk-kb}, {@code --work-dir}, optionally {@code --operation-timeout-ms} (Spillway's) and
+ * {@code --failure-detection-ms} (Ignite's failure detection
  * timeout), and optionally {@code --plain-region-mb} (adds a data region named
  * {@value #PLAIN_REGION}, persistence off, for caches that bypass Spillway).
  *
@@ -49,6 +51,9 @@ public final class NodeMain {
             Integer.parseInt(required(opts, "partitions")));
         long plainRegionMb = Long.parseLong(opts.getOrDefault("plain-region-mb", "0"));
         long failureDetectionMs = Long.parseLong(opts.getOrDefault("failure-detection-ms", "0"));
+        long operationTimeoutMs = Long.parseLong(opts.getOrDefault("operation-timeout-ms", "0"));
+        if (operationTimeoutMs > 0)
+            config.setOperationTimeout(Duration.ofMillis(operationTimeoutMs));
 
         IgniteConfiguration cfg = configuration(name, basePort, false, config)
             .setWorkDirectory(Path.of(required(opts, "work-dir")).toAbsolutePath().toString());

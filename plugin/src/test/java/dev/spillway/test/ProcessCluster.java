@@ -43,6 +43,7 @@ public final class ProcessCluster implements AutoCloseable {
     private final int partitions;
     private final int plainRegionMb;
     private final long failureDetectionMs;
+    private final long operationTimeoutMs;
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
     private final List<String> clientFailures = new CopyOnWriteArrayList<>();
@@ -58,6 +59,7 @@ public final class ProcessCluster implements AutoCloseable {
         this.partitions = b.partitions;
         this.plainRegionMb = b.plainRegionMb;
         this.failureDetectionMs = b.failureDetectionMs;
+        this.operationTimeoutMs = b.operationTimeoutMs;
         this.dir = Path.of("target", "process-cluster", test).toAbsolutePath();
     }
 
@@ -68,7 +70,8 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** The plugin configuration every node of this cluster runs. */
     public SpillwayConfiguration config() {
-        return NodeMain.pluginConfiguration(regionMb, chunkKb, backups, partitions);
+        SpillwayConfiguration config = NodeMain.pluginConfiguration(regionMb, chunkKb, backups, partitions);
+        return operationTimeoutMs > 0 ? config.setOperationTimeout(Duration.ofMillis(operationTimeoutMs)) : config;
     }
 
     public String name(int i) {
@@ -139,6 +142,8 @@ public final class ProcessCluster implements AutoCloseable {
             cmd.addAll(List.of("--plain-region-mb", Integer.toString(plainRegionMb)));
         if (failureDetectionMs > 0)
             cmd.addAll(List.of("--failure-detection-ms", Long.toString(failureDetectionMs)));
+        if (operationTimeoutMs > 0)
+            cmd.addAll(List.of("--operation-timeout-ms", Long.toString(operationTimeoutMs)));
         return new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(logFile(i).toFile());
@@ -233,6 +238,24 @@ public final class ProcessCluster implements AutoCloseable {
         return IntStream.range(0, 10).mapToObj(i -> "127.0.0.1:" + (basePort + 200 + i)).toArray(String[]::new);
     }
 
+    /** Node i's threads, as {@code jcmd Thread.print} lists them, or why they could not be read. */
+    public String threadDump(int i) {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(processes.get(i).pid()), "Thread.print").redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+            return out;
+        }
+        catch (IOException e) {
+            return "no thread dump of node " + i + ": " + e;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no thread dump of node " + i + ": interrupted";
+        }
+    }
+
     public boolean isAlive(int i) {
         return processes.get(i).isAlive();
     }
@@ -313,6 +336,7 @@ public final class ProcessCluster implements AutoCloseable {
         private int partitions = 128;
         private int plainRegionMb;
         private long failureDetectionMs;
+        private long operationTimeoutMs;
 
         private Builder(String test, TestPorts.Slot ports) {
             this.test = test;
@@ -358,6 +382,12 @@ public final class ProcessCluster implements AutoCloseable {
         /** Ignite's failure detection timeout on every node, in ms. Default Ignite's (10 s). */
         public Builder failureDetectionMs(long failureDetectionMs) {
             this.failureDetectionMs = failureDetectionMs;
+            return this;
+        }
+
+        /** Spillway's operation timeout on every node (and the test's thick client), in ms. Default Spillway's. */
+        public Builder operationTimeoutMs(long operationTimeoutMs) {
+            this.operationTimeoutMs = operationTimeoutMs;
             return this;
         }
 

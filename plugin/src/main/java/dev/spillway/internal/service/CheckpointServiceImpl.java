@@ -91,6 +91,11 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
     }
 
     @Override
+    public byte[] primaries() {
+        return Reply.of(() -> engine().primaries());
+    }
+
+    @Override
     public byte[] committed(String application, long checkpointId) {
         return Reply.of(() -> engine().committed(Arguments.application(application), checkpointId));
     }

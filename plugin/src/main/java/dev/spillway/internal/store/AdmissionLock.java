@@ -61,7 +61,7 @@ final class AdmissionLock {
     /** @param timeout the longest {@link #lock} waits, and each of its calls to the lock's entry */
     AdmissionLock(Ignite ignite, Clock clock, long leaseMillis, Duration timeout) {
         this.ignite = ignite;
-        this.cache = new StartedCache<>(ignite, Layout.ADMISSION_CACHE);
+        this.cache = new StartedCache<>(ignite, Layout.ADMISSION_CACHE, timeout);
         this.clock = clock;
         this.leaseMillis = leaseMillis;
         this.timeout = timeout;

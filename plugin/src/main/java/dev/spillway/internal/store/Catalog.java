@@ -60,7 +60,7 @@ final class Catalog {
     /** @param timeout the longest a read or an update waits on the entry's primary node */
     Catalog(Ignite ignite, Duration timeout) {
         this.ignite = ignite;
-        this.cache = new StartedCache<>(ignite, Layout.CATALOG_CACHE);
+        this.cache = new StartedCache<>(ignite, Layout.CATALOG_CACHE, timeout);
         this.timeout = timeout;
     }
 

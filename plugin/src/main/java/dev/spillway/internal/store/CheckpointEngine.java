@@ -185,6 +185,20 @@ public final class CheckpointEngine {
         return c != null && c.manifest(checkpointId) != null;
     }
 
+    /**
+     * The consistent id of each chunk-cache partition's primary node now, by partition ({@code "(none)"} for a
+     * partition that has none): what a thin client names when a chunk call it sent through another server times out.
+     */
+    public ArrayList<String> primaries() {
+        UUID[][] now = owners.now().owners();
+        ArrayList<String> names = new ArrayList<>(now.length);
+        for (UUID[] copies : now) {
+            ClusterNode n = copies.length == 0 ? null : ignite.cluster().node(copies[0]);
+            names.add(n == null ? "(none)" : String.valueOf(n.consistentId()));
+        }
+        return names;
+    }
+
     /** The application's committed checkpoints, oldest first. */
     public List<CheckpointInfo> list(String application) {
         AppCatalog c = catalog.get(application);

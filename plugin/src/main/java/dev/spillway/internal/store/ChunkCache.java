@@ -47,7 +47,7 @@ final class ChunkCache {
     /** @param timeout the longest a read, or a streamer's wait for room or a flush, waits on a node */
     ChunkCache(Ignite ignite, Duration timeout) {
         this.ignite = ignite;
-        this.cache = new StartedCache<>(ignite, Layout.CHUNK_CACHE);
+        this.cache = new StartedCache<>(ignite, Layout.CHUNK_CACHE, timeout);
         this.timeout = timeout;
     }
 

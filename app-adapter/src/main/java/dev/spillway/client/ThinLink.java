@@ -1,0 +1,72 @@
+package dev.spillway.client;
+
+import dev.spillway.wire.ChunkKey;
+import dev.spillway.wire.Layout;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.client.ClientCache;
+import org.apache.ignite.client.IgniteClient;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.configuration.ClientConfiguration;
+
+/**
+ * One thin client that a {@link SpillwayClient} works through, with its chunk cache.
+ *
+ * <p>A server that stops answering (a frozen process, a long GC pause) keeps its end of the thin client's connection
+ * open, and the thin client goes on sending on it until the socket closes, even after Ignite has taken the server
+ * out of the topology: requests that name no partition go to a connection picked at random. So after a call runs
+ * out of time, the {@link SpillwayClient} opens a new link, whose attempt to connect to a frozen server fails at the
+ * handshake and is routed around, and retires this one. A retired link closes once no reader or writer that began
+ * on it is left: they finish on the connections they started with.
+ */
+final class ThinLink {
+    final IgniteClient client;
+    final ClientCache<ChunkKey, byte[]> chunks;
+    /** The SpillwayClient's own hold while the link is current, plus one per call, reader and writer on it. */
+    private int holds = 1;
+
+    ThinLink(IgniteClient client) {
+        this.client = client;
+        this.chunks = client.cache(Layout.CHUNK_CACHE);
+    }
+
+    /**
+     * Starts a thin client with {@code config} and learns the servers' names into {@code names}.
+     *
+     * @throws RuntimeException as {@link Ignition#startClient} does when no server answers
+     */
+    static ThinLink open(ClientConfiguration config, Map<UUID, String> names) {
+        IgniteClient client = Ignition.startClient(config);
+        try {
+            // Registered now, while the servers answer: the first chunk key written would otherwise register its
+            // type then, with a blocking call that a frozen server holds.
+            client.binary().toBinary(new ChunkKey(0, "", 0, 0));
+            for (ClusterNode n : client.cluster().forServers().nodes())
+                names.put(n.id(), String.valueOf(n.consistentId()));
+            return new ThinLink(client);
+        }
+        catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /** Takes a hold on the link; false once it has closed (a newer link has replaced it by then). */
+    synchronized boolean hold() {
+        if (holds == 0)
+            return false;
+        holds++;
+        return true;
+    }
+
+    /** Gives a hold back; the last one closes the thin client. */
+    void release() {
+        boolean last;
+        synchronized (this) {
+            last = --holds == 0;
+        }
+        if (last)
+            client.close();
+    }
+}
