@@ -54,6 +54,7 @@ public class SpillwayConfiguration implements PluginConfiguration {
     public static final long DFLT_METADATA_REGION_SIZE = 40L << 20;
     public static final Duration DFLT_MAINTENANCE_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DFLT_OPERATION_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DFLT_SCRUB_RATE = 16;
     /** How {@link #clusterWide()} shows a limit that is not set. */
     private static final String UNSET = "unset";
 
@@ -70,6 +71,7 @@ public class SpillwayConfiguration implements PluginConfiguration {
     private long metadataRegionSize = DFLT_METADATA_REGION_SIZE;
     private Duration maintenanceInterval = DFLT_MAINTENANCE_INTERVAL;
     private Duration operationTimeout = DFLT_OPERATION_TIMEOUT;
+    private int scrubRate = DFLT_SCRUB_RATE;
     private Clock clock = Clock.systemUTC();
 
     /** Maximum size of the checkpoint data region on each server node, in bytes. Default 512 MB; at least 10 MB. */
@@ -221,6 +223,20 @@ public class SpillwayConfiguration implements PluginConfiguration {
         return this;
     }
 
+    /**
+     * How fast each server node verifies, in the background, the chunk copies it holds against their checkpoints'
+     * CRC32C, in MB/s (a damaged copy is written again from a healthy one; see {@link ScrubReport}). Default 16;
+     * 0 turns the background scrub off ({@link SpillwayPlugin#scrub()} still runs a pass on demand). Local to a node.
+     */
+    public int getScrubRate() {
+        return scrubRate;
+    }
+
+    public SpillwayConfiguration setScrubRate(int scrubRate) {
+        this.scrubRate = scrubRate;
+        return this;
+    }
+
     /** The clock leases and unfinished checkpoints expire by. Default the system UTC clock; a seam for tests. */
     public Clock getClock() {
         return clock;
@@ -280,6 +296,8 @@ public class SpillwayConfiguration implements PluginConfiguration {
         regionSize(problems, "spillway.metadataRegionSize", metadataRegionSize);
         positive(problems, "spillway.maintenanceInterval", maintenanceInterval);
         positive(problems, "spillway.operationTimeout", operationTimeout);
+        if (scrubRate < 0)
+            atLeast(problems, "spillway.scrubRate", scrubRate, "is negative", 0);
         if (clock == null)
             problems.add(new ConfigurationProblem("spillway.clock", "null", "is missing; allowed: any java.time.Clock",
                 "any java.time.Clock"));
@@ -358,7 +376,7 @@ public class SpillwayConfiguration implements PluginConfiguration {
             .setRegionMaxSize(regionMaxSize).setChunkSize(chunkSize)
             .setBackups(backups).setRetention(retention).setLeaseTimeout(leaseTimeout).setPartitions(partitions)
             .setMetadataRegionSize(metadataRegionSize).setMaintenanceInterval(maintenanceInterval)
-            .setOperationTimeout(operationTimeout).setClock(clock);
+            .setOperationTimeout(operationTimeout).setScrubRate(scrubRate).setClock(clock);
         copy.highWaterMark = highWaterMark;
         copy.failoverLimit = failoverLimit;
         return copy;
@@ -373,7 +391,8 @@ public class SpillwayConfiguration implements PluginConfiguration {
     public boolean equals(Object o) {
         return o instanceof SpillwayConfiguration other && clusterWide().equals(other.clusterWide())
             && Objects.equals(maintenanceInterval, other.maintenanceInterval)
-            && Objects.equals(operationTimeout, other.operationTimeout) && Objects.equals(clock, other.clock);
+            && Objects.equals(operationTimeout, other.operationTimeout) && scrubRate == other.scrubRate
+            && Objects.equals(clock, other.clock);
     }
 
     @Override

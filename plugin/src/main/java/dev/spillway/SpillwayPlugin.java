@@ -9,4 +9,16 @@ import org.apache.ignite.plugin.IgnitePlugin;
 public interface SpillwayPlugin extends IgnitePlugin {
     /** The checkpoint facade of this node. */
     CheckpointStore store();
+
+    /**
+     * Verifies now, at full speed, every chunk copy this server node holds against its checkpoint's CRC32C, and
+     * writes damaged copies again from a healthy copy on another node (the background scrub does the same at
+     * {@link SpillwayConfiguration#getScrubRate()}). Waits for a background pass in progress first.
+     *
+     * @throws IllegalStateException on a client node, which holds no chunks
+     */
+    ScrubReport scrub();
+
+    /** What every scrub pass on this server node has found since it started ({@link ScrubReport#NONE} on a client). */
+    ScrubReport scrubTotals();
 }

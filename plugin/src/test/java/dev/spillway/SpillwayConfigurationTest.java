@@ -28,7 +28,8 @@ class SpillwayConfigurationTest {
             .setRetention(0)
             .setLeaseTimeout(Duration.ZERO)
             .setPartitions(0)
-            .setMetadataRegionSize(1 << 20);
+            .setMetadataRegionSize(1 << 20)
+            .setScrubRate(-1);
 
         assertThatThrownBy(bad::validate)
             .isInstanceOf(InvalidArgumentException.class)
@@ -40,8 +41,9 @@ class SpillwayConfigurationTest {
             .hasMessageContaining("spillway.retention=0 keeps no checkpoint")
             .hasMessageContaining("spillway.leaseTimeout=PT0S is not positive")
             .hasMessageContaining("spillway.partitions=0 is outside 1 to 65000")
-            .hasMessageContaining("spillway.metadataRegionSize=1 MB is below");
-        assertThat(bad.problems()).hasSize(9);
+            .hasMessageContaining("spillway.metadataRegionSize=1 MB is below")
+            .hasMessageContaining("spillway.scrubRate=-1 is negative");
+        assertThat(bad.problems()).hasSize(10);
     }
 
     @Test

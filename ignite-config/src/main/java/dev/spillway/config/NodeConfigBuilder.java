@@ -118,6 +118,7 @@ public final class NodeConfigBuilder {
         preset(NodeSetting.RETENTION, Integer.toString(plugin.getRetention()), name);
         preset(NodeSetting.LEASE_TIMEOUT, Values.duration(plugin.getLeaseTimeout()), name);
         preset(NodeSetting.OPERATION_TIMEOUT, Values.duration(plugin.getOperationTimeout()), name);
+        preset(NodeSetting.SCRUB_RATE, Integer.toString(plugin.getScrubRate()), name);
         preset(NodeSetting.PARTITIONS, Integer.toString(plugin.getPartitions()), name);
         preset(NodeSetting.METADATA_REGION_SIZE, Values.size(plugin.getMetadataRegionSize()), name);
         return this;

@@ -46,6 +46,8 @@ public enum NodeSetting {
     OPERATION_TIMEOUT("spillway.operationTimeout", Kind.DURATION,
         Values.duration(SpillwayConfiguration.DFLT_OPERATION_TIMEOUT),
         "the longest one step of a save or restore waits on another node (local to the node)"),
+    SCRUB_RATE("spillway.scrubRate", Kind.COUNT, Integer.toString(SpillwayConfiguration.DFLT_SCRUB_RATE),
+        "MB/s at which the node verifies the chunk copies it holds in the background (0: off; local to the node)"),
     PARTITIONS("spillway.partitions", Kind.COUNT, Integer.toString(SpillwayConfiguration.DFLT_PARTITIONS),
         "partitions of the chunk cache (" + SpillwayConfiguration.MIN_PARTITIONS + " to "
             + SpillwayConfiguration.MAX_PARTITIONS + ")"),

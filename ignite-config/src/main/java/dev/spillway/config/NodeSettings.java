@@ -127,6 +127,7 @@ public final class NodeSettings {
             .setRetention(integer(NodeSetting.RETENTION, dflt.getRetention()))
             .setLeaseTimeout(duration(NodeSetting.LEASE_TIMEOUT, dflt.getLeaseTimeout()))
             .setOperationTimeout(duration(NodeSetting.OPERATION_TIMEOUT, dflt.getOperationTimeout()))
+            .setScrubRate(integer(NodeSetting.SCRUB_RATE, dflt.getScrubRate()))
             .setPartitions(integer(NodeSetting.PARTITIONS, dflt.getPartitions()))
             .setMetadataRegionSize(size(NodeSetting.METADATA_REGION_SIZE, dflt.getMetadataRegionSize()));
         for (ConfigurationProblem p : plugin.problems()) {

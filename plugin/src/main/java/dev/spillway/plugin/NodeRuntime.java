@@ -1,6 +1,8 @@
 package dev.spillway.plugin;
 
 import dev.spillway.CheckpointStore;
+import dev.spillway.ScrubReport;
+import dev.spillway.SpillwayException;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.SpillwayPlugin;
 import dev.spillway.internal.capacity.CapacityLedger;
@@ -35,6 +37,8 @@ import org.apache.ignite.IgniteLogger;
 final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     /** How often a server publishes and reads the metadata regions' states ({@link MetadataWatch}). */
     private static final long METADATA_WATCH_MS = 500;
+    /** The least time from the start of one background scrub pass to the start of the next. */
+    private static final long SCRUB_GAP_MS = 1000;
 
     private final Ignite ignite;
     /** The configuration this node runs with: on a server, its limits set for its region's pages. */
@@ -45,6 +49,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     private volatile Parts parts;
     private volatile ScheduledExecutorService maintenance;
     private volatile ScheduledExecutorService metadataWatch;
+    private volatile Thread scrubber;
 
     /** The node's parts, built together once the node has joined. */
     private final class Parts {
@@ -115,6 +120,11 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
                 log().warning("Spillway's metadata watch failed; it runs again in " + METADATA_WATCH_MS + " ms: " + t);
             }
         }, 0, METADATA_WATCH_MS, TimeUnit.MILLISECONDS);
+        if (config.getScrubRate() > 0) {
+            scrubber = new Thread(this::scrubInBackground, "spillway-scrub-" + ignite.name());
+            scrubber.setDaemon(true);
+            scrubber.start();
+        }
         long period = config.getMaintenanceInterval().toMillis();
         maintenance.scheduleWithFixedDelay(() -> {
             // Each step apart: one that fails (a node that does not answer) does not skip the others.
@@ -123,6 +133,51 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
             maintain("sweeping orphaned chunks", () -> parts().engine.sweepOrphans());
             maintain("expiring thin-client sessions", () -> parts().sessions.expire(config.getClock().millis()));
         }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Scrubs this server's chunk copies at the configured rate, one pass after another, a second apart at least,
+     * until the node stops.
+     */
+    private void scrubInBackground() {
+        long rate = (long)config.getScrubRate() << 20;
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                long started = System.nanoTime();
+                parts().engine.scrub(rate);
+                Thread.sleep(Math.max(0, SCRUB_GAP_MS - (System.nanoTime() - started) / 1_000_000));
+            }
+            catch (InterruptedException e) {
+                return;
+            }
+            catch (RuntimeException e) {
+                log().warning("Spillway's scrub pass failed; the next starts in " + SCRUB_GAP_MS + " ms: " + e);
+                try {
+                    Thread.sleep(SCRUB_GAP_MS);
+                }
+                catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public ScrubReport scrub() {
+        if (!server)
+            throw new IllegalStateException("Node " + ignite.name() + " is a client: it holds no chunks to scrub");
+        try {
+            return parts().engine.scrub(0);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SpillwayException("Interrupted while scrubbing node " + ignite.name(), e);
+        }
+    }
+
+    @Override
+    public ScrubReport scrubTotals() {
+        return server ? parts().engine.scrubTotals() : ScrubReport.NONE;
     }
 
     private void startCachesHere() {
@@ -159,6 +214,9 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
                 log().warning("Could not discard the open thin-client write sessions; their claims lapse: " + e);
             }
         }
+        Thread s = scrubber;
+        if (s != null)
+            s.interrupt();
         stop(metadataWatch);
         stop(maintenance);
     }

@@ -32,6 +32,7 @@ public enum TestPorts {
     METADATA_REGION_IT,
     CHUNK_COPIES_IT,
     ARRIVING_BYTES_IT,
+    SCRUB_IT,
     // app-adapter
     CHECKPOINTER_IT,
     EMBEDDED_CONTRACT_IT,

@@ -4,6 +4,7 @@ import dev.spillway.Bytes;
 import dev.spillway.CapacityExhaustedException;
 import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointNotFoundException;
+import dev.spillway.ScrubReport;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.internal.capacity.Owners;
 import dev.spillway.internal.capacity.Peers;
@@ -49,6 +50,8 @@ public final class CheckpointEngine {
     private final Reclaimer reclaimer;
     /** This node's sweeps of chunks nothing names (null on a client). */
     private final OrphanSweep sweep;
+    /** This node's verification of the chunk copies it holds (null on a client). */
+    private final Scrub scrub;
 
     /**
      * @param server whether this node holds a checkpoint region (else it is a thick client)
@@ -69,6 +72,7 @@ public final class CheckpointEngine {
                 config.getOperationTimeout());
         this.reclaimer = server ? new Reclaimer(ignite, this) : null;
         this.sweep = server ? new OrphanSweep(ignite, this) : null;
+        this.scrub = server ? new Scrub(ignite, this) : null;
     }
 
     /**
@@ -197,6 +201,19 @@ public final class CheckpointEngine {
             names.add(n == null ? "(none)" : String.valueOf(n.consistentId()));
         }
         return names;
+    }
+
+    /**
+     * Verifies every chunk copy this server holds against its checkpoint's CRC32C and repairs damaged ones, at most
+     * {@code bytesPerSecond} (0: at full speed); one pass at a time.
+     */
+    public ScrubReport scrub(long bytesPerSecond) throws InterruptedException {
+        return scrub.pass(bytesPerSecond == 0 ? Scrub.Pace.FULL_SPEED : Scrub.Pace.at(bytesPerSecond));
+    }
+
+    /** What every scrub pass on this server found, summed. */
+    public ScrubReport scrubTotals() {
+        return scrub.totals();
     }
 
     /** The application's committed checkpoints, oldest first. */

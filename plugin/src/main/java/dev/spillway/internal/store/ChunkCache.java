@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
@@ -117,6 +118,27 @@ final class ChunkCache {
                 cache.get().put(e.getKey(), copy);
         }
         return lost;
+    }
+
+    /**
+     * A copy of {@code key} that {@code healthy} accepts, from an owner other than this node, or null when no other
+     * owner holds one.
+     */
+    byte[] healthyCopy(ChunkKey key, Predicate<byte[]> healthy, String step) {
+        ClusterNode here = ignite.cluster().localNode();
+        for (ClusterNode owner : affinity().mapKeyToPrimaryAndBackups(key)) {
+            if (owner.equals(here))
+                continue;
+            byte[] copy = copies(owner, Set.of(key), true, step).present.get(key);
+            if (copy != null && healthy.test(copy))
+                return copy;
+        }
+        return null;
+    }
+
+    /** Writes {@code key} again with {@code bytes}: every copy, primary and backups. */
+    void rewrite(ChunkKey key, byte[] bytes) {
+        cache.get().put(key, bytes);
     }
 
     /** The owners of {@code key} now and once every rebalance ends ({@code ideal}, by partition). */

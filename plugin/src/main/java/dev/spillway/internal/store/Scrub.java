@@ -1,0 +1,144 @@
+package dev.spillway.internal.store;
+
+import dev.spillway.ScrubReport;
+import dev.spillway.wire.ChunkKey;
+import dev.spillway.wire.Layout;
+import dev.spillway.wire.Manifest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import javax.cache.Cache;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteCache;
+import org.apache.ignite.IgniteLogger;
+import org.apache.ignite.cache.CachePeekMode;
+
+/**
+ * Verifies every chunk copy this server node holds, primary and backup, against its checkpoint's manifest (length
+ * and CRC32C), before a restore needs it. A damaged copy is logged and written again from a healthy copy on another
+ * owner (a put writes every copy); with none left, it is logged as unrepaired, and a restore of its checkpoint fails
+ * naming the chunk, as the reader verifies every chunk. Chunks of checkpoints not committed (being written, or
+ * removed meanwhile) are skipped: their manifest is not there to say what they should hold.
+ *
+ * <p>A pass reads the copies at a bounded rate ({@link Pace}), so a background scrub takes a share of the node's
+ * memory bandwidth that the operator sets; an on-demand pass reads at full speed.
+ */
+final class Scrub {
+    /** How a pass paces its reads. */
+    interface Pace {
+        /** Called after each copy read, with its bytes: sleeps as long as keeps the pass under its rate. */
+        void read(long bytes) throws InterruptedException;
+
+        /** No pacing: an on-demand pass. */
+        Pace FULL_SPEED = bytes -> { };
+
+        /** At most {@code bytesPerSecond}, on average since the pass began. */
+        static Pace at(long bytesPerSecond) {
+            long start = System.nanoTime();
+            long[] read = {0};
+            return bytes -> {
+                read[0] += bytes;
+                long due = start + read[0] * 1_000_000_000L / bytesPerSecond;
+                long wait = due - System.nanoTime();
+                if (wait > 0)
+                    Thread.sleep(wait / 1_000_000, (int)(wait % 1_000_000));
+            };
+        }
+    }
+
+    private record Checkpoint(String application, long checkpointId) {
+    }
+
+    private final Ignite ignite;
+    private final CheckpointEngine engine;
+    private final IgniteLogger log;
+    private ScrubReport totals = ScrubReport.NONE;
+
+    Scrub(Ignite ignite, CheckpointEngine engine) {
+        this.ignite = ignite;
+        this.engine = engine;
+        this.log = ignite.log().getLogger(Scrub.class);
+    }
+
+    /** What every pass on this node found, summed. */
+    synchronized ScrubReport totals() {
+        return totals;
+    }
+
+    /** One pass over every chunk copy this node holds; passes run one at a time. */
+    synchronized ScrubReport pass(Pace pace) throws InterruptedException {
+        IgniteCache<ChunkKey, byte[]> chunks = ignite.cache(Layout.CHUNK_CACHE);
+        if (chunks == null)
+            return ScrubReport.NONE;
+        Map<Checkpoint, Manifest> manifests = new HashMap<>();
+        CRC32C crc = new CRC32C();
+        long verified = 0;
+        long bytes = 0;
+        long damaged = 0;
+        long repaired = 0;
+        long unrepaired = 0;
+        for (Cache.Entry<ChunkKey, byte[]> e : chunks.localEntries(CachePeekMode.PRIMARY, CachePeekMode.BACKUP)) {
+            ChunkKey key = e.getKey();
+            byte[] copy = e.getValue();
+            Manifest m = manifests.computeIfAbsent(new Checkpoint(key.application(), key.checkpointId()),
+                c -> committed(c.application(), c.checkpointId()));
+            if (m == null || key.index() >= m.chunks())
+                continue;
+            verified++;
+            bytes += copy.length;
+            if (!healthy(copy, m, key.index(), crc)) {
+                damaged++;
+                if (repair(key, m))
+                    repaired++;
+                else
+                    unrepaired++;
+            }
+            pace.read(copy.length);
+        }
+        ScrubReport pass = new ScrubReport(verified, bytes, damaged, repaired, unrepaired);
+        totals = totals.plus(pass);
+        return pass;
+    }
+
+    private Manifest committed(String application, long checkpointId) {
+        AppCatalog catalog = engine.catalog().getAll(List.of(application)).get(application);
+        return catalog == null ? null : catalog.manifest(checkpointId);
+    }
+
+    /** Whether {@code copy} holds chunk {@code index} of {@code m}: its length and CRC32C. */
+    static boolean healthy(byte[] copy, Manifest m, int index, CRC32C crc) {
+        if (copy.length != m.length(index))
+            return false;
+        crc.reset();
+        crc.update(copy, 0, copy.length);
+        return (int)crc.getValue() == m.checksum(index);
+    }
+
+    /** Writes a damaged chunk again from a healthy copy on another owner; false when none is left. */
+    private boolean repair(ChunkKey key, Manifest m) {
+        String chunk = "chunk " + key.index() + " of " + m.application() + "/" + m.checkpointId() + " (partition "
+            + key.partition() + ")";
+        String here = String.valueOf(ignite.cluster().localNode().consistentId());
+        byte[] healthy;
+        try {
+            healthy = engine.chunkCache().healthyCopy(key, copy -> healthy(copy, m, key.index(), new CRC32C()),
+                "scrubbing " + chunk);
+        }
+        catch (RuntimeException e) {
+            log.warning("Spillway scrub: the copy of " + chunk + " on " + here + " is damaged, and its other owners "
+                + "could not be asked for theirs; the next pass tries again: " + e);
+            return false;
+        }
+        // Committed still? A checkpoint removed meanwhile must not get its chunk back.
+        if (healthy != null && committed(m.application(), m.checkpointId()) != null) {
+            engine.chunkCache().rewrite(key, healthy);
+            log.warning("Spillway scrub: the copy of " + chunk + " on " + here + " was damaged (its bytes did not "
+                + "match the checkpoint's CRC32C); written again from a healthy copy");
+            return true;
+        }
+        log.error("Spillway scrub: the copy of " + chunk + " on " + here + " is damaged and no owner holds a "
+            + "healthy copy: a restore of " + m.application() + "/" + m.checkpointId() + " fails at that chunk");
+        return false;
+    }
+}
