@@ -8,7 +8,9 @@ import dev.spillway.wire.ChunkKey;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
 import dev.spillway.test.TestPorts;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.apache.ignite.Ignite;
@@ -67,6 +69,27 @@ class NodeLossIT {
         byte[] next = TestData.random(4 << 20, 22);
         store(2).save(app, next);
         assertThat(store(1).restoreLatest(app)).isEqualTo(next);
+    }
+
+    @Test
+    @DisplayName("A node lost mid-restore: the reader goes on from the backups and returns every byte right")
+    void nodeLostMidRestore() throws IOException {
+        String app = "mid-restore";
+        byte[] state = TestData.random(16 << 20, 26);
+        store(0).save(app, state);
+        byte[] restored = new byte[state.length];
+        int read;
+        try (CheckpointReader reader = store(1).openLatest(app)) {
+            read = reader.readNBytes(restored, 0, 3 << 20);
+            // Node 0 holds every primary copy (locality): the rest, and the reads in flight, go to the backups.
+            cluster.stop(0);
+            read += reader.readNBytes(restored, read, state.length - read);
+            assertThat(reader.read()).isEqualTo(-1);
+        }
+        assertThat(read).isEqualTo(state.length);
+        assertThat(Arrays.equals(restored, state)).as("the restored bytes").isTrue();
+        // Room for the tests that follow, which lose a node too.
+        store(1).list(app).forEach(i -> store(1).delete(app, i.checkpointId()));
     }
 
     @Test

@@ -33,6 +33,7 @@ public enum TestPorts {
     CHUNK_COPIES_IT,
     ARRIVING_BYTES_IT,
     SCRUB_IT,
+    SPILLING_PEER_LOSS_IT,
     // app-adapter
     CHECKPOINTER_IT,
     EMBEDDED_CONTRACT_IT,
