@@ -15,6 +15,8 @@ import org.apache.ignite.internal.IgniteEx;
 import org.apache.ignite.internal.processors.cache.GridCacheContext;
 import org.apache.ignite.internal.processors.cache.IgniteInternalCache;
 import org.apache.ignite.internal.processors.cache.KeyCacheObject;
+import org.apache.ignite.internal.processors.cache.distributed.dht.topology.GridDhtLocalPartition;
+import org.apache.ignite.internal.processors.cache.distributed.dht.topology.GridDhtPartitionState;
 import org.apache.ignite.internal.util.lang.GridCloseableIterator;
 import org.apache.ignite.internal.processors.affinity.AffinityTopologyVersion;
 
@@ -87,6 +89,11 @@ public final class IgniteAdapter {
     /**
      * Calls {@code action} with the key of every entry of {@code cache} in the partitions this node is primary for
      * now. Reads keys only: Ignite's key iterator leaves the values (chunks of megabytes) in their pages.
+     *
+     * <p>Each partition is reserved while it is read, and skipped unless this node owns it: a partition this node
+     * is giving up after a rebalance is cleared, its pages freed, and an iterator walking it then fails inside
+     * Ignite's B+tree, which Ignite takes for a corrupted tree and a critical failure (the node stops; seen with
+     * the scrub's first, unreserved, walk).
      */
     public static <K> void forEachLocalPrimaryKey(Ignite ignite, String cache, Consumer<K> action) {
         IgniteInternalCache<?, ?> c = ((IgniteEx)ignite).cachex(cache);
@@ -94,12 +101,24 @@ public final class IgniteAdapter {
             return;
         GridCacheContext<?, ?> cctx = c.context();
         for (int part : ignite.affinity(cache).primaryPartitions(ignite.cluster().localNode())) {
-            try (GridCloseableIterator<KeyCacheObject> keys = cctx.offheap().cacheKeysIterator(cctx.cacheId(), part)) {
-                while (keys.hasNext())
-                    action.accept(keys.next().value(cctx.cacheObjectContext(), false));
+            GridDhtLocalPartition local = cctx.topology().localPartition(part);
+            if (local == null || !local.reserve())
+                continue;
+            try {
+                if (local.state() != GridDhtPartitionState.OWNING)
+                    continue;
+                try (GridCloseableIterator<KeyCacheObject> keys = cctx.offheap().cacheKeysIterator(cctx.cacheId(),
+                    part)) {
+                    while (keys.hasNext())
+                        action.accept(keys.next().value(cctx.cacheObjectContext(), false));
+                }
+                catch (IgniteCheckedException e) {
+                    throw new IgniteException("Reading the keys of partition " + part + " of " + cache + " failed",
+                        e);
+                }
             }
-            catch (IgniteCheckedException e) {
-                throw new IgniteException("Reading the keys of partition " + part + " of " + cache + " failed", e);
+            finally {
+                local.release();
             }
         }
     }

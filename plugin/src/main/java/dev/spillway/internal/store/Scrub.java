@@ -9,10 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCache;
+import org.apache.ignite.IgniteException;
 import org.apache.ignite.IgniteLogger;
-import org.apache.ignite.cache.CachePeekMode;
+import org.apache.ignite.cache.query.QueryCursor;
+import org.apache.ignite.cache.query.ScanQuery;
 
 /**
  * Verifies every chunk copy this server node holds, primary and backup, against its checkpoint's manifest (length
@@ -78,23 +81,34 @@ final class Scrub {
         long damaged = 0;
         long repaired = 0;
         long unrepaired = 0;
-        for (Cache.Entry<ChunkKey, byte[]> e : chunks.localEntries(CachePeekMode.PRIMARY, CachePeekMode.BACKUP)) {
-            ChunkKey key = e.getKey();
-            byte[] copy = e.getValue();
-            Manifest m = manifests.computeIfAbsent(new Checkpoint(key.application(), key.checkpointId()),
-                c -> committed(c.application(), c.checkpointId()));
-            if (m == null || key.index() >= m.chunks())
-                continue;
-            verified++;
-            bytes += copy.length;
-            if (!healthy(copy, m, key.index(), crc)) {
-                damaged++;
-                if (repair(key, m))
-                    repaired++;
-                else
-                    unrepaired++;
+        for (int part : ignite.affinity(Layout.CHUNK_CACHE).allPartitions(ignite.cluster().localNode())) {
+            // A local scan of one partition reserves it while it is read, so a partition this node gives up
+            // meanwhile is not cleared under the scan (an unreserved walk of a cleared partition is a critical
+            // failure in Ignite); one this node does not own (yet, or any more) is refused and skipped.
+            try (QueryCursor<Cache.Entry<ChunkKey, byte[]>> entries = chunks.query(
+                new ScanQuery<ChunkKey, byte[]>().setPartition(part).setLocal(true))) {
+                for (Cache.Entry<ChunkKey, byte[]> e : entries) {
+                    ChunkKey key = e.getKey();
+                    byte[] copy = e.getValue();
+                    Manifest m = manifests.computeIfAbsent(new Checkpoint(key.application(), key.checkpointId()),
+                        c -> committed(c.application(), c.checkpointId()));
+                    if (m == null || key.index() >= m.chunks())
+                        continue;
+                    verified++;
+                    bytes += copy.length;
+                    if (!healthy(copy, m, key.index(), crc)) {
+                        damaged++;
+                        if (repair(key, m))
+                            repaired++;
+                        else
+                            unrepaired++;
+                    }
+                    pace.read(copy.length);
+                }
             }
-            pace.read(copy.length);
+            catch (CacheException | IgniteException e) {
+                // Not owned here now (refused as unreserved): its owners scrub it.
+            }
         }
         ScrubReport pass = new ScrubReport(verified, bytes, damaged, repaired, unrepaired);
         totals = totals.plus(pass);
