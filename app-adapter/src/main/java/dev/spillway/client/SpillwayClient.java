@@ -141,7 +141,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
             own.setAsyncContinuationExecutor(CONTINUATIONS);
         SentTo.listenOn(own);
         Map<UUID, String> names = new ConcurrentHashMap<>();
-        ThinLink first = ThinLink.open(own, names);
+        ThinLink first = ThinLink.open(own);
         try {
             return new SpillwayClient(own, timeout, names, first, home);
         }
@@ -376,29 +376,21 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     }
 
     private byte[] send(ThinLink l, Function<CheckpointService, byte[]> call, Runnable onRetry) {
-        String step = LOOKING_UP;
-        try {
-            SentTo.clear();
-            ClusterNode target = home.current();
-            step = controlStep(target);
-            return call.apply(service(l, target));
-        }
-        catch (ClientException e) {
-            if (timedOut(e))
-                throw timedOut(l, step, SentTo.last(), e);
-            home.forget();
-            onRetry.run();
-            step = LOOKING_UP;
+        for (boolean retry = false; ; retry = true) {
+            String step = LOOKING_UP;
             try {
                 SentTo.clear();
                 ClusterNode target = home.current();
                 step = controlStep(target);
                 return call.apply(service(l, target));
             }
-            catch (ClientException again) {
-                if (timedOut(again))
-                    throw timedOut(l, step, SentTo.last(), again);
-                throw again;
+            catch (ClientException e) {
+                if (timedOut(e))
+                    throw timedOut(l, step, SentTo.last(), e);
+                if (retry)
+                    throw e;
+                home.forget();
+                onRetry.run();
             }
         }
     }
@@ -453,7 +445,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
             return;
         Thread t = new Thread(() -> {
             try {
-                ThinLink fresh = ThinLink.open(config, names);
+                ThinLink fresh = ThinLink.open(config);
                 synchronized (this) {
                     if (closed || link != stale) {
                         fresh.release();
@@ -462,6 +454,8 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
                     link = fresh;
                 }
                 stale.release();
+                // The next call looks for the home through the new client, and learns the servers' names again.
+                home.forget();
             }
             catch (RuntimeException e) {
                 // No server answered the new client: the current one stays, and the next timeout tries again.
@@ -560,7 +554,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         return service(l, node == null ? null : node.id());
     }
 
-    CheckpointService service(ThinLink l, UUID node) {
+    private CheckpointService service(ThinLink l, UUID node) {
         var group = node == null ? l.client.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
             : l.client.cluster().forNodeId(node);
         return l.client.services(group).serviceProxy(CheckpointService.NAME, CheckpointService.class);

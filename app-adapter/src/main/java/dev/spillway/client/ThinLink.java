@@ -2,12 +2,9 @@ package dev.spillway.client;
 
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Layout;
-import java.util.Map;
-import java.util.UUID;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.IgniteClient;
-import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.configuration.ClientConfiguration;
 
 /**
@@ -32,18 +29,16 @@ final class ThinLink {
     }
 
     /**
-     * Starts a thin client with {@code config} and learns the servers' names into {@code names}.
+     * Starts a thin client with {@code config}.
      *
      * @throws RuntimeException as {@link Ignition#startClient} does when no server answers
      */
-    static ThinLink open(ClientConfiguration config, Map<UUID, String> names) {
+    static ThinLink open(ClientConfiguration config) {
         IgniteClient client = Ignition.startClient(config);
         try {
             // Registered now, while the servers answer: the first chunk key written would otherwise register its
             // type then, with a blocking call that a frozen server holds.
             client.binary().toBinary(new ChunkKey(0, "", 0, 0));
-            for (ClusterNode n : client.cluster().forServers().nodes())
-                names.put(n.id(), String.valueOf(n.consistentId()));
             return new ThinLink(client);
         }
         catch (RuntimeException e) {

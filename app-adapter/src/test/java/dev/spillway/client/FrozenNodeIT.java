@@ -181,35 +181,37 @@ class FrozenNodeIT {
     }
 
     /** Restores over the thin client until {@code state} comes back, for at most {@link #RECOVERY}. */
-    private static void awaitRestore(SpillwayClient reader, byte[] state, ProcessCluster cluster)
-        throws InterruptedException {
+    private static void awaitRestore(SpillwayClient reader, byte[] state, ProcessCluster cluster) {
         long start = System.nanoTime();
         List<String> failures = new ArrayList<>();
-        RuntimeException last = null;
-        while (System.nanoTime() - start < RECOVERY.toNanos()) {
-            try {
-                // Until the client has a partition map without the frozen node: a timeout, or a node-left error.
-                if (Arrays.equals(reader.restoreLatest(APP), state))
-                    return;
-                failures.add((System.nanoTime() - start) / 1_000_000 + " ms: an older state");
-            }
-            catch (RuntimeException e) {
-                last = e;
-                failures.add((System.nanoTime() - start) / 1_000_000 + " ms: " + e);
-            }
-            Thread.sleep(100);
+        try {
+            SpillwayCluster.awaitCondition("a thin restore of the latest state", RECOVERY, () -> {
+                try {
+                    // Until the client has a partition map without the frozen node: a timeout, or a node-left error.
+                    if (Arrays.equals(reader.restoreLatest(APP), state))
+                        return true;
+                    failures.add((System.nanoTime() - start) / 1_000_000 + " ms: an older state");
+                }
+                catch (RuntimeException e) {
+                    failures.add((System.nanoTime() - start) / 1_000_000 + " ms: " + e);
+                    throw e;
+                }
+                return false;
+            });
         }
-        // What the survivors were doing, for whoever reads the failure.
-        for (int i = 1; i < 3; i++) {
-            try {
-                Files.writeString(Path.of("target", "FrozenNodeIT-node-" + i + ".threads"), cluster.threadDump(i));
+        catch (AssertionError e) {
+            // What the survivors were doing, for whoever reads the failure.
+            for (int i = 1; i < 3; i++) {
+                try {
+                    Files.writeString(Path.of("target", "FrozenNodeIT-node-" + i + ".threads"),
+                        cluster.threadDump(i));
+                }
+                catch (IOException io) {
+                    System.err.println("No thread dump of node " + i + " written: " + io);
+                }
             }
-            catch (IOException e) {
-                System.err.println("No thread dump of node " + i + " written: " + e);
-            }
+            throw new AssertionError(e.getMessage() + " (the survivors' threads: target/FrozenNodeIT-node-*.threads)"
+                + "; the failures: " + String.join("\n", failures), e.getCause());
         }
-        throw new AssertionError("no thin restore of the latest state within " + RECOVERY + " (the survivors' "
-            + "threads: target/FrozenNodeIT-node-*.threads); the failures: "
-            + String.join("\n", failures), last);
     }
 }

@@ -37,7 +37,7 @@ import org.apache.ignite.IgniteLogger;
 final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     /** How often a server publishes and reads the metadata regions' states ({@link MetadataWatch}). */
     private static final long METADATA_WATCH_MS = 500;
-    /** The least time from the start of one background scrub pass to the start of the next. */
+    /** The time between the end of one background scrub pass and the start of the next. */
     private static final long SCRUB_GAP_MS = 1000;
 
     private final Ignite ignite;
@@ -49,7 +49,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     private volatile Parts parts;
     private volatile ScheduledExecutorService maintenance;
     private volatile ScheduledExecutorService metadataWatch;
-    private volatile Thread scrubber;
+    private volatile ScheduledExecutorService scrubber;
 
     /** The node's parts, built together once the node has joined. */
     private final class Parts {
@@ -80,20 +80,16 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     }
 
     /**
-     * Once the node has joined: on a server, starts the maintenance and metadata-watch threads; on a thick client,
-     * starts Spillway's caches there while the cluster answers (a client's first use of a cache fetches its partition
-     * map from a server, and a server frozen at that moment would hold the application's first call).
+     * Once the node has joined: on a server, starts the maintenance, metadata-watch and scrub threads; on a thick
+     * client, starts Spillway's caches there while the cluster answers (a client's first use of a cache fetches its
+     * partition map from a server, and a server frozen at that moment would hold the application's first call).
      */
     void start() {
         if (!server) {
             startCachesHere();
             return;
         }
-        maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "spillway-maintenance-" + ignite.name());
-            t.setDaemon(true);
-            return t;
-        });
+        maintenance = daemonThread("spillway-maintenance-");
         // The first write of a class anywhere in the cluster registers its type (name and binary metadata) with
         // every node through discovery, 10-20 ms each here: done on the first checkpoint, that made it take
         // 0.3-0.6 s (and the checkpoints queued behind it wait). Registered ahead, off the node's start.
@@ -107,11 +103,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
                     + "it instead): " + e);
             }
         });
-        metadataWatch = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "spillway-metadata-watch-" + ignite.name());
-            t.setDaemon(true);
-            return t;
-        });
+        metadataWatch = daemonThread("spillway-metadata-watch-");
         metadataWatch.scheduleWithFixedDelay(() -> {
             try {
                 metadata.runOnce();
@@ -121,9 +113,21 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
             }
         }, 0, METADATA_WATCH_MS, TimeUnit.MILLISECONDS);
         if (config.getScrubRate() > 0) {
-            scrubber = new Thread(this::scrubInBackground, "spillway-scrub-" + ignite.name());
-            scrubber.setDaemon(true);
-            scrubber.start();
+            scrubber = daemonThread("spillway-scrub-");
+            long rate = (long)config.getScrubRate() << 20;
+            // A pass reads at the configured rate; passes follow each other a second apart.
+            scrubber.scheduleWithFixedDelay(() -> {
+                try {
+                    parts().engine.scrub(rate);
+                }
+                catch (InterruptedException e) {
+                    // The node stops (stop() interrupts the pass).
+                    Thread.currentThread().interrupt();
+                }
+                catch (RuntimeException e) {
+                    log().warning("Spillway's scrub pass failed; the next starts in " + SCRUB_GAP_MS + " ms: " + e);
+                }
+            }, 0, SCRUB_GAP_MS, TimeUnit.MILLISECONDS);
         }
         long period = config.getMaintenanceInterval().toMillis();
         maintenance.scheduleWithFixedDelay(() -> {
@@ -135,31 +139,13 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         }, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Scrubs this server's chunk copies at the configured rate, one pass after another, a second apart at least,
-     * until the node stops.
-     */
-    private void scrubInBackground() {
-        long rate = (long)config.getScrubRate() << 20;
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                long started = System.nanoTime();
-                parts().engine.scrub(rate);
-                Thread.sleep(Math.max(0, SCRUB_GAP_MS - (System.nanoTime() - started) / 1_000_000));
-            }
-            catch (InterruptedException e) {
-                return;
-            }
-            catch (RuntimeException e) {
-                log().warning("Spillway's scrub pass failed; the next starts in " + SCRUB_GAP_MS + " ms: " + e);
-                try {
-                    Thread.sleep(SCRUB_GAP_MS);
-                }
-                catch (InterruptedException stop) {
-                    return;
-                }
-            }
-        }
+    /** A scheduler on one daemon thread named {@code prefix} and the node's name. */
+    private ScheduledExecutorService daemonThread(String prefix) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, prefix + ignite.name());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
@@ -214,9 +200,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
                 log().warning("Could not discard the open thin-client write sessions; their claims lapse: " + e);
             }
         }
-        Thread s = scrubber;
-        if (s != null)
-            s.interrupt();
+        stop(scrubber);
         stop(metadataWatch);
         stop(maintenance);
     }

@@ -5,6 +5,7 @@ import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Layout;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -107,15 +108,11 @@ final class ChunkCache {
         });
         List<Integer> lost = new ArrayList<>();
         for (Map.Entry<ChunkKey, ClusterNode> e : lacking.entrySet()) {
-            byte[] copy = null;
-            for (ClusterNode owner : owners(e.getKey(), ideal)) {
-                if (copy == null && !owner.equals(e.getValue()))
-                    copy = copies(owner, Set.of(e.getKey()), true, step).present.get(e.getKey());
-            }
+            byte[] copy = copyFrom(owners(e.getKey(), ideal), e.getValue(), e.getKey(), c -> true, step);
             if (copy == null)
                 lost.add(e.getKey().index());
             else
-                cache.get().put(e.getKey(), copy);
+                rewrite(e.getKey(), copy);
         }
         return lost;
     }
@@ -125,12 +122,17 @@ final class ChunkCache {
      * owner holds one.
      */
     byte[] healthyCopy(ChunkKey key, Predicate<byte[]> healthy, String step) {
-        ClusterNode here = ignite.cluster().localNode();
-        for (ClusterNode owner : affinity().mapKeyToPrimaryAndBackups(key)) {
-            if (owner.equals(here))
+        return copyFrom(affinity().mapKeyToPrimaryAndBackups(key), ignite.cluster().localNode(), key, healthy, step);
+    }
+
+    /** The first copy of {@code key} that {@code accept} takes, asked of {@code owners} but {@code except}. */
+    private byte[] copyFrom(Collection<ClusterNode> owners, ClusterNode except, ChunkKey key, Predicate<byte[]> accept,
+                            String step) {
+        for (ClusterNode owner : owners) {
+            if (owner.equals(except))
                 continue;
             byte[] copy = copies(owner, Set.of(key), true, step).present.get(key);
-            if (copy != null && healthy.test(copy))
+            if (copy != null && accept.test(copy))
                 return copy;
         }
         return null;

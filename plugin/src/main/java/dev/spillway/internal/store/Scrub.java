@@ -5,7 +5,6 @@ import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Layout;
 import dev.spillway.wire.Manifest;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import javax.cache.Cache;
@@ -116,7 +115,7 @@ final class Scrub {
     }
 
     private Manifest committed(String application, long checkpointId) {
-        AppCatalog catalog = engine.catalog().getAll(List.of(application)).get(application);
+        AppCatalog catalog = engine.catalog().get(application);
         return catalog == null ? null : catalog.manifest(checkpointId);
     }
 
@@ -145,7 +144,7 @@ final class Scrub {
             return false;
         }
         // Committed still? A checkpoint removed meanwhile must not get its chunk back.
-        if (healthy != null && committed(m.application(), m.checkpointId()) != null) {
+        if (healthy != null && engine.committed(m.application(), m.checkpointId())) {
             engine.chunkCache().rewrite(key, healthy);
             log.warning("Spillway scrub: the copy of " + chunk + " on " + here + " was damaged (its bytes did not "
                 + "match the checkpoint's CRC32C); written again from a healthy copy");
