@@ -33,16 +33,12 @@ class ArrivingBytesIT {
         .setMaintenanceInterval(Duration.ofMillis(200));
 
     @RegisterExtension
-    static final SpillwayCluster cluster = SpillwayCluster.of(4, TestPorts.ARRIVING_BYTES_IT, CONFIG);
+    static final SpillwayCluster cluster = SpillwayCluster.of(4, TestPorts.ARRIVING_BYTES_IT, CONFIG)
+        .everyNode(cfg -> cfg.setRebalanceThrottle(100).setRebalanceBatchSize(64 << 10));
 
     @Test
     @DisplayName("spilling saves during a slowed rebalance after a loss: every region stays under its failover limit")
     void spillingDuringRebalance() throws InterruptedException {
-        for (int i : cluster.indexes()) {
-            cluster.stop(i);
-            cluster.start(i, CONFIG, cfg -> cfg.setRebalanceThrottle(100).setRebalanceBatchSize(64 << 10));
-        }
-        cluster.awaitAffinitySettled();
         // Each node saves its own checkpoints until the cluster holds about 40% of its regions (backups included:
         // 3 rounds of four 4 MB states, each stored twice, of 4 x 64 MB).
         int saved = 0;

@@ -6,9 +6,6 @@ import dev.spillway.internal.service.ServiceHost;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
 import dev.spillway.test.TestPorts;
-import dev.spillway.wire.ChunkKey;
-import dev.spillway.wire.Layout;
-import dev.spillway.wire.Manifest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.ignite.Ignite;
-import org.apache.ignite.cache.CachePeekMode;
-import org.apache.ignite.cluster.ClusterNode;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -122,24 +117,9 @@ class ChunkCopiesIT {
         Ignite any = cluster.node(0);
         List<String> missing = new ArrayList<>();
         for (String app : saved.keySet()) {
-            for (CheckpointInfo info : Spillway.store(any).list(app)) {
-                Manifest m = ServiceHost.of(any).engine().manifest(app, info.checkpointId());
-                for (int i = 0; i < m.chunks(); i++) {
-                    ChunkKey key = new ChunkKey(m.partition(i), app, m.checkpointId(), i);
-                    for (ClusterNode owner : any.affinity(Layout.CHUNK_CACHE).mapKeyToPrimaryAndBackups(key)) {
-                        Ignite node = nodeNamed(String.valueOf(owner.consistentId()));
-                        if (node.cache(Layout.CHUNK_CACHE).localPeek(key, CachePeekMode.PRIMARY,
-                            CachePeekMode.BACKUP) == null)
-                            missing.add(app + "/" + m.checkpointId() + "#" + i + " on " + owner.consistentId());
-                    }
-                }
-            }
+            for (CheckpointInfo info : Spillway.store(any).list(app))
+                missing.addAll(cluster.missingCopies(ServiceHost.of(any).engine().manifest(app, info.checkpointId())));
         }
         return missing;
-    }
-
-    private static Ignite nodeNamed(String name) {
-        return cluster.node(cluster.indexes().stream().filter(i -> cluster.name(i).equals(name)).findFirst()
-            .orElseThrow());
     }
 }

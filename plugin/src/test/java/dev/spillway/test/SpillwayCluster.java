@@ -1,11 +1,17 @@
 package dev.spillway.test;
 
 import dev.spillway.SpillwayConfiguration;
+import dev.spillway.internal.ignite.IgniteAdapter;
+import dev.spillway.wire.ChunkKey;
+import dev.spillway.wire.Layout;
+import dev.spillway.wire.Manifest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -14,6 +20,9 @@ import java.util.stream.IntStream;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteState;
 import org.apache.ignite.Ignition;
+import org.apache.ignite.cache.CachePeekMode;
+import org.apache.ignite.cache.affinity.Affinity;
+import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.configuration.IgniteConfiguration;
 import org.apache.ignite.failure.FailureContext;
 import org.apache.ignite.failure.StopNodeFailureHandler;
@@ -41,6 +50,8 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final List<Ignite> clients = new CopyOnWriteArrayList<>();
     private Class<?> owner;
+    /** Changes every server node's configuration gets, as {@link #everyNode} sets them. */
+    private Consumer<IgniteConfiguration> nodeTweak = cfg -> { };
 
     private SpillwayCluster(int servers, TestPorts.Slot ports, SpillwayConfiguration config) {
         this.servers = servers;
@@ -56,6 +67,15 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
      */
     public static SpillwayCluster of(int servers, TestPorts ports, SpillwayConfiguration config) {
         return new SpillwayCluster(servers, ports.slot(), config);
+    }
+
+    /**
+     * Makes {@code tweak} change the configuration of every server node this cluster starts (a slower rebalance,
+     * say); {@link #start(int, SpillwayConfiguration, Consumer)}'s own changes come after it.
+     */
+    public SpillwayCluster everyNode(Consumer<IgniteConfiguration> tweak) {
+        this.nodeTweak = tweak;
+        return this;
     }
 
     @Override
@@ -103,20 +123,51 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
      * placement tests wait for the switch.
      */
     public void awaitAffinitySettled() {
-        awaitCondition("chunk-cache affinity settled on " + running(), Duration.ofSeconds(30), () -> {
-            Ignite any = node(running().get(0));
-            org.apache.ignite.cache.affinity.Affinity<Object> affinity =
-                any.affinity(dev.spillway.wire.Layout.CHUNK_CACHE);
-            List<org.apache.ignite.cluster.ClusterNode> servers = new ArrayList<>(any.cluster()
-                .forAttribute(dev.spillway.wire.Layout.SERVER_ATTRIBUTE, "true").nodes());
-            List<List<org.apache.ignite.cluster.ClusterNode>> ideal = dev.spillway.internal.ignite.IgniteAdapter
-                .assignment(servers, affinity.partitions(), config.getBackups());
-            for (int p = 0; p < affinity.partitions(); p++) {
-                if (!new ArrayList<>(affinity.mapPartitionToPrimaryAndBackups(p)).equals(ideal.get(p)))
-                    return false;
+        awaitCondition("chunk-cache affinity settled on " + running(), Duration.ofSeconds(30),
+            () -> movingPartitions().isEmpty());
+    }
+
+    /**
+     * The chunk-cache partitions whose owners Ignite maps to now (as a running node sees them) are not those the
+     * rendezvous function assigns over the running servers: a rebalance is still bringing them to their owners.
+     */
+    public Set<Integer> movingPartitions() {
+        Ignite any = node(running().get(0));
+        Affinity<Object> affinity = any.affinity(Layout.CHUNK_CACHE);
+        List<ClusterNode> servers = new ArrayList<>(any.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
+            .nodes());
+        List<List<ClusterNode>> ideal = IgniteAdapter.assignment(servers, affinity.partitions(), config.getBackups());
+        Set<Integer> moving = new TreeSet<>();
+        for (int p = 0; p < affinity.partitions(); p++) {
+            if (!new ArrayList<>(affinity.mapPartitionToPrimaryAndBackups(p)).equals(ideal.get(p)))
+                moving.add(p);
+        }
+        return moving;
+    }
+
+    /**
+     * The copies of the chunks of {@code manifest} that an owner of their partition does not hold, looked at in
+     * each owner's own memory (localPeek), as "app/id#chunk on node".
+     */
+    public List<String> missingCopies(Manifest manifest) {
+        Ignite any = node(running().get(0));
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < manifest.chunks(); i++) {
+            ChunkKey key = new ChunkKey(manifest.partition(i), manifest.application(), manifest.checkpointId(), i);
+            for (ClusterNode owner : any.affinity(Layout.CHUNK_CACHE).mapKeyToPrimaryAndBackups(key)) {
+                if (node(owner).cache(Layout.CHUNK_CACHE).localPeek(key, CachePeekMode.PRIMARY,
+                    CachePeekMode.BACKUP) == null)
+                    missing.add(manifest.application() + "/" + manifest.checkpointId() + "#" + i + " on "
+                        + owner.consistentId());
             }
-            return true;
-        });
+        }
+        return missing;
+    }
+
+    /** The running node of this cluster that is {@code node}. */
+    public Ignite node(ClusterNode node) {
+        return nodes.values().stream().filter(n -> n.cluster().localNode().id().equals(node.id())).findFirst()
+            .orElseThrow(() -> new IllegalStateException("No running node of this cluster is " + node));
     }
 
     /** Starts server node {@code i} (again, if it was stopped). */
@@ -127,6 +178,7 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
     /** Starts server node {@code i} with another plugin configuration and further changes to its node config. */
     public Ignite start(int i, SpillwayConfiguration pluginConfig, Consumer<IgniteConfiguration> tweak) {
         IgniteConfiguration cfg = configuration(name(i), false, pluginConfig);
+        nodeTweak.accept(cfg);
         tweak.accept(cfg);
         Ignite ignite = Ignition.start(cfg);
         nodes.put(i, ignite);

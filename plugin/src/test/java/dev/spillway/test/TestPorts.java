@@ -34,6 +34,7 @@ public enum TestPorts {
     ARRIVING_BYTES_IT,
     SCRUB_IT,
     SPILLING_PEER_LOSS_IT,
+    COPIES_WHILE_MOVING_IT,
     // app-adapter
     CHECKPOINTER_IT,
     EMBEDDED_CONTRACT_IT,

@@ -48,6 +48,11 @@ final class AffinityOwners implements Owners {
     }
 
     @Override
+    public long version() {
+        return current().version();
+    }
+
+    @Override
     public boolean moving() {
         return current().moving();
     }

@@ -50,6 +50,13 @@ public interface Owners {
      */
     UUID[][] ideal();
 
+    /**
+     * The version of the assignment {@link #now} reads: it changes with every join and leave, and again when a
+     * rebalance ends and the owners Ignite maps to switch. Equal versions mean no partition changed owners between
+     * them.
+     */
+    long version();
+
     /** Whether a rebalance is moving any partition: the owners Ignite maps to are not all those it moves towards. */
     default boolean moving() {
         return moving(now().owners(), ideal());

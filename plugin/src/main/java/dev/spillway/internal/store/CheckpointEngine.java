@@ -117,6 +117,7 @@ public final class CheckpointEngine {
         UUID writer = localId();
         long startedAt = now();
         Set<UUID> servers = peers.serverIds();
+        long assignment = owners.version();
         int chunkSize = config.getChunkSize();
         Reservation reservation = new Reservation(peers, owners, config.getBackups() > 0, writer, origin,
             copyBytes(chunkSize), application + "/(new)");
@@ -143,7 +144,7 @@ public final class CheckpointEngine {
             id = catalog.begin(application, writer);
         reservation.label(application + "/" + id);
         return new WriteSession(this, application, id, writer, nodeName(origin), startedAt, reservation, planned,
-            servers);
+            servers, assignment);
     }
 
     /**

@@ -36,8 +36,13 @@ public final class WriteSession {
     private final long startedAt;
     private final int chunkSize;
     private final Reservation reservation;
-    /** Server nodes when the checkpoint began: if one leaves, commit checks that every chunk is still stored. */
+    /** Server nodes when the checkpoint began: the first plan's. */
     private final Set<UUID> serversAtBegin;
+    /**
+     * The version of the chunk cache's assignment when the checkpoint began: if it changed by the commit (a join,
+     * a leave, or a rebalance that ended), commit checks that every owner holds its copy of every chunk.
+     */
+    private final long assignmentAtBegin;
     /** Server nodes when the planned partitions were chosen: if one leaves, the unsent rest is planned again. */
     private Set<UUID> serversAtPlan;
     private State state = State.OPEN;
@@ -54,9 +59,11 @@ public final class WriteSession {
      * @param originNode the consistent id of the node whose partitions the checkpoint fills first
      * @param planned the partitions already planned (and claimed) for the first chunks
      * @param serversAtBegin the server nodes when it began
+     * @param assignmentAtBegin the version of the chunk cache's assignment when it began ({@code Owners.version})
      */
     WriteSession(CheckpointEngine engine, String application, long checkpointId, UUID writer, String originNode,
-                 long startedAt, Reservation reservation, int[] planned, Set<UUID> serversAtBegin) {
+                 long startedAt, Reservation reservation, int[] planned, Set<UUID> serversAtBegin,
+                 long assignmentAtBegin) {
         this.engine = engine;
         this.application = application;
         this.checkpointId = checkpointId;
@@ -70,6 +77,7 @@ public final class WriteSession {
         this.plannedCount = planned.length;
         this.serversAtBegin = serversAtBegin;
         this.serversAtPlan = serversAtBegin;
+        this.assignmentAtBegin = assignmentAtBegin;
         this.renewAt = startedAt + engine.config().getLeaseTimeout().toMillis() / 3;
     }
 
@@ -130,7 +138,7 @@ public final class WriteSession {
                 + "cannot commit " + chunks + " lengths and " + checksums.length + " checksums");
         refuseUnlessConsistent(size, lengths);
         int[] partitions = Arrays.copyOf(planned, chunks);
-        if (!engine.peers().serverIds().equals(serversAtBegin) || engine.owners().moving())
+        if (ownersChangedSinceBegin())
             everyCopyStored(partitions);
         Manifest manifest = new Manifest(application, checkpointId, size, partitions, lengths, checksums,
             originNode, startedAt, engine.now());
@@ -280,9 +288,20 @@ public final class WriteSession {
     }
 
     /**
-     * After a node joined or left while the checkpoint was written, or while a rebalance moves its partitions:
-     * makes sure every owner of every chunk (now, and once the rebalance ends) holds its copy, writing again (from a copy that exists) the copies a topology change left out, as a streamer's receiver
-     * writes primary and backup copies apart. Refuses the commit when a chunk has no copy left.
+     * Whether any partition may have changed owners while the checkpoint was written: a server joined or left, a
+     * rebalance is moving partitions now, or the assignment's version changed (which also catches a rebalance that
+     * ran after the begin and ended before the commit: chunks streamed meanwhile went to partitions on the move).
+     */
+    private boolean ownersChangedSinceBegin() {
+        return !engine.peers().serverIds().equals(serversAtBegin) || engine.owners().version() != assignmentAtBegin
+            || engine.owners().moving();
+    }
+
+    /**
+     * After a node joined or left while the checkpoint was written, or while a rebalance moved its partitions:
+     * makes sure every owner of every chunk (now, and once the rebalance ends) holds its copy, writing again (from a
+     * copy that exists) the copies a topology change left out, as a streamer's receiver writes primary and backup
+     * copies apart. Refuses the commit when a chunk has no copy left.
      */
     private void everyCopyStored(int[] partitions) {
         List<Integer> lost = engine.chunkCache().restoreCopies(application, checkpointId, partitions,

@@ -57,6 +57,12 @@ final class FixedOwners implements Owners {
         return AffinityOwners.failoverModel(topology.owners(), ownersWithout, views, arrivingBytes(views));
     }
 
+    /** The assignment never changes. */
+    @Override
+    public long version() {
+        return 0;
+    }
+
     @Override
     public UUID[][] ideal() {
         return ideal;
