@@ -19,8 +19,21 @@ final class JoinValidation {
     private JoinValidation() {
     }
 
-    static Serializable discoveryData(SpillwayConfiguration config) {
-        return new LinkedHashMap<>(config.clusterWide());
+    /**
+     * What a node sends in its discovery data: its cluster-wide properties, and the servers it expects (split-brain
+     * protection), which a joining node takes in.
+     */
+    record JoinData(LinkedHashMap<String, String> clusterWide, ArrayList<String> expectedServers)
+        implements Serializable {
+    }
+
+    static Serializable discoveryData(SpillwayConfiguration config, List<String> expectedServers) {
+        return new JoinData(new LinkedHashMap<>(config.clusterWide()), new ArrayList<>(expectedServers));
+    }
+
+    /** The servers expected by the node that sent {@code data}. */
+    static List<String> expectedServers(Serializable data) {
+        return data instanceof JoinData d ? d.expectedServers() : List.of();
     }
 
     /** @throws PluginValidationException naming every differing property, its value there and here */
@@ -32,8 +45,7 @@ final class JoinValidation {
                 + "Spillway plugin [plugin=spillway, classpath=spillway-plugin]";
             throw new PluginValidationException(msg, msg, joining.id());
         }
-        @SuppressWarnings("unchecked")
-        Map<String, String> theirs = (Map<String, String>)data;
+        Map<String, String> theirs = ((JoinData)data).clusterWide();
         List<String> diffs = new ArrayList<>();
         for (Map.Entry<String, String> e : local.clusterWide().entrySet()) {
             String other = theirs.get(e.getKey());

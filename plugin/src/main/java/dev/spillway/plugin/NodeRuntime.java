@@ -11,11 +11,14 @@ import dev.spillway.internal.capacity.LedgerHost;
 import dev.spillway.internal.capacity.MetadataWatch;
 import dev.spillway.internal.capacity.Owners;
 import dev.spillway.internal.capacity.Peers;
+import dev.spillway.internal.capacity.ServerQuorum;
+import dev.spillway.internal.ignite.Departures;
 import dev.spillway.internal.service.ServiceHost;
 import dev.spillway.internal.service.WriteSessions;
 import dev.spillway.internal.store.CheckpointEngine;
 import dev.spillway.internal.store.EmbeddedCheckpointStore;
 import dev.spillway.wire.Layout;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -39,6 +42,8 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     private static final long METADATA_WATCH_MS = 500;
     /** The time between the end of one background scrub pass and the start of the next. */
     private static final long SCRUB_GAP_MS = 1000;
+    /** The longest a stopping server waits for its departure to go round the cluster. */
+    private static final Duration DEPARTURE_WAIT = Duration.ofSeconds(5);
 
     private final Ignite ignite;
     /** The configuration this node runs with: on a server, its limits set for its region's pages. */
@@ -46,6 +51,8 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     private final boolean server;
     /** Whether the cluster's metadata regions take new claims (null on a client). */
     private final MetadataWatch metadata;
+    /** Split-brain protection: whether this node's side holds a majority of the servers expected. */
+    private final ServerQuorum quorum = new ServerQuorum();
     private volatile Parts parts;
     private volatile ScheduledExecutorService maintenance;
     private volatile ScheduledExecutorService metadataWatch;
@@ -64,7 +71,8 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
                 config.getClock(), config.getLeaseTimeout()) : null;
             Peers peers = Peers.of(ignite, server ? NodeRuntime.this : null, config.getOperationTimeout());
             Owners owners = Owners.of(ignite, config);
-            engine = new CheckpointEngine(ignite, config, server, peers, owners, NodeRuntime.this::background);
+            engine = new CheckpointEngine(ignite, config, server, peers, owners, quorum,
+                NodeRuntime.this::background);
             store = new EmbeddedCheckpointStore(engine, new ClusterCapacity(peers, owners, config.getBackups()));
             sessions = server ? new WriteSessions(engine, log()) : null;
         }
@@ -85,6 +93,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
      * partition map from a server, and a server frozen at that moment would hold the application's first call).
      */
     void start() {
+        Departures.listen(ignite, (id, name) -> quorum.departed(new ServerQuorum.Member(id, name)));
         if (!server) {
             startCachesHere();
             return;
@@ -133,8 +142,11 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         maintenance.scheduleWithFixedDelay(() -> {
             // Each step apart: one that fails (a node that does not answer) does not skip the others.
             maintain("expiring leases", () -> parts().ledger.expire(id -> ignite.cluster().node(id) != null));
-            maintain("reclaiming claims", () -> parts().engine.reclaim());
-            maintain("sweeping orphaned chunks", () -> parts().engine.sweepOrphans());
+            // Removals change Spillway's caches, which a side without a majority may not do.
+            if (quorum.hasMajority()) {
+                maintain("reclaiming claims", () -> parts().engine.reclaim());
+                maintain("sweeping orphaned chunks", () -> parts().engine.sweepOrphans());
+            }
             maintain("expiring thin-client sessions", () -> parts().sessions.expire(config.getClock().millis()));
         }, period, period, TimeUnit.MILLISECONDS);
     }
@@ -189,8 +201,19 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         }
     }
 
-    /** Discards the open write sessions and stops the maintenance and metadata-watch threads. */
+    /** The node's split-brain protection. */
+    ServerQuorum quorum() {
+        return quorum;
+    }
+
+    /**
+     * On a server stopped on purpose, first announces its departure (the others stop expecting it); then discards
+     * the open write sessions and stops the maintenance and metadata-watch threads.
+     */
     void close() {
+        if (server && !Departures.announce(ignite, DEPARTURE_WAIT))
+            log().info("Spillway announced no departure of this server (it is failing, or the announcement did not "
+                + "come back within " + DEPARTURE_WAIT.toSeconds() + " s): the others keep expecting it");
         Parts p = parts;
         if (p != null && p.sessions != null) {
             try {

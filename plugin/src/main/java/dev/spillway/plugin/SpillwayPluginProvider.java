@@ -3,13 +3,17 @@ package dev.spillway.plugin;
 import dev.spillway.Spillway;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.SpillwayPlugin;
+import dev.spillway.internal.capacity.QuorumValidator;
+import dev.spillway.wire.Layout;
 import java.io.Serializable;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.ignite.IgniteCheckedException;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.configuration.IgniteConfiguration;
 import org.apache.ignite.plugin.PluginConfiguration;
 import org.apache.ignite.plugin.CachePluginContext;
+import org.apache.ignite.plugin.CacheTopologyValidatorProvider;
 import org.apache.ignite.plugin.CachePluginProvider;
 import org.apache.ignite.plugin.ExtensionRegistry;
 import org.apache.ignite.plugin.PluginContext;
@@ -75,6 +79,8 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
         if (server)
             NodeSetup.apply(cfg, effective);
         runtime = new NodeRuntime(ctx.grid(), effective, server);
+        registry.registerExtension(CacheTopologyValidatorProvider.class, QuorumValidator.provider(runtime.quorum(),
+            Set.of(Layout.CHUNK_CACHE, Layout.CATALOG_CACHE, Layout.ADMISSION_CACHE)));
     }
 
     @Override
@@ -102,12 +108,13 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
 
     @Override
     public @Nullable Serializable provideDiscoveryData(UUID nodeId) {
-        return JoinValidation.discoveryData(config);
+        return JoinValidation.discoveryData(config, runtime.quorum().expected());
     }
 
     @Override
     public void receiveDiscoveryData(UUID nodeId, Serializable data) {
-        // No-op: joining nodes are checked in validateNewNode.
+        // A joining node learns the servers the cluster expects; joining nodes are checked in validateNewNode.
+        runtime.quorum().join(JoinValidation.expectedServers(data));
     }
 
     @Override

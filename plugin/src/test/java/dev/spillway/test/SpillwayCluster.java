@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -26,6 +27,7 @@ import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.configuration.IgniteConfiguration;
 import org.apache.ignite.failure.FailureContext;
 import org.apache.ignite.failure.StopNodeFailureHandler;
+import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -238,6 +240,20 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
 
     public List<String> failures() {
         return failures;
+    }
+
+    /**
+     * Makes the other nodes declare node {@code i} failed, as they do when it stops answering or is cut off (not a
+     * clean leave), and waits until it has stopped: told it was failed, the node finds itself segmented and its
+     * failure handler stops it. That segmentation is what the test asked for, so it is not recorded as a failure.
+     */
+    public void fail(int i) {
+        Ignite victim = nodes.remove(i);
+        UUID id = victim.cluster().localNode().id();
+        Ignite other = node(running().get(0));
+        ((TcpDiscoverySpi)other.configuration().getDiscoverySpi()).failNode(id, "failed by the test");
+        awaitCondition(name(i) + " stopped after being failed", Duration.ofSeconds(30), () -> !isRunning(i));
+        failures.removeIf(f -> f.startsWith(name(i) + ":") && f.contains("SEGMENTATION"));
     }
 
     /**

@@ -35,6 +35,7 @@ public enum TestPorts {
     SCRUB_IT,
     SPILLING_PEER_LOSS_IT,
     COPIES_WHILE_MOVING_IT,
+    QUORUM_IT,
     // app-adapter
     CHECKPOINTER_IT,
     EMBEDDED_CONTRACT_IT,

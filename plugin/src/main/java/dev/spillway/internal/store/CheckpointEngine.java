@@ -9,8 +9,10 @@ import dev.spillway.SpillwayConfiguration;
 import dev.spillway.internal.capacity.Owners;
 import dev.spillway.internal.capacity.Peers;
 import dev.spillway.internal.capacity.Reservation;
+import dev.spillway.internal.capacity.ServerQuorum;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkReader;
+import dev.spillway.wire.Layout;
 import dev.spillway.wire.Manifest;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,6 +43,8 @@ public final class CheckpointEngine {
     private final boolean server;
     private final Peers peers;
     private final Owners owners;
+    /** Split-brain protection: saves, commits and deletes only on a side holding a majority of the servers. */
+    private final ServerQuorum quorum;
     private final Executor background;
     private final Catalog catalog;
     private final ChunkCache chunks;
@@ -55,15 +59,17 @@ public final class CheckpointEngine {
 
     /**
      * @param server whether this node holds a checkpoint region (else it is a thick client)
+     * @param quorum whether this node's side of the cluster may change Spillway's caches
      * @param background runs work off the writer's path (the node's maintenance thread)
      */
     public CheckpointEngine(Ignite ignite, SpillwayConfiguration config, boolean server, Peers peers, Owners owners,
-                            Executor background) {
+                            ServerQuorum quorum, Executor background) {
         this.ignite = ignite;
         this.config = config;
         this.server = server;
         this.peers = peers;
         this.owners = owners;
+        this.quorum = quorum;
         this.background = background;
         this.catalog = new Catalog(ignite, config.getOperationTimeout());
         this.chunks = new ChunkCache(ignite, config.getOperationTimeout());
@@ -114,6 +120,7 @@ public final class CheckpointEngine {
      * @throws dev.spillway.CapacityExhaustedException when the cluster cannot take the expected size
      */
     public WriteSession begin(String application, UUID origin, long expectedSize) {
+        refuseUnlessMajority("Saving " + application);
         UUID writer = localId();
         long startedAt = now();
         Set<UUID> servers = peers.serverIds();
@@ -225,6 +232,7 @@ public final class CheckpointEngine {
 
     /** Deletes a committed checkpoint and removes its chunks. */
     public void delete(String application, long checkpointId) {
+        refuseUnlessMajority("Deleting " + application + "/" + checkpointId);
         Claim claim = catalog.delete(application, checkpointId, localId());
         if (claim == null)
             throw notFound(application, checkpointId);
@@ -290,6 +298,17 @@ public final class CheckpointEngine {
 
     Catalog catalog() {
         return catalog;
+    }
+
+    /**
+     * Refuses {@code action} on a side of the cluster without a majority of the servers expected (split-brain
+     * protection).
+     *
+     * @throws dev.spillway.NoQuorumException naming the servers there are and those expected
+     */
+    void refuseUnlessMajority(String action) {
+        quorum.refuseUnlessMajority(action, ignite.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true").nodes()
+            .stream().map(n -> new ServerQuorum.Member(n.id(), String.valueOf(n.consistentId()))).toList());
     }
 
     ChunkCache chunkCache() {

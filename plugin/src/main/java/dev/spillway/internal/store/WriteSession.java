@@ -137,6 +137,7 @@ public final class WriteSession {
             throw new IllegalStateException("Checkpoint " + label() + " has " + plannedCount + " planned chunks; "
                 + "cannot commit " + chunks + " lengths and " + checksums.length + " checksums");
         refuseUnlessConsistent(size, lengths);
+        engine.refuseUnlessMajority("Committing " + label());
         int[] partitions = Arrays.copyOf(planned, chunks);
         if (ownersChangedSinceBegin())
             everyCopyStored(partitions);

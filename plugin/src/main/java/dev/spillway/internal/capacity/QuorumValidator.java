@@ -1,0 +1,41 @@
+package dev.spillway.internal.capacity;
+
+import dev.spillway.internal.capacity.ServerQuorum.Member;
+import dev.spillway.wire.Layout;
+import java.util.Collection;
+import java.util.Set;
+import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.configuration.TopologyValidator;
+import org.apache.ignite.plugin.CacheTopologyValidatorProvider;
+
+/**
+ * Ignite's side of split-brain protection: Spillway's caches accept changes (puts, removes, entry processors,
+ * streamers) only while the node's topology holds a majority of the servers expected ({@link ServerQuorum}). Ignite
+ * runs the validator on every node at the end of every topology change, and a write started on a node whose last
+ * validation failed is refused there ("cache topology is not valid"), so a write that raced a partition's
+ * detection is refused once the node has seen it, wherever it was planned. Reads are never refused.
+ *
+ * <p>Provided through the plugin's extensions ({@link #provider}), not the cache configuration, so that it reaches
+ * the node's own quorum rather than a copy Ignite deserialized.
+ */
+public final class QuorumValidator implements TopologyValidator {
+    private static final long serialVersionUID = 1L;
+
+    private final transient ServerQuorum quorum;
+
+    private QuorumValidator(ServerQuorum quorum) {
+        this.quorum = quorum;
+    }
+
+    /** The validator of each of {@code caches}, over {@code quorum}; no validator for other caches. */
+    public static CacheTopologyValidatorProvider provider(ServerQuorum quorum, Set<String> caches) {
+        QuorumValidator validator = new QuorumValidator(quorum);
+        return cache -> caches.contains(cache) ? validator : null;
+    }
+
+    @Override
+    public boolean validate(Collection<ClusterNode> nodes) {
+        return quorum.observe(nodes.stream().filter(n -> "true".equals(n.attribute(Layout.SERVER_ATTRIBUTE)))
+            .map(n -> new Member(n.id(), String.valueOf(n.consistentId()))).toList());
+    }
+}

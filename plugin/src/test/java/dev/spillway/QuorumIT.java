@@ -1,0 +1,78 @@
+package dev.spillway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spillway.test.SpillwayCluster;
+import dev.spillway.test.TestData;
+import dev.spillway.test.TestPorts;
+import dev.spillway.wire.Layout;
+import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Split-brain protection (issue 14, item 3) on nodes in one JVM: a side without a strict majority of the servers
+ * the cluster expects refuses saves and deletes with {@link NoQuorumException} and still restores; servers stopped
+ * on purpose are no longer expected, servers that failed still are. The network partitions themselves are cut in
+ * {@code PartitionIT}, with node processes in network namespaces.
+ */
+class QuorumIT {
+    private static final SpillwayConfiguration CONFIG = new SpillwayConfiguration()
+        .setRegionMaxSize(64L << 20)
+        .setChunkSize(64 << 10)
+        .setBackups(1)
+        .setRetention(10)
+        .setPartitions(64)
+        .setMetadataRegionSize(16L << 20)
+        .setLeaseTimeout(Duration.ofSeconds(30));
+
+    @RegisterExtension
+    static final SpillwayCluster cluster = SpillwayCluster.of(4, TestPorts.QUORUM_IT, CONFIG);
+
+    @Test
+    @DisplayName("stopped servers are not expected, failed ones are: 1 of 3 refuses saves and deletes, restores; "
+        + "saves resume when they return")
+    void minorityRefusesWrites() {
+        byte[] first = TestData.random(1 << 20, 1);
+        CheckpointInfo kept = Spillway.store(cluster.node(0)).save("quorum", first);
+
+        // Stopped on purpose: 3 of the 3 servers expected.
+        cluster.stop(3);
+        cluster.awaitAffinitySettled();
+        Spillway.store(cluster.node(0)).save("quorum", TestData.random(1 << 20, 2));
+        // One failure: 2 of 3 is still a majority.
+        cluster.fail(2);
+        // Node 0 and node 1 now hold a copy of everything: node 0 alone still has every checkpoint.
+        cluster.awaitAffinitySettled();
+        CheckpointInfo latest = Spillway.store(cluster.node(0)).save("quorum", TestData.random(1 << 20, 3));
+        // Another: 1 of 3 may be the smaller side of a partition.
+        cluster.fail(1);
+        CheckpointStore alone = Spillway.store(cluster.node(0));
+        assertThatThrownBy(() -> alone.save("quorum", TestData.random(1 << 20, 4)))
+            .isInstanceOfSatisfying(NoQuorumException.class, e -> {
+                assertThat(e.visibleServers()).containsExactly(cluster.name(0));
+                assertThat(e.expectedServers()).containsExactly(cluster.name(0), cluster.name(1), cluster.name(2));
+            })
+            .hasMessageContaining("Saving quorum refused by split-brain protection: this side of the cluster has 1 "
+                + "of the 3 Spillway servers expected");
+        assertThatThrownBy(() -> alone.delete("quorum", kept.checkpointId()))
+            .isInstanceOf(NoQuorumException.class);
+        assertThat(alone.list("quorum")).extracting(CheckpointInfo::checkpointId).last()
+            .isEqualTo(latest.checkpointId());
+        assertThat(alone.restore("quorum", kept.checkpointId())).isEqualTo(first);
+        // Below Spillway's own checks, Ignite refuses any change to Spillway's caches on this side.
+        assertThatThrownBy(() -> cluster.node(0).cache(Layout.CATALOG_CACHE).put("quorum-probe", "x"))
+            .hasMessageContaining("cache topology is not valid");
+
+        // The failed servers come back under their names: 3 of 3, saves resume.
+        cluster.start(1);
+        cluster.start(2);
+        cluster.awaitAffinitySettled();
+        CheckpointInfo after = Spillway.store(cluster.node(0)).save("quorum", TestData.random(1 << 20, 5));
+        assertThat(after.checkpointId()).isGreaterThan(latest.checkpointId());
+        cluster.start(3);
+        cluster.awaitAffinitySettled();
+    }
+}
