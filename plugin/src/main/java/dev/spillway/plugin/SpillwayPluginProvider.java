@@ -80,7 +80,8 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
             NodeSetup.apply(cfg, effective);
         runtime = new NodeRuntime(ctx.grid(), effective, server);
         registry.registerExtension(CacheTopologyValidatorProvider.class, QuorumValidator.provider(runtime.quorum(),
-            Set.of(Layout.CHUNK_CACHE, Layout.CATALOG_CACHE, Layout.ADMISSION_CACHE)));
+            Set.of(Layout.CHUNK_CACHE, Layout.CATALOG_CACHE, Layout.ADMISSION_CACHE),
+            ctx.log(QuorumValidator.class)));
     }
 
     @Override

@@ -26,15 +26,24 @@ public final class LoopbackNode {
     }
 
     public static IgniteConfiguration configuration(String name, int basePort, boolean client) {
+        return configuration(name, basePort, client, "127.0.0.1", List.of("127.0.0.1"));
+    }
+
+    /**
+     * The same configuration on {@code host}, one address of a network the test built ({@link NamespaceNetwork}),
+     * rather than loopback, with the same ports: discovery looks for the cluster on every address of {@code hosts}.
+     */
+    public static IgniteConfiguration configuration(String name, int basePort, boolean client, String host,
+                                                    List<String> hosts) {
         TcpDiscoveryVmIpFinder ipFinder = new TcpDiscoveryVmIpFinder();
-        ipFinder.setAddresses(List.of("127.0.0.1:" + basePort + ".." + (basePort + 9)));
+        ipFinder.setAddresses(hosts.stream().map(h -> h + ":" + basePort + ".." + (basePort + 9)).toList());
         TcpDiscoverySpi discovery = new TcpDiscoverySpi()
             .setIpFinder(ipFinder)
-            .setLocalAddress("127.0.0.1")
+            .setLocalAddress(host)
             .setLocalPort(basePort)
             .setLocalPortRange(10);
         TcpCommunicationSpi communication = new TcpCommunicationSpi();
-        communication.setLocalAddress("127.0.0.1");
+        communication.setLocalAddress(host);
         communication.setLocalPort(basePort + 100);
         communication.setLocalPortRange(10);
         // Ignite's default 32 KB socket buffers are below the loopback MSS (MTU 65536): measured here, a thick
@@ -57,7 +66,7 @@ public final class LoopbackNode {
             .setDiscoverySpi(discovery)
             .setCommunicationSpi(communication)
             .setClientConnectorConfiguration(new ClientConnectorConfiguration()
-                .setHost("127.0.0.1").setPort(basePort + 200).setPortRange(10))
+                .setHost(host).setPort(basePort + 200).setPortRange(10))
             .setDataStorageConfiguration(storage)
             .setMetricsLogFrequency(0)
             .setPeerClassLoadingEnabled(false)

@@ -18,10 +18,11 @@ import org.apache.ignite.configuration.IgniteConfiguration;
 /**
  * One Ignite server node with the Spillway plugin in its own JVM, for {@link ProcessCluster}. Options:
  * {@code --name}, {@code --base-port}, {@code --region-mb}, {@code --backups}, {@code --partitions},
- * {@code --chunk-kb}, {@code --work-dir}, optionally {@code --operation-timeout-ms} (Spillway's) and
- * {@code --failure-detection-ms} (Ignite's failure detection
- * timeout), and optionally {@code --plain-region-mb} (adds a data region named
- * {@value #PLAIN_REGION}, persistence off, for caches that bypass Spillway).
+ * {@code --chunk-kb}, {@code --work-dir}; optionally {@code --retention} (default 1), {@code --operation-timeout-ms}
+ * (Spillway's), {@code --failure-detection-ms} (Ignite's failure detection timeout), {@code --host} and
+ * {@code --hosts} (the node's address and every node's, comma-separated, on a network the test built instead of
+ * loopback), and {@code --plain-region-mb} (adds a data region named {@value #PLAIN_REGION}, persistence off, for
+ * caches that bypass Spillway).
  *
  * <p>The node keeps Ignite's default failure handler ({@code StopNodeOrHaltFailureHandler}): a region that
  * overflows halts the JVM with exit code 130, which is what a node-loss test must be able to see. Once joined it
@@ -49,13 +50,16 @@ public final class NodeMain {
         SpillwayConfiguration config = pluginConfiguration(Integer.parseInt(required(opts, "region-mb")),
             Integer.parseInt(required(opts, "chunk-kb")), Integer.parseInt(required(opts, "backups")),
             Integer.parseInt(required(opts, "partitions")));
+        config.setRetention(Integer.parseInt(opts.getOrDefault("retention", "1")));
         long plainRegionMb = Long.parseLong(opts.getOrDefault("plain-region-mb", "0"));
         long failureDetectionMs = Long.parseLong(opts.getOrDefault("failure-detection-ms", "0"));
         long operationTimeoutMs = Long.parseLong(opts.getOrDefault("operation-timeout-ms", "0"));
         if (operationTimeoutMs > 0)
             config.setOperationTimeout(Duration.ofMillis(operationTimeoutMs));
 
-        IgniteConfiguration cfg = configuration(name, basePort, false, config)
+        String host = opts.getOrDefault("host", "127.0.0.1");
+        List<String> hosts = opts.containsKey("host") ? List.of(required(opts, "hosts").split(",")) : List.of(host);
+        IgniteConfiguration cfg = configuration(name, basePort, false, config, host, hosts)
             .setWorkDirectory(Path.of(required(opts, "work-dir")).toAbsolutePath().toString());
         if (failureDetectionMs > 0)
             cfg.setFailureDetectionTimeout(failureDetectionMs);
@@ -91,7 +95,13 @@ public final class NodeMain {
     /** The tests' loopback node configuration with the plugin given explicitly; Ignite's failure handler. */
     public static IgniteConfiguration configuration(String name, int basePort, boolean client,
                                                     SpillwayConfiguration config) {
-        return LoopbackNode.configuration(name, basePort, client)
+        return configuration(name, basePort, client, config, "127.0.0.1", List.of("127.0.0.1"));
+    }
+
+    /** The same on {@code host} of a network the test built, discovering the cluster on {@code hosts}. */
+    public static IgniteConfiguration configuration(String name, int basePort, boolean client,
+                                                    SpillwayConfiguration config, String host, List<String> hosts) {
+        return LoopbackNode.configuration(name, basePort, client, host, hosts)
             .setPluginProviders(new SpillwayPluginProvider(config.copy()));
     }
 

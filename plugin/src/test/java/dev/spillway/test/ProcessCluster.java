@@ -41,9 +41,12 @@ public final class ProcessCluster implements AutoCloseable {
     private final int chunkKb;
     private final int backups;
     private final int partitions;
+    private final int retention;
     private final int plainRegionMb;
     private final long failureDetectionMs;
     private final long operationTimeoutMs;
+    /** The network the nodes run on, each in its namespace; null for loopback. */
+    private final NamespaceNetwork network;
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
     private final List<String> clientFailures = new CopyOnWriteArrayList<>();
@@ -57,9 +60,11 @@ public final class ProcessCluster implements AutoCloseable {
         this.chunkKb = b.chunkKb;
         this.backups = b.backups;
         this.partitions = b.partitions;
+        this.retention = b.retention;
         this.plainRegionMb = b.plainRegionMb;
         this.failureDetectionMs = b.failureDetectionMs;
         this.operationTimeoutMs = b.operationTimeoutMs;
+        this.network = b.network;
         this.dir = Path.of("target", "process-cluster", test).toAbsolutePath();
     }
 
@@ -70,7 +75,8 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** The plugin configuration every node of this cluster runs. */
     public SpillwayConfiguration config() {
-        SpillwayConfiguration config = NodeMain.pluginConfiguration(regionMb, chunkKb, backups, partitions);
+        SpillwayConfiguration config = NodeMain.pluginConfiguration(regionMb, chunkKb, backups, partitions)
+            .setRetention(retention);
         return operationTimeoutMs > 0 ? config.setOperationTimeout(Duration.ofMillis(operationTimeoutMs)) : config;
     }
 
@@ -136,6 +142,7 @@ public final class ProcessCluster implements AutoCloseable {
             "--region-mb", Integer.toString(regionMb),
             "--backups", Integer.toString(backups),
             "--partitions", Integer.toString(partitions),
+            "--retention", Integer.toString(retention),
             "--chunk-kb", Integer.toString(chunkKb),
             "--work-dir", dir.resolve("work").resolve(name(i)).toString())));
         if (plainRegionMb > 0)
@@ -144,6 +151,10 @@ public final class ProcessCluster implements AutoCloseable {
             cmd.addAll(List.of("--failure-detection-ms", Long.toString(failureDetectionMs)));
         if (operationTimeoutMs > 0)
             cmd.addAll(List.of("--operation-timeout-ms", Long.toString(operationTimeoutMs)));
+        if (network != null) {
+            cmd.addAll(List.of("--host", network.address(i), "--hosts", String.join(",", network.addresses())));
+            cmd.addAll(0, List.of("ip", "netns", "exec", network.namespace(i)));
+        }
         return new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(logFile(i).toFile());
@@ -163,9 +174,27 @@ public final class ProcessCluster implements AutoCloseable {
      * local properties (the operation timeout, the maintenance interval, the clock), else the cluster refuses it.
      */
     public Ignite startClient(SpillwayConfiguration plugin) {
+        return startClient(plugin, IntStream.range(0, size()).toArray());
+    }
+
+    /**
+     * {@link #startClient()} on a namespace network, with the client's discovery given only the addresses of
+     * nodes {@code via}: it joins, and stays connected, through one of them (a thick client's discovery goes
+     * through one server, and a client whose server is cut off is cut off too).
+     */
+    public Ignite startClientVia(int... via) {
+        if (network == null)
+            throw new IllegalStateException("Nodes on loopback share one address: use startClient()");
+        return startClient(config(), via);
+    }
+
+    private Ignite startClient(SpillwayConfiguration plugin, int[] via) {
         if (client != null)
             throw new IllegalStateException("The client of " + test + " is running already");
-        IgniteConfiguration cfg = NodeMain.configuration("client-" + basePort, basePort, true, plugin)
+        String host = network == null ? "127.0.0.1" : network.clientAddress();
+        List<String> hosts = network == null ? List.of(host)
+            : IntStream.of(via).mapToObj(network::address).toList();
+        IgniteConfiguration cfg = NodeMain.configuration("client-" + basePort, basePort, true, plugin, host, hosts)
             .setWorkDirectory(dir.resolve("work").resolve("client").toString())
             .setClientConnectorConfiguration(null)
             .setFailureHandler(new StopNodeFailureHandler() {
@@ -177,6 +206,19 @@ public final class ProcessCluster implements AutoCloseable {
             });
         client = Ignition.start(cfg);
         return client;
+    }
+
+    /** Stops the client, if one runs. */
+    public void stopClient() {
+        if (client != null) {
+            try {
+                Ignition.stop(client.name(), true);
+            }
+            catch (RuntimeException e) {
+                System.err.println("Stopping the client of " + test + " failed: " + e);
+            }
+            client = null;
+        }
     }
 
     public Ignite client() {
@@ -200,6 +242,32 @@ public final class ProcessCluster implements AutoCloseable {
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("Interrupted killing " + name(i));
+        }
+    }
+
+    /**
+     * Starts node process {@code i} again (after it was killed, or stopped by itself) under its name and waits until
+     * it has joined; its log starts afresh.
+     */
+    public void restart(int i) {
+        if (processes.get(i).isAlive())
+            throw new IllegalStateException("Node process " + name(i) + " is still running");
+        try {
+            processes.set(i, command(i).start());
+            long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
+            while (!log(i).contains("JOINED " + name(i) + " ")) {
+                if (!processes.get(i).isAlive() || System.nanoTime() > deadline)
+                    throw new AssertionError("Node process " + name(i) + " did not join again; log " + logFile(i)
+                        + ":\n" + tail(i));
+                Thread.sleep(100);
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot start node process " + name(i) + " again", e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("Interrupted restarting " + name(i));
         }
     }
 
@@ -235,6 +303,8 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** The thin-client addresses of the node processes (each takes one port of the slot's thin range). */
     public String[] thinAddresses() {
+        if (network != null)
+            return network.addresses().stream().map(a -> a + ":" + (basePort + 200)).toArray(String[]::new);
         return IntStream.range(0, 10).mapToObj(i -> "127.0.0.1:" + (basePort + 200 + i)).toArray(String[]::new);
     }
 
@@ -293,15 +363,7 @@ public final class ProcessCluster implements AutoCloseable {
     /** Stops the client, then destroys every node process and waits for each. Safe to call more than once. */
     @Override
     public void close() {
-        if (client != null) {
-            try {
-                Ignition.stop(client.name(), true);
-            }
-            catch (RuntimeException e) {
-                System.err.println("Stopping the client of " + test + " failed: " + e);
-            }
-            client = null;
-        }
+        stopClient();
         for (Process p : processes)
             p.destroyForcibly();
         for (Process p : processes) {
@@ -334,9 +396,11 @@ public final class ProcessCluster implements AutoCloseable {
         private int chunkKb = 256;
         private int backups = 1;
         private int partitions = 128;
+        private int retention = 1;
         private int plainRegionMb;
         private long failureDetectionMs;
         private long operationTimeoutMs;
+        private NamespaceNetwork network;
 
         private Builder(String test, TestPorts.Slot ports) {
             this.test = test;
@@ -373,6 +437,12 @@ public final class ProcessCluster implements AutoCloseable {
             return this;
         }
 
+        /** Checkpoints kept per application. Default 1. */
+        public Builder retention(int retention) {
+            this.retention = retention;
+            return this;
+        }
+
         /** Adds a plain data region {@value NodeMain#PLAIN_REGION} of this size to every node. Default none. */
         public Builder plainRegionMb(int plainRegionMb) {
             this.plainRegionMb = plainRegionMb;
@@ -388,6 +458,15 @@ public final class ProcessCluster implements AutoCloseable {
         /** Spillway's operation timeout on every node (and the test's thick client), in ms. Default Spillway's. */
         public Builder operationTimeoutMs(long operationTimeoutMs) {
             this.operationTimeoutMs = operationTimeoutMs;
+            return this;
+        }
+
+        /**
+         * Runs each node process in its namespace of {@code network}, on its address there, rather than on
+         * loopback; the test's client joins from this JVM's address on it. Default loopback.
+         */
+        public Builder network(NamespaceNetwork network) {
+            this.network = network;
             return this;
         }
 

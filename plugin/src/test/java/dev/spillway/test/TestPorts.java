@@ -36,6 +36,7 @@ public enum TestPorts {
     SPILLING_PEER_LOSS_IT,
     COPIES_WHILE_MOVING_IT,
     QUORUM_IT,
+    PARTITION_IT,
     // app-adapter
     CHECKPOINTER_IT,
     EMBEDDED_CONTRACT_IT,

@@ -4,6 +4,7 @@ import dev.spillway.internal.capacity.ServerQuorum.Member;
 import dev.spillway.wire.Layout;
 import java.util.Collection;
 import java.util.Set;
+import org.apache.ignite.IgniteLogger;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.configuration.TopologyValidator;
 import org.apache.ignite.plugin.CacheTopologyValidatorProvider;
@@ -22,20 +23,35 @@ public final class QuorumValidator implements TopologyValidator {
     private static final long serialVersionUID = 1L;
 
     private final transient ServerQuorum quorum;
+    private final transient IgniteLogger log;
 
-    private QuorumValidator(ServerQuorum quorum) {
+    private QuorumValidator(ServerQuorum quorum, IgniteLogger log) {
         this.quorum = quorum;
+        this.log = log;
     }
 
-    /** The validator of each of {@code caches}, over {@code quorum}; no validator for other caches. */
-    public static CacheTopologyValidatorProvider provider(ServerQuorum quorum, Set<String> caches) {
-        QuorumValidator validator = new QuorumValidator(quorum);
+    /**
+     * The validator of each of {@code caches}, over {@code quorum}; no validator for other caches. It logs to
+     * {@code log} when the node's side gains or loses its majority.
+     */
+    public static CacheTopologyValidatorProvider provider(ServerQuorum quorum, Set<String> caches, IgniteLogger log) {
+        QuorumValidator validator = new QuorumValidator(quorum, log);
         return cache -> caches.contains(cache) ? validator : null;
     }
 
     @Override
     public boolean validate(Collection<ClusterNode> nodes) {
-        return quorum.observe(nodes.stream().filter(n -> "true".equals(n.attribute(Layout.SERVER_ATTRIBUTE)))
+        boolean before = quorum.hasMajority();
+        boolean now = quorum.observe(nodes.stream().filter(n -> "true".equals(n.attribute(Layout.SERVER_ATTRIBUTE)))
             .map(n -> new Member(n.id(), String.valueOf(n.consistentId()))).toList());
+        if (now != before && log != null) {
+            if (now)
+                log.info("Spillway split-brain protection: this side of the cluster holds a majority ("
+                    + quorum.describe() + "); it accepts saves");
+            else
+                log.warning("Spillway split-brain protection: this side of the cluster does not hold a majority ("
+                    + quorum.describe() + "); it refuses saves, commits and deletes until it does");
+        }
+        return now;
     }
 }

@@ -67,6 +67,11 @@ public final class ServerQuorum {
         return List.copyOf(expected);
     }
 
+    /** The servers last observed and those expected, for a log line. */
+    public synchronized String describe() {
+        return visible.size() + " of the " + expected.size() + " servers expected: " + visible + " of " + expected;
+    }
+
     /** Whether the servers last observed hold a strict majority of those expected. */
     public synchronized boolean hasMajority() {
         return 2 * visible.size() > expected.size();
