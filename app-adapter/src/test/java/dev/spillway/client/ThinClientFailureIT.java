@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointWriter;
 import dev.spillway.InvalidArgumentException;
+import dev.spillway.NoQuorumException;
 import dev.spillway.Spillway;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.internal.service.ServiceHost;
+import dev.spillway.test.JavaProcess;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.wire.Begun;
 import dev.spillway.wire.ChunkKey;
@@ -17,8 +19,13 @@ import dev.spillway.wire.Layout;
 import dev.spillway.wire.Reply;
 import dev.spillway.test.TestData;
 import dev.spillway.test.TestPorts;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.IgniteClient;
@@ -121,6 +128,55 @@ class ThinClientFailureIT {
     }
 
     @Test
+    @DisplayName("a writer process killed mid-save: the previous checkpoint stays the latest; its chunks, session "
+        + "and leases go once its lease runs out, with no operator")
+    void writerProcessKilledMidSave() throws Exception {
+        String app = "killed-writer";
+        var store = Spillway.store(cluster.node(1));
+        byte[] previous = TestData.random(1 << 20, 50);
+        store.save(app, previous);
+        long usedBefore = store.capacity().stream().mapToLong(c -> c.used()).sum();
+
+        Process writer = new ProcessBuilder(JavaProcess.command("256m", HalfSaveClient.class,
+            List.of(app, "8", cluster.thinAddress(0), cluster.thinAddress(1), cluster.thinAddress(2))))
+            .redirectErrorStream(true).start();
+        long abandonedId;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(),
+                 StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = out.readLine();
+                assertThat(line).as("the writer process's output before HALF").isNotNull();
+            } while (!line.startsWith("HALF "));
+            abandonedId = Long.parseLong(line.substring(5).trim());
+            long id = abandonedId;
+            SpillwayCluster.awaitCondition("some of the half stored", Duration.ofSeconds(10),
+                () -> !TestData.chunkKeys(cluster.node(0), app, id).isEmpty());
+        }
+        finally {
+            writer.destroyForcibly();
+            assertThat(writer.waitFor(30, TimeUnit.SECONDS)).as("the writer process ended").isTrue();
+        }
+
+        assertThat(store.latest(app).orElseThrow().checkpointId()).isLessThan(abandonedId);
+        assertThat(store.restoreLatest(app)).isEqualTo(previous);
+        assertThat(store.capacity().stream().mapToInt(c -> c.leases()).sum()).isPositive();
+        cluster.clock().advance(CONFIG.getLeaseTimeout().plusSeconds(1));
+        long id = abandonedId;
+        SpillwayCluster.awaitCondition("the killed writer's chunks removed, its session and leases gone",
+            Duration.ofSeconds(15), () -> TestData.chunkKeys(cluster.node(0), app, id).isEmpty()
+                && store.capacity().stream().allMatch(c -> c.leases() == 0 && c.reserved() == 0));
+        SpillwayCluster.awaitStableUsage(store);
+        assertThat(store.capacity().stream().mapToLong(c -> c.used()).sum()).as("region bytes used")
+            .isLessThanOrEqualTo(usedBefore + (1L << 20));
+        assertThat(store.list(app)).hasSize(1);
+        byte[] next = TestData.random(1 << 20, 51);
+        assertThat(store.save(app, next).checkpointId()).isGreaterThan(abandonedId);
+        assertThat(store.restoreLatest(app)).isEqualTo(next);
+        store.list(app).forEach(i -> store.delete(app, i.checkpointId()));
+    }
+
+    @Test
     @DisplayName("with several addresses, the home server's restart is ridden out: saves and restores go on")
     void homeServerRestart() {
         String app = "failover";
@@ -146,6 +202,43 @@ class ThinClientFailureIT {
         finally {
             if (!cluster.isRunning(2))
                 cluster.start(2);
+        }
+        assertThat(cluster.failures()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("on a side without a majority of the servers, a thin client's save and delete are refused with "
+        + "NoQuorumException naming the servers; restores work")
+    void minorityRefusesThinSaves() {
+        String app = "minority";
+        try (SpillwayClient client = SpillwayClient.connect(new ClientConfiguration()
+                 .setAddresses(cluster.thinAddress(0)))) {
+            byte[] kept = TestData.random(1 << 20, 40);
+            CheckpointInfo info = client.save(app, kept);
+            // The other two servers fail (they do not leave on purpose): node 0 alone is 1 of 3.
+            cluster.fail(2);
+            // Node 0 and node 1 now hold a copy of everything, so node 0 alone still has every checkpoint.
+            cluster.awaitAffinitySettled();
+            cluster.fail(1);
+            assertThatThrownBy(() -> client.save(app, TestData.random(1 << 20, 41)))
+                .isInstanceOfSatisfying(NoQuorumException.class, e -> assertThat(e.visibleServers())
+                    .containsExactly(cluster.name(0)))
+                .hasMessageContaining("1 of the 3 Spillway servers expected");
+            assertThatThrownBy(() -> client.delete(app, info.checkpointId())).isInstanceOf(NoQuorumException.class);
+            assertThat(client.restore(app, info.checkpointId())).isEqualTo(kept);
+
+            cluster.start(1);
+            cluster.start(2);
+            cluster.awaitAffinitySettled();
+            client.save(app, TestData.random(1 << 20, 42));
+            client.list(app).forEach(i -> client.delete(app, i.checkpointId()));
+        }
+        finally {
+            for (int i : cluster.indexes()) {
+                if (!cluster.isRunning(i))
+                    cluster.start(i);
+            }
+            cluster.awaitAffinitySettled();
         }
         assertThat(cluster.failures()).isEmpty();
     }
