@@ -2,6 +2,7 @@ package dev.spillway;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A committed checkpoint as listed by {@link CheckpointStore#list(String)}.
@@ -13,8 +14,25 @@ import java.time.Instant;
  * @param originNode consistent id of the node that wrote it (its home server for a client)
  * @param committedAt when its manifest was committed
  * @param duration time from the first byte written to the commit
+ * @param damagedChunks the chunks with no healthy copy left, as the integrity scrub found them (a restore of the
+ *     checkpoint fails naming them); empty for a whole checkpoint
  */
 public record CheckpointInfo(String application, long checkpointId, long size, int chunks, String originNode,
-                             Instant committedAt, Duration duration)
+                             Instant committedAt, Duration duration, List<Integer> damagedChunks)
     implements java.io.Serializable {
+
+    public CheckpointInfo {
+        damagedChunks = damagedChunks == null ? List.of() : List.copyOf(damagedChunks);
+    }
+
+    /** A whole checkpoint: no chunk damaged. */
+    public CheckpointInfo(String application, long checkpointId, long size, int chunks, String originNode,
+                          Instant committedAt, Duration duration) {
+        this(application, checkpointId, size, chunks, originNode, committedAt, duration, List.of());
+    }
+
+    /** Whether a chunk has no healthy copy left: the checkpoint cannot be restored. */
+    public boolean damaged() {
+        return !damagedChunks.isEmpty();
+    }
 }

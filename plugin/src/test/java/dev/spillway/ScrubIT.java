@@ -72,7 +72,8 @@ class ScrubIT {
     }
 
     @Test
-    @DisplayName("both copies damaged: an on-demand scrub reports it unrepaired and a restore names the chunk")
+    @DisplayName("both copies damaged: an on-demand scrub reports it unrepaired and marks the checkpoint damaged; "
+        + "its listing says so, and a restore fails at once naming the chunk")
     void noHealthyCopyLeft() {
         byte[] state = TestData.random(STATE, 2);
         CheckpointStore store = Spillway.store(cluster.node(1));
@@ -86,8 +87,16 @@ class ScrubIT {
         assertThat(pass.damaged()).isGreaterThanOrEqualTo(1);
         assertThat(pass.unrepaired()).isGreaterThanOrEqualTo(1);
         assertThat(pass.chunks()).isGreaterThanOrEqualTo(STATE / CHUNK / 2);
+        CheckpointInfo listed = store.list("lost").get(0);
+        assertThat(listed.damaged()).isTrue();
+        assertThat(listed.damagedChunks()).containsExactly(3);
         assertThatThrownBy(() -> store.restore("lost", info.checkpointId()))
-            .isInstanceOf(CheckpointIntegrityException.class).hasMessageContaining("chunk 3");
+            .isInstanceOf(CheckpointIntegrityException.class)
+            .hasMessageContaining("failed verification at chunk 3: no healthy copy of it is left: the integrity "
+                + "scrub marked the checkpoint damaged (chunks [3])");
+        // A second pass finds the same copies and marks nothing more.
+        primary.<SpillwayPlugin>plugin(Spillway.PLUGIN_NAME).scrub();
+        assertThat(store.list("lost").get(0).damagedChunks()).containsExactly(3);
     }
 
     private static ChunkKey keyOf(String application, long checkpointId, int index) {

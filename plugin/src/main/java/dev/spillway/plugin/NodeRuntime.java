@@ -127,7 +127,9 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
             // A pass reads at the configured rate; passes follow each other a second apart.
             scrubber.scheduleWithFixedDelay(() -> {
                 try {
-                    parts().engine.scrub(rate);
+                    // Repairs and marks change Spillway's caches, which a side without a majority may not do.
+                    if (quorum.hasMajority())
+                        parts().engine.scrub(rate);
                 }
                 catch (InterruptedException e) {
                     // The node stops (stop() interrupts the pass).

@@ -8,6 +8,7 @@ import dev.spillway.InvalidArgumentException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -101,6 +102,11 @@ public final class ChunkReader extends CheckpointReader {
     private boolean ready() {
         if (closed)
             throw new IllegalStateException("Reader of checkpoint " + label() + " is closed");
+        int[] damaged = manifest.damagedChunks();
+        if (index < 0 && damaged.length > 0)
+            throw new CheckpointIntegrityException(manifest.application(), manifest.checkpointId(), damaged[0],
+                "no healthy copy of it is left: the integrity scrub marked the checkpoint damaged (chunks "
+                    + Arrays.toString(damaged) + ")");
         while (current == null || pos == current.length) {
             if (index + 1 >= manifest.chunks())
                 return false;

@@ -23,6 +23,8 @@ public final class Manifest implements java.io.Serializable {
     private final String originNode;
     private final long startedAt;
     private final long committedAt;
+    /** Chunks with no healthy copy left, as the integrity scrub found them, ascending; empty when none. */
+    private final int[] damaged;
 
     /**
      * @param partitions the partition of each chunk, chunk 0 first
@@ -34,6 +36,12 @@ public final class Manifest implements java.io.Serializable {
      */
     public Manifest(String application, long checkpointId, long size, int[] partitions, int[] lengths,
                     int[] checksums, String originNode, long startedAt, long committedAt) {
+        this(application, checkpointId, size, partitions, lengths, checksums, originNode, startedAt, committedAt,
+            new int[0]);
+    }
+
+    private Manifest(String application, long checkpointId, long size, int[] partitions, int[] lengths,
+                     int[] checksums, String originNode, long startedAt, long committedAt, int[] damaged) {
         this.application = application;
         this.checkpointId = checkpointId;
         this.size = size;
@@ -43,6 +51,7 @@ public final class Manifest implements java.io.Serializable {
         this.originNode = originNode;
         this.startedAt = startedAt;
         this.committedAt = committedAt;
+        this.damaged = damaged;
     }
 
     public String application() {
@@ -82,9 +91,27 @@ public final class Manifest implements java.io.Serializable {
         return originNode;
     }
 
+    /** The chunks with no healthy copy left, ascending (a copy); empty when the checkpoint is whole. */
+    public int[] damagedChunks() {
+        return damaged == null ? new int[0] : damaged.clone();
+    }
+
+    /** This manifest with chunk {@code index} marked as having no healthy copy left (itself if it is already). */
+    public Manifest withDamaged(int index) {
+        int[] d = damagedChunks();
+        if (Arrays.binarySearch(d, index) >= 0)
+            return this;
+        int[] more = Arrays.copyOf(d, d.length + 1);
+        more[d.length] = index;
+        Arrays.sort(more);
+        return new Manifest(application, checkpointId, size, partitions, lengths, checksums, originNode, startedAt,
+            committedAt, more);
+    }
+
     public CheckpointInfo info() {
         return new CheckpointInfo(application, checkpointId, size, partitions.length, originNode,
-            Instant.ofEpochMilli(committedAt), Duration.ofMillis(Math.max(0, committedAt - startedAt)));
+            Instant.ofEpochMilli(committedAt), Duration.ofMillis(Math.max(0, committedAt - startedAt)),
+            Arrays.stream(damagedChunks()).boxed().toList());
     }
 
     @Override
@@ -92,7 +119,8 @@ public final class Manifest implements java.io.Serializable {
         return o instanceof Manifest m && application.equals(m.application) && checkpointId == m.checkpointId
             && size == m.size && Arrays.equals(partitions, m.partitions) && Arrays.equals(lengths, m.lengths)
             && Arrays.equals(checksums, m.checksums) && Objects.equals(originNode, m.originNode)
-            && startedAt == m.startedAt && committedAt == m.committedAt;
+            && startedAt == m.startedAt && committedAt == m.committedAt
+            && Arrays.equals(damagedChunks(), m.damagedChunks());
     }
 
     @Override

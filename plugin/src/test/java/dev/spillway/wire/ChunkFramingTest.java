@@ -83,6 +83,20 @@ class ChunkFramingTest {
     }
 
     @Test
+    @DisplayName("A checkpoint the scrub marked damaged fails at the first read, naming the damaged chunk, and "
+        + "fetches nothing")
+    void markedDamaged() {
+        MemoryWriter w = committed(3 * CHUNK);
+        w.manifest = w.manifest.withDamaged(2);
+        ChunkReader reader = w.reader(() -> true);
+        assertThatThrownBy(reader::read)
+            .isInstanceOfSatisfying(CheckpointIntegrityException.class, e -> assertThat(e.chunkIndex()).isEqualTo(2))
+            .hasMessageContaining("at chunk 2: no healthy copy of it is left");
+        assertThat(w.fetched).isEmpty();
+        assertThat(reader.info().damagedChunks()).containsExactly(2);
+    }
+
+    @Test
     @DisplayName("A short chunk fails verification naming the chunk and both lengths")
     void shortChunk() {
         MemoryWriter w = committed(3 * CHUNK);

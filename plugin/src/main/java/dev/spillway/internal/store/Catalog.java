@@ -74,7 +74,7 @@ final class Catalog {
     static List<Class<?>> wireTypes() {
         return List.of(AppCatalog.class, Claim.class, Manifest.class, Begin.class, Intend.class,
             Commit.class, TakeOver.class, Delete.class, Forget.class, RemoveIfEmpty.class,
-            RaiseFloor.class);
+            RaiseFloor.class, MarkDamaged.class);
     }
 
     AppCatalog get(String application) {
@@ -180,6 +180,15 @@ final class Catalog {
     void removeIfEmpty(String application, long lastId) {
         invoke(FLOOR_KEY, new RaiseFloor(lastId), "raising the id floor");
         invoke(application, new RemoveIfEmpty(lastId), "forgetting the application " + application);
+    }
+
+    /**
+     * Marks chunk {@code chunk} of committed checkpoint {@code id} as having no healthy copy left; false when the
+     * checkpoint is not committed (deleted meanwhile).
+     */
+    boolean markDamaged(String application, long id, int chunk) {
+        return invoke(application, new MarkDamaged(id, chunk), "marking chunk " + chunk + " of " + application + "/"
+            + id + " damaged");
     }
 
     /** Drops a removal claim once its chunks are removed. */
@@ -422,6 +431,35 @@ final class Catalog {
                 entry.setValue(c);
             }
             return null;
+        }
+    }
+
+    /**
+     * Marks chunk {@code chunk} of committed checkpoint {@code id} as having no healthy copy left; answers whether
+     * the checkpoint is committed (a checkpoint deleted meanwhile is left alone). Marking twice changes nothing.
+     */
+    static final class MarkDamaged implements CacheEntryProcessor<String, AppCatalog, Boolean> {
+        private static final long serialVersionUID = 1L;
+        private final long id;
+        private final int chunk;
+
+        MarkDamaged(long id, int chunk) {
+            this.id = id;
+            this.chunk = chunk;
+        }
+
+        @Override
+        public Boolean process(MutableEntry<String, AppCatalog> entry, Object... args) {
+            AppCatalog c = entry.getValue();
+            Manifest m = c == null ? null : c.manifest(id);
+            if (m == null)
+                return false;
+            Manifest marked = m.withDamaged(chunk);
+            if (marked != m) {
+                c.committed.set(c.committed.indexOf(m), marked);
+                entry.setValue(c);
+            }
+            return true;
         }
     }
 

@@ -4,6 +4,7 @@ import dev.spillway.ScrubReport;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Layout;
 import dev.spillway.wire.Manifest;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -143,15 +144,35 @@ final class Scrub {
                 + "could not be asked for theirs; the next pass tries again: " + e);
             return false;
         }
-        // Committed still? A checkpoint removed meanwhile must not get its chunk back.
-        if (healthy != null && engine.committed(m.application(), m.checkpointId())) {
-            engine.chunkCache().rewrite(key, healthy);
-            log.warning("Spillway scrub: the copy of " + chunk + " on " + here + " was damaged (its bytes did not "
-                + "match the checkpoint's CRC32C); written again from a healthy copy");
-            return true;
+        if (healthy == null) {
+            markDamaged(key, m, chunk, here);
+            return false;
         }
-        log.error("Spillway scrub: the copy of " + chunk + " on " + here + " is damaged and no owner holds a "
-            + "healthy copy: a restore of " + m.application() + "/" + m.checkpointId() + " fails at that chunk");
-        return false;
+        // Committed still? A checkpoint removed meanwhile must not get its chunk back.
+        if (!engine.committed(m.application(), m.checkpointId()))
+            return false;
+        engine.chunkCache().rewrite(key, healthy);
+        log.warning("Spillway scrub: the copy of " + chunk + " on " + here + " was damaged (its bytes did not "
+            + "match the checkpoint's CRC32C); written again from a healthy copy");
+        return true;
+    }
+
+    /**
+     * Marks the checkpoint damaged in its catalog entry, naming the chunk no owner holds a healthy copy of: its
+     * listing says so, and a restore fails at once naming the chunk. Logged once, when first marked.
+     */
+    private void markDamaged(ChunkKey key, Manifest m, String chunk, String here) {
+        if (Arrays.binarySearch(m.damagedChunks(), key.index()) >= 0)
+            return;
+        try {
+            if (engine.catalog().markDamaged(m.application(), m.checkpointId(), key.index()))
+                log.error("Spillway scrub: the copy of " + chunk + " on " + here + " is damaged and no owner holds "
+                    + "a healthy copy: checkpoint " + m.application() + "/" + m.checkpointId() + " is marked "
+                    + "damaged, and a restore of it fails naming chunk " + key.index());
+        }
+        catch (RuntimeException e) {
+            log.error("Spillway scrub: the copy of " + chunk + " on " + here + " is damaged and no owner holds a "
+                + "healthy copy; marking the checkpoint damaged failed, the next pass tries again: " + e);
+        }
     }
 }

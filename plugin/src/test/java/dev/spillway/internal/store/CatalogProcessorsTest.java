@@ -420,4 +420,39 @@ class CatalogProcessorsTest {
             assertThat(moved.exists()).isTrue();
         }
     }
+
+    @Nested
+    @DisplayName("mark damaged")
+    class MarkDamaged {
+        @Test
+        @DisplayName("marks the chunk on the committed checkpoint's manifest, once, also when applied twice")
+        void marks() {
+            Entry e = catalogWith(2);
+            assertThat(appliedTwice(e, new Catalog.MarkDamaged(1, 0))).isTrue();
+            assertThat(e.value().manifest(1).damagedChunks()).containsExactly(0);
+            assertThat(e.value().manifest(1).info().damaged()).isTrue();
+            assertThat(e.value().manifest(2).damagedChunks()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a second chunk joins the first, in order")
+        void secondChunk() {
+            Entry e = new Entry(null);
+            e.apply(new Catalog.Begin(WRITER, new int[] {1, 2, 3}, 1));
+            e.apply(new Catalog.Commit(manifest(1, 3), WRITER, 100));
+            e.apply(new Catalog.MarkDamaged(1, 2));
+            e.apply(new Catalog.MarkDamaged(1, 0));
+            assertThat(e.value().manifest(1).damagedChunks()).containsExactly(0, 2);
+        }
+
+        @Test
+        @DisplayName("a checkpoint that is not committed (deleted meanwhile) is left alone")
+        void notCommitted() {
+            Entry e = catalogWith(1);
+            AppCatalog before = e.value();
+            assertThat(appliedTwice(e, new Catalog.MarkDamaged(5, 0))).isFalse();
+            assertThat(e.value()).isEqualTo(before);
+            assertThat(new Entry(null).apply(new Catalog.MarkDamaged(1, 0))).isFalse();
+        }
+    }
 }
