@@ -45,7 +45,13 @@ final class JoinValidation {
                 + "Spillway plugin [plugin=spillway, classpath=spillway-plugin]";
             throw new PluginValidationException(msg, msg, joining.id());
         }
-        Map<String, String> theirs = ((JoinData)data).clusterWide();
+        if (!(data instanceof JoinData joinData)) {
+            String msg = "Spillway refused node " + joining.consistentId() + ": it runs another version of the "
+                + "Spillway plugin (its join data is a " + data.getClass().getName() + "; this node runs "
+                + BuildVersion.VALUE + ")";
+            throw new PluginValidationException(msg, msg, joining.id());
+        }
+        Map<String, String> theirs = joinData.clusterWide();
         List<String> diffs = new ArrayList<>();
         for (Map.Entry<String, String> e : local.clusterWide().entrySet()) {
             String other = theirs.get(e.getKey());
