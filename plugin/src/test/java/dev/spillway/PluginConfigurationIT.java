@@ -8,9 +8,12 @@ import dev.spillway.plugin.SpillwayPluginProvider;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestPorts;
 import java.time.Duration;
+import java.util.UUID;
 import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteClientDisconnectedException;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.configuration.IgniteConfiguration;
+import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -125,6 +128,34 @@ class PluginConfigurationIT {
         assertThat(store.restore("thick", info.checkpointId())).isEqualTo(state);
         assertThat(store.capacity()).hasSize(2);
         assertThat(info.originNode()).isIn(cluster.name(0), cluster.name(1));
+    }
+
+    @Test
+    @DisplayName("a thick client the servers dropped (as when its server is cut off) reconnects under a new node id "
+        + "and saves and restores again")
+    void thickClientReconnects() {
+        cluster.startAll();
+        Ignite client = cluster.startClient("reconnecting");
+        CheckpointStore store = Spillway.store(client);
+        byte[] before = dev.spillway.test.TestData.random(1 << 20, 33);
+        CheckpointInfo first = store.save("reconnect", before);
+        UUID oldId = client.cluster().localNode().id();
+
+        ((TcpDiscoverySpi)cluster.node(0).configuration().getDiscoverySpi()).failNode(oldId, "dropped by the test");
+        SpillwayCluster.awaitCondition("the client reconnected under a new id", Duration.ofSeconds(30), () -> {
+            try {
+                return !client.cluster().localNode().id().equals(oldId)
+                    && cluster.node(0).cluster().node(client.cluster().localNode().id()) != null;
+            }
+            catch (IgniteClientDisconnectedException e) {
+                return false;
+            }
+        });
+        byte[] after = dev.spillway.test.TestData.random(1 << 20, 34);
+        CheckpointInfo second = store.save("reconnect", after);
+        assertThat(second.checkpointId()).isGreaterThan(first.checkpointId());
+        assertThat(store.restoreLatest("reconnect")).isEqualTo(after);
+        assertThat(Spillway.store(cluster.node(1)).restoreLatest("reconnect")).isEqualTo(after);
     }
 
     @Test
