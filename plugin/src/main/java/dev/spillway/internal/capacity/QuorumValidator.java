@@ -18,6 +18,9 @@ import org.apache.ignite.plugin.CacheTopologyValidatorProvider;
  *
  * <p>Provided through the plugin's extensions ({@link #provider}), not the cache configuration, so that it reaches
  * the node's own quorum rather than a copy Ignite deserialized.
+ *
+ * <p>Public for the plugin provider ({@code dev.spillway.plugin}), which registers it. Not API: see {@code
+ * dev.spillway.internal}.
  */
 public final class QuorumValidator implements TopologyValidator {
     private static final long serialVersionUID = 1L;

@@ -23,6 +23,9 @@ import java.util.UUID;
  *
  * <p>The record of departures is what lets a planned restart of a two-node cluster go on saving: its one running
  * node is a majority of the one server expected.
+ *
+ * <p>Public for the engine ({@code internal.store}), which refuses saves with it, and the node's assembly, which
+ * keeps one per node. Not API: see {@code dev.spillway.internal}.
  */
 public final class ServerQuorum {
     /** A server as the quorum counts it: its node id (new at every start) and consistent id (its name). */

@@ -25,6 +25,9 @@ import org.jetbrains.annotations.Nullable;
  *
  * <p>A node without the plugin (a plain client) cannot read the message; Ignite logs that and goes on. Every server
  * runs the plugin (a server without it is refused at join).
+ *
+ * <p>Public for the node's assembly ({@code dev.spillway.plugin}), which announces and listens. Not API: see
+ * {@code dev.spillway.internal}.
  */
 public final class Departures {
     /** Announcements sent by this node and not yet seen back, by message id. */

@@ -13,6 +13,9 @@ import org.apache.ignite.lang.IgniteFutureTimeoutException;
 /**
  * Waits on Ignite with a time limit: every wait of a save or restore on another node ends within the operation
  * timeout, with an {@link OperationTimeoutException} naming the node and the step. Public API of Ignite only.
+ *
+ * <p>Public for {@code internal.store} and {@code internal.capacity}, which wait on Ignite. Not API: see {@code
+ * dev.spillway.internal}.
  */
 public final class IgniteWaits {
     private IgniteWaits() {
