@@ -102,11 +102,8 @@ public final class ChunkReader extends CheckpointReader {
     private boolean ready() {
         if (closed)
             throw new IllegalStateException("Reader of checkpoint " + label() + " is closed");
-        int[] damaged = manifest.damagedChunks();
-        if (index < 0 && damaged.length > 0)
-            throw new CheckpointIntegrityException(manifest.application(), manifest.checkpointId(), damaged[0],
-                "no healthy copy of it is left: the integrity scrub marked the checkpoint damaged (chunks "
-                    + Arrays.toString(damaged) + ")");
+        if (index < 0)
+            refuseIfDamaged();
         while (current == null || pos == current.length) {
             if (index + 1 >= manifest.chunks())
                 return false;
@@ -117,6 +114,15 @@ public final class ChunkReader extends CheckpointReader {
             pos = 0;
         }
         return true;
+    }
+
+    /** Fails at the first read of a checkpoint the integrity scrub marked damaged, naming its first such chunk. */
+    private void refuseIfDamaged() {
+        int[] damaged = manifest.damagedChunks();
+        if (damaged.length > 0)
+            throw new CheckpointIntegrityException(manifest.application(), manifest.checkpointId(), damaged[0],
+                "no healthy copy of it is left: the integrity scrub marked the checkpoint damaged (chunks "
+                    + Arrays.toString(damaged) + ")");
     }
 
     private byte[] verified(int i, byte[] chunk) {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -27,6 +26,7 @@ import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.configuration.IgniteConfiguration;
 import org.apache.ignite.failure.FailureContext;
 import org.apache.ignite.failure.StopNodeFailureHandler;
+import org.apache.ignite.plugin.segmentation.SegmentationPolicy;
 import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -244,16 +244,20 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
 
     /**
      * Makes the other nodes declare node {@code i} failed, as they do when it stops answering or is cut off (not a
-     * clean leave), and waits until it has stopped: told it was failed, the node finds itself segmented and its
-     * failure handler stops it. That segmentation is what the test asked for, so it is not recorded as a failure.
+     * clean leave), then stops it. Told it was failed, the node finds itself segmented; its segmentation policy is
+     * set to leave it at that, so no failure handler runs (a real cut-off node's would, on its own side), and the
+     * test stops the node, as an operator would once it is out of the cluster.
      */
     public void fail(int i) {
         Ignite victim = nodes.remove(i);
-        UUID id = victim.cluster().localNode().id();
+        victim.configuration().setSegmentationPolicy(SegmentationPolicy.NOOP);
+        TcpDiscoverySpi victimDiscovery = (TcpDiscoverySpi)victim.configuration().getDiscoverySpi();
         Ignite other = node(running().get(0));
-        ((TcpDiscoverySpi)other.configuration().getDiscoverySpi()).failNode(id, "failed by the test");
-        awaitCondition(name(i) + " stopped after being failed", Duration.ofSeconds(30), () -> !isRunning(i));
-        failures.removeIf(f -> f.startsWith(name(i) + ":") && f.contains("SEGMENTATION"));
+        ((TcpDiscoverySpi)other.configuration().getDiscoverySpi()).failNode(victim.cluster().localNode().id(),
+            "failed by the test");
+        awaitCondition(name(i) + " out of the cluster after being failed", Duration.ofSeconds(30),
+            () -> !"CONNECTED".equals(victimDiscovery.getSpiState()));
+        Ignition.stop(name(i), true);
     }
 
     /**

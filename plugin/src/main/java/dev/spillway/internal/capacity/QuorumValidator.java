@@ -3,6 +3,7 @@ package dev.spillway.internal.capacity;
 import dev.spillway.internal.capacity.ServerQuorum.Member;
 import dev.spillway.wire.Layout;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import org.apache.ignite.IgniteLogger;
 import org.apache.ignite.cluster.ClusterNode;
@@ -42,11 +43,16 @@ public final class QuorumValidator implements TopologyValidator {
         return cache -> caches.contains(cache) ? validator : null;
     }
 
+    /** The Spillway servers among {@code nodes}, as the quorum counts them. */
+    public static List<Member> servers(Collection<ClusterNode> nodes) {
+        return nodes.stream().filter(n -> "true".equals(n.attribute(Layout.SERVER_ATTRIBUTE)))
+            .map(n -> new Member(n.id(), String.valueOf(n.consistentId()))).toList();
+    }
+
     @Override
     public boolean validate(Collection<ClusterNode> nodes) {
         boolean before = quorum.hasMajority();
-        boolean now = quorum.observe(nodes.stream().filter(n -> "true".equals(n.attribute(Layout.SERVER_ATTRIBUTE)))
-            .map(n -> new Member(n.id(), String.valueOf(n.consistentId()))).toList());
+        boolean now = quorum.observe(servers(nodes));
         if (now != before && log != null) {
             if (now)
                 log.info("Spillway split-brain protection: this side of the cluster holds a majority ("

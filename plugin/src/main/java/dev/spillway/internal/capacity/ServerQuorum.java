@@ -77,7 +77,12 @@ public final class ServerQuorum {
 
     /** Whether the servers last observed hold a strict majority of those expected. */
     public synchronized boolean hasMajority() {
-        return 2 * visible.size() > expected.size();
+        return majority(visible.size(), expected.size());
+    }
+
+    /** The rule: {@code seen} servers are a strict majority of {@code expected}. */
+    private static boolean majority(int seen, int expected) {
+        return 2 * seen > expected;
     }
 
     /**
@@ -96,7 +101,7 @@ public final class ServerQuorum {
         }
         Set<String> all = new TreeSet<>(expected);
         all.addAll(seen);
-        if (2 * seen.size() <= all.size())
+        if (!majority(seen.size(), all.size()))
             throw new NoQuorumException(action, List.copyOf(seen), List.copyOf(all));
     }
 }

@@ -15,6 +15,7 @@ import org.apache.ignite.internal.managers.discovery.DiscoveryCustomMessage;
 import org.apache.ignite.internal.managers.discovery.GridDiscoveryManager;
 import org.apache.ignite.internal.processors.affinity.AffinityTopologyVersion;
 import org.apache.ignite.lang.IgniteUuid;
+import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
 import org.jetbrains.annotations.Nullable;
 
 /**
@@ -49,11 +50,11 @@ public final class Departures {
     /**
      * Announces that this node is leaving on purpose and waits, at most {@code timeout}, until the announcement has
      * come back to it (every node has handled it by then). Returns whether it did; a node that is failing, rather
-     * than being stopped, announces nothing and returns false.
+     * than being stopped, or that the others already failed, announces nothing and returns false.
      */
     public static boolean announce(Ignite ignite, Duration timeout) {
         IgniteEx ex = (IgniteEx)ignite;
-        if (ex.context().failure().failureContext() != null)
+        if (ex.context().failure().failureContext() != null || !connected(ignite))
             return false;
         Departure msg = new Departure(ex.localNode().id(), String.valueOf(ex.localNode().consistentId()));
         CountDownLatch seen = new CountDownLatch(1);
@@ -72,6 +73,15 @@ public final class Departures {
         finally {
             SENT.remove(msg.id);
         }
+    }
+
+    /**
+     * Whether the node's discovery is still in a cluster: a server the others failed (segmented) is disconnected,
+     * and an announcement from it could never go round.
+     */
+    private static boolean connected(Ignite ignite) {
+        return !(ignite.configuration().getDiscoverySpi() instanceof TcpDiscoverySpi spi)
+            || "CONNECTED".equals(spi.getSpiState());
     }
 
     private static GridDiscoveryManager discovery(Ignite ignite) {

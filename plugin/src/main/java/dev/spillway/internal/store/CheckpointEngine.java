@@ -8,11 +8,11 @@ import dev.spillway.ScrubReport;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.internal.capacity.Owners;
 import dev.spillway.internal.capacity.Peers;
+import dev.spillway.internal.capacity.QuorumValidator;
 import dev.spillway.internal.capacity.Reservation;
 import dev.spillway.internal.capacity.ServerQuorum;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkReader;
-import dev.spillway.wire.Layout;
 import dev.spillway.wire.Manifest;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -307,8 +307,7 @@ public final class CheckpointEngine {
      * @throws dev.spillway.NoQuorumException naming the servers there are and those expected
      */
     void refuseUnlessMajority(String action) {
-        quorum.refuseUnlessMajority(action, ignite.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true").nodes()
-            .stream().map(n -> new ServerQuorum.Member(n.id(), String.valueOf(n.consistentId()))).toList());
+        quorum.refuseUnlessMajority(action, QuorumValidator.servers(ignite.cluster().nodes()));
     }
 
     ChunkCache chunkCache() {
