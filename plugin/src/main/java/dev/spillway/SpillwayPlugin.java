@@ -21,4 +21,7 @@ public interface SpillwayPlugin extends IgnitePlugin {
 
     /** What every scrub pass on this server node has found since it started ({@link ScrubReport#NONE} on a client). */
     ScrubReport scrubTotals();
+
+    /** What this server node's reclaiming pass and orphan sweep last found ({@link Housekeeping#NONE} on a client). */
+    Housekeeping housekeeping();
 }

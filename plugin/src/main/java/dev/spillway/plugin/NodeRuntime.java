@@ -1,6 +1,7 @@
 package dev.spillway.plugin;
 
 import dev.spillway.CheckpointStore;
+import dev.spillway.Housekeeping;
 import dev.spillway.ScrubReport;
 import dev.spillway.SpillwayException;
 import dev.spillway.SpillwayConfiguration;
@@ -178,6 +179,11 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     @Override
     public ScrubReport scrubTotals() {
         return server ? parts().engine.scrubTotals() : ScrubReport.NONE;
+    }
+
+    @Override
+    public Housekeeping housekeeping() {
+        return server ? parts().engine.housekeeping() : Housekeeping.NONE;
     }
 
     private void startCachesHere() {

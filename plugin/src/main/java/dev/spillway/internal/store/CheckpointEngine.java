@@ -4,6 +4,7 @@ import dev.spillway.Bytes;
 import dev.spillway.CapacityExhaustedException;
 import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointNotFoundException;
+import dev.spillway.Housekeeping;
 import dev.spillway.ScrubReport;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.internal.capacity.Owners;
@@ -222,6 +223,14 @@ public final class CheckpointEngine {
     /** What every scrub pass on this server found, summed. */
     public ScrubReport scrubTotals() {
         return scrub.totals();
+    }
+
+    /** What this server's last reclaiming pass and orphan sweep found, and whether partitions are moving. */
+    public Housekeeping housekeeping() {
+        Sightings.Found claims = reclaimer.claimsFound();
+        Sightings.Found orphans = sweep.found();
+        return new Housekeeping(claims.keys(), claims.longestMillis(), orphans.keys(), orphans.longestMillis(),
+            owners.moving());
     }
 
     /** The application's committed checkpoints, oldest first. */

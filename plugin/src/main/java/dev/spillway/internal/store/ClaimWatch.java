@@ -28,6 +28,11 @@ final class ClaimWatch {
             new State(claim.owner, claim.token, claim.renewals), now);
     }
 
+    /** What the last finished pass found. */
+    Sightings.Found found() {
+        return sightings.found();
+    }
+
     /** Ends a pass: claims not seen in it (gone, or no longer this node's to judge) are forgotten. */
     void endPass() {
         sightings.endPass();

@@ -45,6 +45,11 @@ final class OrphanSweep {
         return unnamedBytes;
     }
 
+    /** What the last finished pass found unnamed: checkpoints' chunk groups, the longest unnamed. */
+    Sightings.Found found() {
+        return unnamed.found();
+    }
+
     /** A pass, if a quarter lease timeout has passed since the last; returns how many chunks it removed. */
     synchronized int runIfDue(long now) {
         if (now < nextPassAt)

@@ -24,6 +24,11 @@ final class Reclaimer {
         this.empty = new Sightings<>(2 * engine.config().getLeaseTimeout().toMillis());
     }
 
+    /** What the last finished pass found of the claims: how many, the longest unrenewed. */
+    Sightings.Found claimsFound() {
+        return watch.found();
+    }
+
     /** One pass; returns how many claims it reclaimed. */
     synchronized int runOnce() {
         UUID self = ignite.cluster().localNode().id();

@@ -20,6 +20,14 @@ final class Sightings<K, S> {
     private final long leaseMillis;
     private Map<K, Sighting<S>> seen = new HashMap<>();
     private Map<K, Sighting<S>> seenThisPass = new HashMap<>();
+    private long longestThisPass;
+    /** What the last finished pass found: how many keys, and the longest any had stayed in one state. */
+    private volatile Found found = Found.NONE;
+
+    /** What a finished pass found: {@code keys} reported, the longest of them unchanged for {@code longestMillis}. */
+    record Found(int keys, long longestMillis) {
+        static final Found NONE = new Found(0, 0);
+    }
 
     Sightings(long leaseMillis) {
         this.leaseMillis = leaseMillis;
@@ -30,12 +38,20 @@ final class Sightings<K, S> {
         Sighting<S> before = seen.get(key);
         Sighting<S> sighting = before != null && before.state.equals(state) ? before : new Sighting<>(state, now);
         seenThisPass.put(key, sighting);
+        longestThisPass = Math.max(longestThisPass, now - sighting.since);
         return now - sighting.since >= leaseMillis;
     }
 
     /** Ends a pass: what it did not find is forgotten. */
     void endPass() {
+        found = new Found(seenThisPass.size(), longestThisPass);
         seen = seenThisPass;
         seenThisPass = new HashMap<>();
+        longestThisPass = 0;
+    }
+
+    /** What the last finished pass found; read by any thread. */
+    Found found() {
+        return found;
     }
 }

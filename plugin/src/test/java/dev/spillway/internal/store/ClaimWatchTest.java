@@ -72,4 +72,23 @@ class ClaimWatchTest {
         assertThat(watch.lapsed("other", claim, LEASE)).isFalse();
         assertThat(watch.lapsed("app", other, LEASE)).isFalse();
     }
+
+    @Test
+    @DisplayName("a finished pass reports how many claims it saw and the longest unrenewed, a renewal included")
+    void reportsWhatAPassFound() {
+        assertThat(watch.found()).isEqualTo(new Sightings.Found(0, 0));
+        Claim other = new Claim(2, WRITER);
+        watch.lapsed("app", claim, 1_000);
+        watch.lapsed("app", other, 1_000);
+        watch.endPass();
+        watch.lapsed("app", claim, 1_000 + LEASE / 2);
+        other.renewals++;
+        watch.lapsed("app", other, 1_000 + LEASE / 2);
+        assertThat(watch.found()).as("read while a pass runs: the last finished pass's")
+            .isEqualTo(new Sightings.Found(2, 0));
+        watch.endPass();
+        assertThat(watch.found()).isEqualTo(new Sightings.Found(2, LEASE / 2));
+        watch.endPass();
+        assertThat(watch.found()).as("a pass that saw none").isEqualTo(new Sightings.Found(0, 0));
+    }
 }
