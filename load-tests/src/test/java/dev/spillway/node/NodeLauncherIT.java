@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Three {@code ./spillway node} processes on loopback, as an operator starts them: a thin client saves a state
  * that spills past its home server, one node process is killed with SIGKILL, and the thin client restores the
- * state byte-equal from the survivors. Runs the launcher script itself on the build ignite-config's package phase
+ * state byte-equal from the survivors; a survivor frozen past failure detection joins again once let run, instead
+ * of halting. Runs the launcher script itself on the build ignite-config's package phase
  * made ({@code SPILLWAY_NO_BUILD=1}: its classes, target/lib and flags); every process it starts is ended, whatever
  * happens.
  */
@@ -40,8 +41,8 @@ class NodeLauncherIT {
     private static final Path DIR = Path.of("target", "node-launcher").toAbsolutePath();
 
     @Test
-    @DisplayName("three ./spillway node processes; a spilled state restores byte-equal after one is killed; SIGTERM "
-        + "stops one cleanly")
+    @DisplayName("three ./spillway node processes; a spilled state restores byte-equal after one is killed; one "
+        + "frozen past failure detection joins again; SIGTERM stops one cleanly")
     void threeNodesSurviveAKill() throws IOException, InterruptedException {
         PORTS.assertNoNodeAnswers();
         Files.createDirectories(DIR);
@@ -62,6 +63,23 @@ class NodeLauncherIT {
                     (System.nanoTime() - launched) / 1e9, m.group(2)));
             }
             System.out.println("./spillway node to JOINED, seconds, three launched at once: " + joinSeconds);
+
+            // Frozen past failure detection, a node is taken out; let run again, it finds itself segmented: it joins
+            // again instead of halting.
+            int frozen = 2;
+            signal(nodes.get(frozen), "STOP");
+            try {
+                Pattern failed = Pattern.compile("Node FAILED: TcpDiscoveryNode \\[[^\\]]*consistentId=launcher-"
+                    + frozen + ",");
+                awaitLog("node " + frozen + " taken out", () -> failed.matcher(log(0)).find(), nodes.get(0), 0);
+            }
+            finally {
+                signal(nodes.get(frozen), "CONT");
+            }
+            awaitLog("node " + frozen + " joined again", () -> JOINED.matcher(log(frozen)).results().count() == 2,
+                nodes.get(frozen), frozen);
+            assertThat(log(frozen)).contains("SEGMENTED launcher-" + frozen)
+                .doesNotContain("Critical system error detected");
 
             List<String> addresses = List.of("127.0.0.1:" + THIN, "127.0.0.1:" + (THIN + 1), "127.0.0.1:"
                 + (THIN + 2));
@@ -113,6 +131,11 @@ class NodeLauncherIT {
         pb.environment().put("SPILLWAY_NO_BUILD", "1");
         pb.environment().put("SPILLWAY_NODE_HEAP", "256m");
         return pb.start();
+    }
+
+    private static void signal(Process p, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s", signal).isTrue();
     }
 
     private static Path logFile(int i) {
