@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * processes the bench starts on loopback. Figures go to the console and to
  * {@code load-tests/target/bench/<run>/results.json}.
  */
-@Command(name = "./spillway bench", mixinStandardHelpOptions = true, subcommands = {Bench.Throughput.class, Bench.Latency.class, Bench.Fill.class, Bench.Kill.class},
+@Command(name = "./spillway bench", mixinStandardHelpOptions = true, subcommands = {Bench.Throughput.class, Bench.Latency.class, Bench.Fill.class, Bench.Kill.class,
+    Bench.Chaos.class},
     description = "Benchmarks Spillway against raw Ignite and the machine, measured side by side in one run.")
 public final class Bench {
     private static final PrintStream out = System.out;
@@ -36,7 +37,7 @@ public final class Bench {
 
     /** Runs the command line; returns the exit code (0 when the run completed). */
     static int run(String... args) {
-        return new CommandLine(new Bench()).execute(args);
+        return new CommandLine(new Bench()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     }
 
     /** Deletes every committed checkpoint of {@code application} (between the steps of a run). */
@@ -95,12 +96,17 @@ public final class Bench {
         }
 
         Path runDir(String scenario) throws IOException {
-            String run = name != null ? name : scenario + "-" + LocalDateTime.now().format(
-                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-            Path dir = out.toAbsolutePath().resolve(run);
-            Files.createDirectories(dir);
-            return dir;
+            return Bench.runDir(out, name, scenario);
         }
+    }
+
+    /** A run's folder under {@code out}: {@code name}, or the scenario and the time. */
+    static Path runDir(Path out, String name, String scenario) throws IOException {
+        String run = name != null ? name : scenario + "-" + LocalDateTime.now().format(
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+        Path dir = out.toAbsolutePath().resolve(run);
+        Files.createDirectories(dir);
+        return dir;
     }
 
     @Command(name = "throughput", mixinStandardHelpOptions = true,
@@ -321,6 +327,108 @@ public final class Bench {
             extra.put("usage", scenario.usage());
             return common.finish(runDir, "kill", started, settings, Map.of(), List.of(), extra, scenario::print,
                 scenario.passed());
+        }
+    }
+
+    @Command(name = "chaos", mixinStandardHelpOptions = true,
+        description = "Rounds of load on every path (embedded, thick, thin) with a fault in each, drawn from a seeded "
+            + "generator (SIGKILL, SIGSTOP/SIGCONT, a clean leave, a join, a restart, a writer process killed "
+            + "mid-save, a node killed mid-restore), the regions filled to the admission limit before each; after "
+            + "each round, checks from the outside that nothing committed was lost, no failed save is visible, no "
+            + "node halted and housekeeping settled. Exit status 1 on any loss, wrong byte, halt or failed check.")
+    static final class Chaos implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--rounds", defaultValue = "10", description = "rounds, one fault each (default: ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Option(names = "--seconds", defaultValue = "10",
+            description = "seconds of load per round, the fault halfway (default: ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Option(names = "--seed", description = "the seed faults, victims and states are drawn from (default: "
+            + "the time; printed, to run the same draws again)")
+        Long seed;
+
+        @Option(names = "--nodes", defaultValue = "4", description = "server node processes (default: ${DEFAULT-VALUE})")
+        int nodes;
+
+        @Option(names = "--apps", defaultValue = "6", description = "applications saving and restoring, spread over "
+            + "the embedded, thick-client and thin-client paths (default: ${DEFAULT-VALUE})")
+        int apps;
+
+        @Option(names = "--region-mb", defaultValue = "128",
+            description = "each node's checkpoint region in MB (default: ${DEFAULT-VALUE})")
+        int regionMb;
+
+        @Option(names = "--lease-seconds", defaultValue = "5",
+            description = "the lease timeout: how soon a dead writer's claim and space come back (default: "
+                + "${DEFAULT-VALUE})")
+        int leaseSeconds;
+
+        @Option(names = "--faults", split = ",", description = "the faults to draw from (default: all of "
+            + "${COMPLETION-CANDIDATES}); a node that is down is always started again")
+        java.util.Set<ChaosScenario.Fault> faults = java.util.EnumSet.allOf(ChaosScenario.Fault.class);
+
+        @Option(names = "--node-heap", defaultValue = "1g", description = "each node's heap (default: ${DEFAULT-VALUE})")
+        String nodeHeap;
+
+        @Option(names = "--node-jvm-arg", description = "an extra JVM option for every node process (repeatable)")
+        List<String> nodeJvmArgs = new java.util.ArrayList<>();
+
+        @Option(names = "--out", defaultValue = "load-tests/target/bench",
+            description = "where each run's folder goes (default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @Option(names = "--name", description = "the run folder's name (default: chaos and the time)")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rounds < 1 || apps < 1 || seconds < 4 || leaseSeconds < 1)
+                throw new CommandLine.ParameterException(spec.commandLine(), "--rounds, --apps and --lease-seconds "
+                    + "must each be at least 1, --seconds at least 4");
+            if (nodes < 3 || nodes > BenchCluster.MAX_SLOTS - 1)
+                throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be 3 to "
+                    + (BenchCluster.MAX_SLOTS - 1) + ": one node is down at a time, the majority must remain, and "
+                    + "one more may join");
+            if (regionMb < 64)
+                throw new CommandLine.ParameterException(spec.commandLine(), "--region-mb must be at least 64");
+            long s = seed != null ? seed : System.currentTimeMillis();
+            Path runDir = Bench.runDir(out, name, "chaos");
+            // The thick client's log (nodes failing, links reset: the run's faults) goes to a file, not the console.
+            if (System.getProperty("org.slf4j.simpleLogger.logFile") == null)
+                System.setProperty("org.slf4j.simpleLogger.logFile", runDir.resolve("client.log").toString());
+            ChaosScenario.Settings settings = new ChaosScenario.Settings(nodes, apps, rounds, seconds, s,
+                (long)regionMb << 20, 256 << 10, java.time.Duration.ofSeconds(leaseSeconds), faults, nodeHeap,
+                nodeJvmArgs);
+            Bench.out.printf(Locale.ROOT, "bench chaos: %d node processes (1 backup, %d MB regions), %d applications, "
+                + "%d rounds of %.0f s, seed %d; run folder %s%n", nodes, regionMb, apps, rounds, seconds, s, runDir);
+            long started = System.nanoTime();
+            ChaosScenario scenario = new ChaosScenario(settings, runDir, Bench.out);
+            scenario.run();
+            Map<String, Object> settingsJson = new LinkedHashMap<>();
+            settingsJson.put("nodes", nodes);
+            settingsJson.put("applications", apps);
+            settingsJson.put("rounds", rounds);
+            settingsJson.put("secondsPerRound", seconds);
+            settingsJson.put("seed", s);
+            settingsJson.put("regionBytes", (long)regionMb << 20);
+            settingsJson.put("leaseSeconds", leaseSeconds);
+            settingsJson.put("faults", faults.stream().map(Enum::name).toList());
+            settingsJson.put("backups", 1);
+            settingsJson.put("nodeHeap", nodeHeap);
+            Path results = ChaosReport.write(runDir, (System.nanoTime() - started) / 1e9, settingsJson, scenario);
+            for (Object problem : (List<?>)scenario.outcome().get("problems"))
+                Bench.out.println("  problem: " + problem);
+            for (Object halt : (List<?>)scenario.outcome().get("halts"))
+                Bench.out.println("  halted: " + halt);
+            Bench.out.println();
+            Bench.out.println(scenario.summaryLine());
+            Bench.out.printf(Locale.ROOT, "%s; results in %s, report in %s%n", scenario.passed() ? "PASSED" : "FAILED",
+                results, results.resolveSibling("report.html"));
+            return scenario.passed() ? 0 : 1;
         }
     }
 }

@@ -4,11 +4,13 @@ import dev.spillway.client.SpillwayClient;
 import dev.spillway.config.LoopbackPorts;
 import dev.spillway.config.NodeConfigBuilder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;
@@ -20,27 +22,61 @@ import org.apache.ignite.configuration.IgniteConfiguration;
 /**
  * The benchmark's cluster: server node processes started as {@code ./spillway node} starts them (this JVM's java,
  * JDK flags and classpath, {@code dev.spillway.node.SpillwayNode}), on loopback ports of the bench's own, plus a
- * thick client node and a thin client in this JVM. {@link #close()} ends every process it started.
+ * thick client node and a thin client in this JVM. A node slot can be killed (SIGKILL), stopped (SIGTERM), frozen
+ * (SIGSTOP, SIGCONT) and started again; a slot not started yet joins as a new node. {@link #close()} ends every
+ * process it started.
  */
 final class BenchCluster implements AutoCloseable {
     /** The bench's loopback ports: node {@code i} binds discovery 52000+i, communication 52100+i, thin 52200+i. */
     static final LoopbackPorts PORTS = new LoopbackPorts(52000);
     static final int THIN = PORTS.thinClient();
+    /** Node slots 0 to 9: the discovery ports nodes look for each other on. */
+    static final int MAX_SLOTS = LoopbackPorts.DISCOVERY_PORTS;
     private static final long JOIN_TIMEOUT_NANOS = 120_000_000_000L;
+    /** A node process's exit status after SIGTERM: the JVM's for a stop by that signal. */
+    private static final int SIGTERM_EXIT = 143;
 
     private final Path dir;
-    private final List<Process> processes = new ArrayList<>();
     private final List<String> nodeOptions;
+    private final String nodeHeap;
+    private final List<String> jvmArgs;
+    /** Every node process started, in order: each start of a slot is an incarnation of its own. */
+    private final List<Incarnation> incarnations = new CopyOnWriteArrayList<>();
+    /** The current incarnation of each slot started so far, by slot. */
+    private final List<Incarnation> slots = new CopyOnWriteArrayList<>();
     private Ignite thick;
     private SpillwayClient thin;
     private List<String> thinAddresses = List.of();
     /** Kills the node processes if the bench JVM ends without closing the cluster (Ctrl-C, a crash). */
-    private final Thread orphanGuard = new Thread(() -> processes.forEach(Process::destroyForcibly),
+    private final Thread orphanGuard = new Thread(() -> incarnations.forEach(n -> n.process.destroyForcibly()),
         "bench-node-processes-guard");
 
-    private BenchCluster(Path dir, List<String> nodeOptions) {
+    /**
+     * One start of a node slot: its process, its log, and how this bench ended it (SIGKILL, SIGTERM), so that an
+     * exit it did not cause is told from one it did.
+     */
+    static final class Incarnation {
+        final int slot;
+        final Process process;
+        final Path log;
+        volatile String endedBy;
+
+        private Incarnation(int slot, Process process, Path log) {
+            this.slot = slot;
+            this.process = process;
+            this.log = log;
+        }
+
+        String name() {
+            return BenchCluster.name(slot);
+        }
+    }
+
+    private BenchCluster(Path dir, List<String> nodeOptions, String nodeHeap, List<String> jvmArgs) {
         this.dir = dir;
         this.nodeOptions = nodeOptions;
+        this.nodeHeap = nodeHeap;
+        this.jvmArgs = jvmArgs;
         Runtime.getRuntime().addShutdownHook(orphanGuard);
     }
 
@@ -50,28 +86,30 @@ final class BenchCluster implements AutoCloseable {
      */
     static BenchCluster start(Path dir, int nodes, String nodeHeap, List<String> jvmArgs, List<String> nodeOptions)
         throws IOException {
+        return start(dir, nodes, nodeHeap, jvmArgs, nodeOptions, nodes, BenchCluster.name(0));
+    }
+
+    /**
+     * Starts {@code nodes} server processes and the clients, the thin client knowing the thin-client addresses of
+     * the first {@code thinSlots} slots (slots started later included), its home server {@code home} (null: the
+     * client picks one).
+     */
+    static BenchCluster start(Path dir, int nodes, String nodeHeap, List<String> jvmArgs, List<String> nodeOptions,
+                              int thinSlots, String home) throws IOException {
         Files.createDirectories(dir);
-        BenchCluster c = new BenchCluster(dir, nodeOptions);
+        BenchCluster c = new BenchCluster(dir, nodeOptions, nodeHeap, jvmArgs);
         try {
             for (int i = 0; i < nodes; i++)
-                c.processes.add(c.command(i, nodeHeap, jvmArgs).start());
-            long deadline = System.nanoTime() + JOIN_TIMEOUT_NANOS;
-            for (int i = 0; i < nodes; i++) {
-                while (!c.log(i).contains("JOINED ")) {
-                    if (!c.processes.get(i).isAlive())
-                        throw new IllegalStateException("Node " + name(i) + " exited before joining: " + c.log(i));
-                    if (System.nanoTime() > deadline)
-                        throw new IllegalStateException("Node " + name(i) + " did not join: " + c.log(i));
-                    Thread.sleep(100);
-                }
-            }
+                c.launch(i);
+            for (int i = 0; i < nodes; i++)
+                c.awaitJoined(i);
             c.thick = Ignition.start(c.clientConfiguration());
             List<String> addresses = new ArrayList<>();
-            for (int i = 0; i < nodes; i++)
+            for (int i = 0; i < thinSlots; i++)
                 addresses.add(LoopbackPorts.HOST + ":" + (THIN + i));
             c.thinAddresses = List.copyOf(addresses);
-            c.thin = SpillwayClient.connect(new ClientConfiguration().setAddresses(addresses.toArray(String[]::new)),
-                name(0));
+            ClientConfiguration thinConfig = new ClientConfiguration().setAddresses(addresses.toArray(String[]::new));
+            c.thin = home == null ? SpillwayClient.connect(thinConfig) : SpillwayClient.connect(thinConfig, home);
             return c;
         }
         catch (InterruptedException e) {
@@ -97,7 +135,7 @@ final class BenchCluster implements AutoCloseable {
         return thin;
     }
 
-    /** Every node's thin-client address, node 0 first. */
+    /** The thin client's addresses, node 0 first. */
     List<String> thinAddresses() {
         return thinAddresses;
     }
@@ -112,8 +150,113 @@ final class BenchCluster implements AutoCloseable {
 
     /** Kills node process {@code i} with SIGKILL. */
     void kill(int i) throws InterruptedException {
-        processes.get(i).destroyForcibly();
-        processes.get(i).waitFor(30, TimeUnit.SECONDS);
+        Incarnation n = slots.get(i);
+        n.endedBy = "SIGKILL";
+        n.process.destroyForcibly();
+        n.process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Stops node process {@code i} cleanly with SIGTERM, as a service manager does, and waits for it to exit;
+     * returns its exit status (143, the JVM's for SIGTERM, once the node has stopped cleanly).
+     */
+    int stop(int i) throws InterruptedException {
+        Incarnation n = slots.get(i);
+        n.endedBy = "SIGTERM";
+        n.process.destroy();
+        if (!n.process.waitFor(60, TimeUnit.SECONDS)) {
+            n.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            throw new IllegalStateException("Node " + name(i) + " did not stop within 60 s of SIGTERM");
+        }
+        return n.process.exitValue();
+    }
+
+    /** Freezes node process {@code i} with SIGSTOP, as a long GC pause or a suspended VM would. */
+    void pause(int i) {
+        signal(slots.get(i).process, "STOP");
+    }
+
+    /** Lets node process {@code i} run again with SIGCONT. */
+    void resume(int i) {
+        signal(slots.get(i).process, "CONT");
+    }
+
+    /**
+     * Starts node slot {@code i} and waits until it has joined: again after it was killed or stopped, or for the
+     * first time (a new node joining; slots go in order, up to {@link #MAX_SLOTS} - 1).
+     */
+    void start(int i) throws IOException, InterruptedException {
+        if (alive(i))
+            throw new IllegalStateException("Node " + name(i) + " is running");
+        launch(i);
+        awaitJoined(i);
+    }
+
+    /** Whether the thick client sees node slot {@code i} in the cluster now. */
+    boolean member(int i) {
+        return thick.cluster().forServers().nodes().stream()
+            .anyMatch(x -> name(i).equals(String.valueOf(x.consistentId())));
+    }
+
+    /** How many times node slot {@code i}'s current process has joined (it joins again after a segmentation). */
+    int joins(int i) {
+        String log = log(i);
+        int n = 0;
+        for (int at = log.indexOf("JOINED "); at >= 0; at = log.indexOf("JOINED ", at + 1))
+            n++;
+        return n;
+    }
+
+    /** Waits until node slot {@code i}'s process has joined more than {@code before} times; false if it ended. */
+    boolean awaitJoins(int i, int before) throws InterruptedException {
+        long deadline = System.nanoTime() + JOIN_TIMEOUT_NANOS;
+        while (joins(i) <= before) {
+            if (!slots.get(i).process.isAlive() || System.nanoTime() > deadline)
+                return false;
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
+    /** Whether node slot {@code i} has a process running (a frozen one counts). */
+    boolean alive(int i) {
+        return i < slots.size() && slots.get(i).process.isAlive();
+    }
+
+    /** How many node slots were ever started. */
+    int slotCount() {
+        return slots.size();
+    }
+
+    /** The pid of node slot {@code i}'s current process. */
+    long pid(int i) {
+        return slots.get(i).process.pid();
+    }
+
+    /** Every incarnation of every node slot, in the order started. */
+    List<Incarnation> incarnations() {
+        return List.copyOf(incarnations);
+    }
+
+    /**
+     * The node processes that halted or failed on their own: one that exited while this bench had not ended it
+     * (130 is Ignite's halt after a critical failure), one that did not stop cleanly on SIGTERM (exit 143 once it
+     * printed {@code STOPPED}), or one whose log reports a critical failure.
+     */
+    List<String> halts() {
+        List<String> halts = new ArrayList<>();
+        for (Incarnation n : incarnations) {
+            String log = read(n.log);
+            boolean critical = log.contains("Critical system error detected") || log.contains("JVM will be halted");
+            boolean running = n.process.isAlive();
+            boolean exitedAlone = !running && n.endedBy == null;
+            boolean stopFailed = !running && "SIGTERM".equals(n.endedBy)
+                && !(n.process.exitValue() == SIGTERM_EXIT && log.contains("STOPPED "));
+            if (critical || exitedAlone || stopFailed)
+                halts.add(n.name() + " (" + n.log.getFileName() + (running ? ", running" : ", exit "
+                    + n.process.exitValue()) + (critical ? ", critical failure logged" : "") + ")");
+        }
+        return halts;
     }
 
     @Override
@@ -137,18 +280,70 @@ final class BenchCluster implements AutoCloseable {
             // Shutting down already: the guard runs.
         }
         // SIGTERM first: the nodes stop cleanly (and write any flight recording); SIGKILL what is left after 20 s.
-        for (Process p : processes)
+        // A frozen process acts on no SIGTERM: SIGCONT first, harmless to a running one.
+        List<Process> running = incarnations.stream().map(n -> n.process).filter(Process::isAlive).toList();
+        for (Process p : running) {
+            try {
+                signal(p, "CONT");
+            }
+            catch (RuntimeException e) {
+                // It ended meanwhile, or SIGKILL ends it after the wait.
+            }
             p.destroy();
-        for (Process p : processes) {
+        }
+        for (Process p : running) {
             try {
                 if (!p.waitFor(20, TimeUnit.SECONDS))
                     p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                processes.forEach(Process::destroyForcibly);
+                running.forEach(Process::destroyForcibly);
                 return;
             }
+        }
+    }
+
+    private static void signal(Process target, String signal) {
+        try {
+            Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(target.pid()))
+                .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0)
+                throw new IllegalStateException("kill -" + signal + " " + target.pid() + " failed: " + out);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted sending SIG" + signal + " to " + target.pid(), e);
+        }
+    }
+
+    /** Starts a process for slot {@code i}; its log is numbered by the incarnation after the first. */
+    private void launch(int i) throws IOException {
+        if (i > slots.size() || i >= MAX_SLOTS)
+            throw new IllegalArgumentException("Node slot " + i + ": slots start in order, up to " + (MAX_SLOTS - 1));
+        long before = incarnations.stream().filter(n -> n.slot == i).count();
+        Path log = dir.resolve(before == 0 ? name(i) + ".log" : name(i) + "." + (before + 1) + ".log");
+        Incarnation n = new Incarnation(i, command(i, log).start(), log);
+        incarnations.add(n);
+        if (i == slots.size())
+            slots.add(n);
+        else
+            slots.set(i, n);
+    }
+
+    private void awaitJoined(int i) throws InterruptedException {
+        long deadline = System.nanoTime() + JOIN_TIMEOUT_NANOS;
+        Incarnation n = slots.get(i);
+        while (!read(n.log).contains("JOINED ")) {
+            if (!n.process.isAlive())
+                throw new IllegalStateException("Node " + name(i) + " exited before joining: " + read(n.log));
+            if (System.nanoTime() > deadline)
+                throw new IllegalStateException("Node " + name(i) + " did not join: " + read(n.log));
+            Thread.sleep(100);
         }
     }
 
@@ -175,23 +370,24 @@ final class BenchCluster implements AutoCloseable {
      * Node process {@code i}: {@code ./spillway node}'s main class with the bench's options, one port each
      * ({@code --port-range 0}) so node {@code i} is known by its ports.
      */
-    private ProcessBuilder command(int i, String heap, List<String> jvmArgs) {
+    private ProcessBuilder command(int i, Path log) {
         List<String> jvm = new ArrayList<>(jvmArgs.stream().map(a -> a.replace("{node}", name(i))).toList());
         jvm.addAll(List.of("-XX:+UseG1GC", "-DIGNITE_UPDATE_NOTIFIER=false"));
         List<String> args = new ArrayList<>(List.of(options(name(i), PORTS.communication() + i)));
         args.addAll(List.of("--discovery-port", Integer.toString(PORTS.discovery() + i), "--thin-client-port",
             Integer.toString(THIN + i), "--port-range", "0"));
-        return new ProcessBuilder(ChildJvm.command(heap, jvm, "dev.spillway.node.SpillwayNode", args))
-            .redirectErrorStream(true).redirectOutput(logFile(i).toFile());
+        return new ProcessBuilder(ChildJvm.command(nodeHeap, jvm, "dev.spillway.node.SpillwayNode", args))
+            .redirectErrorStream(true).redirectOutput(log.toFile());
     }
 
-    Path logFile(int i) {
-        return dir.resolve(name(i) + ".log");
-    }
-
+    /** The log of node slot {@code i}'s current incarnation. */
     String log(int i) {
+        return read(slots.get(i).log);
+    }
+
+    private static String read(Path file) {
         try {
-            return Files.exists(logFile(i)) ? Files.readString(logFile(i), StandardCharsets.UTF_8) : "";
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         }
         catch (IOException e) {
             return "";

@@ -19,13 +19,21 @@ final class Report {
     }
 
     static Path write(Path runDir, String resultsJson) throws IOException {
+        return write(runDir, TEMPLATE, resultsJson);
+    }
+
+    /**
+     * Writes report.html from {@code template}, its {@code /*ECHARTS*}{@code /} mark replaced by ECharts and its
+     * {@code /*RESULTS*}{@code /} mark by the run's results.
+     */
+    static Path write(Path runDir, String template, String resultsJson) throws IOException {
         String echarts;
         try (InputStream in = Report.class.getResourceAsStream(ECHARTS)) {
             if (in == null)
                 throw new IOException("ECharts is not on the classpath: " + ECHARTS);
             echarts = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        String html = TEMPLATE.replace("/*ECHARTS*/", echarts.replace("</script", "<\\/script"))
+        String html = template.replace("/*ECHARTS*/", echarts.replace("</script", "<\\/script"))
             .replace("/*RESULTS*/", resultsJson.replace("</", "<\\/"));
         Path file = runDir.resolve("report.html");
         Files.writeString(file, html);

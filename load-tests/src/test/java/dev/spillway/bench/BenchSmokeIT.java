@@ -89,4 +89,28 @@ class BenchSmokeIT {
                 "\"secondsPerBackupCount\": 2")
             .doesNotContain("\"spillway.save.home");
     }
+
+    @Test
+    @DisplayName("bench chaos, short: faults drawn from a fixed seed on real node processes, every check passed, "
+        + "the summary in results.json and report.html")
+    void chaos() throws IOException {
+        int code = Bench.run("chaos", "--rounds", "3", "--seconds", "6", "--seed", "11", "--nodes", "3", "--apps", "3",
+            "--region-mb", "64", "--lease-seconds", "3", "--node-heap", "512m", "--out", OUT.toString(), "--name",
+            "chaos");
+        String json = Files.readString(OUT.resolve("chaos").resolve("results.json"), StandardCharsets.UTF_8);
+        assertThat(code).as("chaos passed its checks: %s", json).isZero();
+        assertThat(json).contains("\"scenario\": \"chaos\"", "\"bytesLost\": 0", "\"wrongBytes\": 0",
+            "\"nodesHalted\": 0", "\"failedSavesVisible\": 0", "\"unsettledRounds\": 0", "\"events\"",
+            "\"fill\"", "\"summary\": \"rounds 3, faults (");
+        assertThat(Files.readString(OUT.resolve("chaos").resolve("report.html"), StandardCharsets.UTF_8))
+            .contains("Spillway chaos run", "echarts");
+    }
+
+    @Test
+    @DisplayName("bench chaos refuses settings it cannot run, naming the option")
+    void chaosRefusesBadSettings() {
+        assertThat(Bench.run("chaos", "--nodes", "2")).isEqualTo(2);
+        assertThat(Bench.run("chaos", "--rounds", "0")).isEqualTo(2);
+        assertThat(Bench.run("chaos", "--region-mb", "16")).isEqualTo(2);
+    }
 }
