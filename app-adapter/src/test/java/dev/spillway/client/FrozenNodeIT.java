@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Nothing waits forever (issue 13, item 5): a node process frozen with SIGSTOP keeps its sockets open and answers
- * nothing, as in a long GC pause. Ignite's failure detection is set to 30 s here, as production clusters often set
- * it, and Spillway's operation timeout to 3 s on every node and client: restores from a thin client and from a
+ * nothing, as in a long GC pause. Ignite's failure detection is set to 15 s here (production clusters often set
+ * 30 s; 15 s is five operation timeouts, and keeps the build short), and Spillway's operation timeout to 3 s on
+ * every node and client: restores from a thin client and from a
  * thick client, and a save from the thick client, end within the operation timeout (a thin client's call to a
  * server that waits on the frozen node ends with the server's answer), naming the step and the frozen node, while
  * it is still in the topology; the thick client's first Spillway call comes after the freeze. Once Ignite takes the
@@ -41,9 +42,9 @@ import org.junit.jupiter.api.Test;
  */
 class FrozenNodeIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
-    private static final long FAILURE_DETECTION_MS = 30_000;
+    private static final long FAILURE_DETECTION_MS = 15_000;
     /** Longer than failure detection: a call still running then was not bounded by the operation timeout. */
-    private static final Duration HELD = Duration.ofSeconds(60);
+    private static final Duration HELD = Duration.ofSeconds(30);
     private static final String APP = "frozen";
     /** Runs the calls a test waits on with a limit: threads of their own, not the common pool's one. */
     private static final Executor CALLS = Executors.newCachedThreadPool(r -> {
