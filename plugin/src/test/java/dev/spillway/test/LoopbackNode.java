@@ -30,8 +30,8 @@ public final class LoopbackNode {
     }
 
     /**
-     * The same configuration on {@code host}, one address of a network the test built ({@link NamespaceNetwork}),
-     * rather than loopback, with the same ports: discovery looks for the cluster on every address of {@code hosts}.
+     * The same configuration on {@code host}, one address of a network the test built (load-tests'
+     * {@code NamespaceNetwork}), rather than loopback, with the same ports: discovery looks for the cluster on every address of {@code hosts}.
      */
     public static IgniteConfiguration configuration(String name, int basePort, boolean client, String host,
                                                     List<String> hosts) {

@@ -46,7 +46,7 @@ public final class ProcessCluster implements AutoCloseable {
     private final long failureDetectionMs;
     private final long operationTimeoutMs;
     /** The network the nodes run on, each in its namespace; null for loopback. */
-    private final NamespaceNetwork network;
+    private final Network network;
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
     private final List<String> clientFailures = new CopyOnWriteArrayList<>();
@@ -66,6 +66,24 @@ public final class ProcessCluster implements AutoCloseable {
         this.operationTimeoutMs = b.operationTimeoutMs;
         this.network = b.network;
         this.dir = Path.of("target", "process-cluster", test).toAbsolutePath();
+    }
+
+    /**
+     * A network of Linux namespaces the node processes run on, one each, instead of loopback (load-tests'
+     * {@code NamespaceNetwork} builds one and cuts it at will).
+     *
+     * @param namespaces node {@code i}'s namespace, by node
+     * @param addresses node {@code i}'s address in it, by node
+     * @param clientAddress this JVM's address on the network, for the thick client
+     */
+    public record Network(List<String> namespaces, List<String> addresses, String clientAddress) {
+        String namespace(int i) {
+            return namespaces.get(i);
+        }
+
+        String address(int i) {
+            return addresses.get(i);
+        }
     }
 
     /** A cluster for {@code test} (the name of its log folder) on the ports of a slot of the port table. */
@@ -400,7 +418,7 @@ public final class ProcessCluster implements AutoCloseable {
         private int plainRegionMb;
         private long failureDetectionMs;
         private long operationTimeoutMs;
-        private NamespaceNetwork network;
+        private Network network;
 
         private Builder(String test, TestPorts.Slot ports) {
             this.test = test;
@@ -465,7 +483,7 @@ public final class ProcessCluster implements AutoCloseable {
          * Runs each node process in its namespace of {@code network}, on its address there, rather than on
          * loopback; the test's client joins from this JVM's address on it. Default loopback.
          */
-        public Builder network(NamespaceNetwork network) {
+        public Builder network(Network network) {
             this.network = network;
             return this;
         }

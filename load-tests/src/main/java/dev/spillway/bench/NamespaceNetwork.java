@@ -1,4 +1,4 @@
-package dev.spillway.test;
+package dev.spillway.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -99,6 +99,11 @@ public final class NamespaceNetwork implements AutoCloseable {
     /** This JVM's address on the network, for the test's client. */
     public String clientAddress() {
         return SUBNET + ".1";
+    }
+
+    /** Every node's namespace, in order. */
+    public List<String> namespaces() {
+        return IntStream.range(0, nodes).mapToObj(this::namespace).toList();
     }
 
     /** The namespace node {@code i}'s process runs in. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.spillway.test.NamespaceNetwork;
+import dev.spillway.bench.NamespaceNetwork;
 import dev.spillway.test.ProcessCluster;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
@@ -204,7 +204,7 @@ class PartitionIT {
         return ProcessCluster.builder("partition", TestPorts.PARTITION_IT.slot())
             .servers(4).regionMb(128).chunkKb(256).backups(2).partitions(64).retention(10)
             .failureDetectionMs(FAILURE_DETECTION_MS).operationTimeoutMs(5_000)
-            .network(net).start();
+            .network(new ProcessCluster.Network(net.namespaces(), net.addresses(), net.clientAddress())).start();
     }
 
     /**
