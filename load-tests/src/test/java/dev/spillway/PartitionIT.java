@@ -50,7 +50,7 @@ class PartitionIT {
     static void startCluster() {
         Optional<String> why = NamespaceNetwork.unavailable();
         assumeThat(why).as(why.orElse("")).isEmpty();
-        net = NamespaceNetwork.create("p", 4);
+        net = NamespaceNetwork.create("p", 77, 4);
         cluster = cluster(net);
     }
 

@@ -333,9 +333,10 @@ public final class Bench {
     @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = "Rounds of load on every path (embedded, thick, thin) with a fault in each, drawn from a seeded "
             + "generator (SIGKILL, SIGSTOP/SIGCONT, a clean leave, a join, a restart, a writer process killed "
-            + "mid-save, a node killed mid-restore), the regions filled to the admission limit before each; after "
-            + "each round, checks from the outside that nothing committed was lost, no failed save is visible, no "
-            + "node halted and housekeeping settled. Exit status 1 on any loss, wrong byte, halt or failed check.")
+            + "mid-save, a node killed mid-restore, a network partition), the regions filled to the admission limit "
+            + "before each; after each round, checks from the outside that nothing committed was lost, no failed save "
+            + "is visible, no node halted and housekeeping settled. Exit status 1 on any loss, wrong byte, halt or "
+            + "failed check.")
     static final class Chaos implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -371,6 +372,12 @@ public final class Bench {
             + "${COMPLETION-CANDIDATES}); a node that is down is always started again")
         java.util.Set<ChaosScenario.Fault> faults = java.util.EnumSet.allOf(ChaosScenario.Fault.class);
 
+        @Option(names = "--network", defaultValue = "auto", description = "namespaces: each node in a network "
+            + "namespace of its own on 198.18.78.0/24, which the run cuts (partitions are drawn; needs root or "
+            + "CAP_NET_ADMIN); loopback: no partitions; auto: namespaces where they can be made (default: "
+            + "${DEFAULT-VALUE})")
+        String network;
+
         @Option(names = "--node-heap", defaultValue = "1g", description = "each node's heap (default: ${DEFAULT-VALUE})")
         String nodeHeap;
 
@@ -384,6 +391,26 @@ public final class Bench {
         @Option(names = "--name", description = "the run folder's name (default: chaos and the time)")
         String name;
 
+        /** Whether the run's nodes go on a namespace network (and partitions are drawn), or why not. */
+        private boolean namespaces() {
+            java.util.Optional<String> why = NamespaceNetwork.unavailable();
+            switch (network) {
+                case "loopback":
+                    return false;
+                case "namespaces":
+                    if (why.isPresent())
+                        throw new CommandLine.ParameterException(spec.commandLine(), "--network namespaces: "
+                            + why.get());
+                    return true;
+                case "auto":
+                    why.ifPresent(w -> Bench.out.println("No network partitions in this run: " + w));
+                    return why.isEmpty();
+                default:
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--network " + network
+                        + ": namespaces, loopback or auto");
+            }
+        }
+
         @Override
         public Integer call() throws Exception {
             if (rounds < 1 || apps < 1 || seconds < 4 || leaseSeconds < 1)
@@ -395,16 +422,18 @@ public final class Bench {
                     + "one more may join");
             if (regionMb < 64)
                 throw new CommandLine.ParameterException(spec.commandLine(), "--region-mb must be at least 64");
+            boolean partitions = namespaces();
             long s = seed != null ? seed : System.currentTimeMillis();
             Path runDir = Bench.runDir(out, name, "chaos");
             // The thick client's log (nodes failing, links reset: the run's faults) goes to a file, not the console.
             if (System.getProperty("org.slf4j.simpleLogger.logFile") == null)
                 System.setProperty("org.slf4j.simpleLogger.logFile", runDir.resolve("client.log").toString());
             ChaosScenario.Settings settings = new ChaosScenario.Settings(nodes, apps, rounds, seconds, s,
-                (long)regionMb << 20, 256 << 10, java.time.Duration.ofSeconds(leaseSeconds), faults, nodeHeap,
-                nodeJvmArgs);
-            Bench.out.printf(Locale.ROOT, "bench chaos: %d node processes (1 backup, %d MB regions), %d applications, "
-                + "%d rounds of %.0f s, seed %d; run folder %s%n", nodes, regionMb, apps, rounds, seconds, s, runDir);
+                (long)regionMb << 20, 256 << 10, java.time.Duration.ofSeconds(leaseSeconds), faults, partitions,
+                nodeHeap, nodeJvmArgs);
+            Bench.out.printf(Locale.ROOT, "bench chaos: %d node processes (1 backup, %d MB regions) on %s, %d "
+                + "applications, %d rounds of %.0f s, seed %d; run folder %s%n", nodes, regionMb,
+                partitions ? "network namespaces" : "loopback", apps, rounds, seconds, s, runDir);
             long started = System.nanoTime();
             ChaosScenario scenario = new ChaosScenario(settings, runDir, Bench.out);
             scenario.run();
@@ -417,6 +446,7 @@ public final class Bench {
             settingsJson.put("regionBytes", (long)regionMb << 20);
             settingsJson.put("leaseSeconds", leaseSeconds);
             settingsJson.put("faults", faults.stream().map(Enum::name).toList());
+            settingsJson.put("network", partitions ? "namespaces (198.18.78.0/24)" : "loopback");
             settingsJson.put("backups", 1);
             settingsJson.put("nodeHeap", nodeHeap);
             Path results = ChaosReport.write(runDir, (System.nanoTime() - started) / 1e9, settingsJson, scenario);

@@ -22,9 +22,9 @@ import org.apache.ignite.configuration.IgniteConfiguration;
 /**
  * The benchmark's cluster: server node processes started as {@code ./spillway node} starts them (this JVM's java,
  * JDK flags and classpath, {@code dev.spillway.node.SpillwayNode}), on loopback ports of the bench's own, plus a
- * thick client node and a thin client in this JVM. A node slot can be killed (SIGKILL), stopped (SIGTERM), frozen
- * (SIGSTOP, SIGCONT) and started again; a slot not started yet joins as a new node. {@link #close()} ends every
- * process it started.
+ * thick client node and a thin client in this JVM; or each node in a network namespace of a {@link NamespaceNetwork},
+ * which the bench cuts and heals. A node slot can be killed (SIGKILL), stopped (SIGTERM), frozen (SIGSTOP, SIGCONT)
+ * and started again; a slot not started yet joins as a new node. {@link #close()} ends every process it started.
  */
 final class BenchCluster implements AutoCloseable {
     /** The bench's loopback ports: node {@code i} binds discovery 52000+i, communication 52100+i, thin 52200+i. */
@@ -37,6 +37,8 @@ final class BenchCluster implements AutoCloseable {
     private static final int SIGTERM_EXIT = 143;
 
     private final Path dir;
+    /** The network the nodes run on, each in its namespace; null for loopback. */
+    private final NamespaceNetwork network;
     private final List<String> nodeOptions;
     private final String nodeHeap;
     private final List<String> jvmArgs;
@@ -72,8 +74,10 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
-    private BenchCluster(Path dir, List<String> nodeOptions, String nodeHeap, List<String> jvmArgs) {
+    private BenchCluster(Path dir, NamespaceNetwork network, List<String> nodeOptions, String nodeHeap,
+                         List<String> jvmArgs) {
         this.dir = dir;
+        this.network = network;
         this.nodeOptions = nodeOptions;
         this.nodeHeap = nodeHeap;
         this.jvmArgs = jvmArgs;
@@ -86,18 +90,19 @@ final class BenchCluster implements AutoCloseable {
      */
     static BenchCluster start(Path dir, int nodes, String nodeHeap, List<String> jvmArgs, List<String> nodeOptions)
         throws IOException {
-        return start(dir, nodes, nodeHeap, jvmArgs, nodeOptions, nodes, BenchCluster.name(0));
+        return start(dir, null, nodes, nodeHeap, jvmArgs, nodeOptions, nodes, BenchCluster.name(0));
     }
 
     /**
      * Starts {@code nodes} server processes and the clients, the thin client knowing the thin-client addresses of
      * the first {@code thinSlots} slots (slots started later included), its home server {@code home} (null: the
-     * client picks one).
+     * client picks one). On {@code network} (null: loopback) node slot {@code i} runs in the network's namespace
+     * {@code i}, on its address there, and the clients join from this JVM's address on it.
      */
-    static BenchCluster start(Path dir, int nodes, String nodeHeap, List<String> jvmArgs, List<String> nodeOptions,
-                              int thinSlots, String home) throws IOException {
+    static BenchCluster start(Path dir, NamespaceNetwork network, int nodes, String nodeHeap, List<String> jvmArgs,
+                              List<String> nodeOptions, int thinSlots, String home) throws IOException {
         Files.createDirectories(dir);
-        BenchCluster c = new BenchCluster(dir, nodeOptions, nodeHeap, jvmArgs);
+        BenchCluster c = new BenchCluster(dir, network, nodeOptions, nodeHeap, jvmArgs);
         try {
             for (int i = 0; i < nodes; i++)
                 c.launch(i);
@@ -106,7 +111,7 @@ final class BenchCluster implements AutoCloseable {
             c.thick = Ignition.start(c.clientConfiguration());
             List<String> addresses = new ArrayList<>();
             for (int i = 0; i < thinSlots; i++)
-                addresses.add(LoopbackPorts.HOST + ":" + (THIN + i));
+                addresses.add(c.thinAddress(i));
             c.thinAddresses = List.copyOf(addresses);
             ClientConfiguration thinConfig = new ClientConfiguration().setAddresses(addresses.toArray(String[]::new));
             c.thin = home == null ? SpillwayClient.connect(thinConfig) : SpillwayClient.connect(thinConfig, home);
@@ -133,6 +138,21 @@ final class BenchCluster implements AutoCloseable {
 
     SpillwayClient thin() {
         return thin;
+    }
+
+    /** Node slot {@code i}'s thin-client address. */
+    String thinAddress(int i) {
+        return host(i) + ":" + (THIN + i);
+    }
+
+    /** The address node slot {@code i} binds. */
+    private String host(int i) {
+        return network == null ? LoopbackPorts.HOST : network.address(i);
+    }
+
+    /** The network the nodes run on, or null on loopback. */
+    NamespaceNetwork network() {
+        return network;
     }
 
     /** The thin client's addresses, node 0 first. */
@@ -349,35 +369,51 @@ final class BenchCluster implements AutoCloseable {
 
     private IgniteConfiguration clientConfiguration() {
         IgniteConfiguration cfg = NodeConfigBuilder.create().loopback(PORTS.base())
-            .commandLine(options("bench-client", PORTS.communication() + 50)).build();
+            .commandLine(options("bench-client", network == null ? LoopbackPorts.HOST : network.clientAddress(),
+                PORTS.communication() + 50)).build();
         cfg.setClientMode(true);
         cfg.setClientConnectorConfiguration(null);
         return cfg;
     }
 
-    /** The options of node {@code name}: the bench's ports, this run's work directory, the Spillway settings. */
-    private String[] options(String name, int communicationPort) {
+    /**
+     * The options of node {@code name} on {@code host}: the bench's ports, this run's work directory, the Spillway
+     * settings.
+     */
+    private String[] options(String name, String host, int communicationPort) {
         List<String> o = new ArrayList<>(List.of("--name", name,
-            "--host", LoopbackPorts.HOST,
-            "--discovery-addresses", PORTS.discoveryAddresses(),
+            "--host", host,
+            "--discovery-addresses", discoveryAddresses(),
             "--communication-port", Integer.toString(communicationPort),
             "--work-directory", dir.resolve("work").toString()));
         o.addAll(nodeOptions);
         return o.toArray(String[]::new);
     }
 
+    /** Where nodes look for each other: the discovery ports on loopback, or each slot's port on its address. */
+    private String discoveryAddresses() {
+        if (network == null)
+            return PORTS.discoveryAddresses();
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < network.addresses().size(); i++)
+            all.add(network.address(i) + ":" + (PORTS.discovery() + i));
+        return String.join(",", all);
+    }
+
     /**
      * Node process {@code i}: {@code ./spillway node}'s main class with the bench's options, one port each
-     * ({@code --port-range 0}) so node {@code i} is known by its ports.
+     * ({@code --port-range 0}) so node {@code i} is known by its ports; on a network, run in its namespace.
      */
     private ProcessBuilder command(int i, Path log) {
         List<String> jvm = new ArrayList<>(jvmArgs.stream().map(a -> a.replace("{node}", name(i))).toList());
         jvm.addAll(List.of("-XX:+UseG1GC", "-DIGNITE_UPDATE_NOTIFIER=false"));
-        List<String> args = new ArrayList<>(List.of(options(name(i), PORTS.communication() + i)));
+        List<String> args = new ArrayList<>(List.of(options(name(i), host(i), PORTS.communication() + i)));
         args.addAll(List.of("--discovery-port", Integer.toString(PORTS.discovery() + i), "--thin-client-port",
             Integer.toString(THIN + i), "--port-range", "0"));
-        return new ProcessBuilder(ChildJvm.command(nodeHeap, jvm, "dev.spillway.node.SpillwayNode", args))
-            .redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> cmd = new ArrayList<>(ChildJvm.command(nodeHeap, jvm, "dev.spillway.node.SpillwayNode", args));
+        if (network != null)
+            cmd.addAll(0, List.of("ip", "netns", "exec", network.namespace(i)));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     }
 
     /** The log of node slot {@code i}'s current incarnation. */

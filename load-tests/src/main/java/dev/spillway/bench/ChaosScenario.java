@@ -44,7 +44,8 @@ import org.apache.ignite.cluster.ClusterNode;
  */
 final class ChaosScenario {
     record Settings(int nodes, int apps, int rounds, double seconds, long seed, long regionBytes, int chunkBytes,
-                    Duration lease, java.util.Set<Fault> faults, String nodeHeap, List<String> nodeJvmArgs) {
+                    Duration lease, java.util.Set<Fault> faults, boolean partitions, String nodeHeap,
+                    List<String> nodeJvmArgs) {
     }
 
     /** The faults a round draws from. */
@@ -65,7 +66,12 @@ final class ChaosScenario {
         /** A thin-client writer process is killed with SIGKILL in the middle of a save. */
         WRITER_KILLED,
         /** A node holding chunks of a checkpoint being restored is killed with SIGKILL during the restore. */
-        KILL_MID_RESTORE
+        KILL_MID_RESTORE,
+        /**
+         * The network cuts a node off from every other node and the clients for 12 to 18 s, past failure detection,
+         * then heals; a node the others took out meanwhile is restarted (Ignite never merges the two sides).
+         */
+        PARTITION
     }
 
     private static final String BALLAST = "chaos-ballast-";
@@ -73,6 +79,8 @@ final class ChaosScenario {
     private static final String WRITER = "chaos-writer-process";
     private static final int BALLAST_BYTES = 8 << 20;
     private static final int RESTORED_BYTES = 24 << 20;
+    /** The chaos run's network: 198.18.78.0/24 (PartitionIT's is .77). */
+    private static final int NETWORK_SUBNET = 78;
 
     private final Settings settings;
     private final Path runDir;
@@ -84,6 +92,7 @@ final class ChaosScenario {
     private final List<Map<String, Object>> rounds = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final Map<String, Object> outcome = new LinkedHashMap<>();
+    private NamespaceNetwork network;
     private BenchCluster cluster;
     private ChaosApps apps;
     /** The node slot that is down (killed or left) and to be started again, or -1. */
@@ -110,7 +119,9 @@ final class ChaosScenario {
             Integer.toString(settings.chunkBytes()), "--backups", "1", "--retention", "2", "--lease-timeout",
             settings.lease().toMillis() + "ms");
         // The thin client knows the address of every slot a node may join on: one more than the cluster's nodes.
-        cluster = BenchCluster.start(runDir.resolve("cluster"), settings.nodes(), settings.nodeHeap(),
+        if (settings.partitions())
+            network = NamespaceNetwork.create("c", NETWORK_SUBNET, settings.nodes() + 1);
+        cluster = BenchCluster.start(runDir.resolve("cluster"), network, settings.nodes(), settings.nodeHeap(),
             settings.nodeJvmArgs(), options, settings.nodes() + 1, null);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chaos-region-sampler");
@@ -146,6 +157,8 @@ final class ChaosScenario {
                 outcome.put("halts", halts);
                 cluster.close();
             }
+            if (network != null)
+                network.close();
         }
         bar.done();
         bar.finish();
@@ -187,6 +200,8 @@ final class ChaosScenario {
         }
         else {
             can.addAll(List.of(Fault.KILL, Fault.PAUSE, Fault.LEAVE, Fault.WRITER_KILLED, Fault.KILL_MID_RESTORE));
+            if (network != null)
+                can.add(Fault.PARTITION);
             if (live().size() <= settings.nodes() && cluster.slotCount() < settings.nodes() + 1)
                 can.add(Fault.JOIN);
         }
@@ -270,10 +285,36 @@ final class ChaosScenario {
                 detail = BenchCluster.name(slot) + " restarted";
             }
             case WRITER_KILLED -> detail = killWriterProcess(r, writer);
+            case PARTITION -> detail = cutOff(r);
             case KILL_MID_RESTORE -> detail = killMidRestore(r, store, restoredId);
             default -> throw new IllegalStateException("Unknown fault " + fault);
         }
         return detail;
+    }
+
+    /**
+     * Cuts a node off for 12 to 18 s, past failure detection (10 s), and heals. The majority goes on; the node cut
+     * off refuses saves (a minority); once healed, if the others took it out, it is restarted to join them again,
+     * as the README's heal procedure says (Ignite never merges two sides).
+     */
+    private String cutOff(int r) throws IOException, InterruptedException {
+        int victim = anyLive();
+        long millis = 12_000 + random.nextInt(6_000);
+        event(r, Fault.PARTITION, BenchCluster.name(victim) + " cut off for " + millis + " ms");
+        network.isolate(victim);
+        try {
+            Thread.sleep(millis);
+        }
+        finally {
+            network.heal();
+        }
+        String detail = BenchCluster.name(victim) + " cut off for " + millis + " ms";
+        if (cluster.member(victim))
+            return detail + ", still a member";
+        event(r, Fault.PARTITION, "healed; " + BenchCluster.name(victim) + " was taken out: restarted to join again");
+        int exit = cluster.stop(victim);
+        cluster.start(victim);
+        return detail + ", taken out, restarted after the heal (stopped with exit " + exit + ")";
     }
 
     private void event(int r, Fault fault, String detail) {
@@ -286,7 +327,7 @@ final class ChaosScenario {
      */
     private Process startWriterProcess(int r) throws IOException, InterruptedException {
         String application = WRITER + "-" + r;
-        List<String> addresses = live().stream().map(i -> "127.0.0.1:" + (BenchCluster.THIN + i)).toList();
+        List<String> addresses = live().stream().map(cluster::thinAddress).toList();
         Process p = new ProcessBuilder(ChildJvm.command("256m", List.of(), ChaosWriter.class.getName(),
             List.of(String.join(",", addresses), application))).redirectErrorStream(true).start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -13,7 +13,8 @@ import java.util.stream.IntStream;
 /**
  * A network a test builds for itself and cuts at will: each node process runs in a Linux network namespace of its
  * own, wired by a veth pair to a switch namespace with two bridges; this JVM (the test's client) is wired to the
- * first bridge too. Everything is on {@value #SUBNET}.0/24, of 198.18.0.0/15, the block RFC 2544 sets aside for
+ * first bridge too. Everything is on a /24 of 198.18.0.0/15 ({@code 198.18.<subnet>.0/24}, the subnet a number each user
+ * of the class picks), the block RFC 2544 sets aside for
  * benchmarking networks: no address of a real network is ever used. {@link #isolate} cuts a node off from everyone,
  * {@link #split} moves nodes to the second bridge (two sides that cannot reach each other; the client stays with
  * the first), {@link #heal} wires everything back. {@link #close} removes every namespace and link it made.
@@ -22,14 +23,16 @@ import java.util.stream.IntStream;
  * to be skipped with that reason.
  */
 public final class NamespaceNetwork implements AutoCloseable {
-    /** The first three octets of every address here. */
-    public static final String SUBNET = "198.18.77";
-
     private final String prefix;
+    /** The first three octets of every address here. */
+    private final String subnet;
     private final int nodes;
 
-    private NamespaceNetwork(String prefix, int nodes) {
+    private NamespaceNetwork(String prefix, int subnet, int nodes) {
+        if (subnet < 0 || subnet > 255)
+            throw new IllegalArgumentException("subnet " + subnet + ": 0 to 255");
         this.prefix = prefix;
+        this.subnet = "198.18." + subnet;
         this.nodes = nodes;
     }
 
@@ -39,17 +42,18 @@ public final class NamespaceNetwork implements AutoCloseable {
         Result add = run(List.of("ip", "netns", "add", probe));
         if (add.code != 0)
             return Optional.of("network namespaces are not available here (`ip netns add` failed: " + add.output.trim()
-                + "); the partition tests need root or CAP_NET_ADMIN and iproute2");
+                + "); network partitions need root or CAP_NET_ADMIN and iproute2");
         run(List.of("ip", "netns", "del", probe));
         return Optional.empty();
     }
 
     /**
-     * Builds the network for {@code nodes} node processes; {@code tag} (a few letters or digits, unique to the test
-     * class) names its namespaces and links. Leftovers of an earlier run under the same tag are removed first.
+     * Builds the network for {@code nodes} node processes on 198.18.{@code subnet}.0/24; {@code tag} (a few letters
+     * or digits) names its namespaces and links. Each user (a test class, the chaos run) has a tag and a subnet of
+     * its own. Leftovers of an earlier run under the same tag are removed first.
      */
-    public static NamespaceNetwork create(String tag, int nodes) {
-        NamespaceNetwork net = new NamespaceNetwork("spw" + tag, nodes);
+    public static NamespaceNetwork create(String tag, int subnet, int nodes) {
+        NamespaceNetwork net = new NamespaceNetwork("spw" + tag, subnet, nodes);
         net.close();
         try {
             net.build();
@@ -88,7 +92,7 @@ public final class NamespaceNetwork implements AutoCloseable {
 
     /** Node {@code i}'s address. */
     public String address(int i) {
-        return SUBNET + "." + (10 + i);
+        return subnet + "." + (10 + i);
     }
 
     /** Every node's address, in order. */
@@ -98,7 +102,7 @@ public final class NamespaceNetwork implements AutoCloseable {
 
     /** This JVM's address on the network, for the test's client. */
     public String clientAddress() {
-        return SUBNET + ".1";
+        return subnet + ".1";
     }
 
     /** Every node's namespace, in order. */

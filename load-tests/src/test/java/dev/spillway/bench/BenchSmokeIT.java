@@ -95,6 +95,7 @@ class BenchSmokeIT {
         + "the summary in results.json and report.html")
     void chaos() throws IOException {
         int code = Bench.run("chaos", "--rounds", "3", "--seconds", "6", "--seed", "11", "--nodes", "3", "--apps", "3",
+            "--network", "loopback",
             "--region-mb", "64", "--lease-seconds", "3", "--node-heap", "512m", "--out", OUT.toString(), "--name",
             "chaos");
         String json = Files.readString(OUT.resolve("chaos").resolve("results.json"), StandardCharsets.UTF_8);
@@ -112,5 +113,6 @@ class BenchSmokeIT {
         assertThat(Bench.run("chaos", "--nodes", "2")).isEqualTo(2);
         assertThat(Bench.run("chaos", "--rounds", "0")).isEqualTo(2);
         assertThat(Bench.run("chaos", "--region-mb", "16")).isEqualTo(2);
+        assertThat(Bench.run("chaos", "--network", "wires")).isEqualTo(2);
     }
 }
