@@ -95,9 +95,8 @@ class BenchSmokeIT {
         + "the summary in results.json and report.html")
     void chaos() throws IOException {
         int code = Bench.run("chaos", "--rounds", "3", "--seconds", "6", "--seed", "11", "--nodes", "3", "--apps", "3",
-            "--network", "loopback",
-            "--region-mb", "64", "--lease-seconds", "3", "--node-heap", "512m", "--out", OUT.toString(), "--name",
-            "chaos");
+            "--network", "loopback", "--region-mb", "64", "--lease-seconds", "3", "--node-heap", "512m", "--out",
+            OUT.toString(), "--name", "chaos");
         String json = Files.readString(OUT.resolve("chaos").resolve("results.json"), StandardCharsets.UTF_8);
         assertThat(code).as("chaos passed its checks: %s", json).isZero();
         assertThat(json).contains("\"scenario\": \"chaos\"", "\"bytesLost\": 0", "\"wrongBytes\": 0",
