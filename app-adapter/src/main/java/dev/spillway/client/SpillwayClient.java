@@ -376,23 +376,76 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     }
 
     private byte[] send(ThinLink l, Function<CheckpointService, byte[]> call, Runnable onRetry) {
-        for (boolean retry = false; ; retry = true) {
-            String step = LOOKING_UP;
-            try {
-                SentTo.clear();
-                ClusterNode target = home.current();
-                step = controlStep(target);
-                return call.apply(service(l, target));
-            }
-            catch (ClientException e) {
-                if (timedOut(e))
-                    throw timedOut(l, step, SentTo.last(), e);
-                if (retry)
-                    throw e;
-                home.forget();
-                onRetry.run();
+        ThinLink on = l;
+        // A link replaced during this call, held here until the call ends.
+        ThinLink renewed = null;
+        try {
+            for (boolean retry = false; ; retry = true) {
+                String step = LOOKING_UP;
+                try {
+                    SentTo.clear();
+                    ClusterNode target = home.current();
+                    step = controlStep(target);
+                    return call.apply(service(on, target));
+                }
+                catch (ClientException e) {
+                    if (timedOut(e))
+                        throw timedOut(on, step, SentTo.last(), e);
+                    if (retry)
+                        throw e;
+                    home.forget();
+                    onRetry.run();
+                }
+                catch (NullPointerException e) {
+                    if (retry || !viewLost(e))
+                        throw e;
+                    renewed = renewNow(on);
+                    on = renewed;
+                }
             }
         }
+        finally {
+            if (renewed != null)
+                renewed.release();
+        }
+    }
+
+    /**
+     * Whether a failure is Ignite 2.17's thin client with its cluster view lost: after an affinity update that no
+     * node of its last topology answered (a node frozen or cut off, the others not answering for it), it sets its
+     * last topology to null, and every service call then fails at once with this NullPointerException
+     * ({@code ClientServicesImpl.ServiceTopology.getAndUpdate}) until a response reports a newer topology, which
+     * may be never. A new thin client starts with a view of its own.
+     */
+    private static boolean viewLost(NullPointerException e) {
+        StackTraceElement[] at = e.getStackTrace();
+        // With no stack (the JVM throws a preallocated one once the same throw got hot), it is still the thin
+        // client's: the call into the service proxy is all that can throw one here.
+        return at.length == 0 || at[0].getClassName().startsWith("org.apache.ignite.internal.client.thin.");
+    }
+
+    /**
+     * Replaces {@code stale} with a new thin client now, unless another call did first; returns the current link,
+     * held for the caller.
+     */
+    private ThinLink renewNow(ThinLink stale) {
+        synchronized (this) {
+            if (link != stale)
+                return hold();
+        }
+        ThinLink fresh = ThinLink.open(config);
+        synchronized (this) {
+            if (closed || link != stale) {
+                fresh.release();
+                return hold();
+            }
+            fresh.hold();
+            link = fresh;
+        }
+        stale.release();
+        // The next call looks for the home through the new client, and learns the servers' names again.
+        home.forget();
+        return fresh;
     }
 
     private String controlStep(ClusterNode target) {
@@ -548,6 +601,11 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     private String nodeName(UUID id) {
         String name = id == null ? null : names.get(id);
         return name == null ? String.valueOf(id) : name;
+    }
+
+    /** The current link's thin client (for tests that bring it into states Ignite's own failures leave). */
+    IgniteClient thinClient() {
+        return link.client;
     }
 
     private CheckpointService service(ThinLink l, ClusterNode node) {

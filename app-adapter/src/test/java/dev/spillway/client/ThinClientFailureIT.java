@@ -54,6 +54,46 @@ class ThinClientFailureIT {
     }
 
     @Test
+    @DisplayName("the thin client's cluster view reset, as Ignite 2.17 leaves it when no node of its last topology "
+        + "answered an affinity update: the next calls renew the link and succeed (the chaos run found thin saves "
+        + "failing with a NullPointerException for minutes)")
+    void affinityViewReset() throws ReflectiveOperationException {
+        try (SpillwayClient client = SpillwayClient.connect(allAddresses())) {
+            byte[] state = TestData.random(1 << 20, 7);
+            client.save("view-reset", state);
+            resetAffinityView(client.thinClient());
+            assertThat(client.restoreLatest("view-reset")).isEqualTo(state);
+            resetAffinityView(client.thinClient());
+            byte[] next = TestData.random(1 << 20, 8);
+            CheckpointInfo info = client.save("view-reset", next);
+            assertThat(client.restore("view-reset", info.checkpointId())).isEqualTo(next);
+            for (CheckpointInfo c : client.list("view-reset"))
+                client.delete("view-reset", c.checkpointId());
+        }
+    }
+
+    /**
+     * Resets a thin client's affinity context as Ignite's ReliableChannel does when no node of the last topology
+     * answers an affinity update ({@code affinityCtx.reset(lastTop)}): its last topology becomes null until a
+     * response reports a newer one, and each service call fails at once with a NullPointerException meanwhile
+     * ({@code ClientServicesImpl.ServiceTopology.getAndUpdate}). Reached through Ignite's package-private methods.
+     */
+    private static void resetAffinityView(IgniteClient client) throws ReflectiveOperationException {
+        java.lang.reflect.Method channel = client.getClass().getDeclaredMethod("reliableChannel");
+        channel.setAccessible(true);
+        Object reliable = channel.invoke(client);
+        java.lang.reflect.Method context = reliable.getClass().getDeclaredMethod("affinityContext");
+        context.setAccessible(true);
+        Object affinity = context.invoke(reliable);
+        Object last = affinity.getClass().getMethod("lastTopology").invoke(affinity);
+        assertThat(last).as("the thin client's last topology").isNotNull();
+        java.lang.reflect.Method reset = affinity.getClass().getMethod("reset", last.getClass());
+        reset.setAccessible(true);
+        reset.invoke(affinity, last);
+        assertThat(affinity.getClass().getMethod("lastTopology").invoke(affinity)).isNull();
+    }
+
+    @Test
     @DisplayName("the home server is the first address's server by default, or named by consistent id or host:port")
     void homeServer() {
         try (SpillwayClient byDefault = SpillwayClient.connect(allAddresses());

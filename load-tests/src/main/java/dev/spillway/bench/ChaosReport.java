@@ -57,7 +57,8 @@ final class ChaosReport {
         <div id="problemsSection" style="display: none"><h2>Problems found</h2><ul id="problems"></ul></div>
         <h2>Saves per second, the faults marked</h2>
         <div id="saves" class="chart"></div>
-        <h2>Checkpoint-region fill per node (used and reserved over budget, %), the faults marked</h2>
+        <h2>Checkpoint-region fill per node (used and reserved over budget, %; a gap: the node was down or unreachable),
+          the faults marked</h2>
         <div id="fill" class="chart"></div>
         <h2>Rounds</h2>
         <table id="rounds"><tr><th>round</th><th>from (s)</th><th>fault</th><th>what happened</th>
@@ -83,24 +84,30 @@ final class ChaosReport {
             document.getElementById('problems').appendChild(li);
           }
         }
-        const faults = R.events.filter(e => !['round', 'check', 'checked', 'full', 'room'].includes(e.kind));
-        const marks = { symbol: 'none', lineStyle: { color: '#b3261e', type: 'dashed' },
-          label: { formatter: p => p.name, fontSize: 10, rotate: 0 },
-          data: faults.map(f => ({ name: f.kind.toLowerCase(), xAxis: f.second })) };
+        const faults = R.events.filter(e => !['round', 'check', 'checked', 'full', 'room', 'writer'].includes(e.kind));
+        // One category per second of the run: bars and lines line up, and a second with no sample stays empty.
         const end = Math.ceil(R.durationSeconds);
+        const secs = [...Array(end + 1).keys()].map(String);
+        const marks = { symbol: 'none', lineStyle: { color: '#b3261e', type: 'dashed' },
+          label: { formatter: p => p.name, fontSize: 10 },
+          data: faults.map(f => ({ name: f.kind.toLowerCase(), xAxis: String(Math.floor(f.second)) })) };
+        const savesAt = {};
+        R.saves.forEach(s => { savesAt[s.second] = s; });
         echarts.init(document.getElementById('saves')).setOption({
           tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 50, right: 30, top: 40, bottom: 40 },
-          xAxis: { type: 'value', name: 's', min: 0, max: end }, yAxis: { type: 'value', name: 'saves' },
+          xAxis: { type: 'category', name: 's', data: secs }, yAxis: { type: 'value', name: 'saves' },
           series: [['committed', '#2e7d32'], ['refused', '#f9a825'], ['failed', '#c62828']].map(([k, c], i) => ({
-            name: k, type: 'bar', stack: 's', barMaxWidth: 8, itemStyle: { color: c },
-            data: R.saves.map(s => [s.second + 0.5, s[k]]), markLine: i === 0 ? marks : undefined }))
+            name: k, type: 'bar', stack: 's', itemStyle: { color: c },
+            data: secs.map(t => savesAt[t] ? savesAt[t][k] : 0), markLine: i === 0 ? marks : undefined }))
         });
+        const fillAt = {};
+        R.fill.forEach(s => { fillAt[Math.round(s.second)] = s.percent; });
         const nodes = [...new Set(R.fill.flatMap(s => Object.keys(s.percent)))].sort();
         echarts.init(document.getElementById('fill')).setOption({
           tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 50, right: 30, top: 40, bottom: 40 },
-          xAxis: { type: 'value', name: 's', min: 0, max: end }, yAxis: { type: 'value', name: '%', max: 100 },
+          xAxis: { type: 'category', name: 's', data: secs }, yAxis: { type: 'value', name: '%' },
           series: nodes.map((n, i) => ({ name: n, type: 'line', showSymbol: false,
-            data: R.fill.map(s => [s.second, n in s.percent ? s.percent[n] : '-']),
+            data: secs.map(t => fillAt[t] && n in fillAt[t] ? fillAt[t][n] : '-'),
             markLine: i === 0 ? marks : undefined }))
         });
         const rt = document.getElementById('rounds');

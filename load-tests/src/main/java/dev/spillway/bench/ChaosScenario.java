@@ -59,7 +59,7 @@ final class ChaosScenario {
         PAUSE,
         /** SIGTERM: the node leaves cleanly. */
         LEAVE,
-        /** A node that was never in the cluster joins. */
+        /** A node joins: one slot past the cluster's nodes, new the first time (it leaves first when a node leaves). */
         JOIN,
         /** The node that was killed or left starts again. */
         RESTART,
@@ -202,7 +202,8 @@ final class ChaosScenario {
             can.addAll(List.of(Fault.KILL, Fault.PAUSE, Fault.LEAVE, Fault.WRITER_KILLED, Fault.KILL_MID_RESTORE));
             if (network != null)
                 can.add(Fault.PARTITION);
-            if (live().size() <= settings.nodes() && cluster.slotCount() < settings.nodes() + 1)
+            // One slot past the cluster's nodes joins, leaves (first, when a node leaves) and joins again.
+            if (live().size() <= settings.nodes() && !cluster.alive(settings.nodes()))
                 can.add(Fault.JOIN);
         }
         can.removeIf(f -> f != Fault.RESTART && !settings.faults().contains(f));
@@ -272,10 +273,11 @@ final class ChaosScenario {
                 detail = BenchCluster.name(victim) + " left (exit " + exit + ")";
             }
             case JOIN -> {
-                int slot = cluster.slotCount();
-                event(r, fault, BenchCluster.name(slot) + " joins");
+                int slot = settings.nodes();
+                boolean again = cluster.slotCount() > slot;
+                event(r, fault, BenchCluster.name(slot) + (again ? " joins again" : " joins"));
                 cluster.start(slot);
-                detail = BenchCluster.name(slot) + " joined";
+                detail = BenchCluster.name(slot) + (again ? " joined again" : " joined");
             }
             case RESTART -> {
                 int slot = down;
@@ -556,25 +558,46 @@ final class ChaosScenario {
         return left.isEmpty() ? null : String.join("; ", left);
     }
 
-    /** Whether admission takes a 1 MB save again (retried until a lease timeout past the deadline). */
+    /**
+     * Whether a 1 MB save is admitted again on every path (embedded on a node, the thick client, the thin client),
+     * each retried until two lease timeouts and 10 s past the check's start: room was made, and no path was left
+     * broken by the fault.
+     */
     private boolean admits(int r, CheckpointStore store) throws InterruptedException {
         byte[] state = new byte[1 << 20];
         long deadline = System.nanoTime() + settings.lease().multipliedBy(2).toNanos() + 10_000_000_000L;
         String app = "chaos-admission-probe";
-        while (true) {
-            try {
-                CheckpointInfo info = store.save(app, state);
-                store.delete(app, info.checkpointId());
-                return true;
-            }
-            catch (RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    problems.add("round " + r + ": admission still refuses a 1 MB save once room was made: " + e);
-                    return false;
+        boolean all = true;
+        for (ChaosApps.Path path : ChaosApps.Path.values()) {
+            while (true) {
+                try {
+                    long id;
+                    if (path == ChaosApps.Path.EMBEDDED) {
+                        ClusterNode on = cluster.thick().cluster().forServers().forRandom().node();
+                        String[] saved = cluster.thick().compute(cluster.thick().cluster().forNode(on))
+                            .call(new ChaosJobs.Save(app, state));
+                        if (!ChaosLedger.Outcome.COMMITTED.name().equals(saved[1]))
+                            throw new IllegalStateException(saved[2]);
+                        id = Long.parseLong(saved[0]);
+                    }
+                    else {
+                        id = (path == ChaosApps.Path.THIN ? cluster.thin() : store).save(app, state).checkpointId();
+                    }
+                    store.delete(app, id);
+                    break;
                 }
-                Thread.sleep(500);
+                catch (RuntimeException e) {
+                    if (System.nanoTime() > deadline) {
+                        problems.add("round " + r + ": a 1 MB save on the " + path + " path is still not admitted "
+                            + "once room was made: " + e);
+                        all = false;
+                        break;
+                    }
+                    Thread.sleep(500);
+                }
             }
         }
+        return all;
     }
 
     /**
