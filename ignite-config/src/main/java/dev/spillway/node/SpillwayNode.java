@@ -96,7 +96,17 @@ public final class SpillwayNode {
                 }, EventType.EVT_NODE_SEGMENTED);
                 current = ignite;
             }
-            joined(ignite, since);
+            try {
+                joined(ignite, since);
+            }
+            catch (RuntimeException e) {
+                // SIGTERM came as it joined: the stop is under way, not a failure to start.
+                synchronized (this) {
+                    if (stopping)
+                        return;
+                }
+                throw e;
+            }
             segmented.await();
             synchronized (this) {
                 if (stopping)

@@ -138,7 +138,6 @@ final class ChaosApps {
         RuntimeException failure = null;
         if (path(app) == Path.EMBEDDED) {
             ClusterNode node = writerNode(seq);
-            ChaosLedger.Attempt pending = null;
             try {
                 String[] r = cluster.thick().compute(cluster.thick().cluster().forNode(node))
                     .call(new ChaosJobs.Save(application, state));
@@ -153,9 +152,8 @@ final class ChaosApps {
             }
             catch (RuntimeException e) {
                 // The job's node left or the job was lost: whether it committed is not known, nor its id.
-                pending = ledger.begin(application, -1, sha, state.length, path(app).name(),
-                    String.valueOf(node.consistentId()));
-                pending.outcome = ChaosLedger.Outcome.UNKNOWN;
+                ledger.begin(application, -1, sha, state.length, path(app).name(),
+                    String.valueOf(node.consistentId())).outcome = ChaosLedger.Outcome.UNKNOWN;
                 failures.merge(brief(e.toString()), 1, Integer::sum);
                 count(ChaosLedger.Outcome.UNKNOWN, e.toString(), started);
                 return;

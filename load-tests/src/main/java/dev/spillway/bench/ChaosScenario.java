@@ -118,17 +118,18 @@ final class ChaosScenario {
         List<String> options = List.of("--region-max-size", Long.toString(settings.regionBytes()), "--chunk-size",
             Integer.toString(settings.chunkBytes()), "--backups", "1", "--retention", "2", "--lease-timeout",
             settings.lease().toMillis() + "ms");
-        // The thin client knows the address of every slot a node may join on: one more than the cluster's nodes.
-        if (settings.partitions())
-            network = NamespaceNetwork.create("c", NETWORK_SUBNET, settings.nodes() + 1);
-        cluster = BenchCluster.start(runDir.resolve("cluster"), network, settings.nodes(), settings.nodeHeap(),
-            settings.nodeJvmArgs(), options, settings.nodes() + 1, null);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "chaos-region-sampler");
             t.setDaemon(true);
             return t;
         });
         try {
+            // One slot more than the cluster's nodes, for the node that joins: on the network, and known to the
+            // thin client.
+            if (settings.partitions())
+                network = NamespaceNetwork.create("c", NETWORK_SUBNET, settings.nodes() + 1);
+            cluster = BenchCluster.start(runDir.resolve("cluster"), network, settings.nodes(), settings.nodeHeap(),
+                settings.nodeJvmArgs(), options, settings.nodes() + 1, null);
             bar.done();
             CheckpointStore store = Spillway.store(cluster.thick());
             sampler.scheduleWithFixedDelay(() -> {
@@ -142,7 +143,16 @@ final class ChaosScenario {
             apps = new ChaosApps(cluster, ledger, timeline, settings.apps(), settings.seed());
             for (int r = 1; r <= settings.rounds(); r++) {
                 bar.step("round " + r + " of " + settings.rounds());
-                round(r, store);
+                try {
+                    round(r, store);
+                }
+                catch (RuntimeException | IOException e) {
+                    // A fault the run could not carry out (a node that would not start again): the run ends here,
+                    // its results written.
+                    problems.add("round " + r + " could not go on: " + e);
+                    apps.stop();
+                    break;
+                }
                 bar.done();
             }
             bar.step("stopping the cluster");
