@@ -57,7 +57,7 @@ final class ChaosReport {
         <div id="problemsSection" style="display: none"><h2>Problems found</h2><ul id="problems"></ul></div>
         <h2>Saves per second, the faults marked</h2>
         <div id="saves" class="chart"></div>
-        <h2>Checkpoint-region fill per node (used and reserved over budget, %; a gap: the node was down or unreachable),
+        <h2>Checkpoint-region fill per node (used over the region's size, %; a gap: the node was down or unreachable),
           the faults marked</h2>
         <div id="fill" class="chart"></div>
         <h2>Rounds</h2>
@@ -94,7 +94,7 @@ final class ChaosReport {
         const savesAt = {};
         R.saves.forEach(s => { savesAt[s.second] = s; });
         echarts.init(document.getElementById('saves')).setOption({
-          tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 50, right: 30, top: 40, bottom: 40 },
+          animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 50, right: 30, top: 40, bottom: 40 },
           xAxis: { type: 'category', name: 's', data: secs }, yAxis: { type: 'value', name: 'saves' },
           series: [['committed', '#2e7d32'], ['refused', '#f9a825'], ['failed', '#c62828']].map(([k, c], i) => ({
             name: k, type: 'bar', stack: 's', itemStyle: { color: c },
@@ -104,7 +104,7 @@ final class ChaosReport {
         R.fill.forEach(s => { fillAt[Math.round(s.second)] = s.percent; });
         const nodes = [...new Set(R.fill.flatMap(s => Object.keys(s.percent)))].sort();
         echarts.init(document.getElementById('fill')).setOption({
-          tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 50, right: 30, top: 40, bottom: 40 },
+          animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 50, right: 30, top: 40, bottom: 40 },
           xAxis: { type: 'category', name: 's', data: secs }, yAxis: { type: 'value', name: '%' },
           series: nodes.map((n, i) => ({ name: n, type: 'line', showSymbol: false,
             data: secs.map(t => fillAt[t] && n in fillAt[t] ? fillAt[t][n] : '-'),

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The chaos run's timeline for its report: saves committed, refused and failed per second, the faults and steps
- * at the second they happened, and each node's checkpoint-region fill (used over budget) sampled every second.
+ * at the second they happened, and each node's checkpoint-region fill (used over the region's size) sampled every
+ * second.
  */
 final class ChaosTimeline {
     static final int COMMITTED = 0;
@@ -41,13 +42,13 @@ final class ChaosTimeline {
         events.add(e);
     }
 
-    /** Each node's fill now, from a capacity report: used over budget, in percent. */
+    /** Each node's fill now, from a capacity report: the region's used bytes over its size, in percent. */
     synchronized void sample(List<NodeCapacity> capacity) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("second", Math.round(seconds() * 10) / 10.0);
         Map<String, Object> nodes = new LinkedHashMap<>();
         for (NodeCapacity c : capacity)
-            nodes.put(c.node(), c.budget() == 0 ? 0 : Math.round(1000.0 * (c.used() + c.reserved()) / c.budget()) / 10.0);
+            nodes.put(c.node(), Math.round(1000.0 * c.used() / c.regionMaxSize()) / 10.0);
         s.put("percent", nodes);
         fill.add(s);
     }

@@ -80,13 +80,13 @@ class BenchSmokeIT {
             java.util.List.of("--region-max-size", "128MB", "--chunk-size", "256KB", "--backups", "1"))) {
             String addresses = "127.0.0.1:" + BenchCluster.THIN + ",127.0.0.1:" + (BenchCluster.THIN + 1);
             int code = Bench.run("throughput", "--addresses", addresses, "--apps", "2", "--state-mb", "8",
-                "--chunk-kb", "256", "--seconds", "2", "--backups", "1", "--out", OUT.toString(), "--name", "existing");
+                "--chunk-kb", "256", "--seconds", "1", "--backups", "1", "--out", OUT.toString(), "--name", "existing");
             assertThat(code).isZero();
             assertThat(Bench.run("kill", "--addresses", addresses, "--out", OUT.toString())).isNotZero();
         }
         String json = Files.readString(OUT.resolve("existing").resolve("results.json"), StandardCharsets.UTF_8);
         assertThat(json).contains("\"spillway.save.thin.b1\"", "\"raw.thin.random.write.best.b1\"",
-                "\"secondsPerBackupCount\": 2")
+                "\"secondsPerBackupCount\": 1")
             .doesNotContain("\"spillway.save.home");
     }
 
@@ -94,7 +94,7 @@ class BenchSmokeIT {
     @DisplayName("bench chaos, short: faults drawn from a fixed seed on real node processes, every check passed, "
         + "the summary in results.json and report.html")
     void chaos() throws IOException {
-        int code = Bench.run("chaos", "--rounds", "3", "--seconds", "6", "--seed", "11", "--nodes", "3", "--apps", "3",
+        int code = Bench.run("chaos", "--rounds", "3", "--seconds", "4", "--seed", "11", "--nodes", "3", "--apps", "3",
             "--network", "loopback", "--region-mb", "64", "--lease-seconds", "3", "--node-heap", "512m", "--out",
             OUT.toString(), "--name", "chaos");
         String json = Files.readString(OUT.resolve("chaos").resolve("results.json"), StandardCharsets.UTF_8);
