@@ -429,23 +429,29 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
      * held for the caller.
      */
     private ThinLink renewNow(ThinLink stale) {
-        synchronized (this) {
-            if (link != stale)
-                return hold();
-        }
+        if (link == stale)
+            replace(stale);
+        return hold();
+    }
+
+    /**
+     * Opens a new thin client and makes it current in place of {@code stale}, unless another replaced it first or
+     * this client closed meanwhile.
+     *
+     * @throws RuntimeException as {@link ThinLink#open} does when no server answers (the current link stays)
+     */
+    private void replace(ThinLink stale) {
         ThinLink fresh = ThinLink.open(config);
         synchronized (this) {
             if (closed || link != stale) {
                 fresh.release();
-                return hold();
+                return;
             }
-            fresh.hold();
             link = fresh;
         }
         stale.release();
         // The next call looks for the home through the new client, and learns the servers' names again.
         home.forget();
-        return fresh;
     }
 
     private String controlStep(ClusterNode target) {
@@ -498,17 +504,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
             return;
         Thread t = new Thread(() -> {
             try {
-                ThinLink fresh = ThinLink.open(config);
-                synchronized (this) {
-                    if (closed || link != stale) {
-                        fresh.release();
-                        return;
-                    }
-                    link = fresh;
-                }
-                stale.release();
-                // The next call looks for the home through the new client, and learns the servers' names again.
-                home.forget();
+                replace(stale);
             }
             catch (RuntimeException e) {
                 // No server answered the new client: the current one stays, and the next timeout tries again.

@@ -48,7 +48,8 @@ public final class Bench {
 
     /** Options every scenario takes. */
     static final class Common {
-        @Option(names = "--nodes", defaultValue = "3", description = "server node processes (default: ${DEFAULT-VALUE})")
+        @Option(names = "--nodes", defaultValue = "3",
+            description = "server node processes (default: ${DEFAULT-VALUE}; chaos: 4)")
         int nodes;
 
         @Option(names = "--node-heap", defaultValue = "2g", description = "each node's heap (default: ${DEFAULT-VALUE})")
@@ -96,17 +97,12 @@ public final class Bench {
         }
 
         Path runDir(String scenario) throws IOException {
-            return Bench.runDir(out, name, scenario);
+            String run = name != null ? name : scenario + "-" + LocalDateTime.now().format(
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+            Path dir = out.toAbsolutePath().resolve(run);
+            Files.createDirectories(dir);
+            return dir;
         }
-    }
-
-    /** A run's folder under {@code out}: {@code name}, or the scenario and the time. */
-    static Path runDir(Path out, String name, String scenario) throws IOException {
-        String run = name != null ? name : scenario + "-" + LocalDateTime.now().format(
-            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-        Path dir = out.toAbsolutePath().resolve(run);
-        Files.createDirectories(dir);
-        return dir;
     }
 
     @Command(name = "throughput", mixinStandardHelpOptions = true,
@@ -338,6 +334,12 @@ public final class Bench {
             + "is visible, no node halted and housekeeping settled. Exit status 1 on any loss, wrong byte, halt or "
             + "failed check.")
     static final class Chaos implements Callable<Integer> {
+        /** Without --nodes: four, as the 50-round run asks (the other scenarios take three). */
+        private static final int NODES = 4;
+
+        @CommandLine.Mixin
+        Common common = new Common();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -351,9 +353,6 @@ public final class Bench {
         @Option(names = "--seed", description = "the seed faults, victims and states are drawn from (default: "
             + "the time; printed, to run the same draws again)")
         Long seed;
-
-        @Option(names = "--nodes", defaultValue = "4", description = "server node processes (default: ${DEFAULT-VALUE})")
-        int nodes;
 
         @Option(names = "--apps", defaultValue = "6", description = "applications saving and restoring, spread over "
             + "the embedded, thick-client and thin-client paths (default: ${DEFAULT-VALUE})")
@@ -378,31 +377,18 @@ public final class Bench {
             + "${DEFAULT-VALUE})")
         String network;
 
-        @Option(names = "--node-heap", defaultValue = "1g", description = "each node's heap (default: ${DEFAULT-VALUE})")
-        String nodeHeap;
-
-        @Option(names = "--node-jvm-arg", description = "an extra JVM option for every node process (repeatable)")
-        List<String> nodeJvmArgs = new java.util.ArrayList<>();
-
-        @Option(names = "--out", defaultValue = "load-tests/target/bench",
-            description = "where each run's folder goes (default: ${DEFAULT-VALUE})")
-        Path out;
-
-        @Option(names = "--name", description = "the run folder's name (default: chaos and the time)")
-        String name;
-
         /** Whether the run's nodes go on a namespace network (and partitions are drawn), or why not. */
         private boolean namespaces() {
-            java.util.Optional<String> why = NamespaceNetwork.unavailable();
             switch (network) {
                 case "loopback":
                     return false;
                 case "namespaces":
-                    if (why.isPresent())
-                        throw new CommandLine.ParameterException(spec.commandLine(), "--network namespaces: "
-                            + why.get());
+                    NamespaceNetwork.unavailable().ifPresent(why -> {
+                        throw new CommandLine.ParameterException(spec.commandLine(), "--network namespaces: " + why);
+                    });
                     return true;
                 case "auto":
+                    java.util.Optional<String> why = NamespaceNetwork.unavailable();
                     why.ifPresent(w -> Bench.out.println("No network partitions in this run: " + w));
                     return why.isEmpty();
                 default:
@@ -413,6 +399,8 @@ public final class Bench {
 
         @Override
         public Integer call() throws Exception {
+            common.needOwnCluster("chaos");
+            int nodes = spec.commandLine().getParseResult().hasMatchedOption("--nodes") ? common.nodes : NODES;
             if (rounds < 1 || apps < 1 || seconds < 4 || leaseSeconds < 1)
                 throw new CommandLine.ParameterException(spec.commandLine(), "--rounds, --apps and --lease-seconds "
                     + "must each be at least 1, --seconds at least 4");
@@ -424,13 +412,13 @@ public final class Bench {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--region-mb must be at least 64");
             boolean partitions = namespaces();
             long s = seed != null ? seed : System.currentTimeMillis();
-            Path runDir = Bench.runDir(out, name, "chaos");
+            Path runDir = common.runDir("chaos");
             // The thick client's log (nodes failing, links reset: the run's faults) goes to a file, not the console.
             if (System.getProperty("org.slf4j.simpleLogger.logFile") == null)
                 System.setProperty("org.slf4j.simpleLogger.logFile", runDir.resolve("client.log").toString());
             ChaosScenario.Settings settings = new ChaosScenario.Settings(nodes, apps, rounds, seconds, s,
                 (long)regionMb << 20, 256 << 10, java.time.Duration.ofSeconds(leaseSeconds), faults, partitions,
-                nodeHeap, nodeJvmArgs);
+                common.nodeHeap, common.nodeJvmArgs);
             Bench.out.printf(Locale.ROOT, "bench chaos: %d node processes (1 backup, %d MB regions) on %s, %d "
                 + "applications, %d rounds of %.0f s, seed %d; run folder %s%n", nodes, regionMb,
                 partitions ? "network namespaces" : "loopback", apps, rounds, seconds, s, runDir);
@@ -448,7 +436,7 @@ public final class Bench {
             settingsJson.put("faults", faults.stream().map(Enum::name).toList());
             settingsJson.put("network", partitions ? "namespaces (198.18.78.0/24)" : "loopback");
             settingsJson.put("backups", 1);
-            settingsJson.put("nodeHeap", nodeHeap);
+            settingsJson.put("nodeHeap", common.nodeHeap);
             Path results = ChaosReport.write(runDir, (System.nanoTime() - started) / 1e9, settingsJson, scenario);
             for (Object problem : (List<?>)scenario.outcome().get("problems"))
                 Bench.out.println("  problem: " + problem);

@@ -57,7 +57,7 @@ final class BenchCluster implements AutoCloseable {
      * One start of a node slot: its process, its log, and how this bench ended it (SIGKILL, SIGTERM), so that an
      * exit it did not cause is told from one it did.
      */
-    static final class Incarnation {
+    private static final class Incarnation {
         final int slot;
         final Process process;
         final Path log;
@@ -132,6 +132,11 @@ final class BenchCluster implements AutoCloseable {
         return "bench-" + i;
     }
 
+    /** The slot of the node named {@code name} ({@link #name}'s inverse). */
+    static int slot(String name) {
+        return Integer.parseInt(name.substring("bench-".length()));
+    }
+
     Ignite thick() {
         return thick;
     }
@@ -148,11 +153,6 @@ final class BenchCluster implements AutoCloseable {
     /** The address node slot {@code i} binds. */
     private String host(int i) {
         return network == null ? LoopbackPorts.HOST : network.address(i);
-    }
-
-    /** The network the nodes run on, or null on loopback. */
-    NamespaceNetwork network() {
-        return network;
     }
 
     /** The thin client's addresses, node 0 first. */
@@ -246,16 +246,6 @@ final class BenchCluster implements AutoCloseable {
     /** How many node slots were ever started. */
     int slotCount() {
         return slots.size();
-    }
-
-    /** The pid of node slot {@code i}'s current process. */
-    long pid(int i) {
-        return slots.get(i).process.pid();
-    }
-
-    /** Every incarnation of every node slot, in the order started. */
-    List<Incarnation> incarnations() {
-        return List.copyOf(incarnations);
     }
 
     /**

@@ -413,7 +413,7 @@ final class ChaosScenario {
         PlacementReport placement = store.placement(RESTORED, id);
         List<Integer> holders = new ArrayList<>();
         for (PlacementReport.NodePlacement n : placement.nodes()) {
-            int slot = Integer.parseInt(n.node().substring(n.node().lastIndexOf('-') + 1));
+            int slot = BenchCluster.slot(n.node());
             if (n.chunks() > 0 && cluster.alive(slot))
                 holders.add(slot);
         }
