@@ -333,7 +333,7 @@ class ThinClientFailureIT {
     private static long modelBytes(int[] partitions) {
         long sum = 0;
         for (int i : cluster.running()) {
-            long[] all = ServiceHost.of(cluster.node(i)).engine().localPartitionBytes()[0];
+            long[] all = ServiceHost.of(cluster.node(i)).engine().localCatalogBytes().all();
             for (int p : partitions)
                 sum += all[p];
         }

@@ -94,7 +94,7 @@ class BenchSmokeIT {
     @DisplayName("bench chaos, short: faults drawn from a fixed seed on real node processes, every check passed, "
         + "the summary in results.json and report.html")
     void chaos() throws IOException {
-        int code = Bench.run("chaos", "--rounds", "3", "--seconds", "6", "--seed", "11", "--nodes", "3", "--apps", "3",
+        int code = Bench.run("chaos", "--rounds", "3", "--seconds", "4", "--seed", "11", "--nodes", "3", "--apps", "3",
             "--network", "loopback", "--region-mb", "64", "--lease-seconds", "3", "--node-heap", "512m", "--out",
             OUT.toString(), "--name", "chaos");
         String json = Files.readString(OUT.resolve("chaos").resolve("results.json"), StandardCharsets.UTF_8);

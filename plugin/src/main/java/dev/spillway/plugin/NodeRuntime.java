@@ -7,6 +7,7 @@ import dev.spillway.SpillwayException;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.SpillwayPlugin;
 import dev.spillway.internal.capacity.CapacityLedger;
+import dev.spillway.internal.capacity.CatalogBytes;
 import dev.spillway.internal.capacity.ClusterCapacity;
 import dev.spillway.internal.capacity.LedgerHost;
 import dev.spillway.internal.capacity.MetadataWatch;
@@ -68,7 +69,8 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
 
         Parts() {
             ledger = server ? new CapacityLedger(String.valueOf(ignite.cluster().localNode().consistentId()),
-                config.getRegionMaxSize(), config.budget(), config.failoverBytes(), NodeRuntime.this::regionUsed,
+                config.getRegionMaxSize(), config.budget(), config.failoverBytes(),
+                RegionPages.pageSize(ignite.configuration()), NodeRuntime.this::regionUsed,
                 config.getClock(), config.getLeaseTimeout()) : null;
             Peers peers = Peers.of(ignite, server ? NodeRuntime.this : null, config.getOperationTimeout());
             Owners owners = Owners.of(ignite, config);
@@ -269,8 +271,8 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     }
 
     @Override
-    public long[][] partitionBytes() {
-        return parts().engine.localPartitionBytes();
+    public CatalogBytes catalogBytes() {
+        return parts().engine.localCatalogBytes();
     }
 
     @Override

@@ -114,7 +114,8 @@ final class AffinityOwners implements Owners {
             used.put(v.nodeId(), Owners.used(v, arriving));
             limit.put(v.nodeId(), v.failoverBytes());
         }
-        return new FailoverModel(owners, ownersWithout, partitionBytes, pendingBytes, used, limit);
+        return new FailoverModel(owners, ownersWithout, partitionBytes, pendingBytes, used, limit,
+            Owners.pageSizes(views));
     }
 
     private static UUID[][] ids(List<List<ClusterNode>> assignment) {

@@ -6,12 +6,15 @@ import dev.spillway.SpillwayException;
 import dev.spillway.wire.Layout;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCompute;
 import org.apache.ignite.IgniteException;
@@ -30,6 +33,8 @@ final class IgnitePeers implements Peers {
     private final Ignite ignite;
     private final LedgerHost local;
     private final Duration timeout;
+    /** The pause before the ledgers are read again when a topology change left catalogs uncounted. */
+    private static final long RECOUNT_PAUSE_NANOS = 20_000_000L;
 
     IgnitePeers(Ignite ignite, LedgerHost local, Duration timeout) {
         this.ignite = ignite;
@@ -89,22 +94,45 @@ final class IgnitePeers implements Peers {
 
     @Override
     public List<LedgerView> ledgers() {
-        ClusterGroup servers = servers();
-        if (servers.nodes().isEmpty())
-            return List.of();
-        try {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            ClusterGroup servers = servers();
+            if (servers.nodes().isEmpty())
+                return List.of();
             List<LedgerView> views = new ArrayList<>();
-            for (LedgerState state : compute(servers).broadcast(new ReadLedger()))
+            BitSet uncounted = new BitSet();
+            uncounted.set(0, Layout.CATALOG_PARTITIONS);
+            for (LedgerState state : read(servers)) {
                 views.add(state.view());
-            return views;
+                uncounted.andNot(BitSet.valueOf(state.catalogs));
+            }
+            if (uncounted.isEmpty())
+                return views;
+            // A topology change moves catalog partitions between primaries: the new one may not count them yet.
+            // Without them the bytes a loss would move look smaller than they are, so read again.
+            if (System.nanoTime() > deadline) {
+                throw new OperationTimeoutException("reading the server nodes' capacity ledgers (catalog partitions "
+                    + uncounted + " counted by no server: a topology change was under way)", oneOf(servers), timeout, null);
+            }
+            LockSupport.parkNanos(RECOUNT_PAUSE_NANOS);
+        }
+    }
+
+    private Collection<LedgerState> read(ClusterGroup servers) {
+        try {
+            return compute(servers).broadcast(new ReadLedger());
         }
         catch (ComputeTaskTimeoutException e) {
-            throw new OperationTimeoutException("reading the server nodes' capacity ledgers", "one of "
-                + servers.nodes().stream().map(n -> String.valueOf(n.consistentId())).toList(), timeout, e);
+            throw new OperationTimeoutException("reading the server nodes' capacity ledgers", oneOf(servers), timeout,
+                e);
         }
         catch (IgniteException e) {
             throw new SpillwayException("Could not read the server nodes' capacity ledgers: " + e.getMessage(), e);
         }
+    }
+
+    private static String oneOf(ClusterGroup servers) {
+        return "one of " + servers.nodes().stream().map(n -> String.valueOf(n.consistentId())).toList();
     }
 
     @Override
@@ -199,15 +227,20 @@ final class IgnitePeers implements Peers {
         private final long regionMaxSize;
         private final long budget;
         private final long failoverBytes;
+        private final int pageSize;
         private final long used;
         private final long reserved;
         private final int leases;
         private final long[] partitionBytes;
         private final long[] pendingBytes;
+        /** The catalog partitions counted, as {@link BitSet#toLongArray}. */
+        private final long[] catalogs;
 
-        LedgerState(UUID nodeId, NodeCapacity c, long failoverBytes, long[][] partitionBytes) {
-            this.partitionBytes = partitionBytes[0];
-            this.pendingBytes = partitionBytes[1];
+        LedgerState(UUID nodeId, NodeCapacity c, long failoverBytes, int pageSize, CatalogBytes bytes) {
+            this.pageSize = pageSize;
+            this.partitionBytes = bytes.all();
+            this.pendingBytes = bytes.pending();
+            this.catalogs = bytes.catalogs().toLongArray();
             this.nodeId = nodeId;
             this.node = c.node();
             this.regionMaxSize = c.regionMaxSize();
@@ -220,7 +253,7 @@ final class IgnitePeers implements Peers {
 
         LedgerView view() {
             return new LedgerView(nodeId, new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases,
-                Math.max(0, budget - used - reserved)), failoverBytes, partitionBytes, pendingBytes);
+                Math.max(0, budget - used - reserved)), failoverBytes, pageSize, partitionBytes, pendingBytes);
         }
     }
 
@@ -235,7 +268,7 @@ final class IgnitePeers implements Peers {
             LedgerHost host = LedgerHost.of(ignite);
             CapacityLedger ledger = host.ledger();
             return new LedgerState(ignite.cluster().localNode().id(), ledger.snapshot(), ledger.failoverBytes(),
-                host.partitionBytes());
+                ledger.pageSize(), host.catalogBytes());
         }
     }
 

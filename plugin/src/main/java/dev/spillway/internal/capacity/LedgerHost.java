@@ -25,11 +25,8 @@ public interface LedgerHost {
     /** This server node's capacity ledger. */
     CapacityLedger ledger();
 
-    /**
-     * Region bytes per chunk-cache partition, over the catalogs this node is primary for: [0] all chunks, [1] those
-     * being written or removed.
-     */
-    long[][] partitionBytes();
+    /** Region bytes per chunk-cache partition, over the catalogs this node is primary for, and which those were. */
+    CatalogBytes catalogBytes();
 
     /**
      * Whether this node's metadata region may take another checkpoint's claim: its used bytes are below its

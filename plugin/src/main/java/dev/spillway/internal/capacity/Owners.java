@@ -36,9 +36,11 @@ public interface Owners {
     /**
      * The bytes of partitions each server is receiving: those it owns in the assignment over the servers there are
      * now but not yet in the one Ignite maps to (a rebalance is bringing them), one copy each, from the ledgers'
-     * partition bytes. A server that has just joined, or a survivor receiving a lost node's partitions as their new
-     * backup, shows none of them in its region until the rebalance ends: admission counts them with this. A
-     * partition that lost every copy brings nothing, and its new owner counts nothing for it.
+     * partition bytes, and the pages of each partition itself ({@link FailoverModel#newPartitionBytes}; Ignite may
+     * have allocated those already: this errs towards counting them twice). A server that has just joined, or a
+     * survivor receiving a lost node's partitions as their new backup, shows none of the rows in its region until
+     * the rebalance ends: admission counts them with this. A partition that lost every copy brings no rows, and its
+     * new owner counts only its pages.
      */
     default Map<UUID, Long> arrivingBytes(List<Peers.LedgerView> views) {
         return arrivingBytes(now().owners(), ideal(), views);
@@ -77,15 +79,26 @@ public interface Owners {
      */
     static Map<UUID, Long> arrivingBytes(UUID[][] current, UUID[][] ideal, List<Peers.LedgerView> views) {
         long[] bytes = partitionBytes(views, ideal.length);
+        Map<UUID, Integer> pageSize = pageSizes(views);
         Map<UUID, Long> arriving = new HashMap<>();
         for (int p = 0; p < ideal.length; p++) {
             List<UUID> now = Arrays.asList(current[p]);
             for (UUID owner : ideal[p]) {
-                if (!now.contains(owner))
-                    arriving.merge(owner, bytes[p], Long::sum);
+                if (!now.contains(owner)) {
+                    arriving.merge(owner, bytes[p] + FailoverModel.newPartitionBytes(pageSize.getOrDefault(owner, 0),
+                        bytes[p] > 0), Long::sum);
+                }
             }
         }
         return arriving;
+    }
+
+    /** Each server's region page size, by node. */
+    static Map<UUID, Integer> pageSizes(List<Peers.LedgerView> views) {
+        Map<UUID, Integer> pageSize = new HashMap<>();
+        for (Peers.LedgerView v : views)
+            pageSize.put(v.nodeId(), v.pageSize());
+        return pageSize;
     }
 
     /** One copy of each partition's bytes, summed over the ledgers' catalogs. */

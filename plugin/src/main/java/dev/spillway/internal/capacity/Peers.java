@@ -21,12 +21,13 @@ public interface Peers {
      *
      * @param failoverBytes the bytes its region may not reach after another node's loss: its region times its own
      *     failover limit (which, left unset, follows its page size)
+     * @param pageSize its region's page size: a partition new to it costs it one page besides the rows
      * @param partitionBytes region bytes of one copy of each chunk-cache partition, counted over the catalogs this
      *     node is primary for: committed chunks, and chunks being written or removed; summed over all nodes it is
      *     the cluster's
      * @param pendingBytes the part of partitionBytes in chunks being written or removed
      */
-    record LedgerView(UUID nodeId, NodeCapacity capacity, long failoverBytes, long[] partitionBytes,
+    record LedgerView(UUID nodeId, NodeCapacity capacity, long failoverBytes, int pageSize, long[] partitionBytes,
                       long[] pendingBytes) {
     }
 
@@ -56,7 +57,11 @@ public interface Peers {
     /** Whether any of {@code nodes} has left the cluster. */
     boolean anyLeft(Set<UUID> nodes);
 
-    /** Every Spillway server node's ledger, in no particular order. */
+    /**
+     * Every Spillway server node's ledger, in no particular order, read when every catalog was counted by one of
+     * them: a read during a topology change that finds a catalog partition nobody counted is made again, for at
+     * most the operation timeout.
+     */
     List<LedgerView> ledgers();
 
     /** Asks each node for the bytes given; a node that cannot answer grants nothing. */

@@ -92,6 +92,11 @@ final class Catalog {
         return all;
     }
 
+    /** The catalog-cache partitions this node is primary for, as Ignite maps them now. */
+    int[] primaryPartitions() {
+        return ignite.affinity(Layout.CATALOG_CACHE).primaryPartitions(ignite.cluster().localNode());
+    }
+
     /** The catalogs this node is primary for. */
     Iterable<Cache.Entry<String, AppCatalog>> localPrimary() {
         return cache.get().localEntries(CachePeekMode.PRIMARY);

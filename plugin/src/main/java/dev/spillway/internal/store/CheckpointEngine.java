@@ -7,6 +7,7 @@ import dev.spillway.CheckpointNotFoundException;
 import dev.spillway.Housekeeping;
 import dev.spillway.ScrubReport;
 import dev.spillway.SpillwayConfiguration;
+import dev.spillway.internal.capacity.CatalogBytes;
 import dev.spillway.internal.capacity.Owners;
 import dev.spillway.internal.capacity.Peers;
 import dev.spillway.internal.capacity.QuorumValidator;
@@ -16,6 +17,8 @@ import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkReader;
 import dev.spillway.wire.Manifest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -249,12 +252,12 @@ public final class CheckpointEngine {
     }
 
     /**
-     * Region bytes of one copy of each chunk-cache partition, counted over the catalogs this node is primary for:
-     * [0] every chunk (committed chunks by their length, chunks being written or removed as full chunks, and the
-     * chunks no claim or manifest names that this node's last sweep found and left, as full chunks), [1] the
-     * chunks being written or removed.
+     * Region bytes of one copy of each chunk-cache partition, counted over the catalogs this node is primary for
+     * (chunks being written or removed, and the chunks no claim or manifest names that this node's last sweep
+     * found and left, as full chunks), and which catalog partitions those were.
      */
-    public long[][] localPartitionBytes() {
+    public CatalogBytes localCatalogBytes() {
+        int[] before = catalog.primaryPartitions();
         long[] all = new long[config.getPartitions()];
         long[] pending = new long[config.getPartitions()];
         long fullChunk = copyBytes(config.getChunkSize());
@@ -275,7 +278,13 @@ public final class CheckpointEngine {
             for (int p = 0; p < all.length; p++)
                 all[p] += unnamed[p];
         }
-        return new long[][] {all, pending};
+        // The primaries Ignite maps to changed while counting: which catalogs were counted is not known.
+        BitSet counted = new BitSet();
+        if (Arrays.equals(before, catalog.primaryPartitions())) {
+            for (int p : before)
+                counted.set(p);
+        }
+        return new CatalogBytes(all, pending, counted);
     }
 
     /**

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class CapacityLedgerTest {
     private final MutableClock clock = new MutableClock();
     private final AtomicLong used = new AtomicLong(100);
-    private final CapacityLedger ledger = new CapacityLedger("n0", 2000, 1000, 1940, used::get, clock,
+    private final CapacityLedger ledger = new CapacityLedger("n0", 2000, 1000, 1940, 16, used::get, clock,
         Duration.ofSeconds(30));
     private final UUID writer = UUID.randomUUID();
 

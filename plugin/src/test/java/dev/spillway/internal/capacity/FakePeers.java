@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FakePeers implements Peers {
     static final Duration LEASE_TIMEOUT = Duration.ofSeconds(30);
+    /** The fake regions' page size: 0, so the tests' byte counts stay exact (FailoverModelTest counts pages). */
+    static final int PAGE_SIZE = 0;
     /** Every server's failover limit, as a fraction of its region. */
     static final double FAILOVER_LIMIT = 0.97;
 
@@ -38,7 +40,8 @@ final class FakePeers implements Peers {
         boolean stopped;
 
         Server(String name, long regionMaxSize, long budget, long failoverBytes) {
-            ledger = new CapacityLedger(name, regionMaxSize, budget, failoverBytes, used::get, clock, LEASE_TIMEOUT);
+            ledger = new CapacityLedger(name, regionMaxSize, budget, failoverBytes, PAGE_SIZE, used::get, clock,
+                LEASE_TIMEOUT);
         }
     }
 
@@ -130,7 +133,7 @@ final class FakePeers implements Peers {
         ledgerReads++;
         List<LedgerView> views = new ArrayList<>();
         running().forEach((id, s) -> views.add(new LedgerView(id, s.ledger.snapshot(), s.ledger.failoverBytes(),
-            s.partitionBytes.clone(), new long[partitions])));
+            s.ledger.pageSize(), s.partitionBytes.clone(), new long[partitions])));
         return views;
     }
 

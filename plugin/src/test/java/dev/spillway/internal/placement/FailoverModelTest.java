@@ -15,14 +15,16 @@ class FailoverModelTest {
      * Three partitions, one backup: p0 on (A, B), p1 on (B, C), p2 on (C, A). Losing a node gives each of its
      * partitions to the survivor that did not hold it.
      */
+    private static final UUID[][] OWNERS = {{A, B}, {B, C}, {C, A}};
+    private static final Map<UUID, UUID[][]> WITHOUT = Map.of(
+        A, new UUID[][] {{B, C}, {B, C}, {C, B}},
+        B, new UUID[][] {{A, C}, {C, A}, {C, A}},
+        C, new UUID[][] {{A, B}, {B, A}, {A, B}});
+
     private static FailoverModel model(long[] bytes, long limit) {
-        UUID[][] owners = {{A, B}, {B, C}, {C, A}};
-        Map<UUID, UUID[][]> without = Map.of(
-            A, new UUID[][] {{B, C}, {B, C}, {C, B}},
-            B, new UUID[][] {{A, C}, {C, A}, {C, A}},
-            C, new UUID[][] {{A, B}, {B, A}, {A, B}});
         Map<UUID, Long> used = Map.of(A, bytes[0] + bytes[2], B, bytes[0] + bytes[1], C, bytes[1] + bytes[2]);
-        return new FailoverModel(owners, without, bytes, new long[3], used, Map.of(A, limit, B, limit, C, limit));
+        return new FailoverModel(OWNERS, WITHOUT, bytes, new long[3], used, Map.of(A, limit, B, limit, C, limit),
+            Map.of());
     }
 
     @Test
@@ -47,13 +49,8 @@ class FailoverModelTest {
 
     @Test
     void plannedButUnstoredBytesCountOnTheirOwnersAndOnTheGainers() {
-        UUID[][] owners = {{A, B}, {B, C}, {C, A}};
-        Map<UUID, UUID[][]> without = Map.of(
-            A, new UUID[][] {{B, C}, {B, C}, {C, B}},
-            B, new UUID[][] {{A, C}, {C, A}, {C, A}},
-            C, new UUID[][] {{A, B}, {B, A}, {A, B}});
-        FailoverModel m = new FailoverModel(owners, without, new long[] {50, 0, 0}, new long[] {50, 0, 0},
-            Map.of(A, 0L, B, 0L, C, 0L), Map.of(A, 1000L, B, 1000L, C, 1000L));
+        FailoverModel m = new FailoverModel(OWNERS, WITHOUT, new long[] {50, 0, 0}, new long[] {50, 0, 0},
+            Map.of(A, 0L, B, 0L, C, 0L), Map.of(A, 1000L, B, 1000L, C, 1000L), Map.of());
         // p0's 50 pending bytes will land on A and B; losing A, C gains p0 as well.
         assertThat(m.predicted(A, B)).isEqualTo(50);
         assertThat(m.predicted(A, C)).isEqualTo(50);
@@ -62,6 +59,51 @@ class FailoverModelTest {
         planned.add(0, 10);
         assertThat(planned.predicted(A, C)).isEqualTo(60);
         assertThat(m.predicted(A, C)).isEqualTo(50);
+    }
+
+    @Test
+    void aPartitionNewToANodeCostsItTwoPagesAndAThirdWithItsFirstRow() {
+        Map<UUID, Integer> page = Map.of(A, 16, B, 16, C, 16);
+        FailoverModel m = new FailoverModel(OWNERS, WITHOUT, new long[] {100, 0, 1}, new long[3],
+            Map.of(A, 101L, B, 100L, C, 1L), Map.of(A, 1000L, B, 1000L, C, 1000L), page);
+        // Losing A: C gains p0 (100 bytes, the partition's 2 pages and its first row's page); B gains p2 (1 byte
+        // and 3 pages).
+        assertThat(m.predicted(A, C)).isEqualTo(1 + 100 + 3 * 16);
+        assertThat(m.predicted(A, B)).isEqualTo(100 + 1 + 3 * 16);
+        // p1 has no rows: gaining it costs its 2 pages alone, until a chunk is planned there.
+        assertThat(m.predicted(C, A)).isEqualTo(101 + 2 * 16);
+        m.add(1, 10);
+        // Losing C: A gains p1 with its 10 bytes and its first row's page; B holds p1 and pays that page as well
+        // (and gains p2 with its 3 pages, as before).
+        assertThat(m.predicted(C, A)).isEqualTo(101 + 2 * 16 + 10 + 16);
+        assertThat(m.predicted(C, B)).isEqualTo(100 + (1 + 3 * 16) + 10 + 16);
+        m.add(1, 10);
+        assertThat(m.predicted(C, A)).isEqualTo(101 + 2 * 16 + 20 + 16);
+        assertThat(FailoverModel.newPartitionBytes(16 << 10, false)).isEqualTo(32 << 10);
+        assertThat(FailoverModel.newPartitionBytes(16 << 10, true)).isEqualTo(48 << 10);
+    }
+
+    @Test
+    void aFirstChunkInAPartitionNeedsRoomForItsPageToo() {
+        // Losing C, A gains p1 (10 bytes, 3 pages of 16) and p2 has no rows: 1000 - 900 - 58 = 42 bytes left.
+        FailoverModel m = new FailoverModel(OWNERS, WITHOUT, new long[] {0, 10, 0}, new long[3],
+            Map.of(A, 900L, B, 900L, C, 900L), Map.of(A, 1000L, B, 1000L, C, 1000L), Map.of(A, 16, B, 16, C, 16));
+        assertThat(m.headroom(C, A)).isEqualTo(42);
+        // 30 more fit in p1, which has rows, but not in p0, whose first row costs every holder a page more.
+        assertThat(m.fits(1, 30)).isTrue();
+        assertThat(m.fits(0, 30)).isFalse();
+        assertThat(m.fits(0, 26)).isTrue();
+    }
+
+    @Test
+    void pendingBytesOfAPartitionWithoutRowsBringTheFirstRowsPageToItsOwners() {
+        FailoverModel m = new FailoverModel(OWNERS, WITHOUT, new long[] {50, 0, 0}, new long[] {50, 0, 0},
+            Map.of(A, 0L, B, 0L, C, 0L), Map.of(A, 1000L, B, 1000L, C, 1000L), Map.of(A, 16, B, 16, C, 16));
+        // Losing C: A and B, p0's owners, each pay p0's 50 pending bytes and its first row's page; A also gains
+        // p1 and B gains p2, both without rows (2 pages each).
+        assertThat(m.predicted(C, A)).isEqualTo(50 + 16 + 2 * 16);
+        // Losing A: C gains p0 with its rows (50 and 3 pages).
+        assertThat(m.predicted(A, C)).isEqualTo(50 + 3 * 16);
     }
 
     @Test

@@ -71,7 +71,8 @@ public class PlacementBenchmarks {
             used.put(n, 0L);
             limit.put(n, 8L << 30);
         }
-        failover = new FailoverModel(topology.owners(), without, new long[128], new long[128], used, limit);
+        failover = new FailoverModel(topology.owners(), without, new long[128], new long[128], used, limit,
+            Map.of());
         origin = nodes[0];
     }
 

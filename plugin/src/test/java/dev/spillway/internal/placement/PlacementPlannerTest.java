@@ -105,7 +105,8 @@ class PlacementPlannerTest {
             used.put(n.id(), 0L);
             limit.put(n.id(), (long)(region * 0.97));
         });
-        FailoverModel model = new FailoverModel(topo.owners(), without, new long[128], new long[128], used, limit);
+        FailoverModel model = new FailoverModel(topo.owners(), without, new long[128], new long[128], used, limit,
+            Map.of());
         int app = 0;
         for (int chunks : new int[] {16, 4, 1}) {
             while (true) {
