@@ -3,9 +3,12 @@ package dev.spillway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spillway.internal.service.ServiceHost;
+import dev.spillway.internal.store.CheckpointEngine;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
 import dev.spillway.test.TestPorts;
+import dev.spillway.wire.ChunkAbsence;
 import dev.spillway.wire.Layout;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
@@ -47,6 +50,10 @@ class QuorumIT {
         // Node 0 and node 1 now hold a copy of everything: node 0 alone still has every checkpoint.
         cluster.awaitAffinitySettled();
         CheckpointInfo latest = Spillway.store(cluster.node(0)).save("quorum", TestData.random(1 << 20, 3));
+        // A reader that found a chunk missing asks why: on a settled majority side, no copy was missed.
+        CheckpointEngine engine = ServiceHost.of(cluster.node(0)).engine();
+        assertThat(engine.absence("quorum", latest.checkpointId())).isEqualTo(ChunkAbsence.SETTLED);
+        assertThat(engine.absence("quorum", latest.checkpointId() + 1000)).isEqualTo(ChunkAbsence.REMOVED);
         // Another: 1 of 3 may be the smaller side of a partition.
         cluster.fail(1);
         CheckpointStore alone = Spillway.store(cluster.node(0));
@@ -62,6 +69,11 @@ class QuorumIT {
         assertThat(alone.list("quorum")).extracting(CheckpointInfo::checkpointId).last()
             .isEqualTo(latest.checkpointId());
         assertThat(alone.restore("quorum", kept.checkpointId())).isEqualTo(first);
+        // A chunk missing from a read here may be on the other side: the reader is told so.
+        assertThatThrownBy(() -> engine.absence("quorum", kept.checkpointId()))
+            .isInstanceOf(NoQuorumException.class)
+            .hasMessageContaining("Reading quorum/" + kept.checkpointId() + ", a chunk of which no server on this "
+                + "side returned, refused by split-brain protection");
         // Below Spillway's own checks, Ignite refuses any change to Spillway's caches on this side.
         assertThatThrownBy(() -> cluster.node(0).cache(Layout.CATALOG_CACHE).put("quorum-probe", "x"))
             .hasMessageContaining("cache topology is not valid");

@@ -12,6 +12,7 @@ import dev.spillway.SpillwayConfiguration;
 import dev.spillway.SpillwayException;
 import dev.spillway.WorstLoss;
 import dev.spillway.wire.Layout;
+import dev.spillway.wire.ChunkAbsence;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Begun;
 import dev.spillway.wire.CheckpointService;
@@ -271,8 +272,8 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
             Manifest m = control(l, manifest, () -> { });
             CheckpointInfo info = m.info();
             int window = Math.max(2, READ_AHEAD_BYTES / Math.max(1, maxChunk(m)));
-            return new ChunkReader(key -> fetch(l, key), m, () -> this.<Boolean>control(l,
-                s -> s.committed(info.application(), info.checkpointId()), () -> { }), window, l::release);
+            return new ChunkReader(key -> fetch(l, key), m, () -> this.<ChunkAbsence>control(l,
+                s -> s.absence(info.application(), info.checkpointId()), () -> { }), timeout, window, l::release);
         }
         catch (RuntimeException e) {
             l.release();
@@ -417,7 +418,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
      * ({@code ClientServicesImpl.ServiceTopology.getAndUpdate}) until a response reports a newer topology, which
      * may be never. A new thin client starts with a view of its own.
      */
-    private static boolean viewLost(NullPointerException e) {
+    static boolean viewLost(NullPointerException e) {
         StackTraceElement[] at = e.getStackTrace();
         // With no stack (the JVM throws a preallocated one once the same throw got hot), it is still the thin
         // client's: the call into the service proxy is all that can throw one here.
@@ -428,7 +429,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
      * Replaces {@code stale} with a new thin client now, unless another call did first; returns the current link,
      * held for the caller.
      */
-    private ThinLink renewNow(ThinLink stale) {
+    ThinLink renewNow(ThinLink stale) {
         if (link == stale)
             replace(stale);
         return hold();
@@ -608,7 +609,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         return service(l, node == null ? null : node.id());
     }
 
-    private CheckpointService service(ThinLink l, UUID node) {
+    CheckpointService service(ThinLink l, UUID node) {
         var group = node == null ? l.client.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
             : l.client.cluster().forNodeId(node);
         return l.client.services(group).serviceProxy(CheckpointService.NAME, CheckpointService.class);

@@ -10,6 +10,8 @@ import dev.spillway.wire.Reply;
 import dev.spillway.wire.ChunkingWriter;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,9 +32,11 @@ import org.apache.ignite.client.events.ConnectionDescription;
 final class ThinWriter extends ChunkingWriter {
     private final Begun begun;
     private final SpillwayClient owner;
-    private final ThinLink link;
-    private final CheckpointService session;
-    private final ClientCache<ChunkKey, byte[]> chunks;
+    private ThinLink link;
+    private CheckpointService session;
+    private ClientCache<ChunkKey, byte[]> chunks;
+    /** Links this writer worked through before a renewal, held until it ends: puts may be in flight on them. */
+    private final List<ThinLink> retired = new ArrayList<>();
     private final int window;
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
@@ -162,7 +166,16 @@ final class ThinWriter extends ChunkingWriter {
     private <T> T control(String doing, Supplier<byte[]> call) {
         SentTo.clear();
         try {
-            return Reply.value(call.get());
+            try {
+                return Reply.value(call.get());
+            }
+            catch (NullPointerException e) {
+                if (!SpillwayClient.viewLost(e))
+                    throw e;
+                // The thin client lost its cluster view before sending the call: go on through a new one.
+                renewLink();
+                return Reply.value(call.get());
+            }
         }
         catch (OperationTimeoutException e) {
             // The home server waited on a node too long: this client may hold a connection to that node too.
@@ -177,12 +190,26 @@ final class ThinWriter extends ChunkingWriter {
         }
     }
 
-    /** Gives the writer's hold on its thin client back, once it has committed or aborted. */
+    /**
+     * Works on through the client's current thin client, a new one when {@link #link} is still current: the home
+     * server's session is reached the same way from any.
+     */
+    private void renewLink() {
+        ThinLink renewed = owner.renewNow(link);
+        retired.add(link);
+        link = renewed;
+        session = owner.service(renewed, begun.node());
+        chunks = renewed.chunks;
+    }
+
+    /** Gives the writer's hold on its thin clients back, once it has committed or aborted. */
     @Override
     protected void finished() {
         if (!released) {
             released = true;
             link.release();
+            retired.forEach(ThinLink::release);
+            retired.clear();
         }
     }
 

@@ -67,6 +67,16 @@ class ThinClientFailureIT {
             byte[] next = TestData.random(1 << 20, 8);
             CheckpointInfo info = client.save("view-reset", next);
             assertThat(client.restore("view-reset", info.checkpointId())).isEqualTo(next);
+            // Lost while a writer is open: its session calls go on through a new thin client.
+            byte[] third = TestData.random(1 << 20, 9);
+            CheckpointInfo written;
+            try (CheckpointWriter writer = client.begin("view-reset")) {
+                writer.write(third, 0, third.length / 2);
+                resetAffinityView(client.thinClient());
+                writer.write(third, third.length / 2, third.length - third.length / 2);
+                written = writer.commit();
+            }
+            assertThat(client.restore("view-reset", written.checkpointId())).isEqualTo(third);
             for (CheckpointInfo c : client.list("view-reset"))
                 client.delete("view-reset", c.checkpointId());
         }

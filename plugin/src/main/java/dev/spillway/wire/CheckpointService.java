@@ -42,8 +42,11 @@ public interface CheckpointService {
     /** The manifest of a committed checkpoint; the latest when {@code checkpointId} is 0. Reply: Manifest. */
     byte[] manifest(String application, long checkpointId);
 
-    /** Whether a checkpoint is still committed. Reply: Boolean. */
-    byte[] committed(String application, long checkpointId);
+    /**
+     * Why a read of a chunk of the checkpoint found nothing. Reply: {@link ChunkAbsence}; fails with
+     * {@code NoQuorumException} on the minority side of a network partition.
+     */
+    byte[] absence(String application, long checkpointId);
 
     /** Reply: {@code ArrayList<CheckpointInfo>}, oldest first. */
     byte[] list(String application);

@@ -5,12 +5,15 @@ import dev.spillway.CheckpointIntegrityException;
 import dev.spillway.CheckpointNotFoundException;
 import dev.spillway.CheckpointReader;
 import dev.spillway.InvalidArgumentException;
+import dev.spillway.OperationTimeoutException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.zip.CRC32C;
@@ -21,9 +24,12 @@ import java.util.zip.CRC32C;
  * get on a node's chunk cache, or a thin client's, which asks each chunk's primary node directly.
  */
 public final class ChunkReader extends CheckpointReader {
+    /** The pause between reads of a chunk that was not found while partitions moved. */
+    static final long AGAIN_MILLIS = 100;
     private final Function<ChunkKey, Supplier<byte[]>> fetch;
     private final Manifest manifest;
-    private final BooleanSupplier committed;
+    private final Supplier<ChunkAbsence> absence;
+    private final Duration timeout;
     private final int window;
     private final ArrayDeque<Supplier<byte[]>> ahead = new ArrayDeque<>();
     private final CRC32C crc = new CRC32C();
@@ -36,20 +42,22 @@ public final class ChunkReader extends CheckpointReader {
 
     /**
      * @param fetch starts fetching a chunk; the supplier waits for it (null when the chunk is missing)
-     * @param committed whether the checkpoint is still committed, asked when a chunk is missing
+     * @param absence why a chunk read found nothing, asked each time one did
+     * @param timeout the longest a chunk is read again while partitions move
      * @param window chunks fetched ahead
      */
-    public ChunkReader(Function<ChunkKey, Supplier<byte[]>> fetch, Manifest manifest, BooleanSupplier committed,
-                       int window) {
-        this(fetch, manifest, committed, window, () -> { });
+    public ChunkReader(Function<ChunkKey, Supplier<byte[]>> fetch, Manifest manifest,
+                       Supplier<ChunkAbsence> absence, Duration timeout, int window) {
+        this(fetch, manifest, absence, timeout, window, () -> { });
     }
 
     /** @param onClose runs once, at the first {@link #close} (gives back what the reader held) */
-    public ChunkReader(Function<ChunkKey, Supplier<byte[]>> fetch, Manifest manifest, BooleanSupplier committed,
-                       int window, Runnable onClose) {
+    public ChunkReader(Function<ChunkKey, Supplier<byte[]>> fetch, Manifest manifest,
+                       Supplier<ChunkAbsence> absence, Duration timeout, int window, Runnable onClose) {
         this.fetch = fetch;
         this.manifest = manifest;
-        this.committed = committed;
+        this.absence = absence;
+        this.timeout = timeout;
         this.window = Math.max(1, window);
         this.onClose = onClose;
     }
@@ -126,14 +134,8 @@ public final class ChunkReader extends CheckpointReader {
     }
 
     private byte[] verified(int i, byte[] chunk) {
-        if (chunk == null) {
-            if (!committed.getAsBoolean())
-                throw new CheckpointNotFoundException("Checkpoint " + label() + " was removed while it was read: "
-                    + "retention removes a checkpoint once newer commits leave it out of the newest kept, and a "
-                    + "delete at once; open the latest instead");
-            throw new CheckpointIntegrityException(manifest.application(), manifest.checkpointId(), i,
-                "the chunk is missing (partition " + manifest.partition(i) + ")");
-        }
+        if (chunk == null)
+            chunk = readAgain(i);
         if (chunk.length != manifest.length(i))
             throw new CheckpointIntegrityException(manifest.application(), manifest.checkpointId(), i,
                 "length " + chunk.length + " differs from the manifest's " + manifest.length(i)
@@ -146,6 +148,36 @@ public final class ChunkReader extends CheckpointReader {
                 String.format("CRC32C 0x%08x differs from the manifest's 0x%08x (partition %d)", actual,
                     manifest.checksum(i), manifest.partition(i)));
         return chunk;
+    }
+
+    /**
+     * Reads chunk {@code i} again after a read found nothing: while partitions move, every {@value #AGAIN_MILLIS} ms
+     * for at most the timeout; once none moves, once more (they may have settled just after the read). Missing from
+     * that read too, the chunk has no copy left.
+     */
+    private byte[] readAgain(int i) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            ChunkAbsence why = absence.get();
+            if (why == ChunkAbsence.REMOVED)
+                throw new CheckpointNotFoundException("Checkpoint " + label() + " was removed while it was read: "
+                    + "retention removes a checkpoint once newer commits leave it out of the newest kept, and a "
+                    + "delete at once; open the latest instead");
+            if (why == ChunkAbsence.MOVING) {
+                if (System.nanoTime() > deadline)
+                    throw new OperationTimeoutException("reading chunk " + i + " of " + label() + " (partition "
+                        + manifest.partition(i) + "), not found while partitions kept moving", "(any)", timeout,
+                        null);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(AGAIN_MILLIS));
+            }
+            byte[] chunk = fetch.apply(manifest.key(i)).get();
+            if (chunk != null)
+                return chunk;
+            if (why == ChunkAbsence.SETTLED)
+                throw new CheckpointIntegrityException(manifest.application(), manifest.checkpointId(), i,
+                    "the chunk is missing (partition " + manifest.partition(i) + "), read again once no partition "
+                        + "was moving");
+        }
     }
 
     private String label() {

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointIntegrityException;
 import dev.spillway.CheckpointNotFoundException;
+import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayException;
 import dev.spillway.test.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +19,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -54,7 +56,7 @@ class ChunkFramingTest {
         CheckpointInfo info = w.commit();
         assertThat(info.size()).isEqualTo(size);
         assertThat(info.chunks()).isEqualTo((size + CHUNK - 1) / CHUNK);
-        assertThat(ChunkReader.readAll(w.reader(() -> true))).isEqualTo(payload);
+        assertThat(ChunkReader.readAll(w.reader(() -> ChunkAbsence.SETTLED))).isEqualTo(payload);
     }
 
     @Test
@@ -74,7 +76,7 @@ class ChunkFramingTest {
     void corruptedByte() throws IOException {
         MemoryWriter w = committed(3 * CHUNK);
         w.stored(1)[5] ^= 1;
-        ChunkReader reader = w.reader(() -> true);
+        ChunkReader reader = w.reader(() -> ChunkAbsence.SETTLED);
         assertThat(reader.readNBytes(CHUNK)).hasSize(CHUNK);
         assertThatThrownBy(reader::read)
             .isInstanceOfSatisfying(CheckpointIntegrityException.class, e -> assertThat(e.chunkIndex()).isEqualTo(1))
@@ -88,7 +90,7 @@ class ChunkFramingTest {
     void markedDamaged() {
         MemoryWriter w = committed(3 * CHUNK);
         w.manifest = w.manifest.withDamaged(2);
-        ChunkReader reader = w.reader(() -> true);
+        ChunkReader reader = w.reader(() -> ChunkAbsence.SETTLED);
         assertThatThrownBy(reader::read)
             .isInstanceOfSatisfying(CheckpointIntegrityException.class, e -> assertThat(e.chunkIndex()).isEqualTo(2))
             .hasMessageContaining("at chunk 2: no healthy copy of it is left");
@@ -101,7 +103,7 @@ class ChunkFramingTest {
     void shortChunk() {
         MemoryWriter w = committed(3 * CHUNK);
         w.store(2, Arrays.copyOf(w.stored(2), CHUNK - 1));
-        assertThatThrownBy(() -> ChunkReader.readAll(w.reader(() -> true)))
+        assertThatThrownBy(() -> ChunkReader.readAll(w.reader(() -> ChunkAbsence.SETTLED)))
             .isInstanceOfSatisfying(CheckpointIntegrityException.class, e -> assertThat(e.chunkIndex()).isEqualTo(2))
             .hasMessageContaining("at chunk 2: length 15 differs from the manifest's 16");
     }
@@ -112,19 +114,61 @@ class ChunkFramingTest {
     void missingChunk() {
         MemoryWriter w = committed(3 * CHUNK);
         w.store(1, null);
-        assertThatThrownBy(() -> ChunkReader.readAll(w.reader(() -> true)))
+        assertThatThrownBy(() -> ChunkReader.readAll(w.reader(() -> ChunkAbsence.SETTLED)))
             .isInstanceOfSatisfying(CheckpointIntegrityException.class, e -> assertThat(e.chunkIndex()).isEqualTo(1))
             .hasMessageContaining("at chunk 1: the chunk is missing (partition " + w.manifest.partition(1) + ")");
-        assertThatThrownBy(() -> ChunkReader.readAll(w.reader(() -> false)))
+        assertThat(w.fetched.stream().filter(i -> i == 1)).as("reads of the missing chunk").hasSize(2);
+        assertThatThrownBy(() -> ChunkReader.readAll(w.reader(() -> ChunkAbsence.REMOVED)))
             .isExactlyInstanceOf(CheckpointNotFoundException.class)
             .hasMessageStartingWith("Checkpoint app/7 was removed while it was read: retention removes");
+    }
+
+    @Test
+    @DisplayName("A chunk not found while partitions move is read again until it is found")
+    void readAgainWhilePartitionsMove() {
+        MemoryWriter w = committed(3 * CHUNK);
+        byte[] payload = ChunkReader.readAll(w.reader(() -> ChunkAbsence.SETTLED));
+        w.misses.put(1, 3);
+        List<ChunkAbsence> told = new ArrayList<>();
+        assertThat(ChunkReader.readAll(w.reader(() -> {
+            told.add(ChunkAbsence.MOVING);
+            return ChunkAbsence.MOVING;
+        }))).isEqualTo(payload);
+        assertThat(told).hasSize(3);
+        assertThat(w.fetched.stream().filter(i -> i == 1)).hasSize(4);
+    }
+
+    @Test
+    @DisplayName("A chunk missed just before partitions settled is read once more before it counts as missing")
+    void readOnceMoreWhenSettled() {
+        MemoryWriter w = committed(3 * CHUNK);
+        byte[] payload = ChunkReader.readAll(w.reader(() -> ChunkAbsence.SETTLED));
+        w.misses.put(2, 1);
+        assertThat(ChunkReader.readAll(w.reader(() -> ChunkAbsence.SETTLED))).isEqualTo(payload);
+        w.misses.put(2, 2);
+        assertThatThrownBy(() -> ChunkReader.readAll(w.reader(() -> ChunkAbsence.SETTLED)))
+            .isInstanceOfSatisfying(CheckpointIntegrityException.class, e -> assertThat(e.chunkIndex()).isEqualTo(2))
+            .hasMessageContaining("the chunk is missing (partition " + w.manifest.partition(2)
+                + "), read again once no partition was moving");
+    }
+
+    @Test
+    @DisplayName("A chunk not found while partitions keep moving for the whole timeout fails with a timeout, not as "
+        + "missing")
+    void partitionsMovingPastTheTimeout() {
+        MemoryWriter w = committed(2 * CHUNK);
+        w.misses.put(0, Integer.MAX_VALUE);
+        assertThatThrownBy(() -> ChunkReader.readAll(w.reader(() -> ChunkAbsence.MOVING, Duration.ofMillis(300))))
+            .isInstanceOf(OperationTimeoutException.class)
+            .hasMessageContaining("reading chunk 0 of app/7 (partition " + w.manifest.partition(0)
+                + "), not found while partitions kept moving");
     }
 
     @Test
     @DisplayName("The reader fetches a window of chunks ahead of the one it reads, not more")
     void fetchesAWindowAhead() throws IOException {
         MemoryWriter w = committed(5 * CHUNK);
-        ChunkReader reader = w.reader(() -> true);
+        ChunkReader reader = w.reader(() -> ChunkAbsence.SETTLED);
         reader.read();
         assertThat(w.fetched).containsExactly(0, 1);
         reader.readNBytes(CHUNK);
@@ -135,7 +179,7 @@ class ChunkFramingTest {
     @DisplayName("readAll returns the whole checkpoint and closes the reader")
     void readAllCloses() {
         MemoryWriter w = committed(2 * CHUNK + 1);
-        ChunkReader reader = w.reader(() -> true);
+        ChunkReader reader = w.reader(() -> ChunkAbsence.SETTLED);
         assertThat(ChunkReader.readAll(reader)).isEqualTo(TestData.random(2 * CHUNK + 1, 0));
         assertThatThrownBy(reader::read).isInstanceOf(IllegalStateException.class)
             .hasMessage("Reader of checkpoint app/7 is closed");
@@ -184,7 +228,7 @@ class ChunkFramingTest {
         written.write(7);
         written.writeBytes(unaligned);
         written.writeBytes(rest);
-        assertThat(ChunkReader.readAll(w.reader(() -> true))).isEqualTo(written.toByteArray());
+        assertThat(ChunkReader.readAll(w.reader(() -> ChunkAbsence.SETTLED))).isEqualTo(written.toByteArray());
     }
 
     @Test
@@ -251,6 +295,8 @@ class ChunkFramingTest {
         final List<Boolean> reusable = new ArrayList<>();
         final List<Integer> discarded = new ArrayList<>();
         final List<Integer> fetched = new ArrayList<>();
+        /** For a chunk index, how many more reads of it find nothing, as a read to a node still receiving it. */
+        final Map<Integer, Integer> misses = new HashMap<>();
         int failSendAt = -1;
         Manifest manifest;
 
@@ -258,13 +304,20 @@ class ChunkFramingTest {
             super("app", 7, CHUNK);
         }
 
-        ChunkReader reader(BooleanSupplier committed) {
+        ChunkReader reader(Supplier<ChunkAbsence> absence) {
+            return reader(absence, Duration.ofSeconds(30));
+        }
+
+        ChunkReader reader(Supplier<ChunkAbsence> absence, Duration timeout) {
             fetched.clear();
             return new ChunkReader(key -> {
                 fetched.add(key.index());
-                byte[] chunk = chunks.get(key);
+                int miss = misses.getOrDefault(key.index(), 0);
+                if (miss > 0)
+                    misses.put(key.index(), miss - 1);
+                byte[] chunk = miss > 0 ? null : chunks.get(key);
                 return () -> chunk;
-            }, manifest, committed, WINDOW);
+            }, manifest, absence, timeout, WINDOW);
         }
 
         byte[] stored(int index) {

@@ -96,8 +96,8 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
     }
 
     @Override
-    public byte[] committed(String application, long checkpointId) {
-        return Reply.of(() -> engine().committed(Arguments.application(application), checkpointId));
+    public byte[] absence(String application, long checkpointId) {
+        return Reply.of(() -> engine().absence(Arguments.application(application), checkpointId));
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.spillway.internal.capacity.Peers;
 import dev.spillway.internal.capacity.QuorumValidator;
 import dev.spillway.internal.capacity.Reservation;
 import dev.spillway.internal.capacity.ServerQuorum;
+import dev.spillway.wire.ChunkAbsence;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkReader;
 import dev.spillway.wire.Manifest;
@@ -193,6 +194,21 @@ public final class CheckpointEngine {
         if (m == null)
             throw notFound(application, checkpointId);
         return m;
+    }
+
+    /**
+     * Why a read of a chunk of a checkpoint found nothing: it is no longer committed, or partitions are moving (the
+     * read may have reached a node that does not hold the copy yet), or neither. On the minority side of a network
+     * partition it says so instead: the chunk's copies may be on the other side.
+     *
+     * @throws dev.spillway.NoQuorumException on a minority side
+     */
+    public ChunkAbsence absence(String application, long checkpointId) {
+        if (!committed(application, checkpointId))
+            return ChunkAbsence.REMOVED;
+        refuseUnlessMajority("Reading " + application + "/" + checkpointId + ", a chunk of which no server on this "
+            + "side returned,");
+        return owners.moving() ? ChunkAbsence.MOVING : ChunkAbsence.SETTLED;
     }
 
     /** Whether a checkpoint is committed (not yet deleted or evicted). */
@@ -376,7 +392,8 @@ public final class CheckpointEngine {
 
     ChunkReader reader(Manifest m) {
         int window = Math.max(2, READ_AHEAD_BYTES / config.getChunkSize());
-        return new ChunkReader(chunks::fetch, m, () -> committed(m.application(), m.checkpointId()), window);
+        return new ChunkReader(chunks::fetch, m, () -> absence(m.application(), m.checkpointId()),
+            config.getOperationTimeout(), window);
     }
 
     /**
