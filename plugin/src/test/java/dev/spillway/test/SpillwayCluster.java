@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -130,8 +131,10 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
     }
 
     /**
-     * The chunk-cache partitions whose owners Ignite maps to now (as a running node sees them) are not those the
-     * rendezvous function assigns over the running servers: a rebalance is still bringing them to their owners.
+     * The chunk-cache partitions (as a running node sees them) whose owners Ignite maps to now are not those the
+     * rendezvous function assigns over the running servers, or whose copy on one of those is not OWNING yet: a
+     * rebalance is still bringing them to their owners (after a loss, Ignite maps a partition to its new backup at
+     * once, while the copy is still moving).
      */
     public Set<Integer> movingPartitions() {
         Ignite any = node(running().get(0));
@@ -139,9 +142,12 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
         List<ClusterNode> servers = new ArrayList<>(any.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
             .nodes());
         List<List<ClusterNode>> ideal = IgniteAdapter.assignment(servers, affinity.partitions(), config.getBackups());
+        UUID[][] owning = IgniteAdapter.owning(any, Layout.CHUNK_CACHE);
         Set<Integer> moving = new TreeSet<>();
         for (int p = 0; p < affinity.partitions(); p++) {
-            if (!new ArrayList<>(affinity.mapPartitionToPrimaryAndBackups(p)).equals(ideal.get(p)))
+            List<UUID> complete = owning == null ? List.of() : List.of(owning[p]);
+            if (!new ArrayList<>(affinity.mapPartitionToPrimaryAndBackups(p)).equals(ideal.get(p))
+                || !ideal.get(p).stream().allMatch(n -> complete.contains(n.id())))
                 moving.add(p);
         }
         return moving;

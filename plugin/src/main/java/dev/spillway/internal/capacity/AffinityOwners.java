@@ -23,13 +23,10 @@ import org.apache.ignite.cluster.ClusterNode;
 final class AffinityOwners implements Owners {
     private final Ignite ignite;
     private final SpillwayConfiguration config;
-    private volatile Cached cached = new Cached(-1, null, null, false);
+    private volatile Cached cached = new Cached(-1, null, null);
 
-    /**
-     * The owners now and where every rebalance ends, both of one version of the chunk cache's assignment, and
-     * whether they differ (asked on every commit and every placement round).
-     */
-    private record Cached(long version, Topology topology, UUID[][] ideal, boolean moving) {
+    /** The owners now and where every rebalance ends, both of one version of the chunk cache's assignment. */
+    private record Cached(long version, Topology topology, UUID[][] ideal) {
     }
 
     AffinityOwners(Ignite ignite, SpillwayConfiguration config) {
@@ -52,9 +49,15 @@ final class AffinityOwners implements Owners {
         return current().version();
     }
 
+    /**
+     * The servers of the ideal assignment whose copy is not OWNING in this node's partition map: read afresh each
+     * time, as copies become complete without the assignment's version changing.
+     */
     @Override
-    public boolean moving() {
-        return current().moving();
+    public UUID[][] receiving() {
+        Cached c = current();
+        UUID[][] owning = IgniteAdapter.owning(ignite, Layout.CHUNK_CACHE);
+        return Owners.receiving(owning == null ? c.topology().owners() : owning, c.ideal());
     }
 
     /**
@@ -75,7 +78,7 @@ final class AffinityOwners implements Owners {
         List<ClusterNode> servers = new ArrayList<>(IgnitePeers.servers(ignite).nodes());
         Topology topology = Topology.of(owners);
         UUID[][] ideal = ids(IgniteAdapter.assignment(servers, config.getPartitions(), config.getBackups()));
-        c = new Cached(version, topology, ideal, Owners.moving(topology.owners(), ideal));
+        c = new Cached(version, topology, ideal);
         cached = c;
         return c;
     }

@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.ignite.Ignite;
 
@@ -35,15 +34,15 @@ public interface Owners {
 
     /**
      * The bytes of partitions each server is receiving: those it owns in the assignment over the servers there are
-     * now but not yet in the one Ignite maps to (a rebalance is bringing them), one copy each, from the ledgers'
-     * partition bytes, and the pages of each partition itself ({@link FailoverModel#newPartitionBytes}; Ignite may
-     * have allocated those already: this errs towards counting them twice). A server that has just joined, or a
-     * survivor receiving a lost node's partitions as their new backup, shows none of the rows in its region until
-     * the rebalance ends: admission counts them with this. A partition that lost every copy brings no rows, and its
-     * new owner counts only its pages.
+     * now but holds no complete copy of yet ({@link #receiving}), one copy each, from the ledgers' partition bytes,
+     * and the pages of each partition itself ({@link FailoverModel#newPartitionBytes}; Ignite may have allocated
+     * those already: this errs towards counting them twice). A server that has just joined, or a survivor
+     * receiving a lost node's partitions as their new backup, shows none of the rows in its region until the
+     * rebalance ends: admission counts them with this. A partition that lost every copy brings no rows, and its new
+     * owner counts only its pages.
      */
     default Map<UUID, Long> arrivingBytes(List<Peers.LedgerView> views) {
-        return arrivingBytes(now().owners(), ideal(), views);
+        return arrivingBytes(receiving(), views);
     }
 
     /**
@@ -53,41 +52,50 @@ public interface Owners {
     UUID[][] ideal();
 
     /**
+     * For each partition, the servers of {@link #ideal} that hold no complete copy of it yet: a rebalance is
+     * bringing it to them. Here, those Ignite does not map the partition to yet ({@link #receiving(UUID[][],
+     * UUID[][])}); over Ignite, those whose copy is not OWNING, since after a loss Ignite maps a partition to its
+     * new backups at once, while their copies are still moving.
+     */
+    default UUID[][] receiving() {
+        return receiving(now().owners(), ideal());
+    }
+
+    /**
      * The version of the assignment {@link #now} reads: it changes with every join and leave, and again when a
      * rebalance ends and the owners Ignite maps to switch. Equal versions mean no partition changed owners between
      * them.
      */
     long version();
 
-    /** Whether a rebalance is moving any partition: the owners Ignite maps to are not all those it moves towards. */
+    /** Whether a rebalance is moving any partition: some server is receiving a partition ({@link #receiving}). */
     default boolean moving() {
-        return moving(now().owners(), ideal());
-    }
-
-    /** Whether any partition's owners in {@code now} differ from those in {@code ideal}, order aside. */
-    static boolean moving(UUID[][] now, UUID[][] ideal) {
-        for (int p = 0; p < now.length; p++) {
-            if (!Set.of(now[p]).equals(Set.of(ideal[p])))
+        for (UUID[] nodes : receiving()) {
+            if (nodes.length > 0)
                 return true;
         }
         return false;
     }
 
-    /**
-     * The bytes each server is receiving, from {@code views}, the owners Ignite maps each partition to now
-     * ({@code current}) and those of the assignment every rebalance moves towards ({@code ideal}), primary first.
-     */
-    static Map<UUID, Long> arrivingBytes(UUID[][] current, UUID[][] ideal, List<Peers.LedgerView> views) {
-        long[] bytes = partitionBytes(views, ideal.length);
+    /** For each partition, the nodes of {@code ideal} that {@code holding} does not list, in ideal's order. */
+    static UUID[][] receiving(UUID[][] holding, UUID[][] ideal) {
+        UUID[][] receiving = new UUID[ideal.length][];
+        for (int p = 0; p < ideal.length; p++) {
+            List<UUID> held = Arrays.asList(holding[p]);
+            receiving[p] = Arrays.stream(ideal[p]).filter(n -> !held.contains(n)).toArray(UUID[]::new);
+        }
+        return receiving;
+    }
+
+    /** The bytes each server is receiving, from {@code views} and the servers receiving each partition. */
+    static Map<UUID, Long> arrivingBytes(UUID[][] receiving, List<Peers.LedgerView> views) {
+        long[] bytes = partitionBytes(views, receiving.length);
         Map<UUID, Integer> pageSize = pageSizes(views);
         Map<UUID, Long> arriving = new HashMap<>();
-        for (int p = 0; p < ideal.length; p++) {
-            List<UUID> now = Arrays.asList(current[p]);
-            for (UUID owner : ideal[p]) {
-                if (!now.contains(owner)) {
-                    arriving.merge(owner, bytes[p] + FailoverModel.newPartitionBytes(pageSize.getOrDefault(owner, 0),
-                        bytes[p] > 0), Long::sum);
-                }
+        for (int p = 0; p < receiving.length; p++) {
+            for (UUID node : receiving[p]) {
+                arriving.merge(node, bytes[p] + FailoverModel.newPartitionBytes(pageSize.getOrDefault(node, 0),
+                    bytes[p] > 0), Long::sum);
             }
         }
         return arriving;

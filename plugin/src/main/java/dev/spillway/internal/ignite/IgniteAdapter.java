@@ -3,6 +3,7 @@ package dev.spillway.internal.ignite;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCheckedException;
@@ -17,6 +18,7 @@ import org.apache.ignite.internal.processors.cache.IgniteInternalCache;
 import org.apache.ignite.internal.processors.cache.KeyCacheObject;
 import org.apache.ignite.internal.processors.cache.distributed.dht.topology.GridDhtLocalPartition;
 import org.apache.ignite.internal.processors.cache.distributed.dht.topology.GridDhtPartitionState;
+import org.apache.ignite.internal.processors.cache.distributed.dht.topology.GridDhtPartitionTopology;
 import org.apache.ignite.internal.util.lang.GridCloseableIterator;
 import org.apache.ignite.internal.processors.affinity.AffinityTopologyVersion;
 
@@ -48,6 +50,25 @@ public final class IgniteAdapter {
         AffinityTopologyVersion v = c != null ? c.context().affinity().affinityTopologyVersion()
             : ex.context().cache().context().exchange().readyAffinityVersion();
         return (v.topologyVersion() << 20) | (v.minorTopologyVersion() & 0xFFFFF);
+    }
+
+    /**
+     * The nodes whose copy of each partition of {@code cache} is OWNING (complete and served), as node
+     * {@code ignite}'s partition map reads now; null where the cache has not started on this node. After a loss,
+     * Ignite maps a partition at once to the owners it will end with, a new backup included while its copy is
+     * still MOVING (only a new primary waits for its copy to be complete): the assignment alone does not tell
+     * which copies a rebalance is still bringing; the states do.
+     */
+    public static UUID[][] owning(Ignite ignite, String cache) {
+        IgniteInternalCache<?, ?> c = ((IgniteEx)ignite).cachex(cache);
+        if (c == null)
+            return null;
+        GridDhtPartitionTopology top = c.context().topology();
+        int partitions = c.context().affinity().partitions();
+        UUID[][] owning = new UUID[partitions][];
+        for (int p = 0; p < partitions; p++)
+            owning[p] = top.owners(p).stream().map(ClusterNode::id).toArray(UUID[]::new);
+        return owning;
     }
 
     /**
