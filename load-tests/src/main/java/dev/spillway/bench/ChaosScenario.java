@@ -78,6 +78,11 @@ final class ChaosScenario {
     private static final String RESTORED = "chaos-restored";
     private static final String WRITER = "chaos-writer-process";
     private static final int BALLAST_BYTES = 8 << 20;
+    /**
+     * The most a node-killed-mid-restore checkpoint holds: 24 MB, or an eighth of a region where that is less. Two
+     * are kept (retention 2), with backups: larger on 64 MB regions, they alone filled the cluster to its admission
+     * limit, so deleting the ballast made no room after a loss.
+     */
     private static final int RESTORED_BYTES = 24 << 20;
     /** The chaos run's network: 198.18.78.0/24 (PartitionIT's is .77). */
     private static final int NETWORK_SUBNET = 78;
@@ -381,7 +386,7 @@ final class ChaosScenario {
 
     /** Saves the checkpoint a round's node-killed-mid-restore fault restores; returns its id (-1 if refused). */
     private long saveForRestore(CheckpointStore store) {
-        byte[] state = new byte[RESTORED_BYTES];
+        byte[] state = new byte[(int)Math.min(RESTORED_BYTES, settings.regionBytes() / 8)];
         new java.util.SplittableRandom(settings.seed() + rounds.size()).nextBytes(state);
         try (CheckpointWriter w = store.begin(RESTORED, state.length)) {
             ChaosLedger.Attempt a = ledger.begin(RESTORED, w.checkpointId(), ChaosLedger.sha256(state), state.length,
@@ -404,7 +409,7 @@ final class ChaosScenario {
     }
 
     /**
-     * Restores a 24 MB checkpoint over the thin client and, a few megabytes in, kills a node holding some of its
+     * Restores a checkpoint of up to 24 MB over the thin client and, 4 MB in, kills a node holding some of its
      * chunks: the restore completes from the backups with the right bytes, or fails clearly; wrong bytes never.
      */
     private String killMidRestore(int r, CheckpointStore store, long id) throws InterruptedException {

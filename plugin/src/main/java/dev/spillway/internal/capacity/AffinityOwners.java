@@ -17,8 +17,8 @@ import org.apache.ignite.cluster.ClusterNode;
 
 /**
  * {@link Owners} from Ignite: the chunk cache's affinity for the owners now (recomputed when the version of its
- * assignment changes, minor versions included), and the stock rendezvous function over the survivors for the owners after each possible loss
- * ({@link IgniteAdapter#assignment}).
+ * assignment changes, minor versions included), the partition map for the copies still moving, and the stock
+ * rendezvous function over the survivors for the owners after each possible loss ({@link IgniteAdapter#assignment}).
  */
 final class AffinityOwners implements Owners {
     private final Ignite ignite;

@@ -112,7 +112,8 @@ final class IgnitePeers implements Peers {
             // Without them the bytes a loss would move look smaller than they are, so read again.
             if (System.nanoTime() > deadline) {
                 throw new OperationTimeoutException("reading the server nodes' capacity ledgers (catalog partitions "
-                    + uncounted + " counted by no server: a topology change was under way)", oneOf(servers), timeout, null);
+                    + uncounted + " counted by no server: a topology change was under way)", oneOf(servers), timeout,
+                    null);
             }
             LockSupport.parkNanos(RECOUNT_PAUSE_NANOS);
         }
