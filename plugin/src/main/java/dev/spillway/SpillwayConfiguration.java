@@ -55,6 +55,10 @@ public class SpillwayConfiguration implements PluginConfiguration {
     public static final Duration DFLT_MAINTENANCE_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DFLT_OPERATION_TIMEOUT = Duration.ofSeconds(30);
     public static final int DFLT_SCRUB_RATE = 16;
+    /** The metrics endpoint's port when none is set: 0, no endpoint. */
+    public static final int DFLT_METRICS_PORT = 0;
+    public static final int MAX_PORT = 65_535;
+    public static final int DFLT_METRICS_APPLICATIONS = 50;
     /** How {@link #clusterWide()} shows a limit that is not set. */
     private static final String UNSET = "unset";
 
@@ -72,6 +76,8 @@ public class SpillwayConfiguration implements PluginConfiguration {
     private Duration maintenanceInterval = DFLT_MAINTENANCE_INTERVAL;
     private Duration operationTimeout = DFLT_OPERATION_TIMEOUT;
     private int scrubRate = DFLT_SCRUB_RATE;
+    private int metricsPort = DFLT_METRICS_PORT;
+    private int metricsApplications = DFLT_METRICS_APPLICATIONS;
     private Clock clock = Clock.systemUTC();
 
     /** Maximum size of the checkpoint data region on each server node, in bytes. Default 512 MB; at least 10 MB. */
@@ -237,6 +243,35 @@ public class SpillwayConfiguration implements PluginConfiguration {
         return this;
     }
 
+    /**
+     * The port on which a server node serves its meters to Prometheus ({@code http://HOST:PORT/metrics}, in
+     * Prometheus' text format; HOST is the node's local host, or every interface when it has none). Default 0: no
+     * endpoint (the meters are still kept, in the registry {@link SpillwayPlugin#meterRegistry()} returns). Local
+     * to a node.
+     */
+    public int getMetricsPort() {
+        return metricsPort;
+    }
+
+    public SpillwayConfiguration setMetricsPort(int metricsPort) {
+        this.metricsPort = metricsPort;
+        return this;
+    }
+
+    /**
+     * How many distinct applications a node's per-application meters name; the saves and restores of any further
+     * application are tagged {@code application=other}, so the number of time series stays bounded. Default 50.
+     * Local to a node.
+     */
+    public int getMetricsApplications() {
+        return metricsApplications;
+    }
+
+    public SpillwayConfiguration setMetricsApplications(int metricsApplications) {
+        this.metricsApplications = metricsApplications;
+        return this;
+    }
+
     /** The clock leases and unfinished checkpoints expire by. Default the system UTC clock; a seam for tests. */
     public Clock getClock() {
         return clock;
@@ -298,6 +333,13 @@ public class SpillwayConfiguration implements PluginConfiguration {
         positive(problems, "spillway.operationTimeout", operationTimeout);
         if (scrubRate < 0)
             atLeast(problems, "spillway.scrubRate", scrubRate, "is negative", 0);
+        if (metricsPort < 0 || metricsPort > MAX_PORT) {
+            String range = "0 (no endpoint) to " + MAX_PORT;
+            problems.add(new ConfigurationProblem("spillway.metricsPort", Integer.toString(metricsPort),
+                "is outside " + range, range));
+        }
+        if (metricsApplications < 0)
+            atLeast(problems, "spillway.metricsApplications", metricsApplications, "is negative", 0);
         if (clock == null)
             problems.add(new ConfigurationProblem("spillway.clock", "null", "is missing; allowed: any java.time.Clock",
                 "any java.time.Clock"));
@@ -376,7 +418,8 @@ public class SpillwayConfiguration implements PluginConfiguration {
             .setRegionMaxSize(regionMaxSize).setChunkSize(chunkSize)
             .setBackups(backups).setRetention(retention).setLeaseTimeout(leaseTimeout).setPartitions(partitions)
             .setMetadataRegionSize(metadataRegionSize).setMaintenanceInterval(maintenanceInterval)
-            .setOperationTimeout(operationTimeout).setScrubRate(scrubRate).setClock(clock);
+            .setOperationTimeout(operationTimeout).setScrubRate(scrubRate).setMetricsPort(metricsPort)
+            .setMetricsApplications(metricsApplications).setClock(clock);
         copy.highWaterMark = highWaterMark;
         copy.failoverLimit = failoverLimit;
         return copy;
@@ -392,6 +435,7 @@ public class SpillwayConfiguration implements PluginConfiguration {
         return o instanceof SpillwayConfiguration other && clusterWide().equals(other.clusterWide())
             && Objects.equals(maintenanceInterval, other.maintenanceInterval)
             && Objects.equals(operationTimeout, other.operationTimeout) && scrubRate == other.scrubRate
+            && metricsPort == other.metricsPort && metricsApplications == other.metricsApplications
             && Objects.equals(clock, other.clock);
     }
 

@@ -1,5 +1,6 @@
 package dev.spillway;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.ignite.plugin.IgnitePlugin;
 
 /**
@@ -24,4 +25,11 @@ public interface SpillwayPlugin extends IgnitePlugin {
 
     /** What this server node's reclaiming pass and orphan sweep last found ({@link Housekeeping#NONE} on a client). */
     Housekeeping housekeeping();
+
+    /**
+     * The registry of this node's Spillway meters (saves, restores, leases, refusals, and on a server its region and
+     * write sessions): a composite, to which an application may add a registry of its own. With
+     * {@link SpillwayConfiguration#getMetricsPort()} set, a server also serves them to Prometheus.
+     */
+    MeterRegistry meterRegistry();
 }

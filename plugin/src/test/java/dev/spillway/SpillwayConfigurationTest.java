@@ -29,7 +29,9 @@ class SpillwayConfigurationTest {
             .setLeaseTimeout(Duration.ZERO)
             .setPartitions(0)
             .setMetadataRegionSize(1 << 20)
-            .setScrubRate(-1);
+            .setScrubRate(-1)
+            .setMetricsPort(70_000)
+            .setMetricsApplications(-2);
 
         assertThatThrownBy(bad::validate)
             .isInstanceOf(InvalidArgumentException.class)
@@ -42,8 +44,10 @@ class SpillwayConfigurationTest {
             .hasMessageContaining("spillway.leaseTimeout=PT0S is not positive")
             .hasMessageContaining("spillway.partitions=0 is outside 1 to 65000")
             .hasMessageContaining("spillway.metadataRegionSize=1 MB is below")
-            .hasMessageContaining("spillway.scrubRate=-1 is negative");
-        assertThat(bad.problems()).hasSize(10);
+            .hasMessageContaining("spillway.scrubRate=-1 is negative")
+            .hasMessageContaining("spillway.metricsPort=70000 is outside 0 (no endpoint) to 65535")
+            .hasMessageContaining("spillway.metricsApplications=-2 is negative");
+        assertThat(bad.problems()).hasSize(12);
     }
 
     @Test
@@ -89,6 +93,10 @@ class SpillwayConfigurationTest {
         assertThat(new SpillwayConfiguration().setHighWaterMark(0.8))
             .isNotEqualTo(new SpillwayConfiguration());
         assertThat(new SpillwayConfiguration().copy()).isEqualTo(new SpillwayConfiguration());
+        SpillwayConfiguration served = new SpillwayConfiguration().setMetricsPort(9464).setMetricsApplications(5);
+        assertThat(served.copy()).isEqualTo(served).isNotEqualTo(new SpillwayConfiguration());
+        assertThat(served.copy().getMetricsPort()).isEqualTo(9464);
+        assertThat(served.clusterWide()).isEqualTo(new SpillwayConfiguration().clusterWide());
     }
 
     @Test

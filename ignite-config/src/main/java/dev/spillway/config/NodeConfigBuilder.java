@@ -119,6 +119,8 @@ public final class NodeConfigBuilder {
         preset(NodeSetting.LEASE_TIMEOUT, Values.duration(plugin.getLeaseTimeout()), name);
         preset(NodeSetting.OPERATION_TIMEOUT, Values.duration(plugin.getOperationTimeout()), name);
         preset(NodeSetting.SCRUB_RATE, Integer.toString(plugin.getScrubRate()), name);
+        preset(NodeSetting.METRICS_PORT, Integer.toString(plugin.getMetricsPort()), name);
+        preset(NodeSetting.METRICS_APPLICATIONS, Integer.toString(plugin.getMetricsApplications()), name);
         preset(NodeSetting.PARTITIONS, Integer.toString(plugin.getPartitions()), name);
         preset(NodeSetting.METADATA_REGION_SIZE, Values.size(plugin.getMetadataRegionSize()), name);
         return this;

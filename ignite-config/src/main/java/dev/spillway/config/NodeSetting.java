@@ -48,6 +48,13 @@ public enum NodeSetting {
         "the longest one step of a save or restore waits on another node (local to the node)"),
     SCRUB_RATE("spillway.scrubRate", Kind.COUNT, Integer.toString(SpillwayConfiguration.DFLT_SCRUB_RATE),
         "MB/s at which the node verifies the chunk copies it holds in the background (0: off; local to the node)"),
+    METRICS_PORT("spillway.metricsPort", Kind.COUNT, Integer.toString(SpillwayConfiguration.DFLT_METRICS_PORT),
+        "the port on which the node serves its meters to Prometheus at /metrics, on its host (0: no endpoint; local "
+            + "to the node)"),
+    METRICS_APPLICATIONS("spillway.metricsApplications", Kind.COUNT,
+        Integer.toString(SpillwayConfiguration.DFLT_METRICS_APPLICATIONS),
+        "how many distinct applications the node's meters name; the rest are tagged application=other (local to "
+            + "the node)"),
     PARTITIONS("spillway.partitions", Kind.COUNT, Integer.toString(SpillwayConfiguration.DFLT_PARTITIONS),
         "partitions of the chunk cache (" + SpillwayConfiguration.MIN_PARTITIONS + " to "
             + SpillwayConfiguration.MAX_PARTITIONS + ")"),

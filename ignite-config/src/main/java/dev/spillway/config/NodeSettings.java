@@ -128,6 +128,8 @@ public final class NodeSettings {
             .setLeaseTimeout(duration(NodeSetting.LEASE_TIMEOUT, dflt.getLeaseTimeout()))
             .setOperationTimeout(duration(NodeSetting.OPERATION_TIMEOUT, dflt.getOperationTimeout()))
             .setScrubRate(integer(NodeSetting.SCRUB_RATE, dflt.getScrubRate()))
+            .setMetricsPort(integer(NodeSetting.METRICS_PORT, dflt.getMetricsPort()))
+            .setMetricsApplications(integer(NodeSetting.METRICS_APPLICATIONS, dflt.getMetricsApplications()))
             .setPartitions(integer(NodeSetting.PARTITIONS, dflt.getPartitions()))
             .setMetadataRegionSize(size(NodeSetting.METADATA_REGION_SIZE, dflt.getMetadataRegionSize()));
         for (ConfigurationProblem p : plugin.problems()) {

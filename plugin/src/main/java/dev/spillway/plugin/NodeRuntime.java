@@ -15,11 +15,15 @@ import dev.spillway.internal.capacity.Owners;
 import dev.spillway.internal.capacity.Peers;
 import dev.spillway.internal.capacity.ServerQuorum;
 import dev.spillway.internal.ignite.Departures;
+import dev.spillway.internal.metrics.PrometheusEndpoint;
+import dev.spillway.internal.metrics.SpillwayMeters;
 import dev.spillway.internal.service.ServiceHost;
 import dev.spillway.internal.service.WriteSessions;
 import dev.spillway.internal.store.CheckpointEngine;
 import dev.spillway.internal.store.EmbeddedCheckpointStore;
 import dev.spillway.wire.Layout;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -59,6 +63,9 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     private volatile ScheduledExecutorService maintenance;
     private volatile ScheduledExecutorService metadataWatch;
     private volatile ScheduledExecutorService scrubber;
+    /** The node's meters' registry: Prometheus' when the node serves them, and any an application adds. */
+    private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+    private volatile PrometheusEndpoint endpoint;
 
     /** The node's parts, built together once the node has joined. */
     private final class Parts {
@@ -66,18 +73,26 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         final CheckpointEngine engine;
         final EmbeddedCheckpointStore store;
         final WriteSessions sessions;
+        final SpillwayMeters meters;
 
         Parts() {
-            ledger = server ? new CapacityLedger(String.valueOf(ignite.cluster().localNode().consistentId()),
-                config.getRegionMaxSize(), config.budget(), config.failoverBytes(),
-                RegionPages.pageSize(ignite.configuration()), NodeRuntime.this::regionUsed,
-                config.getClock(), config.getLeaseTimeout()) : null;
+            String node = String.valueOf(ignite.cluster().localNode().consistentId());
+            meters = new SpillwayMeters(node, config.getMetricsApplications());
+            meters.bindTo(registry);
+            ledger = server ? new CapacityLedger(node, config.getRegionMaxSize(), config.budget(),
+                config.failoverBytes(), RegionPages.pageSize(ignite.configuration()), NodeRuntime.this::regionUsed,
+                config.getClock(), config.getLeaseTimeout(), meters) : null;
             Peers peers = Peers.of(ignite, server ? NodeRuntime.this : null, config.getOperationTimeout());
             Owners owners = Owners.of(ignite, config);
             engine = new CheckpointEngine(ignite, config, server, peers, owners, quorum,
-                NodeRuntime.this::background);
-            store = new EmbeddedCheckpointStore(engine, new ClusterCapacity(peers, owners, config.getBackups()));
+                NodeRuntime.this::background, meters);
+            ClusterCapacity capacity = new ClusterCapacity(peers, owners, config.getBackups());
+            store = new EmbeddedCheckpointStore(engine, capacity);
             sessions = server ? new WriteSessions(engine, log()) : null;
+            if (server) {
+                meters.bindNode(registry, new RegionReadings(node, ledger, capacity), engine::openSessions);
+                meters.bindScrub(registry, engine::scrubTotals);
+            }
         }
     }
 
@@ -100,6 +115,12 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         if (!server) {
             startCachesHere();
             return;
+        }
+        if (config.getMetricsPort() > 0) {
+            endpoint = PrometheusEndpoint.start(ignite.name(), ignite.configuration().getLocalHost(),
+                config.getMetricsPort());
+            registry.add(endpoint.registry());
+            parts();
         }
         maintenance = daemonThread("spillway-maintenance-");
         // The first write of a class anywhere in the cluster registers its type (name and binary metadata) with
@@ -236,6 +257,11 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         stop(scrubber);
         stop(metadataWatch);
         stop(maintenance);
+        PrometheusEndpoint e = endpoint;
+        if (e != null) {
+            registry.remove(e.registry());
+            e.close();
+        }
     }
 
     private static void stop(ScheduledExecutorService executor) {
@@ -248,6 +274,12 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public MeterRegistry meterRegistry() {
+        parts();
+        return registry;
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.zip.CRC32C;
@@ -37,7 +38,9 @@ public final class ChunkReader extends CheckpointReader {
     private int index = -1;
     private byte[] current;
     private int pos;
-    private final Runnable onClose;
+    private final Consumer<CheckpointIntegrityException> onClose;
+    /** The integrity failure this reader threw, if any: handed to {@link #onClose}. */
+    private CheckpointIntegrityException integrityFailure;
     private boolean closed;
 
     /**
@@ -48,12 +51,16 @@ public final class ChunkReader extends CheckpointReader {
      */
     public ChunkReader(Function<ChunkKey, Supplier<byte[]>> fetch, Manifest manifest,
                        Supplier<ChunkAbsence> absence, Duration timeout, int window) {
-        this(fetch, manifest, absence, timeout, window, () -> { });
+        this(fetch, manifest, absence, timeout, window, failure -> { });
     }
 
-    /** @param onClose runs once, at the first {@link #close} (gives back what the reader held) */
+    /**
+     * @param onClose runs once, at the first {@link #close}, given the integrity failure the reader threw or null
+     *     (gives back what the reader held, counts the restore)
+     */
     public ChunkReader(Function<ChunkKey, Supplier<byte[]>> fetch, Manifest manifest,
-                       Supplier<ChunkAbsence> absence, Duration timeout, int window, Runnable onClose) {
+                       Supplier<ChunkAbsence> absence, Duration timeout, int window,
+                       Consumer<CheckpointIntegrityException> onClose) {
         this.fetch = fetch;
         this.manifest = manifest;
         this.absence = absence;
@@ -103,11 +110,21 @@ public final class ChunkReader extends CheckpointReader {
         closed = true;
         current = null;
         ahead.clear();
-        onClose.run();
+        onClose.accept(integrityFailure);
     }
 
     /** Whether bytes are available in the current chunk, moving to the next verified chunk when needed. */
     private boolean ready() {
+        try {
+            return advance();
+        }
+        catch (CheckpointIntegrityException e) {
+            integrityFailure = e;
+            throw e;
+        }
+    }
+
+    private boolean advance() {
         if (closed)
             throw new IllegalStateException("Reader of checkpoint " + label() + " is closed");
         if (index < 0)

@@ -37,6 +37,7 @@ public enum TestPorts {
     COPIES_WHILE_MOVING_IT,
     QUORUM_IT,
     PARTITION_IT,
+    METRICS_IT,
     // app-adapter
     CHECKPOINTER_IT,
     EMBEDDED_CONTRACT_IT,
@@ -98,6 +99,11 @@ public enum TestPorts {
 
         public int thin() {
             return base + 200;
+        }
+
+        /** The first of the nodes' metrics endpoint ports: one per node, as the others. */
+        public int metrics() {
+            return base + 230;
         }
 
         public Range range() {

@@ -1,6 +1,7 @@
 package dev.spillway.internal.capacity;
 
 import dev.spillway.NodeCapacity;
+import dev.spillway.internal.metrics.SpillwayMeters;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,6 +34,7 @@ public final class CapacityLedger {
     private final LongSupplier used;
     private final Clock clock;
     private final Duration leaseTimeout;
+    private final SpillwayMeters meters;
     private final Map<Long, Lease> leases = new HashMap<>();
     private long nextLeaseId = 1;
 
@@ -45,9 +47,11 @@ public final class CapacityLedger {
      * @param failoverBytes the bytes the region may not reach after any other node's loss: {@code regionMaxSize}
      *     times the node's failover limit
      * @param pageSize the region's page size: what a partition new to this node costs it besides its rows
+     * @param meters where the leases granted, refused and lapsed are counted
      */
     public CapacityLedger(String node, long regionMaxSize, long budget, long failoverBytes, int pageSize,
-                          LongSupplier used, Clock clock, Duration leaseTimeout) {
+                          LongSupplier used, Clock clock, Duration leaseTimeout, SpillwayMeters meters) {
+        this.meters = meters;
         this.node = node;
         this.regionMaxSize = regionMaxSize;
         this.budget = budget;
@@ -67,6 +71,7 @@ public final class CapacityLedger {
         dropLapsed(now);
         long free = free();
         long granted = Math.max(0, Math.min(bytes, free));
+        meters.leased(granted);
         if (granted == 0)
             return new Grant(0, 0);
         Lease lease = new Lease(nextLeaseId++, writer, granted, now + leaseTimeout.toMillis());
@@ -98,11 +103,14 @@ public final class CapacityLedger {
     public synchronized int expire(Predicate<UUID> writerAlive) {
         int before = leases.size();
         dropLapsed(clock.millis());
+        int unexpired = leases.size();
         leases.values().removeIf(l -> !writerAlive.test(l.writer()));
+        meters.lapsed(unexpired - leases.size());
         return before - leases.size();
     }
 
-    synchronized NodeCapacity snapshot() {
+    /** This node's figures now, lapsed leases dropped. */
+    public synchronized NodeCapacity snapshot() {
         dropLapsed(clock.millis());
         long used = this.used.getAsLong();
         long reserved = reserved();
@@ -137,9 +145,13 @@ public final class CapacityLedger {
     }
 
     private void dropLapsed(long now) {
+        int dropped = 0;
         for (Iterator<Lease> it = leases.values().iterator(); it.hasNext(); ) {
-            if (it.next().expiresAt() <= now)
+            if (it.next().expiresAt() <= now) {
                 it.remove();
+                dropped++;
+            }
         }
+        meters.lapsed(dropped);
     }
 }

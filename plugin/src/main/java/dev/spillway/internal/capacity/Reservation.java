@@ -2,6 +2,7 @@ package dev.spillway.internal.capacity;
 
 import dev.spillway.Bytes;
 import dev.spillway.CapacityExhaustedException;
+import dev.spillway.internal.metrics.SpillwayMeters;
 import dev.spillway.internal.placement.FailoverModel;
 import dev.spillway.internal.placement.PlacementPlanner;
 import dev.spillway.internal.placement.PlacementPlanner.Plan;
@@ -31,6 +32,8 @@ public final class Reservation {
     private final UUID writer;
     private final UUID origin;
     private final long copyBytes;
+    private final String application;
+    private final SpillwayMeters meters;
     private String label;
     /** Granted bytes not yet planned, per node. */
     private final Map<UUID, Long> pool = new HashMap<>();
@@ -41,17 +44,19 @@ public final class Reservation {
      *     placed only where the failover model of the ledgers read allows them
      * @param origin the node whose partitions come first, or null
      * @param copyBytes region bytes one copy of a full chunk takes
-     * @param label the checkpoint, for messages ({@code app/id})
+     * @param application the checkpoint's application, for messages and the refusals counted in {@code meters}
      */
     public Reservation(Peers peers, Owners owners, boolean n1Safe, UUID writer, UUID origin, long copyBytes,
-                       String label) {
+                       String application, SpillwayMeters meters) {
+        this.application = application;
+        this.meters = meters;
         this.peers = peers;
         this.owners = owners;
         this.n1Safe = n1Safe;
         this.writer = writer;
         this.origin = origin;
         this.copyBytes = copyBytes;
-        this.label = label;
+        this.label = application + "/(new)";
     }
 
     /**
@@ -201,6 +206,9 @@ public final class Reservation {
         int copies = topo.partitions() == 0 ? 1 : Math.max(1, topo.owners()[0].length);
         long needed = saturatedMultiply(saturatedMultiply(chunks, copyBytes), copies);
         long available = room.values().stream().mapToLong(v -> Math.max(0, v)).sum();
+        String nodeLoss = nodeLossClause(model, views);
+        meters.refused(application, nodeLoss.isEmpty() ? SpillwayMeters.Refusal.BUDGET
+            : SpillwayMeters.Refusal.NODE_LOSS);
         String perNode = room.entrySet().stream()
             .map(e -> e.getKey().toString().substring(0, 8) + "=" + Bytes.format(Math.max(0, e.getValue())))
             .sorted().collect(Collectors.joining(", "));
@@ -208,7 +216,7 @@ public final class Reservation {
             + Bytes.format(needed) + " (" + needed + " bytes) of region space for " + chunks + " more chunk(s) in "
             + copies + " cop" + (copies == 1 ? "y" : "ies") + ", but the cluster can grant "
             + Bytes.format(available) + " (" + available + " bytes) [" + perNode + "]"
-            + nodeLossClause(model, views), needed, available);
+            + nodeLoss, needed, available);
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.spillway.internal.capacity.Peers;
 import dev.spillway.internal.capacity.QuorumValidator;
 import dev.spillway.internal.capacity.Reservation;
 import dev.spillway.internal.capacity.ServerQuorum;
+import dev.spillway.internal.metrics.SpillwayMeters;
 import dev.spillway.wire.ChunkAbsence;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkReader;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.cache.Cache;
 import org.apache.ignite.Ignite;
@@ -55,6 +57,9 @@ public final class CheckpointEngine {
     private final ChunkCache chunks;
     /** The lock writers plan under when chunks have backups; null without backups. */
     private final AdmissionLock admission;
+    private final SpillwayMeters meters;
+    /** Write sessions begun on this node and neither committed nor discarded yet. */
+    private final AtomicInteger openSessions = new AtomicInteger();
     /** This node's reclaiming passes, which remember the claims they saw (null on a client). */
     private final Reclaimer reclaimer;
     /** This node's sweeps of chunks nothing names (null on a client). */
@@ -68,7 +73,8 @@ public final class CheckpointEngine {
      * @param background runs work off the writer's path (the node's maintenance thread)
      */
     public CheckpointEngine(Ignite ignite, SpillwayConfiguration config, boolean server, Peers peers, Owners owners,
-                            ServerQuorum quorum, Executor background) {
+                            ServerQuorum quorum, Executor background, SpillwayMeters meters) {
+        this.meters = meters;
         this.ignite = ignite;
         this.config = config;
         this.server = server;
@@ -132,7 +138,7 @@ public final class CheckpointEngine {
         long assignment = owners.version();
         int chunkSize = config.getChunkSize();
         Reservation reservation = new Reservation(peers, owners, config.getBackups() > 0, writer, origin,
-            copyBytes(chunkSize), application + "/(new)");
+            copyBytes(chunkSize), application, meters);
         long id;
         int[] planned = new int[0];
         if (expectedSize > 0) {
@@ -155,8 +161,10 @@ public final class CheckpointEngine {
         else
             id = catalog.begin(application, writer);
         reservation.label(application + "/" + id);
-        return new WriteSession(this, application, id, writer, nodeName(origin), startedAt, reservation, planned,
-            servers, assignment);
+        WriteSession session = new WriteSession(this, application, id, writer, origin, nodeName(origin), startedAt,
+            reservation, planned, servers, assignment);
+        openSessions.incrementAndGet();
+        return session;
     }
 
     /**
@@ -170,13 +178,14 @@ public final class CheckpointEngine {
 
     /** Refuses a checkpoint of {@code chunks} chunks, more than the metadata region holds for one. */
     void refuseIfBeyondMetadata(String application, long chunks) {
-        if (chunks > maxChunks())
-            throw new CapacityExhaustedException("Capacity exhausted: a checkpoint of " + application + " with "
-                + chunks + " chunks would need " + Bytes.format(chunks * 16) + " of the metadata region for its "
-                + "manifest; one "
-                + "checkpoint may have " + maxChunks() + " chunks (a quarter of spillway.metadataRegionSize="
-                + Bytes.format(config.getMetadataRegionSize()) + " at 16 bytes a chunk): use larger chunks or a "
-                + "larger metadata region", chunks * 16, maxChunks() * 16);
+        if (chunks <= maxChunks())
+            return;
+        meters.refused(application, SpillwayMeters.Refusal.METADATA);
+        throw new CapacityExhaustedException("Capacity exhausted: a checkpoint of " + application + " with "
+            + chunks + " chunks would need " + Bytes.format(chunks * 16) + " of the metadata region for its "
+            + "manifest; one checkpoint may have " + maxChunks() + " chunks (a quarter of "
+            + "spillway.metadataRegionSize=" + Bytes.format(config.getMetadataRegionSize()) + " at 16 bytes a "
+            + "chunk): use larger chunks or a larger metadata region", chunks * 16, maxChunks() * 16);
     }
 
     /** The manifest of the application's latest committed checkpoint. */
@@ -356,6 +365,36 @@ public final class CheckpointEngine {
         return owners;
     }
 
+    /** Write sessions begun on this node (by an embedded writer or a thin client's) and still open. */
+    public int openSessions() {
+        return openSessions.get();
+    }
+
+    void sessionEnded() {
+        openSessions.decrementAndGet();
+    }
+
+    /**
+     * Counts a committed save of {@code manifest}, begun {@code nanos} ago, with its chunks' bytes by where their
+     * primary copy is: on {@code origin} (local) or elsewhere (spilled; all of them without an origin).
+     */
+    void saved(Manifest manifest, UUID origin, long nanos) {
+        UUID[][] now = owners.now().owners();
+        long local = 0;
+        long spilled = 0;
+        int localChunks = 0;
+        for (int i = 0; i < manifest.chunks(); i++) {
+            UUID[] holders = now[manifest.partition(i)];
+            if (origin != null && holders.length > 0 && origin.equals(holders[0])) {
+                local += manifest.length(i);
+                localChunks++;
+            }
+            else
+                spilled += manifest.length(i);
+        }
+        meters.saved(manifest.application(), nanos, local, localChunks, spilled, manifest.chunks() - localChunks);
+    }
+
     IgniteLogger log() {
         return ignite.log().getLogger(CheckpointEngine.class);
     }
@@ -392,8 +431,10 @@ public final class CheckpointEngine {
 
     ChunkReader reader(Manifest m) {
         int window = Math.max(2, READ_AHEAD_BYTES / config.getChunkSize());
+        long opened = System.nanoTime();
         return new ChunkReader(chunks::fetch, m, () -> absence(m.application(), m.checkpointId()),
-            config.getOperationTimeout(), window);
+            config.getOperationTimeout(), window,
+            failure -> meters.restored(m.application(), System.nanoTime() - opened, failure != null));
     }
 
     /**

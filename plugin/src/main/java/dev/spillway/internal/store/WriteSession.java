@@ -31,7 +31,10 @@ public final class WriteSession {
     private final CheckpointEngine engine;
     private final String application;
     private final UUID writer;
+    private final UUID origin;
     private final String originNode;
+    /** {@link System#nanoTime} at the begin, for the save's duration. */
+    private final long startedNanos = System.nanoTime();
     private final long checkpointId;
     private final long startedAt;
     private final int chunkSize;
@@ -56,18 +59,20 @@ public final class WriteSession {
     /**
      * A session the engine has begun ({@link CheckpointEngine#begin}): its id taken and its claim recorded.
      *
-     * @param originNode the consistent id of the node whose partitions the checkpoint fills first
+     * @param origin the node whose partitions the checkpoint fills first, or null
+     * @param originNode its consistent id
      * @param planned the partitions already planned (and claimed) for the first chunks
      * @param serversAtBegin the server nodes when it began
      * @param assignmentAtBegin the version of the chunk cache's assignment when it began ({@code Owners.version})
      */
-    WriteSession(CheckpointEngine engine, String application, long checkpointId, UUID writer, String originNode,
-                 long startedAt, Reservation reservation, int[] planned, Set<UUID> serversAtBegin,
+    WriteSession(CheckpointEngine engine, String application, long checkpointId, UUID writer, UUID origin,
+                 String originNode, long startedAt, Reservation reservation, int[] planned, Set<UUID> serversAtBegin,
                  long assignmentAtBegin) {
         this.engine = engine;
         this.application = application;
         this.checkpointId = checkpointId;
         this.writer = writer;
+        this.origin = origin;
         this.originNode = originNode;
         this.startedAt = startedAt;
         this.lastUsed = startedAt;
@@ -159,10 +164,11 @@ public final class WriteSession {
             if (evicted == null)
                 throw failure != null ? failure : lapsed();
         }
-        state = State.COMMITTED;
+        end(State.COMMITTED);
         // The checkpoint is committed: its leases are released without waiting for the peers to confirm.
         reservation.release(false);
         engine.removeInBackground(application, evicted);
+        engine.saved(manifest, origin, System.nanoTime() - startedNanos);
         return manifest.info();
     }
 
@@ -174,7 +180,7 @@ public final class WriteSession {
     public synchronized void discard(int sent) {
         if (state != State.OPEN)
             return;
-        state = State.ABORTED;
+        end(State.ABORTED);
         try {
             Claim claim = engine.catalog().takeOver(application, checkpointId, writer, -1, writer);
             if (claim != null)
@@ -211,7 +217,7 @@ public final class WriteSession {
             c = engine.catalog().get(application);
         }
         catch (RuntimeException e) {
-            state = State.ABORTED;
+            end(State.ABORTED);
             reservation.release();
             SpillwayException unknown = new SpillwayException("Checkpoint " + label() + ": the outcome of its "
                 + "commit is unknown (" + (failure == null ? "no claim found" : failure.getMessage()) + "; the "
@@ -229,6 +235,13 @@ public final class WriteSession {
         engine.log().info("Checkpoint " + label() + " was committed although its commit call "
             + (failure == null ? "found no claim" : "failed (" + failure.getMessage() + ")"));
         return c.evictedBy(checkpointId);
+    }
+
+    /** Leaves the open state for {@code next}, once. */
+    private void end(State next) {
+        if (state == State.OPEN)
+            engine.sessionEnded();
+        state = next;
     }
 
     public synchronized boolean isOpen() {

@@ -1,5 +1,6 @@
 package dev.spillway.internal.capacity;
 
+import dev.spillway.internal.metrics.SpillwayMeters;
 import dev.spillway.test.MutableClock;
 import dev.spillway.test.Rendezvous;
 import java.time.Duration;
@@ -41,7 +42,7 @@ final class FakePeers implements Peers {
 
         Server(String name, long regionMaxSize, long budget, long failoverBytes) {
             ledger = new CapacityLedger(name, regionMaxSize, budget, failoverBytes, PAGE_SIZE, used::get, clock,
-                LEASE_TIMEOUT);
+                LEASE_TIMEOUT, SpillwayMeters.NONE);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.spillway.internal.capacity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spillway.internal.metrics.SpillwayMeters;
 import dev.spillway.CapacityExhaustedException;
 import dev.spillway.test.Rendezvous;
 import java.time.Duration;
@@ -245,7 +246,9 @@ class ReservationTest {
     }
 
     private static Reservation reservation(FakePeers peers, FixedOwners owners, boolean n1Safe) {
-        return new Reservation(peers, owners, n1Safe, WRITER, A, COPY, "app/1");
+        Reservation reservation = new Reservation(peers, owners, n1Safe, WRITER, A, COPY, "app", SpillwayMeters.NONE);
+        reservation.label("app/1");
+        return reservation;
     }
 
     /** The primary node of each chunk, in order. */
