@@ -273,7 +273,8 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
             CheckpointInfo info = m.info();
             int window = Math.max(2, READ_AHEAD_BYTES / Math.max(1, maxChunk(m)));
             return new ChunkReader(key -> fetch(l, key), m, () -> this.<ChunkAbsence>control(l,
-                s -> s.absence(info.application(), info.checkpointId()), () -> { }), timeout, window, failure -> l.release());
+                s -> s.absence(info.application(), info.checkpointId()), () -> { }), timeout, window,
+                failure -> l.release());
         }
         catch (RuntimeException e) {
             l.release();

@@ -124,9 +124,9 @@ public final class CapacityLedger {
     }
 
     /**
-     * The region's page size. A partition this node starts to hold costs it one page besides its rows (measured:
-     * the first row of each of 43 partitions took one page more than later rows, with 4 KB and 16 KB pages), so
-     * the failover model counts a page for every partition with rows that a loss or a rebalance brings here.
+     * The region's page size: a partition this node starts to hold costs it pages besides its rows (two, a third
+     * with its first row: {@code FailoverModel.newPartitionBytes}), which the failover model counts for every
+     * partition a loss or a rebalance brings here.
      */
     int pageSize() {
         return pageSize;

@@ -379,12 +379,19 @@ public final class CheckpointEngine {
      * primary copy is: on {@code origin} (local) or elsewhere (spilled; all of them without an origin).
      */
     void saved(Manifest manifest, UUID origin, long nanos) {
-        UUID[][] now = owners.now().owners();
+        UUID[][] now;
+        try {
+            now = owners.now().owners();
+        }
+        catch (RuntimeException e) {
+            // The node is stopping: the save is committed all the same, and counted as spilled (no owners known).
+            now = null;
+        }
         long local = 0;
         long spilled = 0;
         int localChunks = 0;
         for (int i = 0; i < manifest.chunks(); i++) {
-            UUID[] holders = now[manifest.partition(i)];
+            UUID[] holders = now == null ? new UUID[0] : now[manifest.partition(i)];
             if (origin != null && holders.length > 0 && origin.equals(holders[0])) {
                 local += manifest.length(i);
                 localChunks++;
