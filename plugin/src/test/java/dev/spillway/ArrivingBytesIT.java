@@ -119,9 +119,7 @@ class ArrivingBytesIT {
     @Test
     @DisplayName("while a node leaves and joins again, every read of the ledgers counts every catalog's bytes")
     void ledgersCountEveryCatalogThroughATopologyChange() throws InterruptedException {
-        for (int a = 0; a < 8; a++)
-            Spillway.store(cluster.node(a % 4)).save("counted-" + a, TestData.random(1 << 20, 500 + a));
-        SpillwayCluster.awaitStableUsage(Spillway.store(cluster.node(0)));
+        saveEight("counted-", 500);
         Peers peers = Peers.of(cluster.node(0), LedgerHost.of(cluster.node(0)), Duration.ofSeconds(30));
         long total = catalogBytes(peers.ledgers());
         AtomicLong least = new AtomicLong(Long.MAX_VALUE);
@@ -151,11 +149,8 @@ class ArrivingBytesIT {
         }
         System.out.printf("%d reads of the ledgers while node 3 left and joined again: least catalog bytes %d of "
             + "%d%n", reads.get(), least.get(), total);
-        // The other test fills the regions from empty.
-        CheckpointStore store = Spillway.store(cluster.node(0));
-        for (int a = 0; a < 8; a++)
-            store.list("counted-" + a).forEach(c -> store.delete(c.application(), c.checkpointId()));
-        SpillwayCluster.awaitStableUsage(store);
+        // The other tests fill the regions from empty.
+        deleteEight("counted-");
         assertThat(reads.get()).isPositive();
         assertThat(least.get()).as("catalog bytes in the leanest read").isGreaterThanOrEqualTo(total);
         assertThat(cluster.failures()).as("nodes that failed").isEmpty();
@@ -170,9 +165,7 @@ class ArrivingBytesIT {
     @Test
     @DisplayName("after a loss, the bytes each survivor is still receiving count until its copies are OWNING")
     void arrivingBytesFollowThePartitionStates() throws InterruptedException {
-        for (int a = 0; a < 8; a++)
-            Spillway.store(cluster.node(a % 4)).save("arriving-" + a, TestData.random(1 << 20, 700 + a));
-        SpillwayCluster.awaitStableUsage(Spillway.store(cluster.node(0)));
+        saveEight("arriving-", 700);
         Peers peers = Peers.of(cluster.node(0), LedgerHost.of(cluster.node(0)), Duration.ofSeconds(30));
         Owners owners = Owners.of(cluster.node(0), CONFIG);
         long lost = 0;
@@ -188,13 +181,25 @@ class ArrivingBytesIT {
         finally {
             cluster.start(3);
             cluster.awaitAffinitySettled();
-            CheckpointStore store = Spillway.store(cluster.node(0));
-            for (int a = 0; a < 8; a++)
-                store.list("arriving-" + a).forEach(c -> store.delete(c.application(), c.checkpointId()));
-            SpillwayCluster.awaitStableUsage(store);
+            deleteEight("arriving-");
         }
         // Node 3 held about a quarter of the 8 MB's 16 MB of copies: the survivors receive them again.
         assertThat(lost).as("bytes arriving on the survivors right after the loss").isGreaterThan(1L << 20);
+    }
+
+    /** Saves 1 MB checkpoints of applications {@code prefix}0 to 7, from the four nodes in turn. */
+    private static void saveEight(String prefix, long seed) {
+        for (int a = 0; a < 8; a++)
+            Spillway.store(cluster.node(a % 4)).save(prefix + a, TestData.random(1 << 20, seed + a));
+        SpillwayCluster.awaitStableUsage(Spillway.store(cluster.node(0)));
+    }
+
+    /** Deletes what {@link #saveEight} saved under {@code prefix}. */
+    private static void deleteEight(String prefix) {
+        CheckpointStore store = Spillway.store(cluster.node(0));
+        for (int a = 0; a < 8; a++)
+            store.list(prefix + a).forEach(c -> store.delete(c.application(), c.checkpointId()));
+        SpillwayCluster.awaitStableUsage(store);
     }
 
     /** One copy of every chunk the catalogs name, summed over every partition. */

@@ -8,12 +8,17 @@ import dev.spillway.CheckpointStore;
 import dev.spillway.NodeCapacity;
 import dev.spillway.Spillway;
 import dev.spillway.WorstLoss;
+import dev.spillway.test.SpillwayCluster;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.cluster.ClusterNode;
@@ -96,39 +101,38 @@ class KillAtAdmissionLimitIT {
         return k;
     }
 
-    private static void deleteBallast(CheckpointStore store, int cycle, int count) throws InterruptedException {
+    /** Deletes the cycle's ballast, each application's deletes tried again through the loss's aftermath. */
+    private static void deleteBallast(CheckpointStore store, int cycle, int count) {
         for (int k = 0; k < count; k++) {
             String application = "ballast-" + cycle + "-" + k;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                try {
-                    for (CheckpointInfo c : store.list(application))
-                        store.delete(application, c.checkpointId());
-                    break;
-                }
-                catch (RuntimeException e) {
-                    if (System.nanoTime() > deadline)
-                        throw e;
-                    Thread.sleep(200);
-                }
-            }
+            SpillwayCluster.awaitCondition(application + " deleted", Duration.ofSeconds(60), () -> {
+                for (CheckpointInfo c : store.list(application))
+                    store.delete(application, c.checkpointId());
+                return true;
+            });
         }
     }
 
     /** The highest region fill of each node seen over {@code seconds}, sampled every 50 ms. */
     private static Map<String, Double> watch(CheckpointStore store, int seconds) throws InterruptedException {
-        Map<String, Double> peak = new TreeMap<>();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < end) {
-            try {
-                percent(store.capacity()).forEach((n, p) -> peak.merge(n, p, Math::max));
-            }
-            catch (RuntimeException e) {
-                // A sample missed while the topology changes.
-            }
-            Thread.sleep(50);
+        Map<String, Double> peak = new ConcurrentHashMap<>();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        try {
+            sampler.scheduleAtFixedRate(() -> {
+                try {
+                    percent(store.capacity()).forEach((n, p) -> peak.merge(n, p, Math::max));
+                }
+                catch (RuntimeException e) {
+                    // A sample missed while the topology changes.
+                }
+            }, 0, 50, TimeUnit.MILLISECONDS);
+            sampler.schedule(sampler::shutdown, seconds, TimeUnit.SECONDS);
+            assertThat(sampler.awaitTermination(seconds + 30L, TimeUnit.SECONDS)).as("the sampler ended").isTrue();
         }
-        return peak;
+        finally {
+            sampler.shutdownNow();
+        }
+        return new TreeMap<>(peak);
     }
 
     private static Map<String, Double> percent(List<NodeCapacity> capacity) {
@@ -139,23 +143,14 @@ class KillAtAdmissionLimitIT {
     }
 
     /** Waits until no server reports a rebalance under way. */
-    private static void awaitRebalanced(Ignite client) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            boolean moving = false;
-            try {
+    private static void awaitRebalanced(Ignite client) {
+        SpillwayCluster.awaitCondition("no rebalance under way after the node started again", Duration.ofSeconds(60),
+            () -> {
                 for (ClusterNode n : client.cluster().forServers().nodes()) {
-                    long[] h = client.compute(client.cluster().forNode(n)).call(new ChaosJobs.Housekeeper());
-                    moving |= h[4] > 0;
+                    if (client.compute(client.cluster().forNode(n)).call(new ChaosJobs.Housekeeper())[4] > 0)
+                        return false;
                 }
-                if (!moving)
-                    return;
-            }
-            catch (RuntimeException e) {
-                // Asked while the topology changes: ask again.
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the cluster was still rebalancing 60 s after the node started again");
+                return true;
+            });
     }
 }
