@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * were streamed while partitions moved, when a streamer's receiver can leave one owner without its copy
  * ({@link ChunkCopiesIT} saw it once in a full run). The test removes one such copy from its owner's memory before
  * the commit; the commit must find it missing and write it again. The rebalance is slowed (a batch of 64 KB every
- * 100 ms) so that the checkpoint begins and is written while it runs.
+ * 100 ms) so that the checkpoint begins and is written while it runs. The same is done on a settled cluster: a
+ * receiver's skip leaves no trace in the topology, so every commit looks.
  */
 class CopiesWhileMovingIT {
     private static final String APP = "written-while-moving";
@@ -58,17 +59,7 @@ class CopiesWhileMovingIT {
         assertThat(cluster.movingPartitions()).as("partitions moving to the node that joined").isNotEmpty();
 
         byte[] state = TestData.random(STATE, 42);
-        CheckpointInfo info;
-        try (CheckpointWriter writer = store.begin(APP)) {
-            writer.write(state);
-            // One chunk already stored on both owners of a partition that does not move loses its backup copy.
-            CopyOnOwner victim = storedBackupOfSettledPartition();
-            CopyDamage.removeLocalCopy(victim.owner(), victim.key());
-            cluster.awaitAffinitySettled();
-            info = writer.commit();
-            System.out.printf("copies while moving: removed %s on %s before the commit%n", victim.key(),
-                victim.owner().name());
-        }
+        CheckpointInfo info = saveLosingABackupCopy(store, state, cluster::awaitAffinitySettled);
         assertThat(cluster.missingCopies(ServiceHost.of(cluster.node(0)).engine().manifest(APP, info.checkpointId())))
             .as("chunk copies missing on their owners after the commit").isEmpty();
         cluster.stop(0);
@@ -78,6 +69,33 @@ class CopiesWhileMovingIT {
         finally {
             cluster.start(0);
             cluster.awaitAffinitySettled();
+        }
+    }
+
+    @Test
+    @DisplayName("written on a settled cluster: a copy an owner does not hold at commit is written again")
+    void copyMissingWithoutATopologyChangeIsWrittenAgain() {
+        cluster.awaitAffinitySettled();
+        CheckpointStore store = Spillway.store(cluster.node(0));
+        // What a streamer's receiver does, without an error, with entries for a partition it cannot reserve or is
+        // giving up: the copy is not stored. Nothing in the topology shows it.
+        CheckpointInfo info = saveLosingABackupCopy(store, TestData.random(STATE, 43), () -> { });
+        assertThat(cluster.missingCopies(ServiceHost.of(cluster.node(0)).engine().manifest(APP, info.checkpointId())))
+            .as("chunk copies missing on their owners after the commit").isEmpty();
+    }
+
+    /**
+     * Saves {@code state} as a checkpoint of {@link #APP} of which one chunk, already stored on both owners of a
+     * partition that does not move, loses its backup copy before {@code beforeCommit} runs and the commit.
+     */
+    private static CheckpointInfo saveLosingABackupCopy(CheckpointStore store, byte[] state, Runnable beforeCommit) {
+        try (CheckpointWriter writer = store.begin(APP)) {
+            writer.write(state);
+            CopyOnOwner victim = storedBackupOfSettledPartition();
+            CopyDamage.removeLocalCopy(victim.owner(), victim.key());
+            beforeCommit.run();
+            System.out.printf("copies: removed %s on %s before the commit%n", victim.key(), victim.owner().name());
+            return writer.commit();
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.spillway.internal.ignite;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.ignite.Ignite;
@@ -16,10 +19,12 @@ import org.apache.ignite.internal.IgniteEx;
 import org.apache.ignite.internal.processors.cache.GridCacheContext;
 import org.apache.ignite.internal.processors.cache.IgniteInternalCache;
 import org.apache.ignite.internal.processors.cache.KeyCacheObject;
+import org.apache.ignite.internal.processors.cache.persistence.CacheDataRowAdapter;
 import org.apache.ignite.internal.processors.cache.distributed.dht.topology.GridDhtLocalPartition;
 import org.apache.ignite.internal.processors.cache.distributed.dht.topology.GridDhtPartitionState;
 import org.apache.ignite.internal.processors.cache.distributed.dht.topology.GridDhtPartitionTopology;
 import org.apache.ignite.internal.util.lang.GridCloseableIterator;
+import org.apache.ignite.internal.util.lang.GridCursor;
 import org.apache.ignite.internal.processors.affinity.AffinityTopologyVersion;
 
 /**
@@ -69,6 +74,44 @@ public final class IgniteAdapter {
         for (int p = 0; p < partitions; p++)
             owning[p] = top.owners(p).stream().map(ClusterNode::id).toArray(UUID[]::new);
         return owning;
+    }
+
+    /**
+     * Which of {@code keys} this node stores a copy of in a partition it keeps: OWNING, or MOVING towards it (a copy
+     * a rebalance's clearing keeps, as it keeps every row a streamer's receiver wrote). A copy in a partition this
+     * node is giving up (RENTING, EVICTED) or cannot reserve is not counted. Looks the keys up in the partitions'
+     * trees without reading the values: a chunk is up to megabytes, and a look at every copy at every commit must
+     * not copy them out of their pages.
+     */
+    public static <K> Set<K> storedKeys(Ignite ignite, String cache, Collection<K> keys) {
+        Set<K> stored = new HashSet<>();
+        IgniteInternalCache<?, ?> c = ((IgniteEx)ignite).cachex(cache);
+        if (c == null)
+            return stored;
+        GridCacheContext<?, ?> cctx = c.context();
+        for (K key : keys) {
+            KeyCacheObject k = cctx.toCacheKeyObject(key);
+            GridDhtLocalPartition local = cctx.topology().localPartition(cctx.affinity().partition(k));
+            if (local == null || !local.reserve())
+                continue;
+            try {
+                GridDhtPartitionState state = local.state();
+                if (state != GridDhtPartitionState.OWNING && state != GridDhtPartitionState.MOVING)
+                    continue;
+                GridCursor<?> row = local.dataStore().cursor(cctx.cacheId(), k, k,
+                    CacheDataRowAdapter.RowData.KEY_ONLY);
+                if (row.next())
+                    stored.add(key);
+            }
+            catch (IgniteCheckedException e) {
+                throw new IgniteException("Looking up " + key + " in partition " + local.id() + " of " + cache
+                    + " failed", e);
+            }
+            finally {
+                local.release();
+            }
+        }
+        return stored;
     }
 
     /**

@@ -135,7 +135,6 @@ public final class CheckpointEngine {
         UUID writer = localId();
         long startedAt = now();
         Set<UUID> servers = peers.serverIds();
-        long assignment = owners.version();
         int chunkSize = config.getChunkSize();
         Reservation reservation = new Reservation(peers, owners, config.getBackups() > 0, writer, origin,
             copyBytes(chunkSize), application, meters);
@@ -162,7 +161,7 @@ public final class CheckpointEngine {
             id = catalog.begin(application, writer);
         reservation.label(application + "/" + id);
         WriteSession session = new WriteSession(this, application, id, writer, origin, nodeName(origin), startedAt,
-            reservation, planned, servers, assignment);
+            reservation, planned, servers);
         openSessions.incrementAndGet();
         return session;
     }

@@ -1,5 +1,6 @@
 package dev.spillway.internal.store;
 
+import dev.spillway.internal.ignite.IgniteAdapter;
 import dev.spillway.internal.ignite.IgniteWaits;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Layout;
@@ -101,9 +102,12 @@ final class ChunkCache {
                 byOwner.computeIfAbsent(owner, n -> new HashSet<>()).add(key);
         }
         String step = "looking at the chunk copies of " + application + "/" + checkpointId;
+        // Every owner is asked at once: the look costs one round trip, not one per owner.
+        Map<ClusterNode, IgniteFuture<LocalCopies.Result>> asked = new HashMap<>();
+        byOwner.forEach((owner, keys) -> asked.put(owner, askCopies(owner, keys, false)));
         Map<ChunkKey, ClusterNode> lacking = new TreeMap<>(Comparator.comparingInt(ChunkKey::index));
-        byOwner.forEach((owner, keys) -> {
-            for (ChunkKey key : copies(owner, keys, false, step).missing)
+        asked.forEach((owner, answer) -> {
+            for (ChunkKey key : answer(owner, answer, step).missing)
                 lacking.put(key, owner);
         });
         List<Integer> lost = new ArrayList<>();
@@ -155,8 +159,16 @@ final class ChunkCache {
     }
 
     private LocalCopies.Result copies(ClusterNode owner, Set<ChunkKey> keys, boolean withBytes, String step) {
-        return IgniteWaits.get(ignite.compute(ignite.cluster().forNode(owner)).withTimeout(timeout.toMillis())
-            .callAsync(new LocalCopies(keys, withBytes)), timeout, step, () -> String.valueOf(owner.consistentId()));
+        return answer(owner, askCopies(owner, keys, withBytes), step);
+    }
+
+    private IgniteFuture<LocalCopies.Result> askCopies(ClusterNode owner, Set<ChunkKey> keys, boolean withBytes) {
+        return ignite.compute(ignite.cluster().forNode(owner)).withTimeout(timeout.toMillis())
+            .callAsync(new LocalCopies(keys, withBytes));
+    }
+
+    private LocalCopies.Result answer(ClusterNode owner, IgniteFuture<LocalCopies.Result> asked, String step) {
+        return IgniteWaits.get(asked, timeout, step, () -> String.valueOf(owner.consistentId()));
     }
 
     /** On an owner of chunks: which of {@code keys} it lacks, and the bytes of those it holds if asked. */
@@ -180,14 +192,22 @@ final class ChunkCache {
 
         @Override
         public Result call() {
-            IgniteCache<ChunkKey, byte[]> cache = local.cache(Layout.CHUNK_CACHE);
             Result r = new Result();
+            if (!withBytes) {
+                Set<ChunkKey> stored = IgniteAdapter.storedKeys(local, Layout.CHUNK_CACHE, keys);
+                for (ChunkKey key : keys) {
+                    if (!stored.contains(key))
+                        r.missing.add(key);
+                }
+                return r;
+            }
+            IgniteCache<ChunkKey, byte[]> cache = local.cache(Layout.CHUNK_CACHE);
             for (ChunkKey key : keys) {
                 // Off-heap, whatever this node's role: a partition still moving here is neither primary nor backup.
                 byte[] copy = cache.localPeek(key, CachePeekMode.OFFHEAP);
                 if (copy == null)
                     r.missing.add(key);
-                else if (withBytes)
+                else
                     r.present.put(key, copy);
             }
             return r;
