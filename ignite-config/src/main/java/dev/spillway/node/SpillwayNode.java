@@ -18,12 +18,13 @@ import org.apache.ignite.events.EventType;
 import org.apache.ignite.plugin.segmentation.SegmentationPolicy;
 
 /**
- * {@code ./spillway node}: one Spillway server node in this JVM, configured by {@link NodeConfigBuilder} from
- * {@code --config FILE}, {@code SPILLWAY_...} environment variables and options. Prints one line when the node has
- * joined ({@code JOINED ...}: the time it took, the cluster's size, the region and its budget) and one when it has
- * stopped; SIGTERM (or Ctrl-C) stops it cleanly. A node the cluster took out while it lived (frozen or cut off for
- * longer than failure detection) finds itself segmented: it prints {@code SEGMENTED ...}, stops, and joins again,
- * printing {@code JOINED ...} once more, where Ignite's failure handler would halt it.
+ * {@code ./spillway node} and the server distribution's {@code bin/spillway-node}: one Spillway server node in this
+ * JVM, configured by {@link NodeConfigBuilder} from {@code --config FILE}, {@code SPILLWAY_...} environment variables
+ * and options. Prints one line when the node has joined ({@code JOINED ...}: the time it took, the cluster's size,
+ * the region and its budget) and one when it has stopped; SIGTERM (or Ctrl-C) stops it cleanly. A node the cluster
+ * took out while it lived (frozen or cut off for longer than failure detection) finds itself segmented: it prints
+ * {@code SEGMENTED ...}, stops, and joins again, printing {@code JOINED ...} once more, where Ignite's failure
+ * handler would halt it.
  *
  * <p>Exit codes: 143 after SIGTERM (the JVM's code for a stop by that signal; the node has stopped cleanly when
  * {@code STOPPED} is printed), 130 after Ctrl-C and also when a critical failure halted the node (Ignite's
@@ -31,6 +32,12 @@ import org.apache.ignite.plugin.segmentation.SegmentationPolicy;
  * command line, 0 after {@code --help}.
  */
 public final class SpillwayNode {
+    /**
+     * The system property naming the command that started this node, as {@code --help} shows it; the server
+     * distribution's {@code bin/spillway-node} sets it. Default: {@code ./spillway node}.
+     */
+    private static final String COMMAND_PROPERTY = "spillway.command";
+
     private final NodeSettings settings;
     /** The node running now, or null between a segmentation and the next start. */
     private Ignite current;
@@ -46,7 +53,7 @@ public final class SpillwayNode {
         NodeSettings settings;
         try {
             if (NodeCommandLine.parse(args).help()) {
-                System.out.println(NodeCommandLine.usage("./spillway node"));
+                System.out.println(NodeCommandLine.usage(System.getProperty(COMMAND_PROPERTY, "./spillway node")));
                 return;
             }
             settings = NodeConfigBuilder.create().environment(System.getenv()).commandLine(args).settings();
