@@ -50,6 +50,7 @@ public enum TestPorts {
     FROZEN_NODE_IT,
     // ignite-config
     TLS_IT,
+    DISTRIBUTION_IT,
     // load-tests
     NODE_LAUNCHER_IT;
 
