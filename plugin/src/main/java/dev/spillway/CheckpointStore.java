@@ -70,4 +70,10 @@ public interface CheckpointStore {
 
     /** Where the primary copies of a committed checkpoint's chunks are now. */
     PlacementReport placement(String application, long checkpointId);
+
+    /**
+     * What an operator looks at, read now: every server's region and the checkpoints it holds, the worst single
+     * loss, and every committed checkpoint with where its bytes are (what {@code ./spillway status} prints).
+     */
+    ClusterStatus status();
 }

@@ -5,6 +5,7 @@ import dev.spillway.CheckpointNotFoundException;
 import dev.spillway.CheckpointReader;
 import dev.spillway.CheckpointStore;
 import dev.spillway.CheckpointWriter;
+import dev.spillway.ClusterStatus;
 import dev.spillway.NodeCapacity;
 import dev.spillway.PlacementReport;
 import dev.spillway.OperationTimeoutException;
@@ -250,6 +251,11 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         Arguments.application(application);
         Arguments.checkpointId(checkpointId);
         return control(s -> s.placement(application, checkpointId));
+    }
+
+    @Override
+    public ClusterStatus status() {
+        return control(s -> s.status());
     }
 
     /** Closes the thin client, and any earlier one once its readers and writers are done. */

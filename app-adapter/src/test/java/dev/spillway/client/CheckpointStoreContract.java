@@ -10,6 +10,7 @@ import dev.spillway.CheckpointNotFoundException;
 import dev.spillway.CheckpointReader;
 import dev.spillway.CheckpointStore;
 import dev.spillway.CheckpointWriter;
+import dev.spillway.ClusterStatus;
 import dev.spillway.InvalidArgumentException;
 import dev.spillway.NodeCapacity;
 import dev.spillway.PlacementReport;
@@ -24,6 +25,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.ignite.IgniteCache;
 import org.junit.jupiter.api.AfterEach;
@@ -168,6 +170,35 @@ abstract class CheckpointStoreContract {
         if (home() != null)
             assertThat(report.originNode()).isEqualTo(home());
         assertThat(info.originNode()).isEqualTo(report.originNode());
+    }
+
+    @Test
+    @DisplayName("status: every server, each checkpoint with where its bytes are, and per node what it holds")
+    void status() {
+        String app = app("status");
+        CheckpointInfo older = store().save(app, TestData.random(2 << 20, 4));
+        CheckpointInfo newer = store().save(app, TestData.random(3 * CHUNK + 1, 5));
+
+        ClusterStatus status = store().status();
+
+        assertThat(status.nodes()).extracting(ClusterStatus.NodeStatus::node)
+            .containsExactlyInAnyOrderElementsOf(elsewhere().capacity().stream().map(NodeCapacity::node).toList());
+        assertThat(status.worstLossIfAny()).isPresent();
+        assertThat(status.applications()).contains(app);
+        List<ClusterStatus.Checkpoint> latest = status.latest(app, 5);
+        assertThat(latest).extracting(ClusterStatus.Checkpoint::info).containsExactly(newer, older);
+        for (ClusterStatus.Checkpoint c : latest) {
+            assertThat(c.localBytes() + c.spilledBytes()).isEqualTo(c.info().size());
+            assertThat(c.placement()).isEqualTo(store().placement(app, c.info().checkpointId()).nodes());
+        }
+        for (ClusterStatus.NodeStatus n : status.nodes()) {
+            List<ClusterStatus.Checkpoint> holding = latest.stream().filter(c -> c.placement().stream()
+                .anyMatch(p -> p.node().equals(n.node()) && p.chunks() > 0)).toList();
+            assertThat(n.checkpoints()).as(n.node()).isGreaterThanOrEqualTo(holding.size());
+            assertThat(n.applications()).as(n.node()).isGreaterThanOrEqualTo(holding.isEmpty() ? 0 : 1);
+        }
+        assertThat(status.nodes().stream().mapToLong(n -> n.localBytes() + n.spilledBytes()).sum())
+            .isEqualTo(status.checkpoints().stream().mapToLong(c -> c.info().size()).sum());
     }
 
     @Test

@@ -63,6 +63,9 @@ public interface CheckpointService {
     /** Reply: {@code PlacementReport}. */
     byte[] placement(String application, long checkpointId);
 
+    /** Reply: {@code ClusterStatus}. */
+    byte[] status();
+
     /**
      * The consistent id of each chunk-cache partition's primary node now, by partition. Reply:
      * {@code ArrayList<String>}.

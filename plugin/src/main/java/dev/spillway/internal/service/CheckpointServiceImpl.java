@@ -128,6 +128,11 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
         return Reply.of(() -> facade().placement(application, checkpointId));
     }
 
+    @Override
+    public byte[] status() {
+        return Reply.of(() -> facade().status());
+    }
+
     private CheckpointStore facade() {
         return host.store();
     }

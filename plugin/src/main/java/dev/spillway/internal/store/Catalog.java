@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.cache.Cache;
@@ -20,6 +21,8 @@ import javax.cache.processor.MutableEntry;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.cache.CacheEntryProcessor;
 import org.apache.ignite.cache.CachePeekMode;
+import org.apache.ignite.cache.query.QueryCursor;
+import org.apache.ignite.cache.query.ScanQuery;
 import org.apache.ignite.resources.IgniteInstanceResource;
 
 /**
@@ -89,6 +92,21 @@ final class Catalog {
             all.putAll(IgniteWaits.get(cache.get().getAllAsync(new HashSet<>(
                 applications.subList(from, Math.min(applications.size(), from + READ_BATCH)))), timeout,
                 "reading " + Math.min(READ_BATCH, applications.size() - from) + " catalogs", () -> "(several)"));
+        return all;
+    }
+
+    /**
+     * Every application's catalog, by application: a scan of the whole cache (each server sends the entries it is
+     * primary for), for the operator's status and views, not for a checkpoint's path.
+     */
+    Map<String, AppCatalog> all() {
+        Map<String, AppCatalog> all = new TreeMap<>();
+        try (QueryCursor<Cache.Entry<String, AppCatalog>> entries = cache.get().query(new ScanQuery<>())) {
+            for (Cache.Entry<String, AppCatalog> e : entries) {
+                if (!e.getKey().equals(FLOOR_KEY))
+                    all.put(e.getKey(), e.getValue());
+            }
+        }
         return all;
     }
 

@@ -266,6 +266,14 @@ public final class CheckpointEngine {
         return c == null ? List.of() : c.committed().stream().map(Manifest::info).toList();
     }
 
+    /** Every committed checkpoint in the cluster, by application, oldest first. */
+    public List<Manifest> committedManifests() {
+        List<Manifest> all = new ArrayList<>();
+        for (AppCatalog c : catalog.all().values())
+            all.addAll(c.committed());
+        return all;
+    }
+
     /** Deletes a committed checkpoint and removes its chunks. */
     public void delete(String application, long checkpointId) {
         refuseUnlessMajority("Deleting " + application + "/" + checkpointId);

@@ -4,6 +4,7 @@ import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointReader;
 import dev.spillway.CheckpointStore;
 import dev.spillway.CheckpointWriter;
+import dev.spillway.ClusterStatus;
 import dev.spillway.NodeCapacity;
 import dev.spillway.PlacementReport;
 import dev.spillway.PlacementReport.NodePlacement;
@@ -13,6 +14,7 @@ import dev.spillway.wire.Arguments;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkReader;
 import dev.spillway.wire.Manifest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,9 +105,26 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
     @Override
     public PlacementReport placement(String application, long checkpointId) {
         Manifest m = engine.manifest(Arguments.application(application), Arguments.checkpointId(checkpointId));
+        return new PlacementReport(application, checkpointId, m.originNode(),
+            placementOf(m, engine.chunkCache().affinity()));
+    }
+
+    @Override
+    public ClusterStatus status() {
+        Instant takenAt = Instant.ofEpochMilli(engine.now());
+        List<NodeCapacity> nodes = capacity.capacity();
+        WorstLoss worst = capacity.worstLoss().orElse(null);
+        Affinity<ChunkKey> affinity = engine.chunkCache().affinity();
+        List<ClusterStatus.Checkpoint> checkpoints = new ArrayList<>();
+        for (Manifest m : engine.committedManifests())
+            checkpoints.add(new ClusterStatus.Checkpoint(m.info(), placementOf(m, affinity)));
+        return ClusterStatus.of(takenAt, nodes, worst, checkpoints);
+    }
+
+    /** The nodes holding the primary copies of {@code m}'s chunks now, the origin first (listed even with none). */
+    private static List<NodePlacement> placementOf(Manifest m, Affinity<ChunkKey> affinity) {
         Map<String, long[]> perNode = new LinkedHashMap<>();
         perNode.put(m.originNode(), new long[2]);
-        Affinity<ChunkKey> affinity = engine.chunkCache().affinity();
         for (int i = 0; i < m.chunks(); i++) {
             ClusterNode node = affinity.mapPartitionToNode(m.partition(i));
             long[] acc = perNode.computeIfAbsent(node == null ? "(none)" : CheckpointEngine.nodeName(node),
@@ -118,6 +137,6 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
             if (acc[0] > 0 || node.equals(m.originNode()))
                 nodes.add(new NodePlacement(node, (int)acc[0], acc[1], node.equals(m.originNode())));
         });
-        return new PlacementReport(application, checkpointId, m.originNode(), nodes);
+        return nodes;
     }
 }
