@@ -1,5 +1,6 @@
 package dev.spillway.bench;
 
+import dev.spillway.console.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.spillway.bench;
 
+import dev.spillway.console.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

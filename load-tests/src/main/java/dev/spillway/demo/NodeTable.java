@@ -1,5 +1,6 @@
 package dev.spillway.demo;
 
+import dev.spillway.console.TextTable;
 import dev.spillway.Bytes;
 import dev.spillway.NodeCapacity;
 import dev.spillway.PlacementReport;

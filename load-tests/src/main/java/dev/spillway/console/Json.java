@@ -1,15 +1,15 @@
-package dev.spillway.bench;
+package dev.spillway.console;
 
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 
 /** Writes maps, lists, strings, numbers and booleans as JSON: what the results file needs, nothing more. */
-final class Json {
+public final class Json {
     private Json() {
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder b = new StringBuilder();
         write(b, value, 0);
         return b.append('\n').toString();

@@ -1,4 +1,4 @@
-package dev.spillway.demo;
+package dev.spillway.console;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -6,12 +6,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /** A console table: columns sized to their widest cell, each aligned left ({@code l}) or right ({@code r}). */
-final class TextTable {
+public final class TextTable {
     private final String align;
     private final List<String[]> rows = new ArrayList<>();
 
     /** @param align one letter per column, {@code l} or {@code r} */
-    TextTable(String align, String... header) {
+    public TextTable(String align, String... header) {
         if (align.length() != header.length)
             throw new IllegalArgumentException("align=" + align + " has " + align.length() + " letters for "
                 + header.length + " columns");
@@ -19,12 +19,12 @@ final class TextTable {
         rows.add(header);
     }
 
-    TextTable row(String... cells) {
+    public TextTable row(String... cells) {
         rows.add(cells);
         return this;
     }
 
-    void print(PrintStream out) {
+    public void print(PrintStream out) {
         int columns = rows.get(0).length;
         int[] widths = new int[columns];
         for (String[] r : rows) {
