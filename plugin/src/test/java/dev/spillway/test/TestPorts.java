@@ -52,7 +52,8 @@ public enum TestPorts {
     TLS_IT,
     DISTRIBUTION_IT,
     // load-tests
-    NODE_LAUNCHER_IT;
+    NODE_LAUNCHER_IT,
+    STATUS_IT;
 
     /**
      * The first port of the table: below Linux's ephemeral range (32768-60999 by default), from which the kernel
