@@ -15,6 +15,7 @@ import dev.spillway.internal.capacity.Owners;
 import dev.spillway.internal.capacity.Peers;
 import dev.spillway.internal.capacity.ServerQuorum;
 import dev.spillway.internal.ignite.Departures;
+import dev.spillway.internal.metrics.IgniteMetricsExport;
 import dev.spillway.internal.metrics.PrometheusEndpoint;
 import dev.spillway.internal.metrics.SpillwayMeters;
 import dev.spillway.internal.service.ServiceHost;
@@ -24,6 +25,7 @@ import dev.spillway.internal.store.EmbeddedCheckpointStore;
 import dev.spillway.wire.Layout;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -63,8 +65,16 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     private volatile ScheduledExecutorService maintenance;
     private volatile ScheduledExecutorService metadataWatch;
     private volatile ScheduledExecutorService scrubber;
-    /** The node's meters' registry: Prometheus' when the node serves them, and any an application adds. */
+    /**
+     * The node's meters' registry: {@link #kept}, Prometheus' when the node serves them, and any an application
+     * adds.
+     */
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+    /**
+     * The meters' values as Ignite's registry reads them: a composite keeps nothing itself (without a registry in it,
+     * its meters count nothing), so one that keeps them is always in it.
+     */
+    private final SimpleMeterRegistry kept = new SimpleMeterRegistry();
     private volatile PrometheusEndpoint endpoint;
 
     /** The node's parts, built together once the node has joined. */
@@ -100,6 +110,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         this.ignite = ignite;
         this.config = config;
         this.server = server;
+        registry.add(kept);
         this.metadata = server ? new MetadataWatch(ignite, () -> regionUsed(Layout.METADATA_REGION),
             RegionPages.metadataLimit(config.getMetadataRegionSize(), RegionPages.pageSize(ignite.configuration())),
             config.getOperationTimeout()) : null;
@@ -112,6 +123,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
      */
     void start() {
         Departures.listen(ignite, (id, name) -> quorum.departed(new ServerQuorum.Member(id, name)));
+        exportToIgnite();
         if (!server) {
             startCachesHere();
             return;
@@ -175,6 +187,23 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
             }
             maintain("expiring thin-client sessions", () -> parts().sessions.expire(config.getClock().millis()));
         }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Spillway's figures in Ignite's own views: its meters in the metric registry {@code custom.spillway} (JMX,
+     * {@code SYS.METRICS}) and, on a server, its SQL system views ({@link OperatorViews}). A failure leaves the node
+     * running without them.
+     */
+    private void exportToIgnite() {
+        try {
+            IgniteMetricsExport.register(ignite.metrics().getOrCreate(IgniteMetricsExport.REGISTRY), kept, server);
+            if (server)
+                OperatorViews.register(ignite, () -> parts().store, () -> parts().engine);
+        }
+        catch (RuntimeException e) {
+            log().warning("Spillway's metrics and views could not be registered with Ignite; the node runs without "
+                + "them: " + e, e);
+        }
     }
 
     /** A scheduler on one daemon thread named {@code prefix} and the node's name. */

@@ -51,6 +51,7 @@ public enum TestPorts {
     // ignite-config
     TLS_IT,
     DISTRIBUTION_IT,
+    SYSTEM_VIEWS_IT,
     // load-tests
     NODE_LAUNCHER_IT,
     STATUS_IT;

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteCheckedException;
 import org.apache.ignite.IgniteException;
@@ -25,6 +27,7 @@ import org.apache.ignite.internal.processors.cache.distributed.dht.topology.Grid
 import org.apache.ignite.internal.processors.cache.distributed.dht.topology.GridDhtPartitionTopology;
 import org.apache.ignite.internal.util.lang.GridCloseableIterator;
 import org.apache.ignite.internal.util.lang.GridCursor;
+import org.apache.ignite.spi.systemview.view.SystemViewRowAttributeWalker;
 import org.apache.ignite.internal.processors.affinity.AffinityTopologyVersion;
 
 /**
@@ -112,6 +115,61 @@ public final class IgniteAdapter {
             }
         }
         return stored;
+    }
+
+    /**
+     * A column of a system view: its attribute name in camel case (SQL shows {@code checkpointId} as
+     * {@code CHECKPOINT_ID}), its type ({@code long.class}, {@code int.class}, {@code boolean.class}, {@code
+     * double.class}, or a class such as {@code String} or {@code java.util.Date}) and its value in a row.
+     */
+    public record ViewColumn<R>(String name, Class<?> type, Function<R, ?> value) {
+    }
+
+    /**
+     * Registers a system view on node {@code ignite}: Ignite shows it as {@code SYS.<NAME>} to SQL (its JDBC and ODBC
+     * drivers, sqlline; where the node has a query engine, {@code ignite-indexing} or {@code ignite-calcite}) and
+     * over JMX. {@code rows} is read at every query, on the node queried.
+     *
+     * @param name the view's name in camel case, dots allowed ({@code spillway.checkpoints} is SQL's
+     *     {@code SPILLWAY_CHECKPOINTS})
+     */
+    public static <R> void registerView(Ignite ignite, String name, String description, List<ViewColumn<R>> columns,
+                                        Supplier<Collection<R>> rows) {
+        ((IgniteEx)ignite).context().systemView().registerView(name, description, new ColumnWalker<>(columns), rows,
+            Function.identity());
+    }
+
+    /** Walks a row of a registered view column by column, as Ignite's exporters read it. */
+    private record ColumnWalker<R>(List<ViewColumn<R>> columns) implements SystemViewRowAttributeWalker<R> {
+        @Override
+        public int count() {
+            return columns.size();
+        }
+
+        @Override
+        public void visitAll(AttributeVisitor visitor) {
+            for (int i = 0; i < columns.size(); i++)
+                visitor.accept(i, columns.get(i).name(), columns.get(i).type());
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void visitAll(R row, AttributeWithValueVisitor visitor) {
+            for (int i = 0; i < columns.size(); i++) {
+                ViewColumn<R> c = columns.get(i);
+                Object v = c.value().apply(row);
+                if (c.type() == long.class)
+                    visitor.acceptLong(i, c.name(), (Long)v);
+                else if (c.type() == int.class)
+                    visitor.acceptInt(i, c.name(), (Integer)v);
+                else if (c.type() == boolean.class)
+                    visitor.acceptBoolean(i, c.name(), (Boolean)v);
+                else if (c.type() == double.class)
+                    visitor.acceptDouble(i, c.name(), (Double)v);
+                else
+                    visitor.accept(i, c.name(), (Class<Object>)c.type(), v);
+            }
+        }
     }
 
     /**

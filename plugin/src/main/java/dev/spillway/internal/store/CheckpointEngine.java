@@ -25,8 +25,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.cache.Cache;
 import org.apache.ignite.Ignite;
@@ -59,7 +59,8 @@ public final class CheckpointEngine {
     private final AdmissionLock admission;
     private final SpillwayMeters meters;
     /** Write sessions begun on this node and neither committed nor discarded yet. */
-    private final AtomicInteger openSessions = new AtomicInteger();
+    /** Write sessions begun on this node and still open. */
+    private final Set<WriteSession> openSessions = ConcurrentHashMap.newKeySet();
     /** This node's reclaiming passes, which remember the claims they saw (null on a client). */
     private final Reclaimer reclaimer;
     /** This node's sweeps of chunks nothing names (null on a client). */
@@ -162,7 +163,7 @@ public final class CheckpointEngine {
         reservation.label(application + "/" + id);
         WriteSession session = new WriteSession(this, application, id, writer, origin, nodeName(origin), startedAt,
             reservation, planned, servers);
-        openSessions.incrementAndGet();
+        openSessions.add(session);
         return session;
     }
 
@@ -374,11 +375,16 @@ public final class CheckpointEngine {
 
     /** Write sessions begun on this node (by an embedded writer or a thin client's) and still open. */
     public int openSessions() {
-        return openSessions.get();
+        return openSessions.size();
     }
 
-    void sessionEnded() {
-        openSessions.decrementAndGet();
+    /** The write sessions begun on this node and still open, in no order. */
+    public List<WriteSession> sessions() {
+        return List.copyOf(openSessions);
+    }
+
+    void sessionEnded(WriteSession session) {
+        openSessions.remove(session);
     }
 
     /**

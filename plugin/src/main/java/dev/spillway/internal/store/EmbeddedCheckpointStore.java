@@ -114,11 +114,16 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
         Instant takenAt = Instant.ofEpochMilli(engine.now());
         List<NodeCapacity> nodes = capacity.capacity();
         WorstLoss worst = capacity.worstLoss().orElse(null);
+        return ClusterStatus.of(takenAt, nodes, worst, checkpoints());
+    }
+
+    /** Every committed checkpoint in the cluster, by application, oldest first, with where its primaries are. */
+    public List<ClusterStatus.Checkpoint> checkpoints() {
         Affinity<ChunkKey> affinity = engine.chunkCache().affinity();
         List<ClusterStatus.Checkpoint> checkpoints = new ArrayList<>();
         for (Manifest m : engine.committedManifests())
             checkpoints.add(new ClusterStatus.Checkpoint(m.info(), placementOf(m, affinity)));
-        return ClusterStatus.of(takenAt, nodes, worst, checkpoints);
+        return checkpoints;
     }
 
     /** The nodes holding the primary copies of {@code m}'s chunks now, the origin first (listed even with none). */

@@ -87,6 +87,21 @@ public final class WriteSession {
         return chunkSize;
     }
 
+    /** When the session began, by the configured clock. */
+    public long startedAt() {
+        return startedAt;
+    }
+
+    /** The consistent id of the node whose partitions the checkpoint fills first. */
+    public String originNode() {
+        return originNode;
+    }
+
+    /** Chunks planned (and leased) so far. */
+    public synchronized int plannedChunks() {
+        return plannedCount;
+    }
+
     /** When the session was last used, by the configured clock. */
     public long lastUsed() {
         return lastUsed;
@@ -228,7 +243,7 @@ public final class WriteSession {
     /** Leaves the open state for {@code next}, once. */
     private void end(State next) {
         if (state == State.OPEN)
-            engine.sessionEnded();
+            engine.sessionEnded(this);
         state = next;
     }
 
