@@ -60,6 +60,21 @@ public final class Bench {
             + "-XX:StartFlightRecording=filename=node.jfr,settings=profile to profile where the time goes (repeatable)")
         List<String> nodeJvmArgs = new java.util.ArrayList<>();
 
+        @Option(names = "--metrics-port", defaultValue = "0", description = "serve each node process's meters to "
+            + "Prometheus: node i at http://HOST:(PORT+i)/metrics, HOST its address (127.0.0.1; chaos in network "
+            + "namespaces: its own) (default: ${DEFAULT-VALUE}, none)")
+        int metricsPort;
+
+        /** How the node processes start: heap, extra JVM options, metrics ports; refuses a bad --metrics-port. */
+        NodeProcesses processes() {
+            try {
+                return new NodeProcesses(nodeHeap, nodeJvmArgs, metricsPort);
+            }
+            catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(new Bench()), e.getMessage());
+            }
+        }
+
         @Option(names = "--addresses", split = ",", description = "an existing cluster's thin-client addresses "
             + "(host:port,...): no node processes are started, only the thin-client paths and a thin-client raw "
             + "baseline run (throughput and latency)")
@@ -89,6 +104,8 @@ public final class Bench {
             double elapsed = (System.nanoTime() - startedNanos) / 1e9;
             settings.put("nodes", nodes);
             settings.put("nodeHeap", nodeHeap);
+            if (metricsPort > 0)
+                settings.put("metricsPort", metricsPort);
             Results.write(runDir, scenario, elapsed, settings, figures, targets, extra);
             printScenario.run();
             Results.print(Bench.out, figures, targets);
@@ -155,7 +172,7 @@ public final class Bench {
                     + "state local on node 0");
             Path runDir = common.runDir("throughput");
             ThroughputScenario.Settings s = new ThroughputScenario.Settings(common.nodes, apps, (long)stateMb << 20,
-                chunkKb << 10, backups, reps, seconds, (long)regionMb << 20, common.nodeHeap, common.nodeJvmArgs,
+                chunkKb << 10, backups, reps, seconds, (long)regionMb << 20, common.processes(),
                 common.addresses);
             out.printf(Locale.ROOT, "bench throughput: %d node processes, %d application(s) at once with a %d MB state "
                 + "each in %d KB chunks, backups %s, %s; run folder %s%n", common.nodes, apps, stateMb, chunkKb,
@@ -217,8 +234,8 @@ public final class Bench {
             Path runDir = common.runDir("latency");
             List<Integer> sizes = sizesKb.stream().map(k -> k << 10).toList();
             LatencyScenario.Settings s = new LatencyScenario.Settings(common.nodes, sizes, backups, rate,
-                (long)(seconds * 1e9), (long)(warmUp * 1e9), (long)(clusterWarmUp * 1e9), common.nodeHeap,
-                common.nodeJvmArgs, common.addresses);
+                (long)(seconds * 1e9), (long)(warmUp * 1e9), (long)(clusterWarmUp * 1e9), common.processes(),
+                common.addresses);
             out.printf(Locale.ROOT, "bench latency: %d node processes, sizes %s KB at %.0f/s for %.0f s each, backups "
                 + "%s; run folder %s%n", common.nodes, sizesKb, rate, seconds, backups, runDir);
             long started = System.nanoTime();
@@ -259,7 +276,7 @@ public final class Bench {
             common.needOwnCluster("fill");
             Path runDir = common.runDir("fill");
             FillScenario.Settings s = new FillScenario.Settings(common.nodes, stateMb << 20, backups,
-                (long)regionMb << 20, common.nodeHeap, common.nodeJvmArgs);
+                (long)regionMb << 20, common.processes());
             out.printf(Locale.ROOT, "bench fill: %d node processes with %d MB regions, %d backup(s), %d MB saves; run "
                 + "folder %s%n", common.nodes, regionMb, backups, stateMb, runDir);
             long started = System.nanoTime();
@@ -305,7 +322,7 @@ public final class Bench {
             common.needOwnCluster("kill");
             Path runDir = common.runDir("kill");
             KillScenario.Settings s = new KillScenario.Settings(common.nodes, writers, stateMb << 20, 1,
-                seconds * 1_000_000_000L, (long)regionMb << 20, common.nodeHeap, common.nodeJvmArgs);
+                seconds * 1_000_000_000L, (long)regionMb << 20, common.processes());
             out.printf(Locale.ROOT, "bench kill: %d node processes (1 backup), %d applications saving %d MB states for "
                 + "%d s, the last node killed a third of the way in; run folder %s%n", common.nodes, writers, stateMb,
                 seconds, runDir);
@@ -419,7 +436,7 @@ public final class Bench {
                 System.setProperty("org.slf4j.simpleLogger.logFile", runDir.resolve("client.log").toString());
             ChaosScenario.Settings settings = new ChaosScenario.Settings(nodes, apps, rounds, seconds, s,
                 (long)regionMb << 20, 256 << 10, java.time.Duration.ofSeconds(leaseSeconds), faults, partitions,
-                common.nodeHeap, common.nodeJvmArgs);
+                common.processes());
             Bench.out.printf(Locale.ROOT, "bench chaos: %d node processes (1 backup, %d MB regions) on %s, %d "
                 + "applications, %d rounds of %.0f s, seed %d; run folder %s%n", nodes, regionMb,
                 partitions ? "network namespaces" : "loopback", apps, rounds, seconds, s, runDir);
@@ -438,6 +455,8 @@ public final class Bench {
             settingsJson.put("network", partitions ? "namespaces (198.18.78.0/24)" : "loopback");
             settingsJson.put("backups", 1);
             settingsJson.put("nodeHeap", common.nodeHeap);
+            if (common.metricsPort > 0)
+                settingsJson.put("metricsPort", common.metricsPort);
             Path results = ChaosReport.write(runDir, (System.nanoTime() - started) / 1e9, settingsJson, scenario);
             for (Object problem : (List<?>)scenario.outcome().get("problems"))
                 Bench.out.println("  problem: " + problem);

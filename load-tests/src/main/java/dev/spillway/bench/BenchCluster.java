@@ -40,8 +40,7 @@ final class BenchCluster implements AutoCloseable {
     /** The network the nodes run on, each in its namespace; null for loopback. */
     private final NamespaceNetwork network;
     private final List<String> nodeOptions;
-    private final String nodeHeap;
-    private final List<String> jvmArgs;
+    private final NodeProcesses processes;
     /** Every node process started, in order: each start of a slot is an incarnation of its own. */
     private final List<Incarnation> incarnations = new CopyOnWriteArrayList<>();
     /** The current incarnation of each slot started so far, by slot. */
@@ -74,23 +73,22 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
-    private BenchCluster(Path dir, NamespaceNetwork network, List<String> nodeOptions, String nodeHeap,
-                         List<String> jvmArgs) {
+    private BenchCluster(Path dir, NamespaceNetwork network, List<String> nodeOptions, NodeProcesses processes) {
         this.dir = dir;
         this.network = network;
         this.nodeOptions = nodeOptions;
-        this.nodeHeap = nodeHeap;
-        this.jvmArgs = jvmArgs;
+        this.processes = processes;
         Runtime.getRuntime().addShutdownHook(orphanGuard);
     }
 
     /**
-     * Starts {@code nodes} server processes with the Spillway settings {@code nodeOptions} (options of
-     * {@code ./spillway node}), and the clients; node 0 is the thin client's home server.
+     * Starts {@code nodes} server processes as {@code processes} says, with the Spillway settings
+     * {@code nodeOptions} (options of {@code ./spillway node}), and the clients; node 0 is the thin client's home
+     * server.
      */
-    static BenchCluster start(Path dir, int nodes, String nodeHeap, List<String> jvmArgs, List<String> nodeOptions)
+    static BenchCluster start(Path dir, int nodes, NodeProcesses processes, List<String> nodeOptions)
         throws IOException {
-        return start(dir, null, nodes, nodeHeap, jvmArgs, nodeOptions, nodes, BenchCluster.name(0));
+        return start(dir, null, nodes, processes, nodeOptions, nodes, BenchCluster.name(0));
     }
 
     /**
@@ -99,10 +97,10 @@ final class BenchCluster implements AutoCloseable {
      * client picks one). On {@code network} (null: loopback) node slot {@code i} runs in the network's namespace
      * {@code i}, on its address there, and the clients join from this JVM's address on it.
      */
-    static BenchCluster start(Path dir, NamespaceNetwork network, int nodes, String nodeHeap, List<String> jvmArgs,
+    static BenchCluster start(Path dir, NamespaceNetwork network, int nodes, NodeProcesses processes,
                               List<String> nodeOptions, int thinSlots, String home) throws IOException {
         Files.createDirectories(dir);
-        BenchCluster c = new BenchCluster(dir, network, nodeOptions, nodeHeap, jvmArgs);
+        BenchCluster c = new BenchCluster(dir, network, nodeOptions, processes);
         try {
             for (int i = 0; i < nodes; i++)
                 c.launch(i);
@@ -392,15 +390,19 @@ final class BenchCluster implements AutoCloseable {
 
     /**
      * Node process {@code i}: {@code ./spillway node}'s main class with the bench's options, one port each
-     * ({@code --port-range 0}) so node {@code i} is known by its ports; on a network, run in its namespace.
+     * ({@code --port-range 0}) so node {@code i} is known by its ports, and its metrics port if the endpoints are
+     * on; on a network, run in its namespace.
      */
     private ProcessBuilder command(int i, Path log) {
-        List<String> jvm = new ArrayList<>(jvmArgs.stream().map(a -> a.replace("{node}", name(i))).toList());
+        List<String> jvm = new ArrayList<>(processes.jvmArgs().stream().map(a -> a.replace("{node}", name(i)))
+            .toList());
         jvm.addAll(List.of("-XX:+UseG1GC", "-DIGNITE_UPDATE_NOTIFIER=false"));
         List<String> args = new ArrayList<>(List.of(options(name(i), host(i), PORTS.communication() + i)));
         args.addAll(List.of("--discovery-port", Integer.toString(PORTS.discovery() + i), "--thin-client-port",
             Integer.toString(THIN + i), "--port-range", "0"));
-        List<String> cmd = new ArrayList<>(ChildJvm.command(nodeHeap, jvm, "dev.spillway.node.SpillwayNode", args));
+        args.addAll(processes.nodeOptions(i));
+        List<String> cmd = new ArrayList<>(ChildJvm.command(processes.heap(), jvm, "dev.spillway.node.SpillwayNode",
+            args));
         if (network != null)
             cmd.addAll(0, List.of("ip", "netns", "exec", network.namespace(i)));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -44,8 +44,8 @@ import org.apache.ignite.cluster.ClusterNode;
  */
 final class ChaosScenario {
     record Settings(int nodes, int apps, int rounds, double seconds, long seed, long regionBytes, int chunkBytes,
-                    Duration lease, java.util.Set<Fault> faults, boolean partitions, String nodeHeap,
-                    List<String> nodeJvmArgs) {
+                    Duration lease, java.util.Set<Fault> faults, boolean partitions,
+                    NodeProcesses processes) {
     }
 
     /** The faults a round draws from. */
@@ -133,8 +133,8 @@ final class ChaosScenario {
             // thin client.
             if (settings.partitions())
                 network = NamespaceNetwork.create("c", NETWORK_SUBNET, settings.nodes() + 1);
-            cluster = BenchCluster.start(runDir.resolve("cluster"), network, settings.nodes(), settings.nodeHeap(),
-                settings.nodeJvmArgs(), options, settings.nodes() + 1, null);
+            cluster = BenchCluster.start(runDir.resolve("cluster"), network, settings.nodes(),
+                settings.processes(), options, settings.nodes() + 1, null);
             bar.done();
             CheckpointStore store = Spillway.store(cluster.thick());
             sampler.scheduleWithFixedDelay(() -> {

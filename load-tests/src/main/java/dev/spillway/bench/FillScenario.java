@@ -18,8 +18,8 @@ import java.util.Map;
  * node process alive, the capacity error raised, every committed checkpoint restored byte-equal on another node.
  */
 final class FillScenario {
-    record Settings(int nodes, int stateBytes, int backups, long regionBytes, String nodeHeap,
-                    List<String> nodeJvmArgs) {
+    record Settings(int nodes, int stateBytes, int backups, long regionBytes,
+                    NodeProcesses processes) {
     }
 
     private final Settings settings;
@@ -61,7 +61,7 @@ final class FillScenario {
             "--backups", settings.backups() + "", "--retention", "1");
         long started = System.nanoTime();
         try (BenchCluster cluster = BenchCluster.start(runDir.resolve("cluster"), settings.nodes(),
-            settings.nodeHeap(), settings.nodeJvmArgs(), options)) {
+            settings.processes(), options)) {
             bar.done();
             CheckpointStore thick = Spillway.store(cluster.thick());
             List<double[]> results;

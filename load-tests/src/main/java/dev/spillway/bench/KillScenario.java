@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class KillScenario {
     record Settings(int nodes, int writers, int stateBytes, int backups, long durationNanos, long regionBytes,
-                    String nodeHeap, List<String> nodeJvmArgs) {
+                    NodeProcesses processes) {
     }
 
     private final Settings settings;
@@ -80,7 +80,7 @@ final class KillScenario {
         long started = System.nanoTime();
         int victim = settings.nodes() - 1;
         try (BenchCluster cluster = BenchCluster.start(runDir.resolve("cluster"), settings.nodes(),
-            settings.nodeHeap(), settings.nodeJvmArgs(), options)) {
+            settings.processes(), options)) {
             bar.done();
             CheckpointStore store = Spillway.store(cluster.thick());
             long[] lastCommitted = new long[settings.writers()];

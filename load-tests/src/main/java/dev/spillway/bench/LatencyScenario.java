@@ -22,7 +22,7 @@ import org.HdrHistogram.Histogram;
  */
 final class LatencyScenario {
     record Settings(int nodes, List<Integer> sizes, List<Integer> backups, double perSecond, long durationNanos,
-                    long warmUpNanos, long clusterWarmUpNanos, String nodeHeap, List<String> nodeJvmArgs,
+                    long warmUpNanos, long clusterWarmUpNanos, NodeProcesses processes,
                     List<String> addresses) {
     }
 
@@ -63,7 +63,7 @@ final class LatencyScenario {
             List<String> options = List.of("--region-max-size", "512MB", "--chunk-size", "1MB", "--backups", b + "",
                 "--retention", "1");
             try (BenchCluster cluster = BenchCluster.start(runDir.resolve("cluster-b" + b), settings.nodes(),
-                settings.nodeHeap(), settings.nodeJvmArgs(), options)) {
+                settings.processes(), options)) {
                 bar.done();
                 CheckpointStore thick = Spillway.store(cluster.thick());
                 warmUp(cluster, thick, b, bar);

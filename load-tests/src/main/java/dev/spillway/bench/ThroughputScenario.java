@@ -48,7 +48,7 @@ final class ThroughputScenario {
      *     is above 0
      */
     record Settings(int nodes, int apps, long stateBytes, int chunkBytes, List<Integer> backups, int reps,
-                    double seconds, long regionBytes, String nodeHeap, List<String> nodeJvmArgs,
+                    double seconds, long regionBytes, NodeProcesses processes,
                     List<String> addresses) {
 
         /** Whether repetition {@code rep} (from 1) runs, when the repetitions began at {@code since}. */
@@ -151,7 +151,7 @@ final class ThroughputScenario {
             "--chunk-size", settings.chunkBytes() + "", "--backups", backups + "", "--retention", "1",
             "--default-region-max-size", Math.max(64L << 20, settings.apps() * state * 5 / 2) + "");
         try (BenchCluster cluster = BenchCluster.start(runDir.resolve("cluster-b" + backups), settings.nodes(),
-            settings.nodeHeap(), settings.nodeJvmArgs(), options)) {
+            settings.processes(), options)) {
             bar.done();
             IgniteCompute home = cluster.thick().compute(cluster.node(0));
             CheckpointStore thick = Spillway.store(cluster.thick());

@@ -76,7 +76,7 @@ class BenchSmokeIT {
     @Test
     @DisplayName("bench against an existing cluster by thin-client addresses: the thin paths and their baseline")
     void existingCluster() throws IOException {
-        try (BenchCluster cluster = BenchCluster.start(OUT.resolve("existing-cluster"), 3, "512m", java.util.List.of(),
+        try (BenchCluster cluster = BenchCluster.start(OUT.resolve("existing-cluster"), 3, NodeProcesses.of("512m"),
             java.util.List.of("--region-max-size", "128MB", "--chunk-size", "256KB", "--backups", "1"))) {
             String addresses = "127.0.0.1:" + BenchCluster.THIN + ",127.0.0.1:" + (BenchCluster.THIN + 1);
             int code = Bench.run("throughput", "--addresses", addresses, "--apps", "2", "--state-mb", "8",

@@ -50,7 +50,7 @@ class KillAtAdmissionLimitIT {
     void worstLossAtTheLimit() throws Exception {
         List<String> options = List.of("--region-max-size", "64MB", "--chunk-size", "256KB", "--backups", "1",
             "--retention", "2", "--lease-timeout", "3s");
-        try (BenchCluster cluster = BenchCluster.start(DIR, 3, "512m", List.of(), options)) {
+        try (BenchCluster cluster = BenchCluster.start(DIR, 3, NodeProcesses.of("512m"), options)) {
             CheckpointStore store = Spillway.store(cluster.thick());
             ChaosApps apps = new ChaosApps(cluster, new ChaosLedger(), new ChaosTimeline(), 3, 11);
             List<String> report = new ArrayList<>();
