@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.spillway.ScrubReport;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.WeakReference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,27 @@ class SpillwayMetersTest {
             .isEqualTo(2);
         assertThat(registry.get(SpillwayMeters.SCRUB_DAMAGED).tag("outcome", "unrepaired").functionCounter()
             .count()).isEqualTo(1);
+    }
+
+    @Test
+    void scrubCountersStillReadTheTotalsAfterAGarbageCollection() throws InterruptedException {
+        AtomicReference<ScrubReport> totals = new AtomicReference<>(ScrubReport.NONE);
+        bindScrubToASupplierHeldNowhereElse(totals);
+        // A weakly held object with nothing else holding it is gone once this one is.
+        WeakReference<Object> canary = new WeakReference<>(new Object());
+        for (int i = 0; i < 50 && canary.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertThat(canary.get()).as("a garbage collection ran").isNull();
+        totals.set(new ScrubReport(7, 7 << 20, 0, 0, 0));
+        assertThat(registry.get(SpillwayMeters.SCRUB_CHUNKS).functionCounter().count()).isEqualTo(7);
+        assertThat(registry.get(SpillwayMeters.SCRUB_BYTES).functionCounter().count()).isEqualTo(7 << 20);
+    }
+
+    /** As the node binds them: to a method reference that nothing but the meters holds. */
+    private void bindScrubToASupplierHeldNowhereElse(AtomicReference<ScrubReport> totals) {
+        meters.bindScrub(registry, totals::get);
     }
 
     @Test
