@@ -93,6 +93,8 @@ class DistributionIT {
             .noneMatch(j -> j.endsWith("-tests.jar"));
         assertThat(home.resolve("config/spillway.properties")).isRegularFile();
         assertThat(home.resolve("config/spillway-node.xml")).isRegularFile();
+        assertThat(home.resolve("config/spillway-dashboard.json")).hasSameBinaryContentAs(
+            Path.of("src", "main", "dist", "config", "spillway-dashboard.json"));
         assertThat(Files.readString(home.resolve("config/jvm-opens.txt")))
             .contains("--add-opens=java.base/java.nio=ALL-UNNAMED").doesNotContain("${");
 
