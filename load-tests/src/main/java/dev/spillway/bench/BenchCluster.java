@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -187,6 +188,25 @@ final class BenchCluster implements AutoCloseable {
             throw new IllegalStateException("Node " + name(i) + " did not stop within 60 s of SIGTERM");
         }
         return n.process.exitValue();
+    }
+
+    /** Sends node process {@code i} SIGTERM, as a service manager stopping it does, without waiting for it. */
+    void terminate(int i) {
+        Incarnation n = slots.get(i);
+        n.endedBy = "SIGTERM";
+        n.process.destroy();
+    }
+
+    /**
+     * Waits for node process {@code i} to exit, at most {@code timeout}; returns its exit status, or -1 after
+     * killing it with SIGKILL when it had not exited by then.
+     */
+    int awaitExit(int i, Duration timeout) throws InterruptedException {
+        Process p = slots.get(i).process;
+        if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+            return p.exitValue();
+        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        return -1;
     }
 
     /** Freezes node process {@code i} with SIGSTOP, as a long GC pause or a suspended VM would. */
