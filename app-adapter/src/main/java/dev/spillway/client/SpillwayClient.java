@@ -132,9 +132,12 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
      *
      * @param home the home server's consistent id or thin-client {@code host:port}, or null for the server at the
      *     first address of {@code config} that answers
+     * @throws dev.spillway.SpillwayException when the JVM lacks an {@code --add-opens} option Ignite's client needs
+     *     on JDK 17: the message lists them all
      */
     public static SpillwayClient connect(ClientConfiguration config, String home) {
         Objects.requireNonNull(config, "config");
+        JdkFlags.requireOpened();
         Duration timeout = config.getTimeout() > 0 ? Duration.ofMillis(config.getTimeout()) : DFLT_TIMEOUT;
         ClientConfiguration own = copyOf(config)
             .setPartitionAwarenessEnabled(true)
@@ -399,6 +402,10 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
                 catch (ClientException e) {
                     if (timedOut(e))
                         throw timedOut(on, step, SentTo.last(), e);
+                    if (retry && serviceGone(e))
+                        throw new SpillwayException(step + " found no Spillway checkpoint service on the server it "
+                            + "reached, twice: the server left the cluster or is still starting; the call was not "
+                            + "run. Retry once the cluster has settled", e);
                     if (retry)
                         throw e;
                     home.forget();
@@ -582,6 +589,19 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
      * Whether a thin-client failure is its request timeout running out: the thin client wraps Ignite's future
      * timeout (an internal class, matched by name so that this module imports no Ignite internals).
      */
+    /**
+     * Whether a call failed because the server it reached runs no checkpoint service: the server it was meant for
+     * left the cluster (Ignite routes a call for a node that left to another), or has only just joined. Ignite
+     * says only "Failed to find deployed service".
+     */
+    static boolean serviceGone(ClientException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Failed to find deployed service"))
+                return true;
+        }
+        return false;
+    }
+
     static boolean timedOut(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException || t.getClass().getName().equals(IGNITE_FUTURE_TIMEOUT))

@@ -186,6 +186,11 @@ final class ThinWriter extends ChunkingWriter {
             if (SpillwayClient.timedOut(e))
                 throw owner.timedOut(link, doing + " " + label() + " (a call to its home server " + home + ")",
                     SentTo.last(), e);
+            if (SpillwayClient.serviceGone(e))
+                throw new SpillwayException("Checkpoint " + label() + " failed while " + doing + ": its home server "
+                    + home + " left the cluster, and its write session went with it (the call reached a server "
+                    + "without it and was not run). The checkpoint is not committed; its chunks are removed once "
+                    + "its claim lapses. Save it again: the next save begins on a server that is there", e);
             throw e;
         }
     }

@@ -9,6 +9,7 @@ import dev.spillway.InvalidArgumentException;
 import dev.spillway.NoQuorumException;
 import dev.spillway.Spillway;
 import dev.spillway.SpillwayConfiguration;
+import dev.spillway.SpillwayException;
 import dev.spillway.internal.service.ServiceHost;
 import dev.spillway.test.JavaProcess;
 import dev.spillway.test.SpillwayCluster;
@@ -254,6 +255,32 @@ class ThinClientFailureIT {
                 cluster.start(2);
         }
         assertThat(cluster.failures()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the home server left before the commit: the failure names the checkpoint, the home and what "
+        + "happened, in Spillway's words")
+    void homeLeftBeforeCommit() {
+        String app = "home-left";
+        try (SpillwayClient client = SpillwayClient.connect(allAddresses(), cluster.name(2))) {
+            CheckpointWriter writer = client.begin(app);
+            writer.write(TestData.random(1 << 20, 7));
+            cluster.stop(2);
+            cluster.awaitAffinitySettled();
+            assertThatThrownBy(writer::commit).isInstanceOf(SpillwayException.class)
+                .hasMessageContaining("Checkpoint " + app + "/")
+                .hasMessageContaining("home server " + cluster.name(2))
+                .hasMessageContaining("left the cluster")
+                .hasMessageNotContaining("Failed to find deployed service");
+            writer.close();
+            assertThat(client.list(app)).isEmpty();
+        }
+        finally {
+            if (!cluster.isRunning(2)) {
+                cluster.start(2);
+                cluster.awaitAffinitySettled();
+            }
+        }
     }
 
     @Test

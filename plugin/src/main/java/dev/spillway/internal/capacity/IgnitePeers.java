@@ -71,6 +71,12 @@ final class IgnitePeers implements Peers {
     }
 
     @Override
+    public String name(UUID node) {
+        ClusterNode n = ignite.cluster().node(node);
+        return n == null ? node.toString() : String.valueOf(n.consistentId());
+    }
+
+    @Override
     public long localFree() {
         return local == null ? 0 : local.ledger().free();
     }

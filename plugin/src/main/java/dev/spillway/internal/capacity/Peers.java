@@ -48,6 +48,9 @@ public interface Peers {
     /** The id of the node this writer runs on. */
     UUID localId();
 
+    /** A node's consistent id, as every message names nodes; its id when it is no longer in the cluster. */
+    String name(UUID node);
+
     /** What the local server node can still grant, or 0 on a client. */
     long localFree();
 

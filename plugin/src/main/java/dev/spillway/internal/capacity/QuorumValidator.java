@@ -54,9 +54,11 @@ public final class QuorumValidator implements TopologyValidator {
         boolean before = quorum.hasMajority();
         boolean now = quorum.observe(servers(nodes));
         if (now != before && log != null) {
-            if (now)
-                log.info("Spillway split-brain protection: this side of the cluster holds a majority ("
-                    + quorum.describe() + "); it accepts saves");
+            if (now) {
+                if (log.isInfoEnabled())
+                    log.info("Spillway split-brain protection: this side of the cluster holds a majority ("
+                        + quorum.describe() + "); it accepts saves");
+            }
             else
                 log.warning("Spillway split-brain protection: this side of the cluster does not hold a majority ("
                     + quorum.describe() + "); it refuses saves, commits and deletes until it does");

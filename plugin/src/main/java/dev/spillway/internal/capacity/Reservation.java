@@ -210,7 +210,7 @@ public final class Reservation {
         meters.refused(application, nodeLoss.isEmpty() ? SpillwayMeters.Refusal.BUDGET
             : SpillwayMeters.Refusal.NODE_LOSS);
         String perNode = room.entrySet().stream()
-            .map(e -> e.getKey().toString().substring(0, 8) + "=" + Bytes.format(Math.max(0, e.getValue())))
+            .map(e -> peers.name(e.getKey()) + "=" + Bytes.format(Math.max(0, e.getValue())))
             .sorted().collect(Collectors.joining(", "));
         return new CapacityExhaustedException("Capacity exhausted: checkpoint " + label + " needs "
             + Bytes.format(needed) + " (" + needed + " bytes) of region space for " + chunks + " more chunk(s) in "

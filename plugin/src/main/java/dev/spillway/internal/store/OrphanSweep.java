@@ -84,9 +84,10 @@ final class OrphanSweep {
             }
             engine.chunkCache().remove(e.getValue());
             removed += e.getValue().size();
-            engine.log().info("Swept " + e.getValue().size() + " chunk(s) of checkpoint " + c.application() + "/"
-                + c.checkpointId() + " from partitions this node is primary for: no claim or manifest named them "
-                + "for a lease timeout (" + leaseMillis + " ms)");
+            if (engine.log().isInfoEnabled())
+                engine.log().info("Swept " + e.getValue().size() + " chunk(s) of checkpoint " + c.application()
+                    + "/" + c.checkpointId() + " from partitions this node is primary for: no claim or manifest "
+                    + "named them for a lease timeout (" + leaseMillis + " ms)");
         }
         unnamedBytes = left;
         return removed;

@@ -84,8 +84,9 @@ final class Reclaimer {
             if (taken == null)
                 return false;
             engine.removeChunks(application, taken);
-            engine.log().info("Reclaimed checkpoint " + label + " (" + taken.chunks + " chunk(s)): its "
-                + (ownerGone ? "owner node left" : "claim lapsed"));
+            if (engine.log().isInfoEnabled())
+                engine.log().info("Reclaimed checkpoint " + label + " (" + taken.chunks + " chunk(s)): its "
+                    + (ownerGone ? "owner node left" : "claim lapsed"));
             return true;
         }
         catch (RuntimeException e) {

@@ -235,8 +235,9 @@ public final class WriteSession {
             return null;
         if (!c.holdsCommitOf(manifest))
             return null;
-        engine.log().info("Checkpoint " + label() + " was committed although its commit call "
-            + (failure == null ? "found no claim" : "failed (" + failure.getMessage() + ")"));
+        if (engine.log().isInfoEnabled())
+            engine.log().info("Checkpoint " + label() + " was committed although its commit call "
+                + (failure == null ? "found no claim" : "failed (" + failure.getMessage() + ")"));
         return c.evictedBy(checkpointId);
     }
 
@@ -316,10 +317,21 @@ public final class WriteSession {
     private void everyCopyStored(int[] partitions) {
         List<Integer> lost = engine.chunkCache().restoreCopies(application, checkpointId, partitions,
             engine.owners().ideal());
-        if (!lost.isEmpty())
-            throw new SpillwayException("Checkpoint " + label() + " lost chunks with a server node that left while "
-                + "it was written: " + lost.size() + " chunk(s) have no copy left (first: chunk " + lost.get(0)
-                + "; backups=" + engine.config().getBackups() + "); it is not committed");
+        if (lost.isEmpty())
+            return;
+        // Chunks the reclaimer removed once this session's claim lapsed are missing too: say which it was.
+        if (!claimHeld())
+            throw lapsed();
+        throw new SpillwayException("Checkpoint " + label() + " lost chunks with a server node that left while "
+            + "it was written: " + lost.size() + " chunk(s) have no copy left (first: chunk " + lost.get(0)
+            + "; backups=" + engine.config().getBackups() + "); it is not committed");
+    }
+
+    /** Whether the catalog still holds this session's claim on the checkpoint (not lapsed and taken over). */
+    private boolean claimHeld() {
+        AppCatalog c = engine.catalog().get(application);
+        Claim claim = c == null ? null : c.pending(checkpointId);
+        return claim != null && writer.equals(claim.owner);
     }
 
     private SpillwayException lapsed() {

@@ -81,6 +81,11 @@ final class FakePeers implements Peers {
             servers.get(owner).used.addAndGet(bytes);
     }
 
+    /** A delete: the catalog of {@code primary} stops counting {@code bytes} of partition {@code p}; pages stay used. */
+    void forget(int p, long bytes, UUID primary) {
+        servers.get(primary).partitionBytes[p] -= bytes;
+    }
+
     /** Another writer leases {@code bytes} of the node's room just before the node's next grant. */
     void competingWriterTakes(UUID node, long bytes) {
         servers.get(node).takenBeforeGrant = bytes;
@@ -111,6 +116,12 @@ final class FakePeers implements Peers {
     @Override
     public UUID localId() {
         return localId;
+    }
+
+    @Override
+    public String name(UUID node) {
+        Server s = servers.get(node);
+        return s == null ? node.toString() : s.ledger.snapshot().node();
     }
 
     @Override

@@ -92,7 +92,7 @@ class ReservationTest {
                 assertThat(e.availableBytes()).isEqualTo(100);
             })
             .hasMessageContaining("checkpoint app/1 needs 700 B (700 bytes) of region space for 7 more chunk(s) "
-                + "in 1 copy, but the cluster can grant 100 B (100 bytes)");
+                + "in 1 copy, but the cluster can grant 100 B (100 bytes) [n0=0 B, n1=50 B, n2=50 B]");
     }
 
     @Test
