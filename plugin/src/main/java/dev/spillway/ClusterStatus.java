@@ -21,9 +21,11 @@ import java.util.Set;
  * @param worstLoss the single node loss that would leave its fullest survivor the least room, or null without
  *     backups or with one server
  * @param checkpoints every committed checkpoint, by application, oldest first
+ * @param rebalancing whether some partition still lacks a copy on a server that is to hold one: a rebalance is
+ *     under way, or held back because a server could not hold what it would bring ({@code RebalanceGate})
  */
 public record ClusterStatus(Instant takenAt, List<NodeStatus> nodes, WorstLoss worstLoss,
-                            List<Checkpoint> checkpoints) implements java.io.Serializable {
+                            List<Checkpoint> checkpoints, boolean rebalancing) implements java.io.Serializable {
 
     public ClusterStatus {
         nodes = List.copyOf(nodes);
@@ -75,7 +77,7 @@ public record ClusterStatus(Instant takenAt, List<NodeStatus> nodes, WorstLoss w
      * local and spilled bytes are counted from where the checkpoints' primary copies are.
      */
     public static ClusterStatus of(Instant takenAt, List<NodeCapacity> capacities, WorstLoss worstLoss,
-                                   List<Checkpoint> checkpoints) {
+                                   List<Checkpoint> checkpoints, boolean rebalancing) {
         final class Tally {
             final Set<String> applications = new HashSet<>();
             int checkpoints;
@@ -101,7 +103,30 @@ public record ClusterStatus(Instant takenAt, List<NodeStatus> nodes, WorstLoss w
             Tally t = byNode.getOrDefault(n.node(), new Tally());
             nodes.add(new NodeStatus(n, t.applications.size(), t.checkpoints, t.local, t.spilled));
         }
-        return new ClusterStatus(takenAt, nodes, worstLoss, checkpoints);
+        return new ClusterStatus(takenAt, nodes, worstLoss, checkpoints, rebalancing);
+    }
+
+    /**
+     * Whether the cluster is N-1 safe now, so that one server may be stopped (a rolling restart's next step): every
+     * partition has all its copies, and the worst single loss leaves its fullest survivor room. Never without
+     * backups: stopping any server then loses the checkpoints it holds.
+     */
+    public boolean n1Safe() {
+        return !rebalancing && worstLoss != null && worstLoss.headroom() >= 0;
+    }
+
+    /** Why the cluster is not N-1 safe now, in an operator's words; empty when it is. */
+    public String notSafeBecause() {
+        if (worstLoss == null)
+            return nodes.size() < 2 ? "fewer than two servers: a stop loses what the other holds"
+                : "the checkpoints have no backups: stopping any server loses the checkpoints it holds";
+        if (rebalancing)
+            return "partitions are still receiving their copies (a rebalance is under way, or held until room is "
+                + "made)";
+        if (worstLoss.headroom() < 0)
+            return "losing " + worstLoss.lostNode() + " would overfill " + worstLoss.survivor() + " by "
+                + Bytes.format(-worstLoss.headroom()) + ": delete checkpoints or add a server first";
+        return "";
     }
 
     /** The worst single loss, if one is to be survived. */

@@ -12,9 +12,27 @@ package dev.spillway;
  * @param safeHeadroom what can still be admitted on this node with every single node loss survivable: the least
  *     of {@link #free()} and the room this node would have left after the loss of any other node and the
  *     rebalance that follows (without backups, or alone, just {@link #free()})
+ * @param liveBytes region bytes of the chunk copies this node holds now, of committed checkpoints and of those being
+ *     written, as the catalogs count them: falls at once when checkpoints are deleted, while {@code used} (pages
+ *     Ignite has allocated) stays until new chunks reuse them ({@link #reusableBytes()}); as a ledger alone sees
+ *     its node, {@code used}
  */
 public record NodeCapacity(String node, long regionMaxSize, long budget, long used, long reserved, int leases,
-                           long safeHeadroom) implements java.io.Serializable {
+                           long safeHeadroom, long liveBytes) implements java.io.Serializable {
+
+    /** A node's figures with its live bytes not counted yet: taken as {@code used}. */
+    public NodeCapacity(String node, long regionMaxSize, long budget, long used, long reserved, int leases,
+                        long safeHeadroom) {
+        this(node, regionMaxSize, budget, used, reserved, leases, safeHeadroom, used);
+    }
+
+    /**
+     * Allocated bytes that hold no live chunk copy: pages Ignite keeps after deletes and reuses for new chunks, and
+     * its own per-page and per-partition overhead. Admission counts them as used, which is what is safe.
+     */
+    public long reusableBytes() {
+        return Math.max(0, used - liveBytes);
+    }
 
     /** What can still be granted: the budget less used and reserved bytes, never below zero. */
     public long free() {
@@ -23,6 +41,11 @@ public record NodeCapacity(String node, long regionMaxSize, long budget, long us
 
     /** This report with another N-1 safe headroom. */
     public NodeCapacity withSafeHeadroom(long headroom) {
-        return new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases, headroom);
+        return new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases, headroom, liveBytes);
+    }
+
+    /** This report with its live bytes counted. */
+    public NodeCapacity withLiveBytes(long live) {
+        return new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases, safeHeadroom, live);
     }
 }

@@ -31,7 +31,8 @@ class ClusterStatusTest {
         ClusterStatus status = ClusterStatus.of(NOW, List.of(node("a"), node("b"), node("c")), null, List.of(
             checkpoint("x", 1, "a", new NodePlacement("a", 2, 200, true), new NodePlacement("b", 1, 50, false)),
             checkpoint("x", 2, "a", new NodePlacement("a", 1, 100, true)),
-            checkpoint("y", 7, "b", new NodePlacement("b", 0, 0, true), new NodePlacement("a", 3, 300, false))));
+            checkpoint("y", 7, "b", new NodePlacement("b", 0, 0, true), new NodePlacement("a", 3, 300, false))),
+            false);
 
         assertThat(status.nodes()).containsExactly(
             new NodeStatus(node("a"), 2, 3, 300, 300),
@@ -43,5 +44,21 @@ class ClusterStatusTest {
         assertThat(status.checkpoints().get(0).spilledBytes()).isEqualTo(50);
         assertThat(status.checkpoints().get(2).localBytes()).isZero();
         assertThat(status.worstLossIfAny()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("N-1 safe: all copies in place and the worst loss fits; otherwise the reason in an operator's words")
+    void n1Safe() {
+        List<NodeCapacity> nodes = List.of(node("a"), node("b"));
+        WorstLoss fits = new WorstLoss("a", "b", 80, 90);
+        WorstLoss over = new WorstLoss("a", "b", 95 << 20, 90 << 20);
+        assertThat(ClusterStatus.of(NOW, nodes, fits, List.of(), false).n1Safe()).isTrue();
+        assertThat(ClusterStatus.of(NOW, nodes, fits, List.of(), false).notSafeBecause()).isEmpty();
+        assertThat(ClusterStatus.of(NOW, nodes, fits, List.of(), true).notSafeBecause())
+            .contains("still receiving their copies");
+        assertThat(ClusterStatus.of(NOW, nodes, over, List.of(), false).notSafeBecause())
+            .isEqualTo("losing a would overfill b by 5 MB: delete checkpoints or add a server first");
+        assertThat(ClusterStatus.of(NOW, nodes, null, List.of(), false).notSafeBecause()).contains("no backups");
+        assertThat(ClusterStatus.of(NOW, nodes, null, List.of(), false).n1Safe()).isFalse();
     }
 }

@@ -202,6 +202,23 @@ abstract class CheckpointStoreContract {
     }
 
     @Test
+    @DisplayName("live bytes: a save raises them by its copies, a delete lowers them at once")
+    void liveBytesFallOnDelete() {
+        String app = app("live-bytes");
+        long before = totalLive();
+        CheckpointInfo info = store().save(app, TestData.random(8 << 20, 6));
+        long saved = totalLive() - before;
+        // One copy on its primary and one on its backup, each chunk's page overhead included.
+        assertThat(saved).isBetween(2L * (8 << 20), 2L * (9 << 20));
+        store().delete(app, info.checkpointId());
+        assertThat(totalLive() - before).as("live bytes right after the delete").isLessThan(saved / 100);
+    }
+
+    private long totalLive() {
+        return store().capacity().stream().mapToLong(NodeCapacity::liveBytes).sum();
+    }
+
+    @Test
     @DisplayName("delete: the checkpoint is gone, its chunks removed, the earlier one is the latest again")
     void delete() {
         String app = app("delete");

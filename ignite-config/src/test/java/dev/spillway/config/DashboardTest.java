@@ -140,6 +140,11 @@ class DashboardTest {
             }
 
             @Override
+            public long live() {
+                return 8;
+            }
+
+            @Override
             public long reserved() {
                 return 5;
             }

@@ -35,6 +35,12 @@ public final class Status implements Callable<Integer> {
         description = "read and print the status again every SECONDS until interrupted (text: in place)")
     Integer watch;
 
+    @Option(names = "--wait-safe", paramLabel = "SECONDS", arity = "0..1", fallbackValue = "600",
+        description = "wait until the cluster is N-1 safe (every partition has its copies and any one server's "
+            + "loss fits), at most SECONDS (default 600), printing why not every few seconds; exit 0 once it is, "
+            + "3 if it is not by then: run between the steps of a rolling restart")
+    Integer waitSafe;
+
     @Option(names = "--latest", defaultValue = "3", paramLabel = "N",
         description = "checkpoints shown per application, newest first (default: ${DEFAULT-VALUE})")
     int latest;
@@ -45,6 +51,9 @@ public final class Status implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The exit status of {@code --wait-safe} when the cluster is not N-1 safe in time. */
+    static final int NOT_SAFE = 3;
 
     private final PrintStream out;
 
@@ -58,7 +67,7 @@ public final class Status implements Callable<Integer> {
     }
 
     /** Runs the command line, printing to {@code out}; returns the exit code. */
-    static int run(PrintStream out, String... args) {
+    public static int run(PrintStream out, String... args) {
         return new CommandLine(new Status(out)).execute(args);
     }
 
@@ -71,9 +80,14 @@ public final class Status implements Callable<Integer> {
         if (timeoutSeconds < 1)
             throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be at least 1 second: "
                 + timeoutSeconds);
+        if (waitSafe != null && waitSafe < 1)
+            throw new CommandLine.ParameterException(spec.commandLine(), "--wait-safe must be at least 1 second: "
+                + waitSafe);
         ClientConfiguration config = new ClientConfiguration().setAddresses(addresses.toArray(String[]::new))
             .setTimeout((int)TimeUnit.SECONDS.toMillis(timeoutSeconds));
         try (SpillwayClient store = SpillwayClient.connect(config)) {
+            if (waitSafe != null)
+                return awaitSafe(store);
             while (true) {
                 try {
                     print(store.status());
@@ -94,6 +108,38 @@ public final class Status implements Callable<Integer> {
                 addresses) + ": " + e.getMessage());
             spec.commandLine().getErr().flush();
             return 1;
+        }
+    }
+
+    /** Reads the status every second until the cluster is N-1 safe or {@link #waitSafe} seconds have passed. */
+    private int awaitSafe(SpillwayClient store) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSafe);
+        String said = null;
+        while (true) {
+            String why;
+            try {
+                ClusterStatus status = store.status();
+                if (status.n1Safe()) {
+                    out.println("N-1 safe: any one server may be stopped");
+                    out.flush();
+                    return 0;
+                }
+                why = status.notSafeBecause();
+            }
+            catch (RuntimeException e) {
+                why = "the status could not be read (" + e.getMessage() + ")";
+            }
+            if (!why.equals(said)) {
+                out.println("Not N-1 safe yet: " + why);
+                out.flush();
+                said = why;
+            }
+            if (System.nanoTime() > deadline) {
+                out.println("Still not N-1 safe after " + waitSafe + " s: " + why);
+                out.flush();
+                return NOT_SAFE;
+            }
+            TimeUnit.SECONDS.sleep(1);
         }
     }
 

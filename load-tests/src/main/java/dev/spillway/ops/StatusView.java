@@ -35,18 +35,24 @@ final class StatusView {
         out.printf(Locale.ROOT, "Spillway cluster status at %s: %d server node(s), %d application(s), %d "
             + "checkpoint(s)%n%n", status.takenAt(), status.nodes().size(), status.applications().size(),
             status.checkpoints().size());
-        TextTable nodes = new TextTable("lrrrrrrrrrr", "node", "region", "budget", "used", "reserved", "free",
-            "N-1 headroom", "apps", "checkpoints", "local", "spilled in");
+        TextTable nodes = new TextTable("lrrrrrrrrrrr", "node", "region", "budget", "used", "live", "reserved",
+            "free", "N-1 headroom", "apps", "checkpoints", "local", "spilled in");
         for (NodeStatus n : status.nodes()) {
             NodeCapacity c = n.capacity();
             nodes.row(n.node(), Bytes.format(c.regionMaxSize()), Bytes.format(c.budget()),
-                Bytes.format(c.used()) + percent(c.used(), c.regionMaxSize()), Bytes.format(c.reserved()),
+                Bytes.format(c.used()) + percent(c.used(), c.regionMaxSize()), Bytes.format(c.liveBytes()),
+                Bytes.format(c.reserved()),
                 Bytes.format(c.free()), Bytes.format(c.safeHeadroom()), String.valueOf(n.applications()),
                 String.valueOf(n.checkpoints()), Bytes.format(n.localBytes()), Bytes.format(n.spilledBytes()));
         }
         nodes.print(out);
+        out.println("  used: pages the region has allocated; live: the chunk copies held now (the rest, "
+            + Bytes.format(status.nodes().stream().mapToLong(n -> n.capacity().reusableBytes()).sum())
+            + " in all, is reused by new chunks)");
         out.println();
         out.println(worstLoss(status.worstLoss()));
+        out.println(status.n1Safe() ? "N-1 safe: any one server may be stopped (a rolling restart's next step)"
+            : "Not N-1 safe: " + status.notSafeBecause());
         for (String app : status.applications()) {
             out.printf("%nApplication %s: latest %d of %d checkpoint(s)%n", app, Math.min(latest,
                 status.latest(app, Integer.MAX_VALUE).size()), status.latest(app, Integer.MAX_VALUE).size());
@@ -103,6 +109,8 @@ final class StatusView {
             m.put("regionMaxSize", c.regionMaxSize());
             m.put("budget", c.budget());
             m.put("used", c.used());
+            m.put("liveBytes", c.liveBytes());
+            m.put("reusableBytes", c.reusableBytes());
             m.put("reserved", c.reserved());
             m.put("free", c.free());
             m.put("leases", c.leases());
@@ -114,6 +122,9 @@ final class StatusView {
             nodes.add(m);
         }
         root.put("nodes", nodes);
+        root.put("rebalancing", status.rebalancing());
+        root.put("n1Safe", status.n1Safe());
+        root.put("notSafeBecause", status.notSafeBecause());
         WorstLoss w = status.worstLoss();
         if (w == null)
             root.put("worstLoss", null);

@@ -23,7 +23,7 @@ class StatusViewTest {
         return ClusterStatus.of(NOW, List.of(new NodeCapacity("a", 100 << 20, 90 << 20, 50 << 20, 0, 0, 10 << 20),
             new NodeCapacity("b", 100 << 20, 90 << 20, 20 << 20, 0, 0, 10 << 20)), worst,
             List.of(new ClusterStatus.Checkpoint(info, List.of(new NodePlacement("a", 2, 2 << 20, true),
-                new NodePlacement("b", 1, 1 << 20, false)))));
+                new NodePlacement("b", 1, 1 << 20, false)))), false);
     }
 
     @Test

@@ -50,6 +50,8 @@ final class OperatorViews {
                 new ViewColumn<>("regionMaxSize", long.class, n -> n.capacity().regionMaxSize()),
                 new ViewColumn<>("budget", long.class, n -> n.capacity().budget()),
                 new ViewColumn<>("used", long.class, n -> n.capacity().used()),
+                new ViewColumn<>("liveBytes", long.class, n -> n.capacity().liveBytes()),
+                new ViewColumn<>("reusableBytes", long.class, n -> n.capacity().reusableBytes()),
                 new ViewColumn<>("reserved", long.class, n -> n.capacity().reserved()),
                 new ViewColumn<>("free", long.class, n -> n.capacity().free()),
                 new ViewColumn<>("leases", int.class, n -> n.capacity().leases()),

@@ -22,7 +22,7 @@ final class RegionReadings implements SpillwayMeters.Region {
     private final ClusterCapacity cluster;
     private ClusterRead last;
 
-    private record ClusterRead(long at, long safeHeadroom, long worstLossRoom) {
+    private record ClusterRead(long at, long safeHeadroom, long worstLossRoom, long live) {
     }
 
     RegionReadings(String node, CapacityLedger ledger, ClusterCapacity cluster) {
@@ -39,6 +39,11 @@ final class RegionReadings implements SpillwayMeters.Region {
     @Override
     public long used() {
         return ledger.snapshot().used();
+    }
+
+    @Override
+    public long live() {
+        return clusterRead().live();
     }
 
     @Override
@@ -67,10 +72,10 @@ final class RegionReadings implements SpillwayMeters.Region {
             return last;
         long free = ledger.snapshot().free();
         List<NodeCapacity> all = cluster.capacity();
-        long headroom = all.stream().filter(c -> c.node().equals(node)).mapToLong(NodeCapacity::safeHeadroom)
-            .findFirst().orElse(free);
+        NodeCapacity mine = all.stream().filter(c -> c.node().equals(node)).findFirst().orElse(null);
         Optional<WorstLoss> worst = cluster.worstLoss();
-        last = new ClusterRead(now, headroom, worst.map(WorstLoss::headroom).orElse(free));
+        last = new ClusterRead(now, mine == null ? free : mine.safeHeadroom(),
+            worst.map(WorstLoss::headroom).orElse(free), mine == null ? ledger.snapshot().used() : mine.liveBytes());
         return last;
     }
 }

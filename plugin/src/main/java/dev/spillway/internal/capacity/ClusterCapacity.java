@@ -29,14 +29,31 @@ public final class ClusterCapacity {
         this.backups = backups;
     }
 
-    /** Every server's ledger, by node name, with its N-1 safe headroom. */
+    /** Every server's ledger, by node name, with its N-1 safe headroom and its live bytes. */
     public List<NodeCapacity> capacity() {
         List<Peers.LedgerView> views = peers.ledgers();
         FailoverModel model = survivable(views) ? owners.failoverModel(views) : null;
-        return views.stream()
-            .map(v -> model == null ? v.capacity() : v.capacity().withSafeHeadroom(
-                Math.max(0, Math.min(v.capacity().free(), model.safeHeadroom(v.nodeId())))))
-            .sorted(Comparator.comparing(NodeCapacity::node)).toList();
+        Map<UUID, Long> live = liveBytes(owners.now().owners(), views);
+        return views.stream().map(v -> {
+            NodeCapacity c = v.capacity().withLiveBytes(live.getOrDefault(v.nodeId(), 0L));
+            return model == null ? c
+                : c.withSafeHeadroom(Math.max(0, Math.min(c.free(), model.safeHeadroom(v.nodeId()))));
+        }).sorted(Comparator.comparing(NodeCapacity::node)).toList();
+    }
+
+    /**
+     * The region bytes of the chunk copies each server holds: one copy of each partition's bytes (the catalogs'
+     * count) for each owner of the partition now.
+     */
+    static Map<UUID, Long> liveBytes(UUID[][] owners, List<Peers.LedgerView> views) {
+        long[] bytes = Owners.partitionBytes(views, owners.length);
+        Map<UUID, Long> live = new HashMap<>();
+        views.forEach(v -> live.put(v.nodeId(), 0L));
+        for (int p = 0; p < owners.length; p++) {
+            for (UUID n : owners[p])
+                live.merge(n, bytes[p], Long::sum);
+        }
+        return live;
     }
 
     /** The loss that would leave a survivor the least room; empty when no loss is to be survived. */

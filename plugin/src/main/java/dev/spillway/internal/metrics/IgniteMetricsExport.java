@@ -58,7 +58,8 @@ public final class IgniteMetricsExport {
             sum(target, meters, SpillwayMeters.SCRUB_DAMAGED, SpillwayMeters.TAG_OUTCOME, outcome,
                 "Damaged chunk copies the scrub found, " + outcome);
         sum(target, meters, SpillwayMeters.SESSIONS, null, null, "Write sessions open on this node");
-        for (String region : List.of("budget", "used", "reserved", "free", "safe.headroom", "worst.loss.room"))
+        for (String region : List.of("budget", "used", "live", "reserved", "free", "safe.headroom",
+            "worst.loss.room"))
             sum(target, meters, SpillwayMeters.REGION + "." + region, null, null,
                 "The checkpoint region's " + region.replace('.', ' ') + " bytes");
     }

@@ -85,6 +85,9 @@ public final class SpillwayMeters implements MeterBinder {
 
         long used();
 
+        /** Region bytes of the chunk copies held here, as the catalogs count them ({@code NodeCapacity.liveBytes}). */
+        long live();
+
         long reserved();
 
         long free();
@@ -145,6 +148,8 @@ public final class SpillwayMeters implements MeterBinder {
             .description("Write sessions open on this node").register(r);
         regionGauge(r, region, "budget", Region::budget, "Bytes Spillway may fill: region max size x high-water mark");
         regionGauge(r, region, "used", Region::used, "Bytes of the checkpoint region in use, page overhead included");
+        regionGauge(r, region, "live", Region::live,
+            "Bytes of the chunk copies held here: falls at once on a delete, while used pages stay for reuse");
         regionGauge(r, region, "reserved", Region::reserved, "Bytes leased to writers and not yet released");
         regionGauge(r, region, "free", Region::free, "Bytes the budget has left after used and reserved");
         regionGauge(r, region, "safe.headroom", Region::safeHeadroom,

@@ -114,7 +114,7 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
         Instant takenAt = Instant.ofEpochMilli(engine.now());
         List<NodeCapacity> nodes = capacity.capacity();
         WorstLoss worst = capacity.worstLoss().orElse(null);
-        return ClusterStatus.of(takenAt, nodes, worst, checkpoints());
+        return ClusterStatus.of(takenAt, nodes, worst, checkpoints(), engine.owners().moving());
     }
 
     /** Every committed checkpoint in the cluster, by application, oldest first, with where its primaries are. */
