@@ -50,6 +50,10 @@ class QuorumIT {
         // Node 0 and node 1 now hold a copy of everything: node 0 alone still has every checkpoint.
         cluster.awaitAffinitySettled();
         CheckpointInfo latest = Spillway.store(cluster.node(0)).save("quorum", TestData.random(1 << 20, 3));
+        // A refusal while a failed server is missing names it: the room it held is gone until it rejoins.
+        assertThatThrownBy(() -> Spillway.store(cluster.node(0)).begin("quorum", 100L << 20))
+            .isInstanceOf(CapacityExhaustedException.class)
+            .hasMessageContaining("the cluster lost server(s) [" + cluster.name(2) + "]");
         // A reader that found a chunk missing asks why: on a settled majority side, no copy was missed.
         CheckpointEngine engine = ServiceHost.of(cluster.node(0)).engine();
         assertThat(engine.absence("quorum", latest.checkpointId())).isEqualTo(ChunkAbsence.SETTLED);

@@ -32,6 +32,8 @@ public final class ClusterCapacity {
     /** Every server's ledger, by node name, with its N-1 safe headroom and its live bytes. */
     public List<NodeCapacity> capacity() {
         List<Peers.LedgerView> views = peers.ledgers();
+        if (views.isEmpty())
+            return List.of();
         FailoverModel model = survivable(views) ? owners.failoverModel(views) : null;
         Map<UUID, Long> live = liveBytes(owners.now().owners(), views);
         return views.stream().map(v -> {

@@ -70,6 +70,11 @@ public final class ServerQuorum {
         return List.copyOf(expected);
     }
 
+    /** The servers expected and not in the last topology observed (lost, not departed on purpose), by name. */
+    public synchronized List<String> missing() {
+        return expected.stream().filter(n -> !visible.contains(n)).toList();
+    }
+
     /** The servers last observed and those expected, for a log line. */
     public synchronized String describe() {
         return visible.size() + " of the " + expected.size() + " servers expected: " + visible + " of " + expected;

@@ -42,6 +42,8 @@ import org.apache.ignite.cluster.ClusterNode;
  * dev.spillway.internal}.
  */
 public final class CheckpointEngine {
+    /** How a refusal names the servers the cluster lost. */
+    private static final String LOST_SERVERS = "the cluster lost server(s) ";
     /** Bytes of chunks a reader fetches ahead. */
     private static final int READ_AHEAD_BYTES = 8 << 20;
 
@@ -151,6 +153,10 @@ public final class CheckpointEngine {
                     plan[0] = reservation.place((int)needed, true);
                     return catalog.begin(application, writer, plan[0]);
                 });
+            }
+            catch (CapacityExhaustedException e) {
+                reservation.release();
+                throw withLostServers(e);
             }
             catch (RuntimeException e) {
                 reservation.release();
@@ -438,15 +444,35 @@ public final class CheckpointEngine {
      * the catalogs only once its claim records it.
      */
     <T> T admitted(Supplier<T> planAndRecord) {
-        if (admission == null)
-            return planAndRecord.get();
-        admission.lock();
         try {
-            return planAndRecord.get();
+            if (admission == null)
+                return planAndRecord.get();
+            admission.lock();
+            try {
+                return planAndRecord.get();
+            }
+            finally {
+                admission.unlock();
+            }
         }
-        finally {
-            admission.unlock();
+        catch (CapacityExhaustedException e) {
+            throw e.getMessage().contains(LOST_SERVERS) ? e : withLostServers(e);
         }
+    }
+
+    /**
+     * A refusal that also names the servers the cluster lost (expected, not there, not departed on purpose): room
+     * they held is gone, and the cluster is not N-1 safe until they rejoin or room is made.
+     */
+    private CapacityExhaustedException withLostServers(CapacityExhaustedException e) {
+        List<String> lost = quorum.missing();
+        if (lost.isEmpty())
+            return e;
+        CapacityExhaustedException named = new CapacityExhaustedException(e.getMessage() + "; " + LOST_SERVERS
+            + lost + ": it is short of their room, and not N-1 safe, until they rejoin or room is "
+            + "made (delete checkpoints)", e.neededBytes(), e.availableBytes());
+        named.initCause(e);
+        return named;
     }
 
     ChunkReader reader(Manifest m) {

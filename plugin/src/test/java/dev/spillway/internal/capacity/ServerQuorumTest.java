@@ -55,6 +55,17 @@ class ServerQuorumTest {
     }
 
     @Test
+    @DisplayName("missing: the servers that failed and have not come back, not those stopped on purpose")
+    void missing() {
+        ServerQuorum q = cluster(A, B, C, D);
+        q.departed(D);
+        q.observe(List.of(A, C));
+        assertThat(q.missing()).containsExactly("b");
+        q.observe(List.of(A, B, C));
+        assertThat(q.missing()).isEmpty();
+    }
+
+    @Test
     @DisplayName("a topology observed late, still holding a departed node, does not count it again")
     void lateTopologyAfterDeparture() {
         ServerQuorum q = cluster(A, B);
