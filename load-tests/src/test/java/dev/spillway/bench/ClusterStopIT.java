@@ -24,6 +24,8 @@ class ClusterStopIT {
     private static final Path DIR = Path.of("target", "cluster-stop").toAbsolutePath();
     private static final int MB = 1 << 20;
     private static final int NODES = 4;
+    /** Times the three orders run: 1 in the build, more with {@code -Dspillway.cycles=N} (via spillway.test.jvm). */
+    private static final int CYCLES = Integer.getInteger("spillway.cycles", 1);
 
     private record Stop(int[] order, Duration interval) {
     }
@@ -32,9 +34,12 @@ class ClusterStopIT {
     @DisplayName("four nodes at the admission limit stopped one by one, in several orders and intervals: every node "
         + "exits 143 after STOPPED, none halts")
     void wholeClusterStop() throws Exception {
-        List<Stop> stops = List.of(new Stop(new int[] {0, 1, 2, 3}, Duration.ofMillis(300)),
+        List<Stop> orders = List.of(new Stop(new int[] {0, 1, 2, 3}, Duration.ofMillis(300)),
             new Stop(new int[] {3, 1, 2, 0}, Duration.ZERO),
             new Stop(new int[] {2, 0, 3, 1}, Duration.ofSeconds(3)));
+        List<Stop> stops = new ArrayList<>();
+        for (int c = 0; c < CYCLES; c++)
+            stops.addAll(orders);
         List<String> report = new ArrayList<>();
         for (Stop stop : stops) {
             List<String> options = List.of("--region-max-size", "64MB", "--chunk-size", "256KB", "--backups", "1",

@@ -72,6 +72,28 @@ class CounterAppIT {
         store.list("counter").forEach(i -> store.delete("counter", i.checkpointId()));
     }
 
+    @Test
+    @DisplayName("started with a plain java -cp command line, without the JDK 17 options: it fails at once, listing "
+        + "every option to add")
+    void plainJavaCommandLine() throws IOException, InterruptedException {
+        Path log = Path.of("target", "counter-app-plain.log");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+            System.getProperty("java.class.path"), CounterApp.class.getName(), cluster.thinAddress(0));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the application exits").isTrue();
+        }
+        finally {
+            p.destroyForcibly();
+        }
+        String out = log(log);
+        System.out.println("counter example, plain java: exit " + p.exitValue() + ", " + out.lines()
+            .filter(l -> l.contains("SpillwayException")).findFirst().orElse(out));
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(out).contains("needs these JVM options").contains("--add-opens=java.base/java.nio=ALL-UNNAMED")
+            .doesNotContain("ExceptionInInitializerError");
+    }
+
     private static Process start(Path log) throws IOException {
         List<String> args = new ArrayList<>(List.of("--period-ms", "200"));
         for (int i = 0; i < 3; i++)

@@ -16,6 +16,7 @@ import dev.spillway.internal.capacity.Peers;
 import dev.spillway.internal.capacity.RebalanceGate;
 import dev.spillway.internal.capacity.ServerQuorum;
 import dev.spillway.internal.ignite.Departures;
+import dev.spillway.internal.ignite.IgniteAdapter;
 import dev.spillway.internal.metrics.IgniteMetricsExport;
 import dev.spillway.internal.metrics.PrometheusEndpoint;
 import dev.spillway.internal.metrics.SpillwayMeters;
@@ -33,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.ignite.DataRegionMetrics;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteLogger;
@@ -104,13 +106,28 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
             ClusterCapacity capacity = new ClusterCapacity(peers, owners, config.getBackups());
             store = new EmbeddedCheckpointStore(engine, capacity);
             sessions = server ? new WriteSessions(engine, log()) : null;
-            gate = server ? new RebalanceGate(ignite.cluster().localNode().id(), owners, peers,
-                () -> ignite.cache(Layout.CHUNK_CACHE).rebalance()::isDone, msg -> log().warning(msg)) : null;
+            gate = server ? new RebalanceGate(ignite.cluster().localNode().id(), owners, peers, chunkRebalancer(),
+                msg -> log().warning(msg)) : null;
             if (server) {
                 meters.bindNode(registry, new RegionReadings(node, ledger, capacity), engine::openSessions);
                 meters.bindScrub(registry, engine::scrubTotals);
             }
         }
+    }
+
+    /** The chunk cache's rebalance on this node, started by hand ({@link RebalanceGate}). */
+    private RebalanceGate.Rebalancer chunkRebalancer() {
+        return new RebalanceGate.Rebalancer() {
+            @Override
+            public BooleanSupplier start() {
+                return ignite.cache(Layout.CHUNK_CACHE).rebalance()::isDone;
+            }
+
+            @Override
+            public boolean othersBusy() {
+                return IgniteAdapter.rebalancesUnderWay(ignite, Layout.CHUNK_CACHE);
+            }
+        };
     }
 
     NodeRuntime(Ignite ignite, SpillwayConfiguration config, boolean server) {

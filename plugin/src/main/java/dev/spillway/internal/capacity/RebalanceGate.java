@@ -25,9 +25,17 @@ public final class RebalanceGate {
     public record Held(int partitions, long predictedBytes, long limitBytes) {
     }
 
-    /** Starts this server's rebalance of the chunk cache; the supplier answers whether it has ended. */
+    /** This server's rebalance of the chunk cache. */
     public interface Rebalancer {
+        /** Starts it; the supplier answers whether it has ended. */
         BooleanSupplier start();
+
+        /**
+         * Whether starting it now could disturb another cache: an exchange in progress or another cache's rebalance
+         * under way, which a rebalance started by hand would cancel and start again
+         * ({@code IgniteAdapter.rebalancesUnderWay}). The gate then waits for its next look.
+         */
+        boolean othersBusy();
     }
 
     private final UUID self;
@@ -81,6 +89,8 @@ public final class RebalanceGate {
         Held verdict = verdict(partitions, mine.capacity().used() + arriving(receiving, views, mine.pageSize()),
             limit(mine));
         if (verdict == null) {
+            if (rebalancer.othersBusy())
+                return;
             if (held != null)
                 log.accept("Spillway starts the rebalance it held: the " + partitions + " partition(s) this server "
                     + "receives now fit");

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,7 @@ class RebalanceGateTest {
     private final List<String> logged = new ArrayList<>();
     private int started;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean othersBusy = new AtomicBoolean();
 
     /** Regions of 10,000 bytes, failover limit 9,700; every partition holds {@code bytes} on its primary alone. */
     private static FakePeers primariesHolding(long bytes) {
@@ -31,10 +33,18 @@ class RebalanceGateTest {
     }
 
     private RebalanceGate gate(FakePeers peers, Owners owners) {
-        return new RebalanceGate(SELF, owners, peers, () -> {
-            started++;
-            ended.set(false);
-            return ended::get;
+        return new RebalanceGate(SELF, owners, peers, new RebalanceGate.Rebalancer() {
+            @Override
+            public BooleanSupplier start() {
+                started++;
+                ended.set(false);
+                return ended::get;
+            }
+
+            @Override
+            public boolean othersBusy() {
+                return othersBusy.get();
+            }
         }, logged::add);
     }
 
@@ -79,6 +89,19 @@ class RebalanceGateTest {
         assertThat(gate.held()).isNull();
         assertThat(logged).hasSize(2);
         assertThat(logged.get(1)).contains("starts the rebalance it held");
+    }
+
+    @Test
+    @DisplayName("another cache rebalancing or an exchange in progress: the start waits for a look when all is quiet")
+    void waitsForQuiet() {
+        RebalanceGate gate = gate(primariesHolding(100), FixedOwners.backupsArriving(PARTITIONS, 1, NAMES));
+        othersBusy.set(true);
+        gate.runOnce();
+        assertThat(started).isZero();
+        assertThat(gate.held()).isNull();
+        othersBusy.set(false);
+        gate.runOnce();
+        assertThat(started).isEqualTo(1);
     }
 
     @Test
