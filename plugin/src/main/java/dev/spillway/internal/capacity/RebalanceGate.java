@@ -63,8 +63,9 @@ public final class RebalanceGate {
 
     /**
      * Looks once: when this server is receiving partitions and no rebalance it started for the current assignment
-     * is under way, reads every ledger and starts the rebalance if what arrives fits under this server's failover
-     * limit; otherwise holds it, and says so once per assignment.
+     * is under way, reads every ledger and starts the rebalance if what arrives fits under this server's
+     * {@link #limit} and nothing else is moving; otherwise holds it, says so once per assignment, and reads the
+     * ledgers again at every look until room is made.
      */
     public void runOnce() {
         UUID[][] receiving = owners.receiving();
