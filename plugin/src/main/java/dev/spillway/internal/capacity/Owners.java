@@ -1,7 +1,6 @@
 package dev.spillway.internal.capacity;
 
 import dev.spillway.SpillwayConfiguration;
-import dev.spillway.internal.metrics.SpillwayMeters;
 import dev.spillway.internal.placement.FailoverModel;
 import dev.spillway.internal.placement.PlacementPlanner.Topology;
 import java.util.Arrays;
@@ -21,12 +20,7 @@ import org.apache.ignite.Ignite;
 public interface Owners {
     /** The owners of node {@code ignite}'s cluster, from the chunk cache's affinity and the rendezvous function. */
     static Owners of(Ignite ignite, SpillwayConfiguration config) {
-        return of(ignite, config, SpillwayMeters.NONE);
-    }
-
-    /** As {@link #of(Ignite, SpillwayConfiguration)}, its cache's hits and misses counted in {@code meters}. */
-    static Owners of(Ignite ignite, SpillwayConfiguration config, SpillwayMeters meters) {
-        return new AffinityOwners(ignite, config, meters);
+        return new AffinityOwners(ignite, config);
     }
 
     /** The owners of every chunk-cache partition now, primary first. */
