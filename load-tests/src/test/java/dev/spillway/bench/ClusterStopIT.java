@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -65,10 +68,17 @@ class ClusterStopIT {
                 int saved = Ballast.fill(store, 4 * MB, 7);
                 filled = saved + " checkpoints, used " + store.capacity().stream()
                     .map(c -> String.format("%.1f%%", 100.0 * c.used() / c.regionMaxSize())).toList();
-                for (int i = 0; i < stop.order().length; i++) {
-                    if (i > 0 && !stop.interval().isZero())
-                        Thread.sleep(stop.interval().toMillis());
-                    cluster.terminate(stop.order()[i]);
+                // Node i of the order gets its SIGTERM i intervals after the first, as a loop with a pause does.
+                ScheduledExecutorService signals = Executors.newSingleThreadScheduledExecutor();
+                try {
+                    for (int i = 0; i < stop.order().length; i++) {
+                        int node = stop.order()[i];
+                        signals.schedule(() -> cluster.terminate(node), stop.interval().toMillis() * i,
+                            TimeUnit.MILLISECONDS);
+                    }
+                }
+                finally {
+                    signals.shutdown();
                 }
                 for (int node : stop.order())
                     exits.add(cluster.awaitExit(node, Duration.ofSeconds(60)));
