@@ -12,7 +12,6 @@ import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.SpillwayException;
 import dev.spillway.WorstLoss;
-import dev.spillway.wire.Layout;
 import dev.spillway.wire.ChunkAbsence;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Begun;
@@ -78,8 +77,8 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     private static final String IGNITE_FUTURE_TIMEOUT =
         "org.apache.ignite.internal.IgniteFutureTimeoutCheckedException";
 
-    /** Who a chunk call's start waits on: the thin client's request for the partition map goes to some server. */
-    private static final String PARTITION_MAP = "a server (the partition map of the chunk cache)";
+    /** Who a chunk call's start waited on, when the thin client did not tell which server it asked for the map. */
+    private static final String PARTITION_MAP = "(a server the thin client chose)";
 
     /**
      * Where the thin client completes chunk reads and puts, unless the configuration names an executor. Ignite's
@@ -92,6 +91,8 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     /** The step of a control call while it looks for the server to call. */
     private static final String LOOKING_UP = "looking up the servers";
 
+    /** Calls a new link makes to its home at most, until one goes straight to it ({@link #routeToHome}). */
+    private static final int ROUTING_CALLS = 3;
     /** The request timeout a client configuration without one gets. */
     public static final Duration DFLT_TIMEOUT = SpillwayConfiguration.DFLT_OPERATION_TIMEOUT;
 
@@ -112,6 +113,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         this.link = link;
         this.timeout = timeout;
         this.home = HomeServer.resolve(() -> this.link.client, names, config.getAddresses(), home);
+        routeToHome(link);
     }
 
     /**
@@ -313,11 +315,21 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         catch (RuntimeException e) {
             if (!timedOut(e))
                 throw e;
-            throw timedOut(l, step, PARTITION_MAP, e);
+            throw partitionMapTimedOut(l, step, e);
         }
         if (System.nanoTime() - started >= timeout.toNanos())
-            throw timedOut(l, step, PARTITION_MAP, null);
+            throw partitionMapTimedOut(l, step, null);
         return new Sent<>(future, SentTo.last());
+    }
+
+    /**
+     * A chunk call that ran out of time before it was sent: the thin client asked a server for the partition map and
+     * waited; the server asked is named when the thin client told which it was.
+     */
+    private OperationTimeoutException partitionMapTimedOut(ThinLink l, String step, Throwable cause) {
+        ConnectionDescription to = SentTo.last();
+        return timedOut(l, step + ", asking for the partition map of the chunk cache",
+            to == null ? PARTITION_MAP : serverName(to), cause);
     }
 
     /** A chunk call in flight, and the connection it went out on (null if unknown). */
@@ -467,6 +479,33 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         stale.release();
         // The next call looks for the home through the new client, and learns the servers' names again.
         home.forget();
+        routeToHome(fresh);
+    }
+
+    /**
+     * Lets link {@code l}'s thin client learn where the home server's checkpoint service runs before the calls that
+     * matter. It learns that in the background after a proxy's first call, and until then sends calls through its
+     * default connection, from which that server relays them to the home: a call the home holds would time out on
+     * the relay's connection and be blamed on the relay. Calls the home until a call goes straight to it, at most
+     * {@value #ROUTING_CALLS} times; a call that fails ends this, and the calls that matter report it.
+     */
+    private void routeToHome(ThinLink l) {
+        try {
+            ClusterNode target = home.current();
+            if (target == null)
+                return;
+            CheckpointService service = service(l, target.id());
+            for (int i = 0; i < ROUTING_CALLS; i++) {
+                SentTo.clear();
+                service.primaries();
+                ConnectionDescription to = SentTo.last();
+                if (to != null && target.id().equals(to.serverNodeId()))
+                    return;
+            }
+        }
+        catch (RuntimeException e) {
+            // The home did not answer or runs no checkpoint service yet: the next call says so.
+        }
     }
 
     private String controlStep(ClusterNode target) {
@@ -610,7 +649,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         return false;
     }
 
-    private String serverName(ConnectionDescription to) {
+    String serverName(ConnectionDescription to) {
         UUID id = to.serverNodeId();
         String name = id == null ? null : names.get(id);
         if (name != null)
@@ -637,8 +676,6 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     }
 
     CheckpointService service(ThinLink l, UUID node) {
-        var group = node == null ? l.client.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
-            : l.client.cluster().forNodeId(node);
-        return l.client.services(group).serviceProxy(CheckpointService.NAME, CheckpointService.class);
+        return l.service(node);
     }
 }

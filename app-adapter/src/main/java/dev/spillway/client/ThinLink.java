@@ -1,7 +1,11 @@
 package dev.spillway.client;
 
+import dev.spillway.wire.CheckpointService;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Layout;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.IgniteClient;
@@ -20,6 +24,9 @@ import org.apache.ignite.configuration.ClientConfiguration;
 final class ThinLink {
     final IgniteClient client;
     final ClientCache<ChunkKey, byte[]> chunks;
+    /** The checkpoint service of each server by node id, and of any server under {@link #ANY_SERVER}. */
+    private final Map<UUID, CheckpointService> services = new ConcurrentHashMap<>();
+    private static final UUID ANY_SERVER = new UUID(0, 0);
     /** The SpillwayClient's own hold while the link is current, plus one per call, reader and writer on it. */
     private int holds = 1;
 
@@ -45,6 +52,15 @@ final class ThinLink {
             client.close();
             throw e;
         }
+    }
+
+    /** The checkpoint service of server {@code node}, or of any server when null. */
+    CheckpointService service(UUID node) {
+        return services.computeIfAbsent(node == null ? ANY_SERVER : node, id -> {
+            var group = node == null ? client.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
+                : client.cluster().forNodeId(node);
+            return client.services(group).serviceProxy(CheckpointService.NAME, CheckpointService.class);
+        });
     }
 
     /** Takes a hold on the link; false once it has closed (a newer link has replaced it by then). */

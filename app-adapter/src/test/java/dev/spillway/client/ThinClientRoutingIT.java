@@ -11,6 +11,7 @@ import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
 import dev.spillway.test.TestPorts;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,6 +74,32 @@ class ThinClientRoutingIT {
         finally {
             proxies.forEach(CountingProxy::close);
         }
+    }
+
+    @Test
+    @DisplayName("calls to the checkpoint service go straight to the home server, not through another")
+    void controlCallsGoStraightToTheHome() {
+        ClientConfiguration thin = new ClientConfiguration()
+            .setAddresses(cluster.thinAddress(0), cluster.thinAddress(1), cluster.thinAddress(2));
+        for (int i = 0; i < 3; i++) {
+            String home = cluster.name(i);
+            try (SpillwayClient client = SpillwayClient.connect(thin, home)) {
+                // The thin client learns where the service runs in the background, after the first call.
+                SpillwayCluster.awaitCondition("a call sent to " + home, Duration.ofSeconds(10),
+                    () -> home.equals(controlCallSentTo(client)) && home.equals(controlCallSentTo(client)));
+                List<String> sentTo = new ArrayList<>();
+                for (int call = 0; call < 20; call++)
+                    sentTo.add(controlCallSentTo(client));
+                assertThat(sentTo).as("the servers 20 calls went to, homed on %s", home).containsOnly(home);
+            }
+        }
+    }
+
+    /** The server the connection of a control call's request leads to. */
+    private static String controlCallSentTo(SpillwayClient client) {
+        SentTo.clear();
+        client.list("routing");
+        return client.serverName(SentTo.last());
     }
 
     private static Map<String, Long> counts(Map<String, CountingProxy> byNode) {
