@@ -86,6 +86,9 @@ class MetricsIT {
                 .orElseThrow().budget());
         assertThat(value(body, "spillway_region_used_bytes{" + node + "}")).isGreaterThan(3 << 20);
         assertThat(value(body, "spillway_region_reserved_bytes{" + node + "}")).isZero();
+        // The saves' admission read the failover model: the assignments after each loss are cached once.
+        assertThat(value(body, "cache_gets_total{cache=\"spillway.loss.assignments\"," + node + ",result=\"hit\"}"))
+            .isPositive();
         assertThat(value(body, "spillway_region_free_bytes{" + node + "}")).isPositive();
         assertThat(value(body, "spillway_region_safe_headroom_bytes{" + node + "}")).isPositive();
         assertThat(value(body, "spillway_region_worst_loss_room_bytes{" + node + "}"))

@@ -93,7 +93,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
                 config.failoverBytes(), RegionPages.pageSize(ignite.configuration()), NodeRuntime.this::regionUsed,
                 config.getClock(), config.getLeaseTimeout(), meters) : null;
             Peers peers = Peers.of(ignite, server ? NodeRuntime.this : null, config.getOperationTimeout());
-            Owners owners = Owners.of(ignite, config);
+            Owners owners = Owners.of(ignite, config, meters);
             engine = new CheckpointEngine(ignite, config, server, peers, owners, quorum,
                 NodeRuntime.this::background, meters);
             ClusterCapacity capacity = new ClusterCapacity(peers, owners, config.getBackups());

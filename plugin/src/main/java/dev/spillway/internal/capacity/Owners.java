@@ -1,6 +1,7 @@
 package dev.spillway.internal.capacity;
 
 import dev.spillway.SpillwayConfiguration;
+import dev.spillway.internal.metrics.SpillwayMeters;
 import dev.spillway.internal.placement.FailoverModel;
 import dev.spillway.internal.placement.PlacementPlanner.Topology;
 import java.util.Arrays;
@@ -20,7 +21,12 @@ import org.apache.ignite.Ignite;
 public interface Owners {
     /** The owners of node {@code ignite}'s cluster, from the chunk cache's affinity and the rendezvous function. */
     static Owners of(Ignite ignite, SpillwayConfiguration config) {
-        return new AffinityOwners(ignite, config);
+        return of(ignite, config, SpillwayMeters.NONE);
+    }
+
+    /** As {@link #of(Ignite, SpillwayConfiguration)}, its cache's hits and misses counted in {@code meters}. */
+    static Owners of(Ignite ignite, SpillwayConfiguration config, SpillwayMeters meters) {
+        return new AffinityOwners(ignite, config, meters);
     }
 
     /** The owners of every chunk-cache partition now, primary first. */

@@ -1,5 +1,6 @@
 package dev.spillway.internal.metrics;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import dev.spillway.ScrubReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -218,6 +220,14 @@ public final class SpillwayMeters implements MeterBinder {
         FunctionCounter.builder(SCRUB_DAMAGED, this, m -> m.scrubTotals.get().unrepaired()).tags(nodeTags())
             .tag(TAG_OUTCOME, "unrepaired").description("Damaged chunk copies the scrub found, by outcome")
             .register(r);
+    }
+
+    /**
+     * Counts the hits, misses and evictions of {@code cache} ({@code cache.gets{result=hit|miss}}, ... tagged
+     * {@code cache=name}); the cache must record its statistics.
+     */
+    public void cache(String name, Cache<?, ?> cache) {
+        CaffeineCacheMetrics.monitor(registry, cache, name, nodeTags());
     }
 
     /** A lease this node's ledger granted ({@code bytes} > 0) or refused (0). */
