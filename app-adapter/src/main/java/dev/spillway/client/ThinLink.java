@@ -1,11 +1,11 @@
 package dev.spillway.client;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.spillway.wire.CheckpointService;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Layout;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.IgniteClient;
@@ -24,9 +24,14 @@ import org.apache.ignite.configuration.ClientConfiguration;
 final class ThinLink {
     final IgniteClient client;
     final ClientCache<ChunkKey, byte[]> chunks;
-    /** The checkpoint service of each server by node id, and of any server under {@link #ANY_SERVER}. */
-    private final Map<UUID, CheckpointService> services = new ConcurrentHashMap<>();
     private static final UUID ANY_SERVER = new UUID(0, 0);
+    /**
+     * Servers whose proxies a link keeps: more than a cluster has, as every restart of a server gives it a new node
+     * id; the proxy of one dropped is made again when needed, learning its service topology again.
+     */
+    private static final int KEPT_PROXIES = 64;
+    /** The checkpoint service of each server by node id, and of any server under {@link #ANY_SERVER}. */
+    private final Cache<UUID, CheckpointService> services = Caffeine.newBuilder().maximumSize(KEPT_PROXIES).build();
     /** The SpillwayClient's own hold while the link is current, plus one per call, reader and writer on it. */
     private int holds = 1;
 
@@ -56,7 +61,7 @@ final class ThinLink {
 
     /** The checkpoint service of server {@code node}, or of any server when null. */
     CheckpointService service(UUID node) {
-        return services.computeIfAbsent(node == null ? ANY_SERVER : node, id -> {
+        return services.get(node == null ? ANY_SERVER : node, id -> {
             var group = node == null ? client.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true")
                 : client.cluster().forNodeId(node);
             return client.services(group).serviceProxy(CheckpointService.NAME, CheckpointService.class);
