@@ -22,7 +22,7 @@ import java.util.Set;
  *     backups or with one server
  * @param checkpoints every committed checkpoint, by application, oldest first
  * @param rebalancing whether some partition still lacks a copy on a server that is to hold one: a rebalance is
- *     under way
+ *     under way, or held back because a server could not hold what it would bring ({@code RebalanceGate})
  */
 public record ClusterStatus(Instant takenAt, List<NodeStatus> nodes, WorstLoss worstLoss,
                             List<Checkpoint> checkpoints, boolean rebalancing) implements java.io.Serializable {
@@ -121,7 +121,8 @@ public record ClusterStatus(Instant takenAt, List<NodeStatus> nodes, WorstLoss w
             return nodes.size() < 2 ? "fewer than two servers: a stop loses what the other holds"
                 : "the checkpoints have no backups: stopping any server loses the checkpoints it holds";
         if (rebalancing)
-            return "partitions are still receiving their copies (a rebalance is under way)";
+            return "partitions are still receiving their copies (a rebalance is under way, or held until room is "
+                + "made)";
         if (worstLoss.headroom() < 0)
             return "losing " + worstLoss.lostNode() + " would overfill " + worstLoss.survivor() + " by "
                 + Bytes.format(-worstLoss.headroom()) + ": delete checkpoints or add a server first";

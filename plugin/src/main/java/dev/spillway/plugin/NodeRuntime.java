@@ -13,8 +13,10 @@ import dev.spillway.internal.capacity.LedgerHost;
 import dev.spillway.internal.capacity.MetadataWatch;
 import dev.spillway.internal.capacity.Owners;
 import dev.spillway.internal.capacity.Peers;
+import dev.spillway.internal.capacity.RebalanceGate;
 import dev.spillway.internal.capacity.ServerQuorum;
 import dev.spillway.internal.ignite.Departures;
+import dev.spillway.internal.ignite.IgniteAdapter;
 import dev.spillway.internal.metrics.IgniteMetricsExport;
 import dev.spillway.internal.metrics.PrometheusEndpoint;
 import dev.spillway.internal.metrics.SpillwayMeters;
@@ -32,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.ignite.DataRegionMetrics;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteLogger;
@@ -48,6 +51,8 @@ import org.apache.ignite.IgniteLogger;
 final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     /** How often a server publishes and reads the metadata regions' states ({@link MetadataWatch}). */
     private static final long METADATA_WATCH_MS = 500;
+    /** The longest between two looks at whether this server's rebalance may start ({@link RebalanceGate}). */
+    private static final long REBALANCE_GATE_MS = 250;
     /** The time between the end of one background scrub pass and the start of the next. */
     private static final long SCRUB_GAP_MS = 1000;
     /** The longest a stopping server waits for its departure to go round the cluster. */
@@ -65,6 +70,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     private volatile ScheduledExecutorService maintenance;
     private volatile ScheduledExecutorService metadataWatch;
     private volatile ScheduledExecutorService scrubber;
+    private volatile ScheduledExecutorService rebalanceGate;
     /**
      * The node's meters' registry: {@link #kept}, Prometheus' when the node serves them, and any an application
      * adds.
@@ -84,6 +90,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         final EmbeddedCheckpointStore store;
         final WriteSessions sessions;
         final SpillwayMeters meters;
+        final RebalanceGate gate;
 
         Parts() {
             String node = String.valueOf(ignite.cluster().localNode().consistentId());
@@ -99,11 +106,28 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
             ClusterCapacity capacity = new ClusterCapacity(peers, owners, config.getBackups());
             store = new EmbeddedCheckpointStore(engine, capacity);
             sessions = server ? new WriteSessions(engine, log()) : null;
+            gate = server ? new RebalanceGate(ignite.cluster().localNode().id(), owners, peers, chunkRebalancer(),
+                msg -> log().warning(msg)) : null;
             if (server) {
                 meters.bindNode(registry, new RegionReadings(node, ledger, capacity), engine::openSessions);
                 meters.bindScrub(registry, engine::scrubTotals);
             }
         }
+    }
+
+    /** The chunk cache's rebalance on this node, started by hand ({@link RebalanceGate}). */
+    private RebalanceGate.Rebalancer chunkRebalancer() {
+        return new RebalanceGate.Rebalancer() {
+            @Override
+            public BooleanSupplier start() {
+                return ignite.cache(Layout.CHUNK_CACHE).rebalance()::isDone;
+            }
+
+            @Override
+            public boolean othersBusy() {
+                return IgniteAdapter.rebalancesUnderWay(ignite, Layout.CHUNK_CACHE);
+            }
+        };
     }
 
     NodeRuntime(Ignite ignite, SpillwayConfiguration config, boolean server) {
@@ -177,6 +201,10 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
             }, 0, SCRUB_GAP_MS, TimeUnit.MILLISECONDS);
         }
         long period = config.getMaintenanceInterval().toMillis();
+        rebalanceGate = daemonThread("spillway-rebalance-gate-");
+        long gatePeriod = Math.min(period, REBALANCE_GATE_MS);
+        rebalanceGate.scheduleWithFixedDelay(() -> maintain("admitting a rebalance", () -> parts().gate.runOnce()),
+            gatePeriod, gatePeriod, TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(() -> {
             // Each step apart: one that fails (a node that does not answer) does not skip the others.
             maintain("expiring leases", () -> parts().ledger.expire(id -> ignite.cluster().node(id) != null));
@@ -284,6 +312,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
             }
         }
         stop(scrubber);
+        stop(rebalanceGate);
         stop(metadataWatch);
         stop(maintenance);
         PrometheusEndpoint e = endpoint;

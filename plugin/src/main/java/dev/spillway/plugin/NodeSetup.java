@@ -136,6 +136,8 @@ final class NodeSetup {
             // The stock function keeps thin-client partition awareness; the key's int field names the partition.
             .setAffinity(new RendezvousAffinityFunction(false, conf.getPartitions()))
             .setKeyConfiguration(new CacheKeyConfiguration(ChunkKey.class.getName(), ChunkKey.PARTITION_FIELD))
+            // Rebalanced only when Spillway starts it, on each server once what arrives fits (RebalanceGate).
+            .setRebalanceDelay(-1)
             .setDataRegionName(Layout.CHECKPOINT_REGION)
             .setNodeFilter(new AttributeNodeFilter(Layout.SERVER_ATTRIBUTE, "true"))
             .setCopyOnRead(false)

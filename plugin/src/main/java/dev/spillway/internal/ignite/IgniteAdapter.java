@@ -18,6 +18,7 @@ import org.apache.ignite.cache.affinity.rendezvous.RendezvousAffinityFunction;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.events.DiscoveryEvent;
 import org.apache.ignite.internal.IgniteEx;
+import org.apache.ignite.internal.processors.cache.CacheGroupContext;
 import org.apache.ignite.internal.processors.cache.GridCacheContext;
 import org.apache.ignite.internal.processors.cache.IgniteInternalCache;
 import org.apache.ignite.internal.processors.cache.KeyCacheObject;
@@ -115,6 +116,27 @@ public final class IgniteAdapter {
             }
         }
         return stored;
+    }
+
+    /**
+     * Whether starting a rebalance of {@code cache} now by hand ({@code IgniteCache.rebalance()}) could disturb
+     * another cache: a forced rebalance is one exchange-worker task for every cache group of the node, and a group
+     * whose own rebalance is under way then has it cancelled and started again, its moving partitions cleared while
+     * updates reach them. That once ended in Ignite's critical failure handler ("Maximum number of retries 1000
+     * reached for Invoke operation (the tree may be corrupted)", Spillway's admission cache, in a full build).
+     * True while an exchange is in progress or any other group on this node is rebalancing.
+     */
+    public static boolean rebalancesUnderWay(Ignite ignite, String cache) {
+        IgniteEx ex = (IgniteEx)ignite;
+        if (!ex.context().cache().context().exchange().lastTopologyFuture().isDone())
+            return true;
+        IgniteInternalCache<?, ?> own = ex.cachex(cache);
+        int ownGroup = own == null ? 0 : own.context().groupId();
+        for (CacheGroupContext grp : ex.context().cache().cacheGroups()) {
+            if (grp.groupId() != ownGroup && grp.affinityNode() && !grp.preloader().rebalanceFuture().isDone())
+                return true;
+        }
+        return false;
     }
 
     /**
