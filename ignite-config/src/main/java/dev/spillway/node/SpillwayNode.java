@@ -9,6 +9,7 @@ import dev.spillway.config.NodeConfigBuilder;
 import dev.spillway.config.NodeConfigurationException;
 import dev.spillway.config.NodeSettings;
 import dev.spillway.wire.Layout;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import org.apache.ignite.Ignite;
@@ -16,6 +17,7 @@ import org.apache.ignite.Ignition;
 import org.apache.ignite.configuration.IgniteConfiguration;
 import org.apache.ignite.events.EventType;
 import org.apache.ignite.plugin.segmentation.SegmentationPolicy;
+import sun.misc.Signal;
 
 /**
  * {@code ./spillway node} and the server distribution's {@code bin/spillway-node}: one Spillway server node in this
@@ -26,10 +28,11 @@ import org.apache.ignite.plugin.segmentation.SegmentationPolicy;
  * {@code SEGMENTED ...}, stops, and joins again, printing {@code JOINED ...} once more, where Ignite's failure
  * handler would halt it.
  *
- * <p>Exit codes: 143 after SIGTERM (the JVM's code for a stop by that signal; the node has stopped cleanly when
- * {@code STOPPED} is printed), 130 after Ctrl-C and also when a critical failure halted the node (Ignite's
- * {@code KILL_EXIT_CODE}; the log says which), 1 when the node could not start, 2 for a bad configuration or
- * command line, 0 after {@code --help}.
+ * <p>Exit codes: 0 once a stop asked for by SIGTERM or Ctrl-C (SIGINT) has ended ({@code STOPPED} is printed) and
+ * after {@code --help}; 130 only when a critical failure halted the node (Ignite's {@code KILL_EXIT_CODE}); 1 when
+ * the node could not start; 2 for a bad configuration or command line. The JVM would exit a stop by SIGTERM with
+ * 143 and one by SIGINT with 130, the code of a halt, which a supervisor could not tell from a crash: the node
+ * handles both signals itself.
  */
 public final class SpillwayNode {
     /**
@@ -67,6 +70,10 @@ public final class SpillwayNode {
         System.setProperty("IGNITE_NO_SHUTDOWN_HOOK", "true");
         SpillwayNode node = new SpillwayNode(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "spillway-node-stop"));
+        // The JVM's own handlers end a stop by signal with 128 + the signal's number: 130 for SIGINT, Ignite's code
+        // for a halt. The shutdown, and with it the node's stop, runs just the same after System.exit(0).
+        for (String signal : List.of("TERM", "INT"))
+            Signal.handle(new Signal(signal), s -> System.exit(0));
         try {
             node.run(started);
         }
@@ -138,7 +145,7 @@ public final class SpillwayNode {
         return more;
     }
 
-    /** Stops the node on SIGTERM or Ctrl-C, and says when it is over. */
+    /** Stops the node on SIGTERM or Ctrl-C (the JVM's shutdown), and says when it is over. */
     private synchronized void stop() {
         stopping = true;
         if (current == null)

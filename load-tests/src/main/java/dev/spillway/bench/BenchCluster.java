@@ -35,7 +35,8 @@ final class BenchCluster implements AutoCloseable {
     static final int MAX_SLOTS = LoopbackPorts.DISCOVERY_PORTS;
     private static final long JOIN_TIMEOUT_NANOS = 120_000_000_000L;
     /** A node process's exit status after SIGTERM: the JVM's for a stop by that signal. */
-    private static final int SIGTERM_EXIT = 143;
+    /** A node's exit status once a stop asked for by SIGTERM or SIGINT has ended ({@code SpillwayNode}). */
+    private static final int STOPPED_EXIT = 0;
 
     private final Path dir;
     /** The network the nodes run on, each in its namespace; null for loopback. */
@@ -177,7 +178,7 @@ final class BenchCluster implements AutoCloseable {
 
     /**
      * Stops node process {@code i} cleanly with SIGTERM, as a service manager does, and waits for it to exit;
-     * returns its exit status (143, the JVM's for SIGTERM, once the node has stopped cleanly).
+     * returns its exit status (0 once the node has stopped cleanly).
      */
     int stop(int i) throws InterruptedException {
         Incarnation n = slots.get(i);
@@ -195,6 +196,13 @@ final class BenchCluster implements AutoCloseable {
         Incarnation n = slots.get(i);
         n.endedBy = "SIGTERM";
         n.process.destroy();
+    }
+
+    /** Sends node process {@code i} SIGINT, as Ctrl-C in its terminal does, without waiting for it. */
+    void interrupt(int i) {
+        Incarnation n = slots.get(i);
+        n.endedBy = "SIGINT";
+        signal(n.process, "INT");
     }
 
     /**
@@ -268,8 +276,8 @@ final class BenchCluster implements AutoCloseable {
 
     /**
      * The node processes that halted or failed on their own: one that exited while this bench had not ended it
-     * (130 is Ignite's halt after a critical failure), one that did not stop cleanly on SIGTERM (exit 143 once it
-     * printed {@code STOPPED}), or one whose log reports a critical failure.
+     * (130 is Ignite's halt after a critical failure), one that did not stop cleanly on SIGTERM or SIGINT (exit 0
+     * once it printed {@code STOPPED}), or one whose log reports a critical failure.
      */
     List<String> halts() {
         List<String> halts = new ArrayList<>();
@@ -278,8 +286,8 @@ final class BenchCluster implements AutoCloseable {
             boolean critical = log.contains("Critical system error detected") || log.contains("JVM will be halted");
             boolean running = n.process.isAlive();
             boolean exitedAlone = !running && n.endedBy == null;
-            boolean stopFailed = !running && "SIGTERM".equals(n.endedBy)
-                && !(n.process.exitValue() == SIGTERM_EXIT && log.contains("STOPPED "));
+            boolean stopFailed = !running && ("SIGTERM".equals(n.endedBy) || "SIGINT".equals(n.endedBy))
+                && !(n.process.exitValue() == STOPPED_EXIT && log.contains("STOPPED "));
             if (critical || exitedAlone || stopFailed)
                 halts.add(n.name() + " (" + n.log.getFileName() + (running ? ", running" : ", exit "
                     + n.process.exitValue()) + (critical ? ", critical failure logged" : "") + ")");
