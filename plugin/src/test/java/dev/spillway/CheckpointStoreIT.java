@@ -251,7 +251,8 @@ class CheckpointStoreIT {
             });
             cluster.stop(victim[0]);
             assertThatThrownBy(writer::commit).isInstanceOf(SpillwayException.class)
-                .hasMessageContaining("lost chunks with a server node that left");
+                .hasMessageContaining("lost chunks with server(s) [" + cluster.name(victim[0])
+                    + " (left the cluster)] that left");
         }
         finally {
             if (victim[0] > 0 && !cluster.isRunning(victim[0]))

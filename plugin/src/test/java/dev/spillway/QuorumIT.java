@@ -3,6 +3,8 @@ package dev.spillway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spillway.internal.capacity.LedgerHost;
+import dev.spillway.internal.capacity.Peers;
 import dev.spillway.internal.service.ServiceHost;
 import dev.spillway.internal.store.CheckpointEngine;
 import dev.spillway.test.SpillwayCluster;
@@ -11,6 +13,7 @@ import dev.spillway.test.TestPorts;
 import dev.spillway.wire.ChunkAbsence;
 import dev.spillway.wire.Layout;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,8 +48,13 @@ class QuorumIT {
         cluster.stop(3);
         cluster.awaitAffinitySettled();
         Spillway.store(cluster.node(0)).save("quorum", TestData.random(1 << 20, 2));
+        // Messages name a server that left by the name it had: this node saw it in the ledgers.
+        Peers peers = Peers.of(cluster.node(0), LedgerHost.of(cluster.node(0)), CONFIG.getOperationTimeout());
+        peers.ledgers();
+        UUID failed = cluster.node(2).cluster().localNode().id();
         // One failure: 2 of 3 is still a majority.
         cluster.fail(2);
+        assertThat(peers.name(failed)).isEqualTo(cluster.name(2) + " (left the cluster)");
         // Node 0 and node 1 now hold a copy of everything: node 0 alone still has every checkpoint.
         cluster.awaitAffinitySettled();
         CheckpointInfo latest = Spillway.store(cluster.node(0)).save("quorum", TestData.random(1 << 20, 3));

@@ -88,6 +88,15 @@ final class HomeServer {
         return n;
     }
 
+    /** Whether the home server is in the cluster now (the cluster is asked). */
+    boolean inCluster() {
+        for (ClusterNode n : servers(client.get(), names)) {
+            if (n.consistentId().toString().equals(consistentId))
+                return true;
+        }
+        return false;
+    }
+
     /** Forgets the server found last time, after a call to it failed: the next call looks again. */
     void forget() {
         cached = null;

@@ -91,8 +91,8 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     /** The step of a control call while it looks for the server to call. */
     private static final String LOOKING_UP = "looking up the servers";
 
-    /** Calls a new link makes to its home at most, until one goes straight to it ({@link #routeToHome}). */
-    private static final int ROUTING_CALLS = 3;
+    /** Calls a new link makes to its home at most, until two in a row go straight to it ({@link #routeToHome}). */
+    private static final int ROUTING_CALLS = 5;
     /** The request timeout a client configuration without one gets. */
     public static final Duration DFLT_TIMEOUT = SpillwayConfiguration.DFLT_OPERATION_TIMEOUT;
 
@@ -177,7 +177,8 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     private ThinWriter begin0(String application, long expectedSize) {
         ThinLink l = hold();
         try {
-            Begun begun = control(l, s -> s.begin(application, expectedSize), () -> { });
+            Begun begun = control(l, "beginning a checkpoint of " + application, s -> s.begin(application, expectedSize),
+                () -> { });
             return new ThinWriter(begun, this, l, service(l, begun.node()), WRITE_AHEAD_BYTES, timeout,
                 nodeName(begun.node()));
         }
@@ -200,14 +201,15 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     @Override
     public CheckpointReader openLatest(String application) {
         Arguments.application(application);
-        return reader(s -> s.manifest(application, 0));
+        return reader("opening the latest checkpoint of " + application, s -> s.manifest(application, 0));
     }
 
     @Override
     public CheckpointReader open(String application, long checkpointId) {
         Arguments.application(application);
         Arguments.checkpointId(checkpointId);
-        return reader(s -> s.manifest(application, checkpointId));
+        return reader("opening checkpoint " + application + "/" + checkpointId,
+            s -> s.manifest(application, checkpointId));
     }
 
     @Override
@@ -223,7 +225,8 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     @Override
     public List<CheckpointInfo> list(String application) {
         Arguments.application(application);
-        return List.copyOf(this.<List<CheckpointInfo>>control(s -> s.list(application)));
+        return List.copyOf(this.<List<CheckpointInfo>>control("listing the checkpoints of " + application,
+            s -> s.list(application)));
     }
 
     @Override
@@ -232,7 +235,8 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         Arguments.checkpointId(checkpointId);
         boolean[] retried = {false};
         try {
-            control(s -> s.delete(application, checkpointId), () -> retried[0] = true);
+            control("deleting checkpoint " + application + "/" + checkpointId, s -> s.delete(application, checkpointId),
+                () -> retried[0] = true);
         }
         catch (CheckpointNotFoundException e) {
             // A retry after a lost reply finds the checkpoint gone: its first attempt deleted it.
@@ -243,24 +247,25 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
 
     @Override
     public List<NodeCapacity> capacity() {
-        return List.copyOf(this.<List<NodeCapacity>>control(s -> s.capacity()));
+        return List.copyOf(this.<List<NodeCapacity>>control("reading the servers' capacity", s -> s.capacity()));
     }
 
     @Override
     public Optional<WorstLoss> worstLoss() {
-        return Optional.ofNullable(control(s -> s.worstLoss()));
+        return Optional.ofNullable(control("reading the worst single loss", s -> s.worstLoss()));
     }
 
     @Override
     public PlacementReport placement(String application, long checkpointId) {
         Arguments.application(application);
         Arguments.checkpointId(checkpointId);
-        return control(s -> s.placement(application, checkpointId));
+        return control("reading the placement of " + application + "/" + checkpointId,
+            s -> s.placement(application, checkpointId));
     }
 
     @Override
     public ClusterStatus status() {
-        return control(s -> s.status());
+        return control("reading the cluster's status", s -> s.status());
     }
 
     /** Closes the thin client, and any earlier one once its readers and writers are done. */
@@ -276,14 +281,35 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         l.release();
     }
 
-    /** Opens a reader of the checkpoint whose manifest {@code manifest} asks for. */
-    private CheckpointReader reader(Function<CheckpointService, byte[]> manifest) {
+    /**
+     * Whether checkpoint {@code application/checkpointId} is committed, asked of the cluster: its info when it is,
+     * null when it is not (or no longer: retention may have evicted it since).
+     */
+    CheckpointInfo committed(String application, long checkpointId) {
+        try {
+            Manifest m = control("asking whether checkpoint " + application + "/" + checkpointId + " was committed",
+                s -> s.manifest(application, checkpointId));
+            return m.info();
+        }
+        catch (CheckpointNotFoundException e) {
+            return null;
+        }
+    }
+
+    /** Whether the home server is in the cluster now (the cluster is asked). */
+    boolean homeInCluster() {
+        return home.inCluster();
+    }
+
+    /** Opens a reader of the checkpoint whose manifest {@code manifest} asks for; {@code what} says which. */
+    private CheckpointReader reader(String what, Function<CheckpointService, byte[]> manifest) {
         ThinLink l = hold();
         try {
-            Manifest m = control(l, manifest, () -> { });
+            Manifest m = control(l, what, manifest, () -> { });
             CheckpointInfo info = m.info();
             int window = Math.max(2, READ_AHEAD_BYTES / Math.max(1, maxChunk(m)));
             return new ChunkReader(key -> fetch(l, key), m, () -> this.<ChunkAbsence>control(l,
+                "asking why a chunk of " + info.application() + "/" + info.checkpointId() + " was not found",
                 s -> s.absence(info.application(), info.checkpointId()), () -> { }), timeout, window,
                 failure -> l.release());
         }
@@ -351,26 +377,27 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
             catch (ExecutionException e) {
                 if (timedOut(e.getCause()))
                     throw chunkTimedOut(l, step, key.partition(), read.to(), e);
-                throw new SpillwayException("A chunk could not be read over the thin client: " + e.getCause(),
-                    e.getCause());
+                throw new SpillwayException(step + " failed on server " + (read.to() == null ? "(unknown)"
+                    : serverName(read.to())) + ": " + e.getCause().getMessage() + " (the server left the cluster, "
+                    + "or the connection to it broke?); a retry reads from the partition's owners then", e.getCause());
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new SpillwayException("Interrupted while a chunk was read", e);
+                throw new SpillwayException("Interrupted while " + step, e);
             }
         };
     }
 
-    /** {@link #control(ThinLink, Function, Runnable)} on the current link. */
-    private <T> T control(Function<CheckpointService, byte[]> call) {
-        return control(call, () -> { });
+    /** {@link #control(ThinLink, String, Function, Runnable)} on the current link. */
+    private <T> T control(String what, Function<CheckpointService, byte[]> call) {
+        return control(what, call, () -> { });
     }
 
-    /** {@link #control(ThinLink, Function, Runnable)} on the current link. */
-    private <T> T control(Function<CheckpointService, byte[]> call, Runnable onRetry) {
+    /** {@link #control(ThinLink, String, Function, Runnable)} on the current link. */
+    private <T> T control(String what, Function<CheckpointService, byte[]> call, Runnable onRetry) {
         ThinLink l = hold();
         try {
-            return control(l, call, onRetry);
+            return control(l, what, call, onRetry);
         }
         finally {
             l.release();
@@ -385,10 +412,11 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
      * reservation lapses with its lease (the server's expiry sweep ends it); {@code delete} tells a retry apart.
      * Returns the reply's value; a server that answers that it waited on a node too long
      * ({@link OperationTimeoutException}) renews the link as well, since this client may hold a connection to that
-     * node.
+     * node. Every failure says {@code what} the call was doing ("deleting checkpoint orders/12") and which server
+     * it went to.
      */
-    private <T> T control(ThinLink l, Function<CheckpointService, byte[]> call, Runnable onRetry) {
-        byte[] reply = send(l, call, onRetry);
+    private <T> T control(ThinLink l, String what, Function<CheckpointService, byte[]> call, Runnable onRetry) {
+        byte[] reply = send(l, what, call, onRetry);
         try {
             return Reply.value(reply);
         }
@@ -398,17 +426,17 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         }
     }
 
-    private byte[] send(ThinLink l, Function<CheckpointService, byte[]> call, Runnable onRetry) {
+    private byte[] send(ThinLink l, String what, Function<CheckpointService, byte[]> call, Runnable onRetry) {
         ThinLink on = l;
         // A link replaced during this call, held here until the call ends.
         ThinLink renewed = null;
         try {
             for (boolean retry = false; ; retry = true) {
-                String step = LOOKING_UP;
+                String step = what + ", " + LOOKING_UP;
                 try {
                     SentTo.clear();
                     ClusterNode target = home.current();
-                    step = controlStep(target);
+                    step = what + ", " + controlStep(target);
                     return call.apply(service(on, target));
                 }
                 catch (ClientException e) {
@@ -419,13 +447,19 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
                             + "reached, twice: the server left the cluster or is still starting; the call was not "
                             + "run. Retry once the cluster has settled", e);
                     if (retry)
-                        throw e;
+                        throw new SpillwayException(step + ", failed twice: " + e.getMessage() + ". The server left "
+                            + "the cluster or the connection to it broke; the call may have run. Retry once the "
+                            + "cluster has settled", e);
                     home.forget();
                     onRetry.run();
                 }
                 catch (NullPointerException e) {
-                    if (retry || !viewLost(e))
+                    if (!viewLost(e))
                         throw e;
+                    if (retry)
+                        throw new SpillwayException(step + ": the thin client lost its view of the cluster twice (a "
+                            + "server stopped answering while the topology changed); the call was not run. Retry once "
+                            + "the cluster has settled", e);
                     renewed = renewNow(on);
                     on = renewed;
                 }
@@ -486,8 +520,9 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
      * Lets link {@code l}'s thin client learn where the home server's checkpoint service runs before the calls that
      * matter. It learns that in the background after a proxy's first call, and until then sends calls through its
      * default connection, from which that server relays them to the home: a call the home holds would time out on
-     * the relay's connection and be blamed on the relay. Calls the home until a call goes straight to it, at most
-     * {@value #ROUTING_CALLS} times; a call that fails ends this, and the calls that matter report it.
+     * the relay's connection and be blamed on the relay. Its connections to the other servers open in the
+     * background too. Calls the home until two calls in a row go straight to it, at most {@value #ROUTING_CALLS}
+     * times; a call that fails ends this, and the calls that matter report it.
      */
     private void routeToHome(ThinLink l) {
         try {
@@ -495,12 +530,11 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
             if (target == null)
                 return;
             CheckpointService service = service(l, target.id());
-            for (int i = 0; i < ROUTING_CALLS; i++) {
+            for (int i = 0, direct = 0; i < ROUTING_CALLS && direct < 2; i++) {
                 SentTo.clear();
                 service.primaries();
                 ConnectionDescription to = SentTo.last();
-                if (to != null && target.id().equals(to.serverNodeId()))
-                    return;
+                direct = to != null && target.id().equals(to.serverNodeId()) ? direct + 1 : 0;
             }
         }
         catch (RuntimeException e) {
@@ -531,7 +565,8 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         String via = to == null ? null : serverName(to);
         String primary = null;
         try {
-            List<String> primaries = control(l, CheckpointService::primaries, () -> { });
+            List<String> primaries = control(l, "asking which servers hold the partitions", CheckpointService::primaries,
+                () -> { });
             primary = partition < primaries.size() ? primaries.get(partition) : null;
         }
         catch (RuntimeException e) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.ClientException;
@@ -76,15 +77,20 @@ final class ThinWriter extends ChunkingWriter {
         this.home = home;
     }
 
+    /** The id of the home server's write session (for tests, which reach the session through it). */
+    long sessionId() {
+        return begun.session();
+    }
+
     @Override
     protected int partition(int index) {
         if (index - plannedFrom >= planned.length) {
-            planned = control("placing chunk " + index, () -> session.partitions(begun.session(), index));
+            planned = control("placing chunk " + index, () -> session.partitions(begun.session(), index), null);
             plannedFrom = index;
             lastCall = System.nanoTime();
         }
         else if (System.nanoTime() - lastCall >= renewEveryNanos) {
-            control("renewing the lease", () -> session.renew(begun.session()));
+            control("renewing the lease", () -> session.renew(begun.session()), null);
             lastCall = System.nanoTime();
         }
         return planned[index - plannedFrom];
@@ -122,7 +128,74 @@ final class ThinWriter extends ChunkingWriter {
 
     @Override
     protected CheckpointInfo commitManifest(long size, int[] lengths, int[] checksums) {
-        return control("committing", () -> session.commit(begun.session(), size, lengths, checksums));
+        // A commit whose reply never came may have landed, or be landing still.
+        return control("committing", () -> session.commit(begun.session(), size, lengths, checksums),
+            unanswered -> outcome(unanswered, lengths.length));
+    }
+
+    /**
+     * The outcome of a commit whose reply never came ({@code unanswered}: it ran out of time, or the connection to
+     * the home broke), made certain where it can be. The write session is aborted first: the home runs the abort
+     * once a commit still under way there has ended, so an abort that ends the session means the checkpoint is not
+     * committed, and any other answer means the session had ended, committed or not, and the catalog says which.
+     * When the home does not answer the abort, the catalog is asked only if the home has left the cluster (its
+     * session went with it); while it is there, not answering, the outcome is unknown.
+     *
+     * @return the checkpoint, when the commit landed
+     * @throws RuntimeException {@code unanswered} when it did not; a {@link SpillwayException} saying the outcome is
+     *     unknown when that cannot be learned
+     */
+    private CheckpointInfo outcome(RuntimeException unanswered, int chunks) {
+        Boolean aborted = abortAfterCommit(chunks);
+        if (Boolean.TRUE.equals(aborted))
+            throw unanswered;
+        if (aborted == null && homeStillThere())
+            throw unknown(unanswered, "its home server " + home + " is still in the cluster and did not answer the "
+                + "abort that would settle it");
+        CheckpointInfo info;
+        try {
+            info = owner.committed(begun.application(), begun.checkpointId());
+        }
+        catch (RuntimeException e) {
+            throw unknown(unanswered, "the cluster could not say whether it landed: " + e.getMessage());
+        }
+        if (info == null)
+            throw unanswered;
+        return info;
+    }
+
+    /**
+     * Aborts the write session after a commit call that got no reply: true when this abort ended the session, false
+     * when the home answered that it had ended already, null when the home did not answer.
+     */
+    private Boolean abortAfterCommit(int chunks) {
+        try {
+            return Reply.value(session.abort(begun.session(), chunks));
+        }
+        catch (SpillwayException e) {
+            // The home's answer: the session is not open there any more.
+            return Boolean.FALSE;
+        }
+        catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether the home server is in the cluster, as far as the cluster can be asked (if not, it may be). */
+    private boolean homeStillThere() {
+        try {
+            return owner.homeInCluster();
+        }
+        catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    private SpillwayException unknown(RuntimeException unanswered, String why) {
+        return new SpillwayException("Checkpoint " + label() + ": the outcome of its commit is unknown: "
+            + unanswered.getMessage() + "; " + why + ". list(\""
+            + begun.application() + "\") shows it once it is committed; if it is not, its chunks are removed once "
+            + "its claim lapses", unanswered);
     }
 
     @Override
@@ -161,9 +234,10 @@ final class ThinWriter extends ChunkingWriter {
 
     /**
      * Runs a call on the home server's write session; one that ran out of time fails naming the server that held
-     * it (the home, or the server the thin client sent it through).
+     * it (the home, or the server the thin client sent it through), one whose connection broke says so. Either may
+     * have run on the home: with {@code unanswered} given, what it returns for that failure is the call's outcome.
      */
-    private <T> T control(String doing, Supplier<byte[]> call) {
+    private <T> T control(String doing, Supplier<byte[]> call, Function<RuntimeException, T> unanswered) {
         SentTo.clear();
         try {
             try {
@@ -183,15 +257,24 @@ final class ThinWriter extends ChunkingWriter {
             throw e;
         }
         catch (ClientException e) {
+            RuntimeException failure = null;
             if (SpillwayClient.timedOut(e))
-                throw owner.timedOut(link, doing + " " + label() + " (a call to its home server " + home + ")",
+                failure = owner.timedOut(link, doing + " " + label() + " (a call to its home server " + home + ")",
                     SentTo.last(), e);
-            if (SpillwayClient.serviceGone(e))
-                throw new SpillwayException("Checkpoint " + label() + " failed while " + doing + ": its home server "
-                    + home + " left the cluster, and its write session went with it (the call reached a server "
-                    + "without it and was not run). The checkpoint is not committed; its chunks are removed once "
-                    + "its claim lapses. Save it again: the next save begins on a server that is there", e);
-            throw e;
+            else if (!SpillwayClient.serviceGone(e))
+                failure = new SpillwayException("Checkpoint " + label() + " failed while " + doing + ": the "
+                    + "connection to its home server " + home + " broke before it answered (" + e.getMessage()
+                    + "): the server left the cluster or the network between them failed", e);
+            if (failure != null) {
+                if (unanswered != null)
+                    return unanswered.apply(failure);
+                throw failure;
+            }
+            // The call reached a server without the write session: it was not run.
+            throw new SpillwayException("Checkpoint " + label() + " failed while " + doing + ": its home server "
+                + home + " left the cluster, and its write session went with it (the call reached a server "
+                + "without it and was not run). The checkpoint is not committed; its chunks are removed once "
+                + "its claim lapses. Save it again: the next save begins on a server that is there", e);
         }
     }
 
@@ -228,12 +311,17 @@ final class ThinWriter extends ChunkingWriter {
         }
         catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw cause instanceof RuntimeException r ? r : new SpillwayException("A chunk put failed: " + cause,
-                cause);
+            if (cause instanceof SpillwayException s)
+                throw s;
+            throw new SpillwayException("Checkpoint " + label() + ": storing chunk " + f.key().index() + " (partition "
+                + f.key().partition() + ") on server " + (f.to() == null ? "(unknown)" : owner.serverName(f.to()))
+                + " failed: " + cause.getMessage() + " (the server left the cluster, or the connection to it "
+                + "broke?); it is not committed", cause);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SpillwayException("Interrupted while a chunk was stored", e);
+            throw new SpillwayException("Checkpoint " + label() + ": interrupted while chunk " + f.key().index()
+                + " was stored", e);
         }
     }
 }

@@ -3,14 +3,17 @@ package dev.spillway.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spillway.CapacityExhaustedException;
 import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointWriter;
 import dev.spillway.InvalidArgumentException;
 import dev.spillway.NoQuorumException;
+import dev.spillway.OperationTimeoutException;
 import dev.spillway.Spillway;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.SpillwayException;
 import dev.spillway.internal.service.ServiceHost;
+import dev.spillway.internal.store.WriteSession;
 import dev.spillway.test.JavaProcess;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.wire.Begun;
@@ -22,12 +25,18 @@ import dev.spillway.test.TestData;
 import dev.spillway.test.TestPorts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.cache.processor.MutableEntry;
 import org.apache.ignite.Ignition;
+import org.apache.ignite.cache.CacheEntryProcessor;
 import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.IgniteClient;
 import org.apache.ignite.configuration.ClientConfiguration;
@@ -284,8 +293,8 @@ class ThinClientFailureIT {
     }
 
     @Test
-    @DisplayName("on a side without a majority of the servers, a thin client's save and delete are refused with "
-        + "NoQuorumException naming the servers; restores work")
+    @DisplayName("with a server failed, a thin client's refusal names it; on a side without a majority of the "
+        + "servers, its save and delete are refused with NoQuorumException naming the servers; restores work")
     void minorityRefusesThinSaves() {
         String app = "minority";
         try (SpillwayClient client = SpillwayClient.connect(new ClientConfiguration()
@@ -296,6 +305,11 @@ class ThinClientFailureIT {
             cluster.fail(2);
             // Node 0 and node 1 now hold a copy of everything, so node 0 alone still has every checkpoint.
             cluster.awaitAffinitySettled();
+            // A refusal while a failed server is missing names it, with the type and figures it has embedded.
+            assertThatThrownBy(() -> client.begin(app, 100L << 20))
+                .isInstanceOfSatisfying(CapacityExhaustedException.class, e -> assertThat(e.neededBytes())
+                    .isPositive())
+                .hasMessageContaining("the cluster lost server(s) [" + cluster.name(2) + "]");
             cluster.fail(1);
             assertThatThrownBy(() -> client.save(app, TestData.random(1 << 20, 41)))
                 .isInstanceOfSatisfying(NoQuorumException.class, e -> assertThat(e.visibleServers())
@@ -318,6 +332,107 @@ class ThinClientFailureIT {
             cluster.awaitAffinitySettled();
         }
         assertThat(cluster.failures()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a thin commit whose reply never came is settled: the writer aborts its session, which waits for "
+        + "the commit still running on the home; it returns the checkpoint if the commit landed, fails if not")
+    void unansweredCommitSettled() throws Exception {
+        String app = "unanswered";
+        // 1 s, and the second the client adds to a call to the service: a commit held 2 s gets no reply.
+        ClientConfiguration thin = allAddresses().setTimeout(1000);
+        try (SpillwayClient client = SpillwayClient.connect(thin, cluster.name(1))) {
+            // The home holds the session before the commit starts: the abort that follows the timeout runs first.
+            ThinWriter first = unansweredCommit(client, app, 60);
+            WriteSession session = ServiceHost.of(cluster.node(1)).writeSessions().get(first.sessionId());
+            Holder sessionHeld = new Holder(() -> {
+                synchronized (session) {
+                    Holder.hold();
+                }
+            });
+            CompletableFuture<CheckpointInfo> commit = CompletableFuture.supplyAsync(first::commit);
+            SpillwayCluster.awaitCondition("the commit and the abort waiting on the session", Duration.ofSeconds(20),
+                () -> waitingOn(session, "commit") && waitingOn(session, "abort"));
+            sessionHeld.letGo();
+            assertThatThrownBy(() -> commit.get(30, TimeUnit.SECONDS)).cause()
+                .isInstanceOf(OperationTimeoutException.class)
+                .hasMessageNotContaining("outcome of its commit is unknown");
+            assertThat(client.list(app)).isEmpty();
+            first.close();
+
+            // The commit holds the session, waiting for the catalog entry, when the client's timeout runs out: the
+            // abort waits for it, the commit lands, and the writer learns that it did.
+            ThinWriter second = unansweredCommit(client, app, 61);
+            WriteSession running = ServiceHost.of(cluster.node(1)).writeSessions().get(second.sessionId());
+            Holder catalogHeld = new Holder(() -> cluster.node(0).cache(Layout.CATALOG_CACHE)
+                .invoke(app, new HoldEntry()));
+            CompletableFuture<CheckpointInfo> landing = CompletableFuture.supplyAsync(second::commit);
+            SpillwayCluster.awaitCondition("the abort waiting for the commit", Duration.ofSeconds(20),
+                () -> waitingOn(running, "abort"));
+            catalogHeld.letGo();
+            CheckpointInfo info = landing.get(30, TimeUnit.SECONDS);
+            assertThat(client.list(app)).extracting(CheckpointInfo::checkpointId).containsExactly(info.checkpointId());
+            assertThat(client.restore(app, info.checkpointId())).isEqualTo(TestData.random(512 << 10, 61));
+            second.close();
+            client.delete(app, info.checkpointId());
+        }
+    }
+
+    /** A writer of 512 KB that has sent its chunks and not committed yet. */
+    private static ThinWriter unansweredCommit(SpillwayClient client, String app, int seed) {
+        ThinWriter writer = (ThinWriter)client.begin(app);
+        writer.write(TestData.random(512 << 10, seed));
+        return writer;
+    }
+
+    /** Runs a hold on a thread of its own until {@link #letGo}; the hold calls {@link #hold()} once in place. */
+    private static final class Holder {
+        private static volatile CountDownLatch held;
+        private static volatile CountDownLatch release;
+        private final Thread thread;
+
+        Holder(Runnable hold) throws InterruptedException {
+            held = new CountDownLatch(1);
+            release = new CountDownLatch(1);
+            thread = new Thread(hold, "thin-client-failure-it-holder");
+            thread.start();
+            held.await();
+        }
+
+        /** Called by the hold once it is in place: returns once the test lets go. */
+        static void hold() {
+            held.countDown();
+            try {
+                release.await();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void letGo() throws InterruptedException {
+            release.countDown();
+            thread.join();
+        }
+    }
+
+    /** Holds the catalog entry it runs on (an entry processor runs under the entry's lock) until let go. */
+    private static final class HoldEntry implements CacheEntryProcessor<Object, Object, Object> {
+        @Override
+        public Object process(MutableEntry<Object, Object> entry, Object... arguments) {
+            Holder.hold();
+            return null;
+        }
+    }
+
+    /** Whether a thread running the checkpoint service's {@code call} waits for {@code session}'s monitor. */
+    private static boolean waitingOn(Object session, String call) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return Arrays.stream(threads.dumpAllThreads(true, false)).anyMatch(t -> t.getThreadState()
+            == Thread.State.BLOCKED && t.getLockInfo() != null
+            && t.getLockInfo().getIdentityHashCode() == System.identityHashCode(session)
+            && Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getClassName().endsWith("CheckpointServiceImpl")
+                && f.getMethodName().equals(call)));
     }
 
     @Test

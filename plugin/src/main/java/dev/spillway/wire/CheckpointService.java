@@ -36,7 +36,11 @@ public interface CheckpointService {
      */
     byte[] commit(long session, long size, int[] lengths, int[] checksums);
 
-    /** Discards the checkpoint, removing what the first {@code sent} chunks stored. Reply: null. */
+    /**
+     * Discards the checkpoint, removing what the first {@code sent} chunks stored; waits for a commit of the session
+     * under way. Reply: {@code Boolean}, whether this call ended the session (false: it was committed or discarded
+     * meanwhile); a failure when the session is not open on the server.
+     */
     byte[] abort(long session, int sent);
 
     /** The manifest of a committed checkpoint; the latest when {@code checkpointId} is 0. Reply: Manifest. */

@@ -1,6 +1,5 @@
 package dev.spillway.wire;
 
-import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,7 +30,9 @@ public final class Reply implements Serializable {
     }
 
     /**
-     * Runs a call and encodes its outcome. A Spillway exception travels as it is; any other failure becomes a
+     * Runs a call and encodes its outcome. A Spillway exception travels with its type, message and causes; a cause
+     * of a type outside Spillway and the JDK (Ignite's, which the decoding filter refuses and a thin client may not
+     * have) travels as a {@link RemoteCause} with its class name and message. Any other failure becomes a
      * {@link SpillwayException} with its type and message.
      */
     public static byte[] of(Supplier<? extends Serializable> call) {
@@ -39,26 +40,40 @@ public final class Reply implements Serializable {
         try {
             reply = new Reply(call.get(), null);
         }
-        catch (OperationTimeoutException e) {
-            // Its cause is an Ignite type, which the decoding filter refuses; the step and node travel.
-            reply = new Reply(null, e.getCause() == null ? e
-                : new OperationTimeoutException(e.step(), e.node(), e.timeout(), null));
-        }
         catch (SpillwayException e) {
-            // The cause may be an Ignite type, which the decoding filter refuses: its text travels in the message.
-            reply = new Reply(null, e.getCause() == null ? e : new SpillwayException(e.getMessage()));
+            reply = new Reply(null, e);
         }
         catch (RuntimeException e) {
             reply = new Reply(null, new SpillwayException(e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        try (ObjectOutputStream out = new CauseReplacing(bytes)) {
             out.writeObject(reply);
         }
         catch (IOException e) {
             throw new IllegalStateException("Cannot encode a Spillway reply: " + e, e);
         }
         return bytes.toByteArray();
+    }
+
+    /** Writes every throwable of a type outside Spillway and the JDK as a {@link RemoteCause}. */
+    private static final class CauseReplacing extends ObjectOutputStream {
+        CauseReplacing(ByteArrayOutputStream out) throws IOException {
+            super(out);
+            enableReplaceObject(true);
+        }
+
+        @Override
+        protected Object replaceObject(Object obj) {
+            if (obj instanceof Throwable t && !(t instanceof RemoteCause) && !decodable(t.getClass().getName()))
+                return RemoteCause.of(t);
+            return obj;
+        }
+
+        private static boolean decodable(String type) {
+            return type.startsWith("dev.spillway.") || type.startsWith("java.lang.") || type.startsWith("java.util.")
+                || type.startsWith("java.time.");
+        }
     }
 
     /** The value of an encoded reply, or throws the exception the call failed with. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spillway.CapacityExhaustedException;
 import dev.spillway.CheckpointInfo;
+import dev.spillway.CheckpointNotFoundException;
 import dev.spillway.SpillwayException;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,32 @@ class ReplyTest {
                 assertThat(e.availableBytes()).isEqualTo(4);
             })
             .hasMessage("Capacity exhausted: app/1 needs 10");
+    }
+
+    @Test
+    void aSpillwayFailureWithACauseKeepsItsType() {
+        CapacityExhaustedException refusal = new CapacityExhaustedException("Capacity exhausted: app/1 needs 10; "
+            + "the cluster lost server(s) [n2]", 10, 4);
+        refusal.initCause(new CapacityExhaustedException("Capacity exhausted: app/1 needs 10", 10, 4));
+        byte[] encoded = Reply.of(() -> {
+            throw refusal;
+        });
+        assertThatThrownBy(() -> Reply.value(encoded))
+            .isInstanceOfSatisfying(CapacityExhaustedException.class, e -> assertThat(e.neededBytes()).isEqualTo(10))
+            .hasMessage(refusal.getMessage())
+            .cause().isInstanceOf(CapacityExhaustedException.class);
+    }
+
+    @Test
+    void aCauseTheClientCannotLoadCrossesAsItsTypeAndMessage() {
+        CheckpointNotFoundException notFound = new CheckpointNotFoundException("Checkpoint app/7 does not exist");
+        notFound.initCause(new org.apache.ignite.IgniteException("node left: 1f2e"));
+        byte[] encoded = Reply.of(() -> {
+            throw notFound;
+        });
+        assertThatThrownBy(() -> Reply.value(encoded)).isInstanceOf(CheckpointNotFoundException.class)
+            .hasMessage("Checkpoint app/7 does not exist")
+            .cause().hasMessage("org.apache.ignite.IgniteException: node left: 1f2e");
     }
 
     @Test

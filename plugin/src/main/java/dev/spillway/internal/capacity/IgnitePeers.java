@@ -1,5 +1,7 @@
 package dev.spillway.internal.capacity;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.spillway.NodeCapacity;
 import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayException;
@@ -33,6 +35,10 @@ final class IgnitePeers implements Peers {
     private final Ignite ignite;
     private final LedgerHost local;
     private final Duration timeout;
+    /** The consistent ids of the servers this node has seen, by node id: names for servers that have left. */
+    private final Cache<UUID, String> seen = Caffeine.newBuilder().maximumSize(SEEN_SERVERS).build();
+    /** Servers whose names are kept after they leave: more than a cluster has, restarts included. */
+    private static final int SEEN_SERVERS = 256;
     /** The pause before the ledgers are read again when a topology change left catalogs uncounted. */
     private static final long RECOUNT_PAUSE_NANOS = 20_000_000L;
 
@@ -73,7 +79,13 @@ final class IgnitePeers implements Peers {
     @Override
     public String name(UUID node) {
         ClusterNode n = ignite.cluster().node(node);
-        return n == null ? node.toString() : String.valueOf(n.consistentId());
+        if (n != null) {
+            String name = String.valueOf(n.consistentId());
+            seen.put(node, name);
+            return name;
+        }
+        String name = seen.getIfPresent(node);
+        return name == null ? node.toString() : name + " (left the cluster)";
     }
 
     @Override
@@ -109,7 +121,9 @@ final class IgnitePeers implements Peers {
             BitSet uncounted = new BitSet();
             uncounted.set(0, Layout.CATALOG_PARTITIONS);
             for (LedgerState state : read(servers)) {
-                views.add(state.view());
+                LedgerView view = state.view();
+                seen.put(view.nodeId(), view.capacity().node());
+                views.add(view);
                 uncounted.andNot(BitSet.valueOf(state.catalogs));
             }
             if (uncounted.isEmpty())
@@ -188,9 +202,7 @@ final class IgnitePeers implements Peers {
                 all &= e.getValue().get();
             }
             catch (ComputeTaskTimeoutException t) {
-                ClusterNode node = ignite.cluster().node(e.getKey());
-                throw new OperationTimeoutException("renewing leases", node == null ? String.valueOf(e.getKey())
-                    : String.valueOf(node.consistentId()), timeout, t);
+                throw new OperationTimeoutException("renewing leases", name(e.getKey()), timeout, t);
             }
             catch (IgniteException t) {
                 all = false;

@@ -48,7 +48,10 @@ public interface Peers {
     /** The id of the node this writer runs on. */
     UUID localId();
 
-    /** A node's consistent id, as every message names nodes; its id when it is no longer in the cluster. */
+    /**
+     * A node's consistent id, as every message names nodes; for a server no longer in the cluster, the name it had
+     * when this node last saw it, followed by "(left the cluster)", or its id when this node never saw it.
+     */
     String name(UUID node);
 
     /** What the local server node can still grant, or 0 on a client. */

@@ -79,8 +79,7 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
         return Reply.of(() -> {
             WriteSession s = sessions().get(session);
             sessions().remove(session);
-            s.discard(sent);
-            return null;
+            return s.discard(sent);
         });
     }
 

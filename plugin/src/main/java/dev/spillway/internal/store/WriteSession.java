@@ -6,6 +6,7 @@ import dev.spillway.SpillwayException;
 import dev.spillway.internal.capacity.Reservation;
 import dev.spillway.wire.Manifest;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -41,6 +42,8 @@ public final class WriteSession {
     private final Reservation reservation;
     /** Server nodes when the planned partitions were chosen: if one leaves, the unsent rest is planned again. */
     private Set<UUID> serversAtPlan;
+    /** Every server there was at begin or at a plan since: those not there now left while it was written. */
+    private final Set<UUID> serversSeen = new HashSet<>();
     private State state = State.OPEN;
     private int[] planned;
     private int plannedCount;
@@ -72,6 +75,7 @@ public final class WriteSession {
         this.planned = planned;
         this.plannedCount = planned.length;
         this.serversAtPlan = serversAtBegin;
+        serversSeen.addAll(serversAtBegin);
         this.renewAt = startedAt + engine.config().getLeaseTimeout().toMillis() / 3;
     }
 
@@ -176,13 +180,15 @@ public final class WriteSession {
     }
 
     /**
-     * Removes whatever the checkpoint stored, drops its claim and releases its leases. Idempotent.
+     * Removes whatever the checkpoint stored, drops its claim and releases its leases. Idempotent. Waits for a
+     * commit under way, as every call on a session does; returns whether this call ended the session (false when
+     * it had been committed or discarded already).
      *
      * @param sent chunks that may have been stored, for when the claim lapsed and was reclaimed meanwhile
      */
-    public synchronized void discard(int sent) {
+    public synchronized boolean discard(int sent) {
         if (state != State.OPEN)
-            return;
+            return false;
         end(State.ABORTED);
         try {
             Claim claim = engine.catalog().takeOver(application, checkpointId, writer, -1, writer);
@@ -204,6 +210,7 @@ public final class WriteSession {
         finally {
             reservation.release();
         }
+        return true;
     }
 
     /**
@@ -269,6 +276,7 @@ public final class WriteSession {
     private void planMore(int count, boolean all) {
         engine.refuseIfBeyondMetadata(application, (long)plannedCount + count);
         serversAtPlan = engine.peers().serverIds();
+        serversSeen.addAll(serversAtPlan);
         int[] parts = engine.admitted(() -> {
             int[] placed = reservation.place(count, all);
             if (!engine.catalog().intend(application, checkpointId, writer, plannedCount, placed, ++renewals))
@@ -322,9 +330,11 @@ public final class WriteSession {
         // Chunks the reclaimer removed once this session's claim lapsed are missing too: say which it was.
         if (!claimHeld())
             throw lapsed();
-        throw new SpillwayException("Checkpoint " + label() + " lost chunks with a server node that left while "
-            + "it was written: " + lost.size() + " chunk(s) have no copy left (first: chunk " + lost.get(0)
-            + "; backups=" + engine.config().getBackups() + "); it is not committed");
+        List<String> left = serversLeft();
+        throw new SpillwayException("Checkpoint " + label() + " lost chunks with "
+            + (left.isEmpty() ? "a server node" : "server(s) " + left) + " that left while it was written: "
+            + lost.size() + " chunk(s) have no copy left (first: chunk " + lost.get(0) + "; backups="
+            + engine.config().getBackups() + "); it is not committed. Save it again");
     }
 
     /** Whether the catalog still holds this session's claim on the checkpoint (not lapsed and taken over). */
@@ -335,8 +345,19 @@ public final class WriteSession {
     }
 
     private SpillwayException lapsed() {
+        List<String> left = serversLeft();
+        if (!left.isEmpty())
+            return new SpillwayException("Checkpoint " + label() + " lost its reservation: it could not be "
+                + "renewed, and server(s) " + left + " left the cluster while it was written (a lease a departed "
+                + "server granted cannot be renewed); it is not committed. Save it again");
         return new SpillwayException("Checkpoint " + label() + " lost its reservation: it was not renewed within "
             + "the lease timeout (" + engine.config().getLeaseTimeout() + ") and its space was reclaimed");
+    }
+
+    /** The servers there were at begin or at a plan since and are not now, by name. */
+    private List<String> serversLeft() {
+        Set<UUID> now = engine.peers().serverIds();
+        return serversSeen.stream().filter(id -> !now.contains(id)).map(engine.peers()::name).sorted().toList();
     }
 
     private void ensureOpen() {
