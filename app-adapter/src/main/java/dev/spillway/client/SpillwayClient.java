@@ -177,8 +177,8 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     private ThinWriter begin0(String application, long expectedSize) {
         ThinLink l = hold();
         try {
-            Begun begun = control(l, "beginning a checkpoint of " + application, s -> s.begin(application, expectedSize),
-                () -> { });
+            Begun begun = control(l, "beginning a checkpoint of " + application,
+                s -> s.begin(application, expectedSize), () -> { });
             return new ThinWriter(begun, this, l, service(l, begun.node()), WRITE_AHEAD_BYTES, timeout,
                 nodeName(begun.node()));
         }
@@ -565,8 +565,8 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         String via = to == null ? null : serverName(to);
         String primary = null;
         try {
-            List<String> primaries = control(l, "asking which servers hold the partitions", CheckpointService::primaries,
-                () -> { });
+            List<String> primaries = control(l, "asking which servers hold the partitions",
+                CheckpointService::primaries, () -> { });
             primary = partition < primaries.size() ? primaries.get(partition) : null;
         }
         catch (RuntimeException e) {

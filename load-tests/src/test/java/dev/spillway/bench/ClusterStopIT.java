@@ -76,7 +76,8 @@ class ClusterStopIT {
                 halts = cluster.halts();
             }
             report.add(stop.signal() + " in order " + Arrays.toString(stop.order()) + " every "
-                + stop.interval().toMillis() + " ms after " + filled + ": exits " + exits + (halts.isEmpty() ? "" : ", halts " + halts));
+                + stop.interval().toMillis() + " ms after " + filled + ": exits " + exits
+                + (halts.isEmpty() ? "" : ", halts " + halts));
             System.out.println("cluster stop: " + report.get(report.size() - 1));
         }
         assertThat(report).as("every node exits 0 after STOPPED, none halts").allSatisfy(line -> assertThat(line)

@@ -8,11 +8,12 @@ import java.util.function.Consumer;
 /**
  * Admission for what a rebalance brings to this server: the chunk cache rebalances only when Spillway starts it
  * (its rebalance delay is -1), and this gate starts it only when the partitions this server is receiving fit, with
- * what it holds now, under a limit between its failover limit and its region's size ({@link #limit}). Ignite otherwise moves every copy a departure leaves without an owner
- * onto the survivors at once, whatever room they have: N-1 safe admission makes one loss fit, but a second one
- * before room is made (a whole cluster stopped node by node, a rolling restart taken too fast) filled a survivor's
- * region and Ignite halted it ({@code IgniteOutOfMemoryException}, exit 130). A held rebalance leaves those
- * partitions with fewer copies, which {@link #held()} reports (status, metrics, log), until room is made (deletes, a
+ * what it holds now, under a limit between its failover limit and its region's size ({@link #limit}). Ignite
+ * otherwise moves every copy a departure leaves without an owner onto the survivors at once, whatever room they
+ * have: N-1 safe admission makes one loss fit, but a second one before room is made (a whole cluster stopped node
+ * by node, a rolling restart taken too fast) filled a survivor's region and Ignite halted it
+ * ({@code IgniteOutOfMemoryException}, exit 130). A held rebalance leaves those partitions with fewer copies (the
+ * server's log says so, and status reports the cluster as rebalancing, not N-1 safe) until room is made (deletes, a
  * node joining) and the next look finds that they fit.
  *
  * <p>One look per maintenance tick ({@link #runOnce}), on a server only. Thread-confined to the maintenance thread
