@@ -35,6 +35,13 @@ final class BenchCluster implements AutoCloseable {
     static final int MAX_SLOTS = LoopbackPorts.DISCOVERY_PORTS;
     private static final long JOIN_TIMEOUT_NANOS = 120_000_000_000L;
     /** A node process's exit status after SIGTERM: the JVM's for a stop by that signal. */
+    /**
+     * Whether this JVM runs with SIGINT ignored, as everything started from a background job of a script does
+     * (Maven run with {@code &}): its node processes would inherit that, and a JVM that starts with SIGINT ignored
+     * keeps it so, Ctrl-C's stop included. The bench then starts them with SIGINT's default action, as a terminal
+     * does.
+     */
+    private static final boolean INTERRUPT_IGNORED = interruptIgnored();
     /** A node's exit status once a stop asked for by SIGTERM or SIGINT has ended ({@code SpillwayNode}). */
     private static final int STOPPED_EXIT = 0;
 
@@ -431,9 +438,25 @@ final class BenchCluster implements AutoCloseable {
         args.addAll(processes.nodeOptions(i));
         List<String> cmd = new ArrayList<>(ChildJvm.command(processes.heap(), jvm, "dev.spillway.node.SpillwayNode",
             args));
+        if (INTERRUPT_IGNORED)
+            cmd.addAll(0, List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die $!", "--"));
         if (network != null)
             cmd.addAll(0, List.of("ip", "netns", "exec", network.namespace(i)));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    }
+
+    /** Whether SIGINT is ignored in this process ({@code SigIgn} in {@code /proc/self/status}, Linux). */
+    private static boolean interruptIgnored() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:"))
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << 1)) != 0;
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            // Not Linux: the nodes keep what they inherit.
+        }
+        return false;
     }
 
     /** The log of node slot {@code i}'s current incarnation. */
