@@ -28,7 +28,7 @@ class ClusterStopIT {
     private static final Path DIR = Path.of("target", "cluster-stop").toAbsolutePath();
     private static final int MB = 1 << 20;
     private static final int NODES = 4;
-    /** Times the three orders run: 1 in the build, more with {@code -Dspillway.cycles=N} (via spillway.test.jvm). */
+    /** Times the four orders run: 1 in the build, more with {@code -Dspillway.cycles=N} (via spillway.test.jvm). */
     private static final int CYCLES = Integer.getInteger("spillway.cycles", 1);
 
     /** The nodes in the order they get {@code signal}, {@code interval} apart. */
