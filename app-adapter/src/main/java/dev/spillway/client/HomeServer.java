@@ -90,11 +90,7 @@ final class HomeServer {
 
     /** Whether the home server is in the cluster now (the cluster is asked). */
     boolean inCluster() {
-        for (ClusterNode n : servers(client.get(), names)) {
-            if (n.consistentId().toString().equals(consistentId))
-                return true;
-        }
-        return false;
+        return home(servers(client.get(), names)) != null;
     }
 
     /** Forgets the server found last time, after a call to it failed: the next call looks again. */
@@ -105,11 +101,17 @@ final class HomeServer {
     /** The home server if it is in the cluster, else the server of the first address that is, else null. */
     private ClusterNode resolve() {
         Collection<ClusterNode> servers = servers(client.get(), names);
+        ClusterNode home = home(servers);
+        return home != null ? home : firstByAddress(servers, addresses);
+    }
+
+    /** The home server among {@code servers}, or null. */
+    private ClusterNode home(Collection<ClusterNode> servers) {
         for (ClusterNode n : servers) {
             if (n.consistentId().toString().equals(consistentId))
                 return n;
         }
-        return firstByAddress(servers, addresses);
+        return null;
     }
 
     private static Collection<ClusterNode> servers(IgniteClient client, Map<UUID, String> names) {

@@ -179,7 +179,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         try {
             Begun begun = control(l, "beginning a checkpoint of " + application,
                 s -> s.begin(application, expectedSize), () -> { });
-            return new ThinWriter(begun, this, l, service(l, begun.node()), WRITE_AHEAD_BYTES, timeout,
+            return new ThinWriter(begun, this, l, l.service(begun.node()), WRITE_AHEAD_BYTES, timeout,
                 nodeName(begun.node()));
         }
         catch (RuntimeException e) {
@@ -437,7 +437,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
                     SentTo.clear();
                     ClusterNode target = home.current();
                     step = what + ", " + controlStep(target);
-                    return call.apply(service(on, target));
+                    return call.apply(on.service(target == null ? null : target.id()));
                 }
                 catch (ClientException e) {
                     if (timedOut(e))
@@ -529,7 +529,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
             ClusterNode target = home.current();
             if (target == null)
                 return;
-            CheckpointService service = service(l, target.id());
+            CheckpointService service = l.service(target.id());
             for (int i = 0, direct = 0; i < ROUTING_CALLS && direct < 2; i++) {
                 SentTo.clear();
                 service.primaries();
@@ -706,11 +706,4 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         return link.client;
     }
 
-    private CheckpointService service(ThinLink l, ClusterNode node) {
-        return service(l, node == null ? null : node.id());
-    }
-
-    CheckpointService service(ThinLink l, UUID node) {
-        return l.service(node);
-    }
 }

@@ -48,6 +48,8 @@ final class ThinWriter extends ChunkingWriter {
     private int plannedFrom;
     private long lastCall = System.nanoTime();
     private boolean released;
+    /** Whether the home has answered an abort of the write session: nothing is left there to abort. */
+    private boolean sessionEnded;
 
     /**
      * A put in flight, and the connection it went out on; {@code buffer} is null for an array the application
@@ -170,10 +172,13 @@ final class ThinWriter extends ChunkingWriter {
      */
     private Boolean abortAfterCommit(int chunks) {
         try {
-            return Reply.value(session.abort(begun.session(), chunks));
+            Boolean ended = Reply.value(session.abort(begun.session(), chunks));
+            sessionEnded = true;
+            return ended;
         }
         catch (SpillwayException e) {
             // The home's answer: the session is not open there any more.
+            sessionEnded = true;
             return Boolean.FALSE;
         }
         catch (RuntimeException e) {
@@ -216,6 +221,9 @@ final class ThinWriter extends ChunkingWriter {
             }
         }
         inFlight.clear();
+        // A commit left unanswered was settled with the home's answer to an abort already (outcome).
+        if (sessionEnded)
+            return;
         try {
             Reply.value(session.abort(begun.session(), sent));
         }
@@ -286,7 +294,7 @@ final class ThinWriter extends ChunkingWriter {
         ThinLink renewed = owner.renewNow(link);
         retired.add(link);
         link = renewed;
-        session = owner.service(renewed, begun.node());
+        session = renewed.service(begun.node());
         chunks = renewed.chunks;
     }
 

@@ -56,7 +56,7 @@ public final class Reply implements Serializable {
         return bytes.toByteArray();
     }
 
-    /** Writes every throwable of a type outside Spillway and the JDK as a {@link RemoteCause}. */
+    /** Writes every throwable of a type the decoding filter would refuse as a {@link RemoteCause}. */
     private static final class CauseReplacing extends ObjectOutputStream {
         CauseReplacing(ByteArrayOutputStream out) throws IOException {
             super(out);
@@ -65,14 +65,39 @@ public final class Reply implements Serializable {
 
         @Override
         protected Object replaceObject(Object obj) {
-            if (obj instanceof Throwable t && !(t instanceof RemoteCause) && !decodable(t.getClass().getName()))
+            if (obj instanceof Throwable t && !decodable(t.getClass()))
                 return RemoteCause.of(t);
             return obj;
         }
 
-        private static boolean decodable(String type) {
-            return type.startsWith("dev.spillway.") || type.startsWith("java.lang.") || type.startsWith("java.util.")
-                || type.startsWith("java.time.");
+        /** Whether the decoding side's {@link #FILTER} admits objects of {@code type}. */
+        private static boolean decodable(Class<?> type) {
+            return FILTER.checkInput(new ObjectInputFilter.FilterInfo() {
+                @Override
+                public Class<?> serialClass() {
+                    return type;
+                }
+
+                @Override
+                public long arrayLength() {
+                    return -1;
+                }
+
+                @Override
+                public long depth() {
+                    return 1;
+                }
+
+                @Override
+                public long references() {
+                    return 0;
+                }
+
+                @Override
+                public long streamBytes() {
+                    return 0;
+                }
+            }) != ObjectInputFilter.Status.REJECTED;
         }
     }
 

@@ -62,6 +62,18 @@ class ReplyTest {
     }
 
     @Test
+    void aJdkCauseTheFilterRefusesCrossesAsItsTypeAndMessage() {
+        // java.util.concurrent is not java.util: the decoding filter refuses it, so it must cross replaced.
+        CheckpointNotFoundException notFound = new CheckpointNotFoundException("Checkpoint app/8 does not exist");
+        notFound.initCause(new java.util.concurrent.CompletionException("a future failed", null));
+        byte[] encoded = Reply.of(() -> {
+            throw notFound;
+        });
+        assertThatThrownBy(() -> Reply.value(encoded)).isInstanceOf(CheckpointNotFoundException.class)
+            .cause().hasMessage("java.util.concurrent.CompletionException: a future failed");
+    }
+
+    @Test
     void anyOtherFailureBecomesASpillwayExceptionNamingIt() {
         byte[] encoded = Reply.of(() -> {
             throw new IllegalStateException("Checkpoint app/2 is committed");
