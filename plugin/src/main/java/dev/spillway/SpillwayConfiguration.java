@@ -78,6 +78,8 @@ public class SpillwayConfiguration implements PluginConfiguration {
     private int scrubRate = DFLT_SCRUB_RATE;
     private int metricsPort = DFLT_METRICS_PORT;
     private int metricsApplications = DFLT_METRICS_APPLICATIONS;
+    /** Null until set: no security file, an open cluster. */
+    private String securityFile;
     private Clock clock = Clock.systemUTC();
 
     /** Maximum size of the checkpoint data region on each server node, in bytes. Default 512 MB; at least 10 MB. */
@@ -273,6 +275,21 @@ public class SpillwayConfiguration implements PluginConfiguration {
     }
 
     /** The clock leases and unfinished checkpoints expire by. Default the system UTC clock; a seam for tests. */
+    /**
+     * The node's security file: its own identity and password, and on server nodes the identities the cluster
+     * accepts with what each may do. Default: none, an open cluster, where anyone who reaches a node's ports may
+     * read, write and delete every application's checkpoints (see the README's Security section). Every node of a
+     * cluster has one or none does: Ignite refuses a node whose security differs from the cluster's.
+     */
+    public String getSecurityFile() {
+        return securityFile;
+    }
+
+    public SpillwayConfiguration setSecurityFile(String securityFile) {
+        this.securityFile = securityFile;
+        return this;
+    }
+
     public Clock getClock() {
         return clock;
     }
@@ -419,7 +436,7 @@ public class SpillwayConfiguration implements PluginConfiguration {
             .setBackups(backups).setRetention(retention).setLeaseTimeout(leaseTimeout).setPartitions(partitions)
             .setMetadataRegionSize(metadataRegionSize).setMaintenanceInterval(maintenanceInterval)
             .setOperationTimeout(operationTimeout).setScrubRate(scrubRate).setMetricsPort(metricsPort)
-            .setMetricsApplications(metricsApplications).setClock(clock);
+            .setMetricsApplications(metricsApplications).setClock(clock).setSecurityFile(securityFile);
         copy.highWaterMark = highWaterMark;
         copy.failoverLimit = failoverLimit;
         return copy;
@@ -436,7 +453,7 @@ public class SpillwayConfiguration implements PluginConfiguration {
             && Objects.equals(maintenanceInterval, other.maintenanceInterval)
             && Objects.equals(operationTimeout, other.operationTimeout) && scrubRate == other.scrubRate
             && metricsPort == other.metricsPort && metricsApplications == other.metricsApplications
-            && Objects.equals(clock, other.clock);
+            && Objects.equals(clock, other.clock) && Objects.equals(securityFile, other.securityFile);
     }
 
     @Override

@@ -346,7 +346,7 @@ class ThinClientFailureIT {
             // The session is held before the commit starts; once let go, the commit or the abort that followed the
             // client's timeout takes it first: the writer's answer must match what the catalog holds either way.
             ThinWriter first = unansweredCommit(client, app, 60);
-            WriteSession session = ServiceHost.of(cluster.node(1)).writeSessions().get(first.sessionId());
+            WriteSession session = ServiceHost.of(cluster.node(1)).writeSessions().get(first.sessionId(), null);
             Holder sessionHeld = new Holder(() -> {
                 synchronized (session) {
                     Holder.hold();
@@ -372,7 +372,7 @@ class ThinClientFailureIT {
             // The commit holds the session, waiting for the catalog entry, when the client's timeout runs out: the
             // abort waits for it, the commit lands, and the writer learns that it did.
             ThinWriter second = unansweredCommit(client, app, 61);
-            WriteSession running = ServiceHost.of(cluster.node(1)).writeSessions().get(second.sessionId());
+            WriteSession running = ServiceHost.of(cluster.node(1)).writeSessions().get(second.sessionId(), null);
             Holder catalogHeld = new Holder(() -> cluster.node(0).cache(Layout.CATALOG_CACHE)
                 .invoke(app, new HoldEntry()));
             CompletableFuture<CheckpointInfo> landing = CompletableFuture.supplyAsync(second::commit);

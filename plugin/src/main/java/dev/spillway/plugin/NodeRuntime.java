@@ -17,6 +17,7 @@ import dev.spillway.internal.capacity.RebalanceGate;
 import dev.spillway.internal.capacity.ServerQuorum;
 import dev.spillway.internal.ignite.Departures;
 import dev.spillway.internal.ignite.IgniteAdapter;
+import dev.spillway.internal.ignite.NodeSecurity;
 import dev.spillway.internal.metrics.IgniteMetricsExport;
 import dev.spillway.internal.metrics.PrometheusEndpoint;
 import dev.spillway.internal.metrics.SpillwayMeters;
@@ -104,7 +105,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
             engine = new CheckpointEngine(ignite, config, server, peers, owners, quorum,
                 NodeRuntime.this::background, meters);
             ClusterCapacity capacity = new ClusterCapacity(peers, owners, config.getBackups());
-            store = new EmbeddedCheckpointStore(engine, capacity);
+            store = new EmbeddedCheckpointStore(engine, capacity, () -> NodeSecurity.caller(ignite));
             sessions = server ? new WriteSessions(engine, log()) : null;
             gate = server ? new RebalanceGate(ignite.cluster().localNode().id(), owners, peers, chunkRebalancer(),
                 msg -> log().warning(msg)) : null;
@@ -341,7 +342,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     }
 
     @Override
-    public CheckpointStore store() {
+    public EmbeddedCheckpointStore store() {
         return parts().store;
     }
 

@@ -4,8 +4,10 @@ import dev.spillway.ConfigurationProblem;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.CheckpointService;
+import dev.spillway.internal.security.SecurityFile;
 import dev.spillway.internal.service.CheckpointServiceImpl;
 import dev.spillway.wire.Layout;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -59,6 +61,22 @@ final class NodeSetup {
                 + String.join("; ", problems.stream().map(ConfigurationProblem::message).toList()));
         }
         return effective;
+    }
+
+    /**
+     * The node's security file, read and checked, or null when {@code conf} names none (an open cluster).
+     *
+     * @throws IgniteCheckedException naming every problem of the file
+     */
+    static SecurityFile security(SpillwayConfiguration conf, boolean server) throws IgniteCheckedException {
+        if (conf.getSecurityFile() == null)
+            return null;
+        SecurityFile file = SecurityFile.read(Path.of(conf.getSecurityFile()), server);
+        if (!file.problems().isEmpty()) {
+            throw new IgniteCheckedException("Invalid Spillway security file " + file.path() + ": "
+                + String.join("; ", file.problems().stream().map(ConfigurationProblem::message).toList()));
+        }
+        return file;
     }
 
     /** Adds the regions, caches, service and attribute of {@code conf}, the node's {@link #effective} one. */

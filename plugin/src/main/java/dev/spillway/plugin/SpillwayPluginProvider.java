@@ -4,6 +4,8 @@ import dev.spillway.Spillway;
 import dev.spillway.SpillwayConfiguration;
 import dev.spillway.SpillwayPlugin;
 import dev.spillway.internal.capacity.QuorumValidator;
+import dev.spillway.internal.ignite.NodeSecurity;
+import dev.spillway.internal.security.SecurityFile;
 import dev.spillway.wire.Layout;
 import java.io.Serializable;
 import java.util.Set;
@@ -34,6 +36,8 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
      */
     private SpillwayConfiguration config;
     private NodeRuntime runtime;
+    /** The node's security file, read in initExtensions; null for an open cluster. */
+    private SecurityFile security;
 
     /** Takes its configuration from {@code IgniteConfiguration.getPluginConfigurations()}, else the defaults. */
     public SpillwayPluginProvider() {
@@ -76,6 +80,7 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
         config = explicit != null ? explicit : fromNodeConfiguration(cfg);
         boolean server = !Boolean.TRUE.equals(cfg.isClientMode());
         SpillwayConfiguration effective = NodeSetup.effective(cfg, config, server);
+        security = NodeSetup.security(effective, server);
         if (server)
             NodeSetup.apply(cfg, effective);
         runtime = new NodeRuntime(ctx.grid(), effective, server);
@@ -130,7 +135,7 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
 
     @Override
     public @Nullable <T> T createComponent(PluginContext ctx, Class<T> cls) {
-        return null;
+        return NodeSecurity.component(ctx, cls, security);
     }
 
     @Override

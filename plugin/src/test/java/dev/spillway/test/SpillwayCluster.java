@@ -195,7 +195,12 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
 
     /** Starts a thick client node with the plugin. */
     public Ignite startClient(String name) {
-        Ignite client = Ignition.start(configuration(prefix + name, true, config));
+        return startClient(name, config);
+    }
+
+    /** Starts a thick client node with the plugin, configured with {@code pluginConfig}. */
+    public Ignite startClient(String name, SpillwayConfiguration pluginConfig) {
+        Ignite client = Ignition.start(configuration(prefix + name, true, pluginConfig));
         clients.add(client);
         return client;
     }

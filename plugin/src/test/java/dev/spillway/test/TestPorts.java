@@ -48,6 +48,7 @@ public enum TestPorts {
     LARGE_STATE_THIN_CLIENT_IT,
     COUNTER_APP_IT,
     FROZEN_NODE_IT,
+    SECURITY_IT,
     // ignite-config
     TLS_IT,
     DISTRIBUTION_IT,

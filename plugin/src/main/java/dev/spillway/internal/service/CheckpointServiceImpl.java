@@ -1,13 +1,19 @@
 package dev.spillway.internal.service;
 
+import dev.spillway.CheckpointAction;
 import dev.spillway.CheckpointStore;
+import dev.spillway.internal.ignite.NodeSecurity;
+import dev.spillway.internal.security.Access;
 import dev.spillway.internal.store.CheckpointEngine;
+import dev.spillway.internal.store.EmbeddedCheckpointStore;
 import dev.spillway.internal.store.WriteSession;
 import dev.spillway.wire.Arguments;
 import dev.spillway.wire.Begun;
 import dev.spillway.wire.CheckpointService;
 import dev.spillway.wire.Reply;
 import java.util.ArrayList;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.resources.IgniteInstanceResource;
 import org.apache.ignite.services.Service;
@@ -38,101 +44,122 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
         return host.writeSessions();
     }
 
+    /**
+     * Runs {@code work} for the caller once its identity may do {@code action} on {@code application}: checked as
+     * the caller, run as the node (Spillway's caches are closed to a thin client's own identity).
+     */
+    private <T> T allowed(CheckpointAction action, String application, Supplier<T> work) {
+        Access.require(NodeSecurity.caller(ignite), action, Arguments.application(application));
+        return NodeSecurity.asNode(ignite, work);
+    }
+
+    /** Runs {@code work} on write session {@code id} when the caller began it, as the node. */
+    private <T> T inSession(long id, Function<WriteSession, T> work) {
+        String owner = Access.identity(NodeSecurity.caller(ignite));
+        WriteSession session = sessions().get(id, owner);
+        return NodeSecurity.asNode(ignite, () -> work.apply(session));
+    }
+
+    /** Runs the facade's {@code work} for the caller: the facade checks the caller's grants, run as the node. */
+    private <T> T viaFacade(Function<CheckpointStore, T> work) {
+        CheckpointStore forCaller = host.store().forCaller(NodeSecurity.caller(ignite));
+        return NodeSecurity.asNode(ignite, () -> work.apply(forCaller));
+    }
+
     @Override
     public byte[] begin(String application, long expectedSize) {
         return Reply.of(() -> {
-            long id = sessions().begin(application, expectedSize);
-            WriteSession s = sessions().get(id);
-            int[] planned = expectedSize > 0 ? s.partitionsFrom(0) : new int[0];
-            return new Begun(application, id, ignite.cluster().localNode().id(), s.checkpointId(), s.chunkSize(),
-                engine().config().getLeaseTimeout().toMillis(), planned);
+            String owner = Access.identity(NodeSecurity.caller(ignite));
+            return allowed(CheckpointAction.SAVE, application, () -> {
+                long id = sessions().begin(application, expectedSize, owner);
+                WriteSession s = sessions().get(id, owner);
+                int[] planned = expectedSize > 0 ? s.partitionsFrom(0) : new int[0];
+                return new Begun(application, id, ignite.cluster().localNode().id(), s.checkpointId(),
+                    s.chunkSize(), engine().config().getLeaseTimeout().toMillis(), planned);
+            });
         });
     }
 
     @Override
     public byte[] partitions(long session, int from) {
-        return Reply.of(() -> sessions().get(session).partitionsFrom(from));
+        return Reply.of(() -> inSession(session, s -> s.partitionsFrom(from)));
     }
 
     @Override
     public byte[] renew(long session) {
-        return Reply.of(() -> {
-            sessions().get(session).renewIfDue();
+        return Reply.of(() -> inSession(session, s -> {
+            s.renewIfDue();
             return null;
-        });
+        }));
     }
 
     @Override
     public byte[] commit(long session, long size, int[] lengths, int[] checksums) {
-        return Reply.of(() -> {
+        return Reply.of(() -> inSession(session, s -> {
             try {
-                return sessions().get(session).commit(size, lengths, checksums);
+                return s.commit(size, lengths, checksums);
             }
             finally {
                 sessions().remove(session);
             }
-        });
+        }));
     }
 
     @Override
     public byte[] abort(long session, int sent) {
-        return Reply.of(() -> {
-            WriteSession s = sessions().get(session);
+        return Reply.of(() -> inSession(session, s -> {
             sessions().remove(session);
             return s.discard(sent);
-        });
+        }));
     }
 
     @Override
     public byte[] manifest(String application, long checkpointId) {
-        return Reply.of(() -> checkpointId == 0 ? engine().latestManifest(application)
-            : engine().manifest(application, checkpointId));
+        return Reply.of(() -> allowed(CheckpointAction.RESTORE, application, () -> checkpointId == 0
+            ? engine().latestManifest(application) : engine().manifest(application, checkpointId)));
     }
 
     @Override
     public byte[] primaries() {
-        return Reply.of(() -> engine().primaries());
+        return Reply.of(() -> NodeSecurity.asNode(ignite, () -> engine().primaries()));
     }
 
     @Override
     public byte[] absence(String application, long checkpointId) {
-        return Reply.of(() -> engine().absence(Arguments.application(application), checkpointId));
+        return Reply.of(() -> allowed(CheckpointAction.RESTORE, application,
+            () -> engine().absence(application, checkpointId)));
     }
 
     @Override
     public byte[] list(String application) {
-        return Reply.of(() -> new ArrayList<>(facade().list(application)));
+        return Reply.of(() -> viaFacade(f -> new ArrayList<>(f.list(application))));
     }
 
     @Override
     public byte[] delete(String application, long checkpointId) {
-        return Reply.of(() -> {
-            facade().delete(application, checkpointId);
+        return Reply.of(() -> viaFacade(f -> {
+            f.delete(application, checkpointId);
             return null;
-        });
+        }));
     }
 
     @Override
     public byte[] capacity() {
-        return Reply.of(() -> new ArrayList<>(facade().capacity()));
+        return Reply.of(() -> viaFacade(f -> new ArrayList<>(f.capacity())));
     }
 
     @Override
     public byte[] worstLoss() {
-        return Reply.of(() -> facade().worstLoss().orElse(null));
+        return Reply.of(() -> viaFacade(f -> f.worstLoss().orElse(null)));
     }
 
     @Override
     public byte[] placement(String application, long checkpointId) {
-        return Reply.of(() -> facade().placement(application, checkpointId));
+        return Reply.of(() -> viaFacade(f -> f.placement(application, checkpointId)));
     }
 
     @Override
     public byte[] status() {
-        return Reply.of(() -> facade().status());
-    }
-
-    private CheckpointStore facade() {
-        return host.store();
+        return Reply.of(() -> viaFacade(CheckpointStore::status));
     }
 }

@@ -1,6 +1,6 @@
 package dev.spillway.internal.service;
 
-import dev.spillway.CheckpointStore;
+import dev.spillway.internal.store.EmbeddedCheckpointStore;
 import dev.spillway.Spillway;
 import dev.spillway.internal.store.CheckpointEngine;
 import org.apache.ignite.Ignite;
@@ -20,7 +20,7 @@ public interface ServiceHost {
         return (ServiceHost)plugin;
     }
 
-    CheckpointStore store();
+    EmbeddedCheckpointStore store();
 
     CheckpointEngine engine();
 

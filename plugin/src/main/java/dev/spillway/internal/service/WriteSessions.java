@@ -4,10 +4,11 @@ import dev.spillway.SpillwayException;
 import dev.spillway.internal.store.CheckpointEngine;
 import dev.spillway.internal.store.WriteSession;
 import dev.spillway.wire.Arguments;
+import java.security.SecureRandom;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ignite.IgniteLogger;
 
 /**
@@ -22,8 +23,13 @@ import org.apache.ignite.IgniteLogger;
 public final class WriteSessions {
     private final CheckpointEngine engine;
     private final IgniteLogger log;
-    private final Map<Long, WriteSession> sessions = new ConcurrentHashMap<>();
-    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Open> sessions = new ConcurrentHashMap<>();
+    /** Session ids are random, so one client cannot guess another's and call into its session. */
+    private final SecureRandom ids = new SecureRandom();
+
+    /** An open session and the identity that began it (null without Spillway security). */
+    private record Open(WriteSession session, String owner) {
+    }
 
     public WriteSessions(CheckpointEngine engine, IgniteLogger log) {
         this.engine = engine;
@@ -34,24 +40,30 @@ public final class WriteSessions {
      * Begins a checkpoint whose bytes a thin client sends, placed on this node first; returns the session's id.
      *
      * @param expectedSize bytes to reserve before the first is written, or 0 when not known
+     * @param owner the identity beginning it, the only one that may call into it; null without Spillway security
      */
-    public long begin(String application, long expectedSize) {
+    public long begin(String application, long expectedSize, String owner) {
         Arguments.application(application);
         if (expectedSize != 0)
             Arguments.expectedSize(expectedSize);
         WriteSession session = engine.begin(application, engine.localId(), expectedSize);
-        long id = ids.incrementAndGet();
-        sessions.put(id, session);
-        return id;
+        while (true) {
+            long id = ids.nextLong();
+            if (id != 0 && sessions.putIfAbsent(id, new Open(session, owner)) == null)
+                return id;
+        }
     }
 
-    /** The open session {@code id}. */
-    public WriteSession get(long id) {
-        WriteSession s = sessions.get(id);
-        if (s == null || !s.isOpen())
+    /**
+     * The open session {@code id}, begun by {@code owner}. A session another identity began is reported as not
+     * open, as one that does not exist: a caller learns nothing of others' sessions.
+     */
+    public WriteSession get(long id, String owner) {
+        Open o = sessions.get(id);
+        if (o == null || !o.session().isOpen() || !Objects.equals(o.owner(), owner))
             throw new SpillwayException("Write session " + id + " is not open on this node: it was committed, "
                 + "aborted, or discarded after " + engine.config().getLeaseTimeout() + " without a call");
-        return s;
+        return o.session();
     }
 
     /** Forgets session {@code id} (committed or aborted). */
@@ -63,8 +75,8 @@ public final class WriteSessions {
     public int expire(long now) {
         long timeout = engine.config().getLeaseTimeout().toMillis();
         int expired = 0;
-        for (Iterator<WriteSession> it = sessions.values().iterator(); it.hasNext(); ) {
-            WriteSession s = it.next();
+        for (Iterator<Open> it = sessions.values().iterator(); it.hasNext(); ) {
+            WriteSession s = it.next().session();
             if (!s.isOpen() || now - s.lastUsed() >= timeout) {
                 it.remove();
                 if (s.isOpen()) {
@@ -80,7 +92,7 @@ public final class WriteSessions {
 
     /** Discards every open session (the node is stopping). */
     public void discardAll() {
-        sessions.values().forEach(s -> s.discard(Integer.MAX_VALUE));
+        sessions.values().forEach(o -> o.session().discard(Integer.MAX_VALUE));
         sessions.clear();
     }
 }

@@ -1,5 +1,6 @@
 package dev.spillway.internal.store;
 
+import dev.spillway.CheckpointAction;
 import dev.spillway.CheckpointInfo;
 import dev.spillway.CheckpointReader;
 import dev.spillway.CheckpointStore;
@@ -10,6 +11,8 @@ import dev.spillway.PlacementReport;
 import dev.spillway.PlacementReport.NodePlacement;
 import dev.spillway.WorstLoss;
 import dev.spillway.internal.capacity.ClusterCapacity;
+import dev.spillway.internal.security.Access;
+import dev.spillway.internal.security.Grants;
 import dev.spillway.wire.Arguments;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkReader;
@@ -20,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.ignite.cache.affinity.Affinity;
 import org.apache.ignite.cluster.ClusterNode;
 
@@ -34,26 +38,42 @@ import org.apache.ignite.cluster.ClusterNode;
 public final class EmbeddedCheckpointStore implements CheckpointStore {
     private final CheckpointEngine engine;
     private final ClusterCapacity capacity;
+    private final Supplier<Grants> caller;
 
-    public EmbeddedCheckpointStore(CheckpointEngine engine, ClusterCapacity capacity) {
+    /**
+     * @param caller the grants of the identity a call runs as, read at each call; null from it when the node runs
+     *     without Spillway security
+     */
+    public EmbeddedCheckpointStore(CheckpointEngine engine, ClusterCapacity capacity, Supplier<Grants> caller) {
         this.engine = engine;
         this.capacity = capacity;
+        this.caller = caller;
+    }
+
+    /** This facade for calls made for {@code grants}, whatever identity the thread runs as. */
+    public EmbeddedCheckpointStore forCaller(Grants grants) {
+        return new EmbeddedCheckpointStore(engine, capacity, () -> grants);
+    }
+
+    private String allowed(CheckpointAction action, String application) {
+        Access.require(caller.get(), action, Arguments.application(application));
+        return application;
     }
 
     @Override
     public CheckpointWriter begin(String application) {
-        return ChunkWriter.begin(engine, Arguments.application(application), 0);
+        return ChunkWriter.begin(engine, allowed(CheckpointAction.SAVE, application), 0);
     }
 
     @Override
     public CheckpointWriter begin(String application, long expectedSize) {
-        Arguments.application(application);
+        allowed(CheckpointAction.SAVE, application);
         return ChunkWriter.begin(engine, application, Arguments.expectedSize(expectedSize));
     }
 
     @Override
     public CheckpointInfo save(String application, byte[] state) {
-        Arguments.application(application);
+        allowed(CheckpointAction.SAVE, application);
         Arguments.state(state);
         try (CheckpointWriter writer = ChunkWriter.begin(engine, application, state.length)) {
             writer.write(state, 0, state.length);
@@ -63,12 +83,12 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
 
     @Override
     public CheckpointReader openLatest(String application) {
-        return engine.reader(engine.latestManifest(Arguments.application(application)));
+        return engine.reader(engine.latestManifest(allowed(CheckpointAction.RESTORE, application)));
     }
 
     @Override
     public CheckpointReader open(String application, long checkpointId) {
-        return engine.reader(engine.manifest(Arguments.application(application),
+        return engine.reader(engine.manifest(allowed(CheckpointAction.RESTORE, application),
             Arguments.checkpointId(checkpointId)));
     }
 
@@ -84,12 +104,12 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
 
     @Override
     public List<CheckpointInfo> list(String application) {
-        return engine.list(Arguments.application(application));
+        return engine.list(allowed(CheckpointAction.LIST, application));
     }
 
     @Override
     public void delete(String application, long checkpointId) {
-        engine.delete(Arguments.application(application), Arguments.checkpointId(checkpointId));
+        engine.delete(allowed(CheckpointAction.DELETE, application), Arguments.checkpointId(checkpointId));
     }
 
     @Override
@@ -104,7 +124,8 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
 
     @Override
     public PlacementReport placement(String application, long checkpointId) {
-        Manifest m = engine.manifest(Arguments.application(application), Arguments.checkpointId(checkpointId));
+        Manifest m = engine.manifest(allowed(CheckpointAction.LIST, application),
+            Arguments.checkpointId(checkpointId));
         return new PlacementReport(application, checkpointId, m.originNode(),
             placementOf(m, engine.chunkCache().affinity()));
     }
@@ -117,12 +138,19 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
         return ClusterStatus.of(takenAt, nodes, worst, checkpoints(), engine.owners().moving());
     }
 
-    /** Every committed checkpoint in the cluster, by application, oldest first, with where its primaries are. */
+    /**
+     * Every committed checkpoint in the cluster the caller may list, by application, oldest first, with where its
+     * primaries are.
+     */
     public List<ClusterStatus.Checkpoint> checkpoints() {
         Affinity<ChunkKey> affinity = engine.chunkCache().affinity();
         List<ClusterStatus.Checkpoint> checkpoints = new ArrayList<>();
-        for (Manifest m : engine.committedManifests())
+        Grants grants = caller.get();
+        for (Manifest m : engine.committedManifests()) {
+            if (grants != null && !grants.allows(CheckpointAction.LIST, m.application()))
+                continue;
             checkpoints.add(new ClusterStatus.Checkpoint(m.info(), placementOf(m, affinity)));
+        }
         return checkpoints;
     }
 

@@ -1,0 +1,208 @@
+package dev.spillway.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.spillway.AccessDeniedException;
+import dev.spillway.CheckpointAction;
+import dev.spillway.CheckpointInfo;
+import dev.spillway.CheckpointStore;
+import dev.spillway.Spillway;
+import dev.spillway.SpillwayConfiguration;
+import dev.spillway.test.SecurityFiles;
+import dev.spillway.test.SpillwayCluster;
+import dev.spillway.test.TestData;
+import dev.spillway.test.TestPorts;
+import dev.spillway.wire.Layout;
+import java.nio.file.Path;
+import java.util.function.Function;
+import org.apache.ignite.Ignite;
+import org.apache.ignite.Ignition;
+import org.apache.ignite.client.ClientAuthenticationException;
+import org.apache.ignite.client.ClientAuthorizationException;
+import org.apache.ignite.client.ClientException;
+import org.apache.ignite.client.IgniteClient;
+import org.apache.ignite.configuration.ClientConfiguration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Only who belongs gets in, on real nodes with Spillway's security file: thin clients and thick clients are
+ * authenticated against the file's identities, each call is checked against its identity's application patterns
+ * on every access path, and Spillway's caches stay closed to a client's own cache calls.
+ */
+class SecurityIT {
+    private static final SecurityFiles FILES = new SecurityFiles(Path.of("target", "security", "SecurityIT")
+        .toAbsolutePath())
+        .identity("node", "node-secret", "role", "server", "save", "orders-*, shared-*", "restore", "orders-*, shared-*",
+            "list", "orders-*, shared-*", "delete", "orders-*, shared-*")
+        .identity("orders", "orders-secret", "save", "orders-*, shared-*", "restore", "orders-*, shared-*",
+            "list", "orders-*, shared-*", "delete", "orders-*, shared-*")
+        .identity("billing", "billing-secret", "save", "billing-*", "restore", "billing-*", "list", "billing-*",
+            "delete", "billing-*");
+    private static final SpillwayConfiguration CONFIG = new SpillwayConfiguration()
+        .setRegionMaxSize(32L << 20)
+        .setChunkSize(256 << 10)
+        .setBackups(1)
+        .setPartitions(32)
+        .setMetadataRegionSize(16L << 20)
+        .setSecurityFile(FILES.server("node", "node-secret"));
+
+    @RegisterExtension
+    static final SpillwayCluster cluster = SpillwayCluster.of(2, TestPorts.SECURITY_IT, CONFIG);
+
+    private static SpillwayClient thin;
+    private static Ignite thick;
+
+    @BeforeAll
+    static void connect() {
+        thin = SpillwayClient.connect(credentials("orders", "orders-secret"));
+        thick = cluster.startClient("thick", CONFIG.copy().setSecurityFile(FILES.client("orders", "orders-secret")));
+    }
+
+    @AfterAll
+    static void close() {
+        if (thin != null)
+            thin.close();
+    }
+
+    private static ClientConfiguration credentials(String user, String password) {
+        return new ClientConfiguration().setAddresses(cluster.thinAddress(0), cluster.thinAddress(1))
+            .setUserName(user).setUserPassword(password);
+    }
+
+    @Test
+    @DisplayName("a trusted identity saves, lists, restores and deletes on every access path")
+    void trustedIdentitySavesAndRestores() {
+        byte[] state = TestData.random(600 << 10, 7);
+        for (CheckpointStore store : new CheckpointStore[] {Spillway.store(cluster.node(0)), Spillway.store(thick),
+            thin}) {
+            CheckpointInfo info = store.save("orders-eu", state);
+            assertThat(store.list("orders-eu")).extracting(CheckpointInfo::checkpointId)
+                .contains(info.checkpointId());
+            assertThat(store.restoreLatest("orders-eu")).isEqualTo(state);
+            store.delete("orders-eu", info.checkpointId());
+        }
+    }
+
+    @Test
+    @DisplayName("a call on an application the identity is not granted is refused, with the same message on "
+        + "every path")
+    void otherApplicationsAreRefused() {
+        byte[] state = TestData.random(64 << 10, 8);
+        CheckpointInfo billing;
+        try (SpillwayClient owner = SpillwayClient.connect(credentials("billing", "billing-secret"))) {
+            billing = owner.save("billing-eu", state);
+        }
+        checkRefusals(Spillway.store(cluster.node(0)), "node", billing);
+        checkRefusals(Spillway.store(thick), "orders", billing);
+        checkRefusals(thin, "orders", billing);
+        try (SpillwayClient owner = SpillwayClient.connect(credentials("billing", "billing-secret"))) {
+            assertThat(owner.restoreLatest("billing-eu")).isEqualTo(state);
+            owner.delete("billing-eu", billing.checkpointId());
+        }
+    }
+
+    private static void checkRefusals(CheckpointStore store, String identity, CheckpointInfo billing) {
+        refused(identity, CheckpointAction.SAVE, s -> s.save("billing-eu", new byte[10]), store);
+        refused(identity, CheckpointAction.RESTORE, s -> s.restoreLatest("billing-eu"), store);
+        refused(identity, CheckpointAction.RESTORE, s -> s.restore("billing-eu", billing.checkpointId()), store);
+        refused(identity, CheckpointAction.LIST, s -> s.list("billing-eu"), store);
+        refused(identity, CheckpointAction.LIST, s -> s.placement("billing-eu", billing.checkpointId()), store);
+        refused(identity, CheckpointAction.DELETE, s -> {
+            s.delete("billing-eu", billing.checkpointId());
+            return null;
+        }, store);
+        assertThat(store.status().checkpoints()).noneMatch(c -> c.info().application().equals("billing-eu"));
+    }
+
+    private static void refused(String identity, CheckpointAction action, Function<CheckpointStore, ?> call,
+                                CheckpointStore store) {
+        assertThatThrownBy(() -> call.apply(store))
+            .isInstanceOf(AccessDeniedException.class)
+            .hasMessage("Identity '" + identity + "' may not " + action.label() + " checkpoints of application "
+                + "'billing-eu': the security file grants it no " + action.label() + " pattern that matches")
+            .satisfies(e -> {
+                AccessDeniedException d = (AccessDeniedException)e;
+                assertThat(d.identity()).isEqualTo(identity);
+                assertThat(d.action()).isEqualTo(action);
+                assertThat(d.application()).isEqualTo("billing-eu");
+            });
+    }
+
+    @Test
+    @DisplayName("a thin client with no, a wrong or an unknown credential is refused at the handshake")
+    void badCredentialsAreRefusedAtTheHandshake() {
+        assertThatThrownBy(() -> Ignition.startClient(new ClientConfiguration().setAddresses(cluster.thinAddress(0))))
+            .isInstanceOf(ClientAuthenticationException.class)
+            .hasMessageContaining("gave no user name");
+        assertThatThrownBy(() -> Ignition.startClient(credentials("orders", "wrong")))
+            .isInstanceOf(ClientAuthenticationException.class)
+            .hasMessageContaining("identity 'orders' is unknown or its password is wrong");
+        assertThatThrownBy(() -> Ignition.startClient(credentials("mallory", "orders-secret")))
+            .isInstanceOf(ClientAuthenticationException.class)
+            .hasMessageContaining("identity 'mallory' is unknown or its password is wrong");
+        assertThatThrownBy(() -> SpillwayClient.connect(credentials("orders", "wrong")))
+            .hasMessageContaining("identity 'orders' is unknown or its password is wrong");
+    }
+
+    @Test
+    @DisplayName("a thick client with a wrong password is refused at join")
+    void thickClientWithWrongPasswordIsRefused() {
+        assertThatThrownBy(() -> cluster.startClient("intruder",
+            CONFIG.copy().setSecurityFile(FILES.client("orders", "wrong"))))
+            .hasStackTraceContaining("Authentication failed");
+    }
+
+    @Test
+    @DisplayName("a client identity cannot join as a server node, nor can a node without security")
+    void onlyServerIdentitiesJoinAsServers() {
+        SecurityFiles rogue = new SecurityFiles(Path.of("target", "security", "SecurityIT-rogue").toAbsolutePath())
+            .identity("orders", "orders-secret", "role", "server");
+        try {
+            assertThatThrownBy(() -> cluster.start(2, CONFIG.copy().setSecurityFile(rogue.server("orders",
+                "orders-secret")), cfg -> { }))
+                .hasStackTraceContaining("Node is not authorized to join as a server node");
+            // The coordinator logs why: "it presented no identity".
+            assertThatThrownBy(() -> cluster.start(2, CONFIG.copy().setSecurityFile(null), cfg -> { }))
+                .hasStackTraceContaining("Authentication failed");
+        }
+        finally {
+            cluster.stop(2);
+        }
+        assertThat(cluster.node(0).cluster().forServers().nodes()).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("a thin client's own cache calls cannot touch Spillway's catalog or admission caches, nor clear "
+        + "chunks, nor create a cache: each is refused and the checkpoints stay as they were")
+    void internalCachesAreClosedToThinClients() {
+        byte[] state = TestData.random(300 << 10, 9);
+        CheckpointInfo kept = thin.save("orders-kept", state);
+        try (IgniteClient raw = Ignition.startClient(credentials("orders", "orders-secret"))) {
+            for (String cache : new String[] {Layout.CATALOG_CACHE, Layout.ADMISSION_CACHE}) {
+                assertThatThrownBy(() -> raw.cache(cache).get("orders-kept")).as(cache)
+                    .isInstanceOf(ClientAuthorizationException.class);
+                assertThatThrownBy(() -> raw.cache(cache).put("orders-kept", "x")).as(cache)
+                    .isInstanceOf(ClientAuthorizationException.class);
+                assertThatThrownBy(() -> raw.cache(cache).remove("orders-kept")).as(cache)
+                    .isInstanceOf(ClientAuthorizationException.class);
+                // A clear runs as a job on every server, which refuses it there: the client sees the job fail.
+                assertThatThrownBy(() -> raw.cache(cache).clear()).as(cache).isInstanceOf(ClientException.class);
+            }
+            assertThatThrownBy(() -> raw.cache(Layout.CHUNK_CACHE).clear()).isInstanceOf(ClientException.class);
+            assertThatThrownBy(() -> raw.cache(Layout.CHUNK_CACHE).removeAll())
+                .isInstanceOf(ClientException.class);
+            assertThatThrownBy(() -> raw.createCache("filler")).isInstanceOf(ClientAuthorizationException.class);
+            assertThatThrownBy(() -> raw.getOrCreateCache("filler"))
+                .isInstanceOf(ClientAuthorizationException.class);
+            assertThat(raw.cacheNames()).doesNotContain("filler");
+        }
+        assertThat(thin.list("orders-kept")).containsExactly(kept);
+        assertThat(thin.restoreLatest("orders-kept")).isEqualTo(state);
+        thin.delete("orders-kept", kept.checkpointId());
+    }
+}
