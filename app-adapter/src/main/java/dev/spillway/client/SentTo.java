@@ -1,6 +1,8 @@
 package dev.spillway.client;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.EventListener;
 import org.apache.ignite.client.events.ConnectionDescription;
 import org.apache.ignite.client.events.RequestEventListener;
@@ -17,6 +19,8 @@ import org.apache.ignite.configuration.ClientConfiguration;
 final class SentTo implements RequestEventListener {
     private static final SentTo LISTENER = new SentTo();
     private static final ThreadLocal<ConnectionDescription> LAST = new ThreadLocal<>();
+    /** Where the calling thread's requests are reported as well, for a caller on another thread. */
+    private static final ThreadLocal<AtomicReference<ConnectionDescription>> SINK = new ThreadLocal<>();
 
     private SentTo() {
     }
@@ -24,6 +28,20 @@ final class SentTo implements RequestEventListener {
     @Override
     public void onRequestStart(RequestStartEvent event) {
         LAST.set(event.connectionDescription());
+        AtomicReference<ConnectionDescription> sink = SINK.get();
+        if (sink != null)
+            sink.set(event.connectionDescription());
+    }
+
+    /** Runs {@code call}, telling {@code sink} which connection each of its requests went out on. */
+    static <T> T reporting(AtomicReference<ConnectionDescription> sink, Supplier<T> call) {
+        SINK.set(sink);
+        try {
+            return call.get();
+        }
+        finally {
+            SINK.remove();
+        }
     }
 
     /** Adds the listener to {@code config}'s, once. */

@@ -19,6 +19,7 @@ import dev.spillway.wire.CheckpointService;
 import dev.spillway.wire.Reply;
 import dev.spillway.wire.Arguments;
 import dev.spillway.wire.ChunkReader;
+import dev.spillway.wire.Layout;
 import dev.spillway.wire.Manifest;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -30,6 +31,9 @@ import java.util.UUID;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,8 +81,6 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     private static final String IGNITE_FUTURE_TIMEOUT =
         "org.apache.ignite.internal.IgniteFutureTimeoutCheckedException";
 
-    /** Who a chunk call's start waited on, when the thin client did not tell which server it asked for the map. */
-    private static final String PARTITION_MAP = "(a server the thin client chose)";
 
     /**
      * Where the thin client completes chunk reads and puts, unless the configuration names an executor. Ignite's
@@ -87,11 +89,15 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
      * server, no chunk call would complete, and every restore would time out on a healthy node.
      */
     private static final Executor CONTINUATIONS = continuations();
+    /** Chunk calls a writer or reader keeps in flight at most: each holds a chunk-call thread. */
+    static final int MAX_CHUNK_CALLS = 16;
+    /** Where chunk calls run: the thin client's service calls block until their reply. */
+    private static final ExecutorService CHUNK_CALLS = chunkCalls();
 
     /** The step of a control call while it looks for the server to call. */
     private static final String LOOKING_UP = "looking up the servers";
 
-    /** Calls a new link makes to its home at most, until two in a row go straight to it ({@link #routeToHome}). */
+    /** Calls a new link makes to its home at most, until two in a row go straight to it ({@link #routeToServers}). */
     private static final int ROUTING_CALLS = 5;
     /** The request timeout a client configuration without one gets. */
     public static final Duration DFLT_TIMEOUT = SpillwayConfiguration.DFLT_OPERATION_TIMEOUT;
@@ -113,7 +119,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         this.link = link;
         this.timeout = timeout;
         this.home = HomeServer.resolve(() -> this.link.client, names, config.getAddresses(), home);
-        routeToHome(link);
+        routeToServers(link);
     }
 
     /**
@@ -307,8 +313,10 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         try {
             Manifest m = control(l, what, manifest, () -> { });
             CheckpointInfo info = m.info();
-            int window = Math.max(2, READ_AHEAD_BYTES / Math.max(1, maxChunk(m)));
-            return new ChunkReader(key -> fetch(l, key), m, () -> this.<ChunkAbsence>control(l,
+            List<UUID> owners = m.chunks() == 0 ? List.of() : control(l, "asking which servers hold the partitions "
+                + "of " + info.application() + "/" + info.checkpointId(), CheckpointService::owners, () -> { });
+            int window = Math.max(2, Math.min(MAX_CHUNK_CALLS, READ_AHEAD_BYTES / Math.max(1, maxChunk(m))));
+            return new ChunkReader(key -> fetch(l, owners, key), m, () -> this.<ChunkAbsence>control(l,
                 "asking why a chunk of " + info.application() + "/" + info.checkpointId() + " was not found",
                 s -> s.absence(info.application(), info.checkpointId()), () -> { }), timeout, window,
                 failure -> l.release());
@@ -327,46 +335,51 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
     }
 
     /**
-     * Starts an asynchronous chunk call. Starting may itself wait on a server (the thin client asks for the
-     * partition map with a blocking call when it has none): a start that ran out of the request timeout, or took
-     * the whole of it, fails at once naming {@code step}. Returns the call and the server it went to.
+     * Starts a chunk call on {@code server}'s checkpoint service (any server's when null), on the chunk-call
+     * threads: the thin client's service calls block, and a writer or reader keeps several in flight. Returns the
+     * call, its reply decoded by {@code decode}, and once it went out, the connection it went out on.
      */
-    <T> Sent<T> start(ThinLink l, Supplier<Future<T>> call, String step) {
-        long started = System.nanoTime();
-        Future<T> future;
-        SentTo.clear();
-        try {
-            future = call.get();
+    <T> Sent<T> startChunkCall(ThinLink l, UUID server, Function<CheckpointService, byte[]> call,
+                               Function<byte[], T> decode) {
+        AtomicReference<ConnectionDescription> sentOn = new AtomicReference<>();
+        Future<T> future = CHUNK_CALLS.submit(() -> SentTo.reporting(sentOn, () -> {
+            try {
+                return decode.apply(call.apply(l.service(server)));
+            }
+            catch (NullPointerException e) {
+                if (!viewLost(e))
+                    throw e;
+                // The link's thin client lost its view of the cluster: the call goes through a new one.
+                ThinLink renewed = renewNow(l);
+                try {
+                    return decode.apply(call.apply(renewed.service(server)));
+                }
+                finally {
+                    renewed.release();
+                }
+            }
+        }));
+        return new Sent<>(future, sentOn);
+    }
+
+    /** A chunk call in flight, and the connection it went out on once it did. */
+    record Sent<T>(Future<T> future, AtomicReference<ConnectionDescription> sentOn) {
+        /** The connection the call went out on, or null if it has not gone out (or it is not known). */
+        ConnectionDescription to() {
+            return sentOn.get();
         }
-        catch (RuntimeException e) {
-            if (!timedOut(e))
-                throw e;
-            throw partitionMapTimedOut(l, step, e);
-        }
-        if (System.nanoTime() - started >= timeout.toNanos())
-            throw partitionMapTimedOut(l, step, null);
-        return new Sent<>(future, SentTo.last());
     }
 
     /**
-     * A chunk call that ran out of time before it was sent: the thin client asked a server for the partition map and
-     * waited; the server asked is named when the thin client told which it was.
+     * Starts reading a chunk from its partition's primary ({@code owners}, by partition, as the reader opened);
+     * the supplier waits for it at most the timeout.
      */
-    private OperationTimeoutException partitionMapTimedOut(ThinLink l, String step, Throwable cause) {
-        ConnectionDescription to = SentTo.last();
-        return timedOut(l, step + ", asking for the partition map of the chunk cache",
-            to == null ? PARTITION_MAP : serverName(to), cause);
-    }
-
-    /** A chunk call in flight, and the connection it went out on (null if unknown). */
-    record Sent<T>(Future<T> future, ConnectionDescription to) {
-    }
-
-    /** Starts reading a chunk ({@link #start}); the supplier then waits for it at most the timeout. */
-    private Supplier<byte[]> fetch(ThinLink l, ChunkKey key) {
+    private Supplier<byte[]> fetch(ThinLink l, List<UUID> owners, ChunkKey key) {
         String step = "reading chunk " + key.index() + " of " + key.application() + "/" + key.checkpointId()
             + " (partition " + key.partition() + ")";
-        Sent<byte[]> read = start(l, () -> l.chunks.getAsync(key), step);
+        UUID owner = key.partition() < owners.size() ? owners.get(key.partition()) : null;
+        Sent<byte[]> read = startChunkCall(l, owner,
+            s -> s.chunk(key.application(), key.checkpointId(), key.index(), key.partition()), Reply::bytes);
         return () -> {
             try {
                 return read.future().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -513,32 +526,45 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         stale.release();
         // The next call looks for the home through the new client, and learns the servers' names again.
         home.forget();
-        routeToHome(fresh);
+        routeToServers(fresh);
     }
 
     /**
-     * Lets link {@code l}'s thin client learn where the home server's checkpoint service runs before the calls that
-     * matter. It learns that in the background after a proxy's first call, and until then sends calls through its
-     * default connection, from which that server relays them to the home: a call the home holds would time out on
-     * the relay's connection and be blamed on the relay. Its connections to the other servers open in the
-     * background too. Calls the home until two calls in a row go straight to it, at most {@value #ROUTING_CALLS}
-     * times; a call that fails ends this, and the calls that matter report it.
+     * Lets link {@code l}'s thin client learn where each server's checkpoint service runs before the calls that
+     * matter: the control calls go to the home, and each chunk to the server that stores it. A proxy learns that in
+     * the background after its first call, and until then sends calls through the default connection, from which
+     * that server relays them: a call the target holds would time out on the relay's connection and be blamed on
+     * the relay, and a chunk would cross the network twice. Connections to the servers open in the background too.
+     * Calls each server, the home first, until two calls in a row go straight to it, at most {@value
+     * #ROUTING_CALLS} times; a call that fails ends that server's turn, and the calls that matter report it.
      */
-    private void routeToHome(ThinLink l) {
+    private void routeToServers(ThinLink l) {
+        ClusterNode target = home.current();
+        if (target != null)
+            routeTo(l, target.id());
         try {
-            ClusterNode target = home.current();
-            if (target == null)
-                return;
-            CheckpointService service = l.service(target.id());
+            for (ClusterNode server : l.client.cluster().forAttribute(Layout.SERVER_ATTRIBUTE, "true").nodes()) {
+                if (target == null || !server.id().equals(target.id()))
+                    routeTo(l, server.id());
+            }
+        }
+        catch (RuntimeException e) {
+            // The servers could not be listed: chunk calls learn their way as they go.
+        }
+    }
+
+    private static void routeTo(ThinLink l, UUID server) {
+        try {
+            CheckpointService service = l.service(server);
             for (int i = 0, direct = 0; i < ROUTING_CALLS && direct < 2; i++) {
                 SentTo.clear();
                 service.primaries();
                 ConnectionDescription to = SentTo.last();
-                direct = to != null && target.id().equals(to.serverNodeId()) ? direct + 1 : 0;
+                direct = to != null && server.equals(to.serverNodeId()) ? direct + 1 : 0;
             }
         }
         catch (RuntimeException e) {
-            // The home did not answer or runs no checkpoint service yet: the next call says so.
+            // The server did not answer or runs no checkpoint service yet: the next call says so.
         }
     }
 
@@ -612,6 +638,15 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
      */
     static Duration grace(Duration timeout) {
         return Duration.ofMillis(Math.max(1000, timeout.toMillis() / 10));
+    }
+
+    private static ExecutorService chunkCalls() {
+        AtomicInteger threads = new AtomicInteger();
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "spillway-chunk-call-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private static Executor continuations() {

@@ -3,16 +3,15 @@ package dev.spillway.client;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.spillway.wire.CheckpointService;
-import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Layout;
 import java.util.UUID;
 import org.apache.ignite.Ignition;
-import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.IgniteClient;
 import org.apache.ignite.configuration.ClientConfiguration;
 
 /**
- * One thin client that a {@link SpillwayClient} works through, with its chunk cache.
+ * One thin client that a {@link SpillwayClient} works through, and the checkpoint service proxies of each server on
+ * it (chunk bytes go through them too: Spillway's caches are closed to a thin client's own cache calls).
  *
  * <p>A server that stops answering (a frozen process, a long GC pause) keeps its end of the thin client's connection
  * open, and the thin client goes on sending on it until the socket closes, even after Ignite has taken the server
@@ -23,7 +22,6 @@ import org.apache.ignite.configuration.ClientConfiguration;
  */
 final class ThinLink {
     final IgniteClient client;
-    final ClientCache<ChunkKey, byte[]> chunks;
     private static final UUID ANY_SERVER = new UUID(0, 0);
     /**
      * Servers whose proxies a link keeps: more than a cluster has, as every restart of a server gives it a new node
@@ -37,7 +35,6 @@ final class ThinLink {
 
     ThinLink(IgniteClient client) {
         this.client = client;
-        this.chunks = client.cache(Layout.CHUNK_CACHE);
     }
 
     /**
@@ -46,17 +43,7 @@ final class ThinLink {
      * @throws RuntimeException as {@link Ignition#startClient} does when no server answers
      */
     static ThinLink open(ClientConfiguration config) {
-        IgniteClient client = Ignition.startClient(config);
-        try {
-            // Registered now, while the servers answer: the first chunk key written would otherwise register its
-            // type then, with a blocking call that a frozen server holds.
-            client.binary().toBinary(new ChunkKey(0, "", 0, 0));
-            return new ThinLink(client);
-        }
-        catch (RuntimeException e) {
-            client.close();
-            throw e;
-        }
+        return new ThinLink(Ignition.startClient(config));
     }
 
     /** The checkpoint service of server {@code node}, or of any server when null. */

@@ -8,6 +8,7 @@ import dev.spillway.wire.Begun;
 import dev.spillway.wire.CheckpointService;
 import dev.spillway.wire.Reply;
 import dev.spillway.wire.ChunkingWriter;
+import dev.spillway.wire.Planned;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,27 +16,23 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.ClientException;
-import org.apache.ignite.client.events.ConnectionDescription;
 
 /**
  * Writes one checkpoint over a thin client. The write session lives on the home server ({@link Begun#node()}),
- * which places the chunks and commits the manifest; the bytes go as single-key puts on the chunk cache, which the
- * thin client's partition awareness sends straight to each chunk's primary node (the 2.17 thin client has no data
- * streamer, and its putAll goes whole to one node). A bounded window of puts is in flight; a chunk buffer is
- * reused only once its put has completed, which with FULL_SYNC means every copy is stored; an array the
- * application handed over is sent as it is and never reused.
+ * which plans the chunks and commits the manifest; each chunk goes straight to the server it was planned on (its
+ * partition's primary then, which holds the session's lease for it), as a store call on that server's checkpoint
+ * service with the chunk's token; the server checks it and stores the chunk, every copy. A bounded window of
+ * stores is in flight; a chunk buffer is reused only once its store has completed, which with FULL_SYNC means
+ * every copy is stored; an array the application handed over is sent as it is and never reused.
  */
 final class ThinWriter extends ChunkingWriter {
     private final Begun begun;
     private final SpillwayClient owner;
     private ThinLink link;
     private CheckpointService session;
-    private ClientCache<ChunkKey, byte[]> chunks;
     /** Links this writer worked through before a renewal, held until it ends: puts may be in flight on them. */
     private final List<ThinLink> retired = new ArrayList<>();
     private final int window;
@@ -44,7 +41,7 @@ final class ThinWriter extends ChunkingWriter {
     private final long renewEveryNanos;
     private final Duration timeout;
     private final String home;
-    private int[] planned;
+    private Planned planned;
     private int plannedFrom;
     private long lastCall = System.nanoTime();
     private boolean released;
@@ -55,7 +52,7 @@ final class ThinWriter extends ChunkingWriter {
      * A put in flight, and the connection it went out on; {@code buffer} is null for an array the application
      * handed over (never filled again).
      */
-    private record InFlight(ChunkKey key, Future<Void> put, ConnectionDescription to, byte[] buffer) {
+    private record InFlight(ChunkKey key, SpillwayClient.Sent<Void> store, byte[] buffer) {
     }
 
     /**
@@ -71,9 +68,8 @@ final class ThinWriter extends ChunkingWriter {
         this.owner = owner;
         this.link = link;
         this.session = session;
-        this.chunks = link.chunks;
-        this.window = Math.max(2, windowBytes / begun.chunkSize());
-        this.planned = begun.partitions();
+        this.window = Math.max(2, Math.min(SpillwayClient.MAX_CHUNK_CALLS, windowBytes / begun.chunkSize()));
+        this.planned = begun.planned();
         this.renewEveryNanos = begun.leaseTimeoutMillis() * 1_000_000L / 3;
         this.timeout = timeout;
         this.home = home;
@@ -86,7 +82,7 @@ final class ThinWriter extends ChunkingWriter {
 
     @Override
     protected int partition(int index) {
-        if (index - plannedFrom >= planned.length) {
+        if (index - plannedFrom >= planned.size()) {
             planned = control("placing chunk " + index, () -> session.partitions(begun.session(), index), null);
             plannedFrom = index;
             lastCall = System.nanoTime();
@@ -95,16 +91,18 @@ final class ThinWriter extends ChunkingWriter {
             control("renewing the lease", () -> session.renew(begun.session()), null);
             lastCall = System.nanoTime();
         }
-        return planned[index - plannedFrom];
+        return planned.partition(index - plannedFrom);
     }
 
     @Override
     protected void send(ChunkKey key, byte[] chunk, boolean reusable) {
         while (inFlight.size() >= window)
             completeOldest();
-        SpillwayClient.Sent<Void> put = owner.start(link, () -> chunks.putAsync(key, chunk),
-            "requesting to store chunk " + key.index() + " of " + label());
-        inFlight.add(new InFlight(key, put.future(), put.to(), reusable ? chunk : null));
+        int i = key.index() - plannedFrom;
+        long token = planned.token(i);
+        SpillwayClient.Sent<Void> put = owner.startChunkCall(link, planned.server(i), s -> s.store(key.application(),
+            key.checkpointId(), key.index(), key.partition(), begun.writer(), token, chunk), Reply::value);
+        inFlight.add(new InFlight(key, put, reusable ? chunk : null));
     }
 
     @Override
@@ -210,7 +208,7 @@ final class ThinWriter extends ChunkingWriter {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (InFlight f : inFlight) {
             try {
-                f.put().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                f.store().future().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
             catch (ExecutionException | TimeoutException e) {
                 // A put that failed stored nothing; one that did not answer may land late, for the sweep.
@@ -295,7 +293,6 @@ final class ThinWriter extends ChunkingWriter {
         retired.add(link);
         link = renewed;
         session = renewed.service(begun.node());
-        chunks = renewed.chunks;
     }
 
     /** Gives the writer's hold on its thin clients back, once it has committed or aborted. */
@@ -311,18 +308,19 @@ final class ThinWriter extends ChunkingWriter {
 
     private void await(InFlight f) {
         try {
-            f.put().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            f.store().future().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (TimeoutException e) {
             throw owner.chunkTimedOut(link, "storing chunk " + f.key().index() + " of " + label() + " (partition "
-                + f.key().partition() + ")", f.key().partition(), f.to(), e);
+                + f.key().partition() + ")", f.key().partition(), f.store().to(), e);
         }
         catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SpillwayException s)
                 throw s;
             throw new SpillwayException("Checkpoint " + label() + ": storing chunk " + f.key().index() + " (partition "
-                + f.key().partition() + ") on server " + (f.to() == null ? "(unknown)" : owner.serverName(f.to()))
+                + f.key().partition() + ") on server " + (f.store().to() == null ? "(unknown)"
+                : owner.serverName(f.store().to()))
                 + " failed: " + cause.getMessage() + " (the server left the cluster, or the connection to it "
                 + "broke?); it is not committed", cause);
         }

@@ -13,11 +13,24 @@ import dev.spillway.test.SecurityFiles;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.test.TestData;
 import dev.spillway.test.TestPorts;
+import dev.spillway.InvalidArgumentException;
+import dev.spillway.NodeCapacity;
+import dev.spillway.wire.Begun;
+import dev.spillway.wire.CheckpointService;
+import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Layout;
+import dev.spillway.wire.Manifest;
+import dev.spillway.wire.Planned;
+import dev.spillway.wire.Reply;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;
+import org.apache.ignite.cache.query.ScanQuery;
+import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.ClientAuthenticationException;
 import org.apache.ignite.client.ClientAuthorizationException;
 import org.apache.ignite.client.ClientException;
@@ -46,7 +59,8 @@ class SecurityIT {
     private static final SpillwayConfiguration CONFIG = new SpillwayConfiguration()
         .setRegionMaxSize(32L << 20)
         .setChunkSize(256 << 10)
-        .setBackups(1)
+        // No backups: past the home server's budget, a save spills to the other server, which checks the tokens.
+        .setBackups(0)
         .setPartitions(32)
         .setMetadataRegionSize(16L << 20)
         .setSecurityFile(FILES.server("node", "node-secret"));
@@ -75,8 +89,15 @@ class SecurityIT {
     }
 
     @Test
-    @DisplayName("a trusted identity saves, lists, restores and deletes on every access path")
+    @DisplayName("a trusted identity saves, lists, restores and deletes on every access path; a thin client's save "
+        + "spills to the other server, which checks each chunk")
     void trustedIdentitySavesAndRestores() {
+        byte[] big = TestData.random(36 << 20, 6);
+        CheckpointInfo spilled = thin.save("orders-big", big);
+        assertThat(thin.placement("orders-big", spilled.checkpointId()).spilledChunks()).isPositive();
+        assertThat(thin.restoreLatest("orders-big")).isEqualTo(big);
+        thin.delete("orders-big", spilled.checkpointId());
+
         byte[] state = TestData.random(600 << 10, 7);
         for (CheckpointStore store : new CheckpointStore[] {Spillway.store(cluster.node(0)), Spillway.store(thick),
             thin}) {
@@ -204,5 +225,98 @@ class SecurityIT {
         assertThat(thin.list("orders-kept")).containsExactly(kept);
         assertThat(thin.restoreLatest("orders-kept")).isEqualTo(state);
         thin.delete("orders-kept", kept.checkpointId());
+    }
+
+    private static CheckpointService serviceOn(IgniteClient client, UUID node) {
+        return client.services(client.cluster().forNodeId(node)).serviceProxy(CheckpointService.NAME,
+            CheckpointService.class);
+    }
+
+    @Test
+    @DisplayName("chunk bytes reach the chunk cache only as planned: a thin client's own chunk puts, reads and scans "
+        + "are refused, and so is a store with a forged token, in an unplanned partition, over the chunk size, over "
+        + "a stored chunk, or once its session ended")
+    void chunksAreStoredOnlyAsPlanned() {
+        int chunk = CONFIG.getChunkSize();
+        try (IgniteClient raw = Ignition.startClient(credentials("orders", "orders-secret"))) {
+            ClientCache<ChunkKey, byte[]> chunks = raw.cache(Layout.CHUNK_CACHE);
+            ChunkKey any = new ChunkKey(0, "orders-eu", 1, 0);
+            assertThatThrownBy(() -> chunks.put(any, new byte[10])).isInstanceOf(ClientAuthorizationException.class);
+            assertThatThrownBy(() -> chunks.putAll(Map.of(any, new byte[10])))
+                .isInstanceOf(ClientAuthorizationException.class);
+            assertThatThrownBy(() -> chunks.get(any)).isInstanceOf(ClientAuthorizationException.class);
+            assertThatThrownBy(() -> chunks.query(new ScanQuery<>()).getAll()).isInstanceOf(ClientException.class);
+
+            UUID home = cluster.node(0).cluster().localNode().id();
+            Begun begun = Reply.value(serviceOn(raw, home).begin("orders-tokens", 4L * chunk));
+            Planned planned = begun.planned();
+            CheckpointService first = serviceOn(raw, planned.server(0));
+            long cp = begun.checkpointId();
+            byte[] bytes = TestData.random(chunk, 1);
+            Map<String, Integer> leasesBefore = leases();
+
+            assertThatThrownBy(() -> Reply.value(first.store("orders-tokens", cp, 0, planned.partition(0),
+                begun.writer(), planned.token(0) ^ 1, bytes)))
+                .hasMessageContaining("its token is not the one its write session planned it with");
+            int other = (planned.partition(0) + 1) % CONFIG.getPartitions();
+            assertThatThrownBy(() -> Reply.value(first.store("orders-tokens", cp, 0, other, begun.writer(),
+                planned.token(0), bytes)))
+                .hasMessageContaining("its token is not the one its write session planned it with");
+            assertThatThrownBy(() -> Reply.value(first.store("orders-tokens", cp, 0, planned.partition(0),
+                begun.writer(), planned.token(0), new byte[chunk + 1])))
+                .isInstanceOf(InvalidArgumentException.class);
+            assertThatThrownBy(() -> Reply.value(first.store("billing-eu", cp, 0, planned.partition(0),
+                begun.writer(), planned.token(0), bytes))).isInstanceOf(AccessDeniedException.class);
+            assertThat(TestData.chunkKeys(cluster.node(0), "orders-tokens", cp)).isEmpty();
+
+            Reply.value(first.store("orders-tokens", cp, 0, planned.partition(0), begun.writer(), planned.token(0),
+                bytes));
+            Reply.value(first.store("orders-tokens", cp, 0, planned.partition(0), begun.writer(), planned.token(0),
+                bytes));
+            assertThatThrownBy(() -> Reply.value(first.store("orders-tokens", cp, 0, planned.partition(0),
+                begun.writer(), planned.token(0), TestData.random(chunk, 2))))
+                .hasMessageContaining("other bytes are stored under it already");
+
+            // Another identity cannot call into the session; the session's own caller aborts it.
+            try (IgniteClient billing = Ignition.startClient(credentials("billing", "billing-secret"))) {
+                assertThatThrownBy(() -> Reply.value(serviceOn(billing, home).abort(begun.session(), 1)))
+                    .hasMessageContaining("is not open on this node");
+                assertThatThrownBy(() -> Reply.value(serviceOn(billing, home).partitions(begun.session(), 0)))
+                    .hasMessageContaining("is not open on this node");
+            }
+            assertThat(leases()).isEqualTo(leasesBefore);
+            assertThat((Boolean)Reply.value(serviceOn(raw, home).abort(begun.session(), 1))).isTrue();
+            assertThat(TestData.chunkKeys(cluster.node(0), "orders-tokens", cp)).isEmpty();
+            assertThatThrownBy(() -> Reply.value(first.store("orders-tokens", cp, 1, planned.partition(1),
+                begun.writer(), planned.token(1), bytes)))
+                .hasMessageContaining("holds no live lease on this server");
+            assertThat(TestData.chunkKeys(cluster.node(0), "orders-tokens", cp)).isEmpty();
+        }
+    }
+
+    /** Leases held per server. */
+    private static Map<String, Integer> leases() {
+        Map<String, Integer> leases = new HashMap<>();
+        for (NodeCapacity c : Spillway.store(cluster.node(0)).capacity())
+            leases.put(c.node(), c.leases());
+        return leases;
+    }
+
+    @Test
+    @DisplayName("a chunk of another identity's application cannot be read through the checkpoint service")
+    void chunksOfOtherApplicationsCannotBeRead() {
+        CheckpointInfo billing;
+        try (SpillwayClient owner = SpillwayClient.connect(credentials("billing", "billing-secret"))) {
+            billing = owner.save("billing-read", TestData.random(1000, 3));
+            Manifest m = Reply.value(serviceOn(owner.thinClient(), cluster.node(0).cluster().localNode().id())
+                .manifest("billing-read", billing.checkpointId()));
+            try (IgniteClient raw = Ignition.startClient(credentials("orders", "orders-secret"))) {
+                assertThatThrownBy(() -> Reply.value(serviceOn(raw, cluster.node(1).cluster().localNode().id())
+                    .chunk("billing-read", billing.checkpointId(), 0, m.partition(0))))
+                    .isInstanceOf(AccessDeniedException.class)
+                    .hasMessageContaining("may not restore checkpoints of application 'billing-read'");
+            }
+            owner.delete("billing-read", billing.checkpointId());
+        }
     }
 }

@@ -17,7 +17,7 @@ import dev.spillway.internal.store.WriteSession;
 import dev.spillway.test.JavaProcess;
 import dev.spillway.test.SpillwayCluster;
 import dev.spillway.wire.Begun;
-import dev.spillway.wire.ChunkKey;
+import dev.spillway.wire.Planned;
 import dev.spillway.wire.CheckpointService;
 import dev.spillway.wire.Layout;
 import dev.spillway.wire.Reply;
@@ -30,6 +30,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -38,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 import javax.cache.processor.MutableEntry;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cache.CacheEntryProcessor;
-import org.apache.ignite.client.ClientCache;
 import org.apache.ignite.client.IgniteClient;
 import org.apache.ignite.configuration.ClientConfiguration;
 import org.junit.jupiter.api.DisplayName;
@@ -455,20 +455,28 @@ class ThinClientFailureIT {
             CheckpointService service = client.services(client.cluster().forNodeId(cluster.node(home).cluster()
                 .localNode().id())).serviceProxy(CheckpointService.NAME, CheckpointService.class);
             Begun begun = Reply.value(service.begin(app, 8L * chunk));
-            ClientCache<ChunkKey, byte[]> chunks = client.cache(Layout.CHUNK_CACHE);
-            // What a thin writer does: each planned chunk goes straight to its partition's primary.
-            for (int i = 0; i < 4; i++)
-                chunks.put(new ChunkKey(begun.partitions()[i], app, begun.checkpointId(), i), TestData.random(chunk, i));
+            Planned planned = begun.planned();
+            // What a thin writer does: each planned chunk goes straight to the server it was planned on.
+            for (int i = 0; i < 4; i++) {
+                Reply.value(client.services(client.cluster().forNodeId(planned.server(i)))
+                    .serviceProxy(CheckpointService.NAME, CheckpointService.class).store(app, begun.checkpointId(), i,
+                        planned.partition(i), begun.writer(), planned.token(i), TestData.random(chunk, i)));
+            }
             cluster.stop(home);
             var store = Spillway.store(cluster.node(0));
             SpillwayCluster.awaitCondition("the dead home's claim reclaimed and its chunks removed",
                 Duration.ofSeconds(15), () -> TestData.chunkKeys(cluster.node(0), app, begun.checkpointId()).isEmpty()
                     && store.capacity().stream().allMatch(c -> c.leases() == 0));
             // The writer has not heard yet: it puts the rest of its batch. No claim or manifest names these.
-            int[] late = Arrays.copyOfRange(begun.partitions(), 4, 8);
+            // Its planned server may be the dead home: any server stores them on an open cluster.
+            int[] late = IntStream.range(4, 8).map(planned::partition).toArray();
             long before = modelBytes(late);
-            for (int i = 4; i < 8; i++)
-                chunks.put(new ChunkKey(begun.partitions()[i], app, begun.checkpointId(), i), TestData.random(chunk, i));
+            CheckpointService any = client.services(client.cluster().forServers())
+                .serviceProxy(CheckpointService.NAME, CheckpointService.class);
+            for (int i = 4; i < 8; i++) {
+                Reply.value(any.store(app, begun.checkpointId(), i, planned.partition(i), begun.writer(),
+                    planned.token(i), TestData.random(chunk, i)));
+            }
             assertThat(TestData.chunkKeys(cluster.node(0), app, begun.checkpointId())).hasSize(4);
             // A quarter lease later the next sweep finds them, and the failover model counts them until they go.
             cluster.clock().advance(CONFIG.getLeaseTimeout().dividedBy(4).plusSeconds(1));

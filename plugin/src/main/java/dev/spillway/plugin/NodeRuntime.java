@@ -1,6 +1,5 @@
 package dev.spillway.plugin;
 
-import dev.spillway.CheckpointStore;
 import dev.spillway.Housekeeping;
 import dev.spillway.ScrubReport;
 import dev.spillway.SpillwayException;
@@ -24,7 +23,9 @@ import dev.spillway.internal.metrics.SpillwayMeters;
 import dev.spillway.internal.service.ServiceHost;
 import dev.spillway.internal.service.WriteSessions;
 import dev.spillway.internal.store.CheckpointEngine;
+import dev.spillway.internal.security.ChunkTokens;
 import dev.spillway.internal.store.EmbeddedCheckpointStore;
+import dev.spillway.internal.store.ThinChunks;
 import dev.spillway.wire.Layout;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -83,6 +84,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
      */
     private final SimpleMeterRegistry kept = new SimpleMeterRegistry();
     private volatile PrometheusEndpoint endpoint;
+    private final ChunkTokens chunkTokens;
 
     /** The node's parts, built together once the node has joined. */
     private final class Parts {
@@ -90,6 +92,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         final CheckpointEngine engine;
         final EmbeddedCheckpointStore store;
         final WriteSessions sessions;
+        final ThinChunks thinChunks;
         final SpillwayMeters meters;
         final RebalanceGate gate;
 
@@ -107,6 +110,7 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
             ClusterCapacity capacity = new ClusterCapacity(peers, owners, config.getBackups());
             store = new EmbeddedCheckpointStore(engine, capacity, () -> NodeSecurity.caller(ignite));
             sessions = server ? new WriteSessions(engine, log()) : null;
+            thinChunks = server ? new ThinChunks(engine, ledger, chunkTokens) : null;
             gate = server ? new RebalanceGate(ignite.cluster().localNode().id(), owners, peers, chunkRebalancer(),
                 msg -> log().warning(msg)) : null;
             if (server) {
@@ -131,8 +135,10 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
         };
     }
 
-    NodeRuntime(Ignite ignite, SpillwayConfiguration config, boolean server) {
+    /** @param chunkTokens the tokens of thin clients' chunks; null on a cluster without security */
+    NodeRuntime(Ignite ignite, SpillwayConfiguration config, boolean server, ChunkTokens chunkTokens) {
         this.ignite = ignite;
+        this.chunkTokens = chunkTokens;
         this.config = config;
         this.server = server;
         registry.add(kept);
@@ -354,6 +360,11 @@ final class NodeRuntime implements SpillwayPlugin, LedgerHost, ServiceHost {
     @Override
     public WriteSessions writeSessions() {
         return serverParts().sessions;
+    }
+
+    @Override
+    public ThinChunks thinChunks() {
+        return serverParts().thinChunks;
     }
 
     @Override

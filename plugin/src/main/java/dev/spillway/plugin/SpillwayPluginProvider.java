@@ -5,6 +5,7 @@ import dev.spillway.SpillwayConfiguration;
 import dev.spillway.SpillwayPlugin;
 import dev.spillway.internal.capacity.QuorumValidator;
 import dev.spillway.internal.ignite.NodeSecurity;
+import dev.spillway.internal.security.ChunkTokens;
 import dev.spillway.internal.security.SecurityFile;
 import dev.spillway.wire.Layout;
 import java.io.Serializable;
@@ -83,7 +84,8 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
         security = NodeSetup.security(effective, server);
         if (server)
             NodeSetup.apply(cfg, effective);
-        runtime = new NodeRuntime(ctx.grid(), effective, server);
+        runtime = new NodeRuntime(ctx.grid(), effective, server,
+            security == null ? null : new ChunkTokens(security.tableDigest()));
         registry.registerExtension(CacheTopologyValidatorProvider.class, QuorumValidator.provider(runtime.quorum(),
             Set.of(Layout.CHUNK_CACHE, Layout.CATALOG_CACHE, Layout.ADMISSION_CACHE),
             ctx.log(QuorumValidator.class)));

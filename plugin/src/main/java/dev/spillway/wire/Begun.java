@@ -12,8 +12,9 @@ import java.util.UUID;
  * @param checkpointId the id the checkpoint will have once committed
  * @param chunkSize bytes per chunk
  * @param leaseTimeoutMillis the session is discarded after this long without a call
- * @param partitions the partitions already planned for the first chunks (none when no size was expected)
+ * @param writer the session's writer: each server that stores a chunk checks that it holds a lease of it
+ * @param planned the chunks already planned, from the first (none when no size was expected)
  */
 public record Begun(String application, long session, UUID node, long checkpointId, int chunkSize,
-                    long leaseTimeoutMillis, int[] partitions) implements Serializable {
+                    long leaseTimeoutMillis, UUID writer, Planned planned) implements Serializable {
 }

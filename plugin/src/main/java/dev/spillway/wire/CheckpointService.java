@@ -1,9 +1,12 @@
 package dev.spillway.wire;
 
+import java.util.UUID;
+
 /**
- * The control calls of the checkpoint facade, for callers that are not Ignite nodes with the plugin (thin
- * clients). Deployed by the plugin as a node singleton on every Spillway server node, under {@link #NAME}. Chunk
- * bytes never pass through it: the caller puts and gets them on the chunk cache, straight to each chunk's primary.
+ * The checkpoint facade for callers that are not Ignite nodes with the plugin (thin clients), which reach
+ * Spillway's caches only through it. Deployed by the plugin as a node singleton on every Spillway server node,
+ * under {@link #NAME}. Chunk bytes go straight to the server that stores them: {@link #store} to the server a
+ * chunk was planned on, {@link #chunk} to the partition's primary ({@link #owners}).
  * Every method returns an encoded {@link Reply}; decode it with {@link Reply#value(byte[])}.
  *
  * <p>Writes: {@link #begin} on the caller's home server opens a write session there; the session's calls
@@ -15,17 +18,36 @@ public interface CheckpointService {
     String NAME = "spillway-checkpoints";
 
     /**
-     * Opens a write session on this node. Reply: {@link Begun}.
+     * Opens a write session on this node. Reply: {@link Begun}, with the first chunks planned when
+     * {@code expectedSize} is given.
      *
      * @param expectedSize bytes to reserve before the first is written, or 0 when not known
      */
     byte[] begin(String application, long expectedSize);
 
     /**
-     * The partitions planned for chunks {@code from} onwards, at least one, planning more when needed. Reply:
-     * int[].
+     * The chunks planned from {@code from} onwards, at least one, planning more when needed. Reply:
+     * {@link Planned}.
      */
     byte[] partitions(long session, int from);
+
+    /**
+     * Stores chunk {@code index} of a checkpoint being written, on the server it was planned on. On a cluster with
+     * security the server checks the caller may save the application, {@code token} is the chunk's as planned in
+     * {@code partition}, its own ledger holds a live lease of {@code writer}, and no other bytes are stored under the
+     * chunk. Reply: null.
+     */
+    byte[] store(String application, long checkpointId, int index, int partition, UUID writer, long token,
+                 byte[] chunk);
+
+    /**
+     * Chunk {@code index} of a committed checkpoint, once the caller may restore it. Reply: the chunk's bytes as
+     * {@link Reply#ofBytes} encodes them (null when missing); decode with {@link Reply#bytes}.
+     */
+    byte[] chunk(String application, long checkpointId, int index, int partition);
+
+    /** The id of each chunk-cache partition's primary node now, by partition. Reply: {@code ArrayList<UUID>}. */
+    byte[] owners();
 
     /** Renews the session's reservation when due. Reply: null. */
     byte[] renew(long session);

@@ -8,6 +8,7 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -99,6 +100,45 @@ public final class Reply implements Serializable {
                 }
             }) != ObjectInputFilter.Status.REJECTED;
         }
+    }
+
+    /** First byte of a {@link #ofBytes} reply that carries the bytes themselves. */
+    private static final byte BYTES = 1;
+    /** First byte of a {@link #ofBytes} reply that carries no bytes (null). */
+    private static final byte NO_BYTES = 2;
+
+    /**
+     * Runs a call that returns bytes (a chunk) and encodes its outcome without Java serialization of the bytes: a
+     * byte saying what follows, then the bytes as they are; a failure as {@link #of} encodes it. Decode with
+     * {@link #bytes}.
+     */
+    public static byte[] ofBytes(Supplier<byte[]> call) {
+        byte[] value;
+        try {
+            value = call.get();
+        }
+        catch (RuntimeException e) {
+            return of(() -> {
+                throw e;
+            });
+        }
+        if (value == null)
+            return new byte[] {NO_BYTES};
+        byte[] encoded = new byte[value.length + 1];
+        encoded[0] = BYTES;
+        System.arraycopy(value, 0, encoded, 1, value.length);
+        return encoded;
+    }
+
+    /** The bytes of a reply {@link #ofBytes} encoded (null for none), or throws the exception the call failed with. */
+    public static byte[] bytes(byte[] encoded) {
+        if (encoded.length > 0 && encoded[0] == BYTES)
+            return Arrays.copyOfRange(encoded, 1, encoded.length);
+        if (encoded.length == 1 && encoded[0] == NO_BYTES)
+            return null;
+        // A failure: Java serialization's stream begins with 0xACED, never with either marker.
+        Reply.<Object>value(encoded);
+        throw new SpillwayException("A reply of the Spillway service carried neither bytes nor a failure");
     }
 
     /** The value of an encoded reply, or throws the exception the call failed with. */

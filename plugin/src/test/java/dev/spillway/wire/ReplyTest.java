@@ -23,6 +23,17 @@ class ReplyTest {
     }
 
     @Test
+    void bytesCrossAsTheyAreAndAFailureAsItsException() {
+        byte[] chunk = {(byte)0xAC, (byte)0xED, 0, 5};
+        assertThat(Reply.bytes(Reply.ofBytes(() -> chunk))).isEqualTo(chunk);
+        assertThat(Reply.bytes(Reply.ofBytes(() -> new byte[0]))).isEmpty();
+        assertThat(Reply.bytes(Reply.ofBytes(() -> null))).isNull();
+        assertThatThrownBy(() -> Reply.bytes(Reply.ofBytes(() -> {
+            throw new CheckpointNotFoundException("Checkpoint app/4 not found");
+        }))).isInstanceOf(CheckpointNotFoundException.class).hasMessage("Checkpoint app/4 not found");
+    }
+
+    @Test
     void aSpillwayFailureIsThrownWithItsTypeMessageAndNumbers() {
         byte[] encoded = Reply.of(() -> {
             throw new CapacityExhaustedException("Capacity exhausted: app/1 needs 10", 10, 4);

@@ -80,6 +80,19 @@ public final class CapacityLedger {
     }
 
     /** Extends the leases to a full timeout from now; returns false when any of them had lapsed. */
+    /**
+     * Whether {@code writer} holds a lease here that has not lapsed: its write session was admitted on this node
+     * and has neither ended nor let its lease lapse.
+     */
+    public synchronized boolean holds(UUID writer) {
+        dropLapsed(clock.millis());
+        for (Lease lease : leases.values()) {
+            if (lease.writer().equals(writer))
+                return true;
+        }
+        return false;
+    }
+
     synchronized boolean renew(long[] leaseIds) {
         long now = clock.millis();
         dropLapsed(now);

@@ -49,6 +49,9 @@ final class SpillwaySecurity extends GridProcessorAdapter implements GridSecurit
         });
     }
 
+    /** Name-based (version 3) UUIDs are thin clients' subject ids; Ignite's node ids are random (version 4). */
+    private static final int THIN_SUBJECT_VERSION = 3;
+
     static UUID thinSubjectId(String identity) {
         return UUID.nameUUIDFromBytes(("spillway thin client " + identity).getBytes(StandardCharsets.UTF_8));
     }
@@ -121,8 +124,13 @@ final class SpillwaySecurity extends GridProcessorAdapter implements GridSecurit
 
     @Override
     public SecurityContext securityContext(UUID subjId) {
-        // Null for a node id: Ignite then takes the node's context from its attributes.
-        return thinContexts.get(subjId);
+        IdentityContext c = thinContexts.get(subjId);
+        if (c != null || subjId.version() != THIN_SUBJECT_VERSION)
+            // Null for a node id: Ignite then takes the node's context from its attributes.
+            return c;
+        // A thin client's id this node has no identity for: a thick client's file holds none, yet it handles
+        // cluster-wide messages a thin client caused (a binary type it registered). It may do nothing here.
+        return new IdentityContext(subjId, SecuritySubjectType.REMOTE_CLIENT, Grants.none("(a thin client)"), null);
     }
 
     @Override

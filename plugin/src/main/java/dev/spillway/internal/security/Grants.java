@@ -39,6 +39,11 @@ public record Grants(String identity, Role role, Map<CheckpointAction, List<Patt
         return new Grants(identity, Role.SERVER, all, List.of(Pattern.ANY));
     }
 
+    /** Grants of an identity that may do nothing. */
+    public static Grants none(String identity) {
+        return new Grants(identity, Role.CLIENT, Map.of(), List.of());
+    }
+
     /** Whether this identity may do {@code action} on {@code application}'s checkpoints. */
     public boolean allows(CheckpointAction action, String application) {
         return Pattern.anyMatches(actions.getOrDefault(action, List.of()), application);

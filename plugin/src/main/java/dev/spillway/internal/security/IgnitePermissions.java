@@ -1,6 +1,5 @@
 package dev.spillway.internal.security;
 
-import dev.spillway.wire.Layout;
 import org.apache.ignite.plugin.security.SecurityPermission;
 
 /**
@@ -8,8 +7,8 @@ import org.apache.ignite.plugin.security.SecurityPermission;
  * A thick client is a cluster member running Spillway's engine itself: it reads and writes Spillway's caches,
  * runs compute and calls services, but never joins as a server, deploys a service, administers the cluster or
  * creates or destroys a cache its {@code caches} patterns do not name. A thin client reaches Spillway only through
- * the checkpoint service, which checks it per application: on Spillway's caches it may only put and get chunks,
- * and it may use other caches only as its {@code caches} patterns allow.
+ * the checkpoint service, which checks it per application and per chunk: Spillway's caches are closed to its own
+ * cache calls altogether, and it may use other caches only as its {@code caches} patterns allow.
  */
 public final class IgnitePermissions {
     private static final String SPILLWAY_CACHES = "spillway-";
@@ -45,9 +44,6 @@ public final class IgnitePermissions {
             boolean entryAccess = perm == SecurityPermission.CACHE_READ || perm == SecurityPermission.CACHE_PUT
                 || perm == SecurityPermission.CACHE_REMOVE;
             if (!thin && entryAccess)
-                return null;
-            if (thin && Layout.CHUNK_CACHE.equals(name)
-                && (perm == SecurityPermission.CACHE_READ || perm == SecurityPermission.CACHE_PUT))
                 return null;
             return "Spillway's caches are reached only through Spillway's own calls";
         }

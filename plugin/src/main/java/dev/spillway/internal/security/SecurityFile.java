@@ -7,6 +7,8 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -53,13 +55,15 @@ public final class SecurityFile {
     private final char[] nodePassword;
     private final Map<String, Identity> identities;
     private final List<ConfigurationProblem> problems;
+    private final byte[] tableDigest;
 
     /** One identity the cluster accepts: its password's hash and its grants. */
     public record Identity(PasswordHash password, Grants grants) {
     }
 
     private SecurityFile(Path path, String nodeIdentity, char[] nodePassword, Map<String, Identity> identities,
-                         List<ConfigurationProblem> problems) {
+                         List<ConfigurationProblem> problems, byte[] tableDigest) {
+        this.tableDigest = tableDigest;
         this.path = path;
         this.nodeIdentity = nodeIdentity;
         this.nodePassword = nodePassword;
@@ -81,7 +85,7 @@ public final class SecurityFile {
         if (!Files.isRegularFile(path)) {
             problems.add(new ConfigurationProblem(where, path.toString(), "is not a file",
                 "a readable properties file"));
-            return new SecurityFile(path, null, null, Map.of(), problems);
+            return new SecurityFile(path, null, null, Map.of(), problems, new byte[0]);
         }
         try {
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
@@ -98,7 +102,7 @@ public final class SecurityFile {
         catch (IOException e) {
             problems.add(new ConfigurationProblem(where, path.toString(), "cannot be read: " + e.getMessage(),
                 "a readable properties file"));
-            return new SecurityFile(path, null, null, Map.of(), problems);
+            return new SecurityFile(path, null, null, Map.of(), problems, new byte[0]);
         }
         try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             props.load(r);
@@ -106,7 +110,7 @@ public final class SecurityFile {
         catch (IOException | IllegalArgumentException e) {
             problems.add(new ConfigurationProblem(where, path.toString(), "cannot be read: " + e.getMessage(),
                 "a readable properties file"));
-            return new SecurityFile(path, null, null, Map.of(), problems);
+            return new SecurityFile(path, null, null, Map.of(), problems, new byte[0]);
         }
         return parse(path, props, server, problems);
     }
@@ -121,9 +125,11 @@ public final class SecurityFile {
             problems.add(problem(NODE_PASSWORD, "(missing)", "is missing", "the node identity's password"));
 
         Map<String, Map<String, String>> byIdentity = new LinkedHashMap<>();
+        MessageDigest table = sha256();
         for (String key : new TreeSet<>(props.stringPropertyNames())) {
             if (key.equals(NODE_IDENTITY) || key.equals(NODE_PASSWORD))
                 continue;
+            table.update((key + "=" + props.getProperty(key).trim() + "\n").getBytes(StandardCharsets.UTF_8));
             int dot = key.lastIndexOf('.');
             if (!key.startsWith(IDENTITY) || dot <= IDENTITY.length() || !ATTRIBUTES.contains(key.substring(dot + 1))) {
                 problems.add(problem(key, shown(key, props.getProperty(key)), "is not a setting of the security "
@@ -152,7 +158,7 @@ public final class SecurityFile {
                     + ".password", "the password hashed there"));
         }
         return new SecurityFile(path, nodeIdentity, password == null ? null : password.toCharArray(),
-            Map.copyOf(identities), List.copyOf(problems));
+            Map.copyOf(identities), List.copyOf(problems), table.digest());
     }
 
     private static Identity identity(String name, Map<String, String> attrs, List<ConfigurationProblem> problems) {
@@ -210,6 +216,15 @@ public final class SecurityFile {
         return patterns;
     }
 
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
     private static ConfigurationProblem problem(String key, String value, String reason, String allowed) {
         return new ConfigurationProblem(key, value, reason, allowed);
     }
@@ -239,6 +254,14 @@ public final class SecurityFile {
     /** The password this node presents when it joins; a copy. */
     public char[] nodePassword() {
         return nodePassword.clone();
+    }
+
+    /**
+     * A SHA-256 digest of the identity table (every {@code identity.*} setting, in order): the same on every server
+     * whose file holds the same identities, whatever else differs (each server's own identity, comments, order).
+     */
+    public byte[] tableDigest() {
+        return tableDigest.clone();
     }
 
     /** The identities the cluster accepts, by name (empty on a thick client's file). */

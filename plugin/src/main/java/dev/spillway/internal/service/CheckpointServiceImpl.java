@@ -5,13 +5,15 @@ import dev.spillway.CheckpointStore;
 import dev.spillway.internal.ignite.NodeSecurity;
 import dev.spillway.internal.security.Access;
 import dev.spillway.internal.store.CheckpointEngine;
-import dev.spillway.internal.store.EmbeddedCheckpointStore;
 import dev.spillway.internal.store.WriteSession;
 import dev.spillway.wire.Arguments;
+import dev.spillway.internal.security.Grants;
 import dev.spillway.wire.Begun;
 import dev.spillway.wire.CheckpointService;
+import dev.spillway.wire.Planned;
 import dev.spillway.wire.Reply;
 import java.util.ArrayList;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.ignite.Ignite;
@@ -73,16 +75,43 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
             return allowed(CheckpointAction.SAVE, application, () -> {
                 long id = sessions().begin(application, expectedSize, owner);
                 WriteSession s = sessions().get(id, owner);
-                int[] planned = expectedSize > 0 ? s.partitionsFrom(0) : new int[0];
+                Planned planned = expectedSize > 0 ? host.thinChunks().planned(s, 0, s.partitionsFrom(0))
+                    : Planned.NONE;
                 return new Begun(application, id, ignite.cluster().localNode().id(), s.checkpointId(),
-                    s.chunkSize(), engine().config().getLeaseTimeout().toMillis(), planned);
+                    s.chunkSize(), engine().config().getLeaseTimeout().toMillis(), s.writer(), planned);
             });
         });
     }
 
     @Override
     public byte[] partitions(long session, int from) {
-        return Reply.of(() -> inSession(session, s -> s.partitionsFrom(from)));
+        return Reply.of(() -> inSession(session, s -> host.thinChunks().planned(s, from, s.partitionsFrom(from))));
+    }
+
+    @Override
+    public byte[] store(String application, long checkpointId, int index, int partition, UUID writer, long token,
+                        byte[] chunk) {
+        return Reply.of(() -> {
+            Grants caller = NodeSecurity.caller(ignite);
+            return NodeSecurity.asNode(ignite, () -> {
+                host.thinChunks().store(caller, application, checkpointId, index, partition, writer, token, chunk);
+                return null;
+            });
+        });
+    }
+
+    @Override
+    public byte[] chunk(String application, long checkpointId, int index, int partition) {
+        return Reply.ofBytes(() -> {
+            Grants caller = NodeSecurity.caller(ignite);
+            return NodeSecurity.asNode(ignite,
+                () -> host.thinChunks().read(caller, application, checkpointId, index, partition));
+        });
+    }
+
+    @Override
+    public byte[] owners() {
+        return Reply.of(() -> NodeSecurity.asNode(ignite, () -> engine().primaryIds()));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.spillway.internal.service;
 
 import dev.spillway.internal.store.EmbeddedCheckpointStore;
+import dev.spillway.internal.store.ThinChunks;
 import dev.spillway.Spillway;
 import dev.spillway.internal.store.CheckpointEngine;
 import org.apache.ignite.Ignite;
@@ -25,4 +26,7 @@ public interface ServiceHost {
     CheckpointEngine engine();
 
     WriteSessions writeSessions();
+
+    /** Where the chunks thin clients send are checked and stored. */
+    ThinChunks thinChunks();
 }

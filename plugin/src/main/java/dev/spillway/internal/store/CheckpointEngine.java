@@ -233,6 +233,18 @@ public final class CheckpointEngine {
     }
 
     /**
+     * The node id of each chunk-cache partition's primary now, by partition (null for a partition that has none):
+     * where a thin client sends its chunk reads.
+     */
+    public ArrayList<UUID> primaryIds() {
+        UUID[][] now = owners.now().owners();
+        ArrayList<UUID> ids = new ArrayList<>(now.length);
+        for (UUID[] copies : now)
+            ids.add(copies.length == 0 ? null : copies[0]);
+        return ids;
+    }
+
+    /**
      * The consistent id of each chunk-cache partition's primary node now, by partition ({@code "(none)"} for a
      * partition that has none): what a thin client names when a chunk call it sent through another server times out.
      */

@@ -83,6 +83,22 @@ final class ChunkCache {
             + "/" + key.checkpointId(), () -> IgniteWaits.primaryOf(ignite, Layout.CHUNK_CACHE, key));
     }
 
+    /** Stores a chunk, every copy, waiting at most the operation timeout. */
+    void put(ChunkKey key, byte[] chunk) {
+        IgniteWaits.get(cache.get().putAsync(key, chunk), timeout, storing(key),
+            () -> IgniteWaits.primaryOf(ignite, Layout.CHUNK_CACHE, key));
+    }
+
+    /** Stores a chunk unless bytes are stored under its key; whether it stored it. */
+    boolean putIfAbsent(ChunkKey key, byte[] chunk) {
+        return IgniteWaits.get(cache.get().putIfAbsentAsync(key, chunk), timeout, storing(key),
+            () -> IgniteWaits.primaryOf(ignite, Layout.CHUNK_CACHE, key));
+    }
+
+    private static String storing(ChunkKey key) {
+        return "storing chunk " + key.index() + " of " + key.application() + "/" + key.checkpointId();
+    }
+
     /** Where the chunk cache's partitions are now. */
     Affinity<ChunkKey> affinity() {
         return ignite.affinity(Layout.CHUNK_CACHE);

@@ -91,6 +91,11 @@ public final class WriteSession {
         return chunkSize;
     }
 
+    /** The writer the session's leases are granted to, on every server that holds a copy of one of its chunks. */
+    public UUID writer() {
+        return writer;
+    }
+
     /** When the session began, by the configured clock. */
     public long startedAt() {
         return startedAt;

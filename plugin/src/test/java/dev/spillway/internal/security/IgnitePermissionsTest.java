@@ -36,9 +36,9 @@ class IgnitePermissionsTest {
     }
 
     @Test
-    void aThinClientReachesSpillwaysCachesOnlyForChunkPutsAndGets() {
-        assertThat(thin("spillway-chunks", CACHE_PUT)).isTrue();
-        assertThat(thin("spillway-chunks", CACHE_READ)).isTrue();
+    void spillwaysCachesAreClosedToAThinClientsOwnCacheCalls() {
+        assertThat(thin("spillway-chunks", CACHE_PUT)).isFalse();
+        assertThat(thin("spillway-chunks", CACHE_READ)).isFalse();
         assertThat(thin("spillway-chunks", CACHE_REMOVE)).isFalse();
         assertThat(thin("spillway-manifests", CACHE_READ)).isFalse();
         assertThat(thin("spillway-admission", CACHE_PUT)).isFalse();
