@@ -179,7 +179,8 @@ class SecurityIT {
     }
 
     @Test
-    @DisplayName("a client identity cannot join as a server node, nor can a node without security")
+    @DisplayName("a client identity cannot join as a server node, nor can a server whose identities differ, nor a "
+        + "node without security")
     void onlyServerIdentitiesJoinAsServers() {
         SecurityFiles rogue = new SecurityFiles(Path.of("target", "security", "SecurityIT-rogue").toAbsolutePath())
             .identity("orders", "orders-secret", "role", "server");
@@ -187,6 +188,12 @@ class SecurityIT {
             assertThatThrownBy(() -> cluster.start(2, CONFIG.copy().setSecurityFile(rogue.server("orders",
                 "orders-secret")), cfg -> { }))
                 .hasStackTraceContaining("Node is not authorized to join as a server node");
+            // The same server identity, but a table with one identity more: every server must accept the same ones.
+            SecurityFiles more = new SecurityFiles(Path.of("target", "security", "SecurityIT-more").toAbsolutePath())
+                .identity("node", "node-secret", "role", "server").identity("extra", "extra-secret");
+            assertThatThrownBy(() -> cluster.start(2, CONFIG.copy().setSecurityFile(more.server("node",
+                "node-secret")), cfg -> { }))
+                .hasStackTraceContaining("every server's security file must accept the same identities");
             // The coordinator logs why: "it presented no identity".
             assertThatThrownBy(() -> cluster.start(2, CONFIG.copy().setSecurityFile(null), cfg -> { }))
                 .hasStackTraceContaining("Authentication failed");

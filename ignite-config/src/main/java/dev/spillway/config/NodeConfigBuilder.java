@@ -247,7 +247,9 @@ public final class NodeConfigBuilder {
         ClientConnectorConfiguration thin = new ClientConnectorConfiguration()
             .setHost(s.host())
             .setPort(s.thinClientPort())
-            .setPortRange(s.portRange());
+            .setPortRange(s.portRange())
+            .setJdbcEnabled(s.sqlConnectors())
+            .setOdbcEnabled(s.sqlConnectors());
         DataStorageConfiguration storage = new DataStorageConfiguration()
             .setPageSize(s.pageSize())
             .setSystemDataRegionConfiguration(new SystemDataRegionConfiguration()

@@ -68,6 +68,12 @@ public enum NodeSetting {
         "Ignite's page size for every region of the node: " + NodeSettings.PAGE_SIZES),
     WORK_DIRECTORY("spillway.workDirectory", Kind.PATH, "spillway-work",
         "Ignite's work directory (logs, marshaller mappings); relative to the current directory"),
+    SECURITY_FILE("spillway.securityFile", Kind.PATH, null,
+        "the node's security file: its own identity and password, and on servers the identities the cluster accepts "
+            + "and what each may do (readable by its owner only); none: an open cluster (see the README's Security)"),
+    SQL_CONNECTORS("spillway.sqlConnectors", Kind.BOOLEAN, "false",
+        "JDBC and ODBC on the thin-client port (SQL: Ignite's system views, tables in the default region); off: "
+            + "only thin clients connect there"),
     TLS_ENABLED("spillway.tlsEnabled", Kind.BOOLEAN, "false",
         "TLS for discovery, communication and thin clients, with client certificates required"),
     TLS_KEY_STORE("spillway.tlsKeyStore", Kind.PATH, null, "the node's key store (PKCS12), when TLS is on"),

@@ -44,6 +44,7 @@ public final class NodeSettings {
     private int pageSize;
     private long defaultRegionMaxSize;
     private Path workDirectory;
+    private boolean sqlConnectors;
     private boolean tlsEnabled;
     private Path tlsKeyStore;
     private char[] tlsKeyStorePassword;
@@ -151,6 +152,13 @@ public final class NodeSettings {
         workDirectory = work == null || work.isBlank() ? null : Path.of(work).toAbsolutePath();
         if (workDirectory == null)
             refuse(NodeSetting.WORK_DIRECTORY, "a directory path");
+        String security = values.get(NodeSetting.SECURITY_FILE);
+        if (security != null && !security.isBlank()) {
+            Path file = existingFile(NodeSetting.SECURITY_FILE, "a readable security file");
+            if (file != null)
+                plugin.setSecurityFile(file.toString());
+        }
+        sqlConnectors = bool(NodeSetting.SQL_CONNECTORS);
         tlsEnabled = bool(NodeSetting.TLS_ENABLED);
         if (tlsEnabled) {
             tlsKeyStore = existingFile(NodeSetting.TLS_KEY_STORE);
@@ -207,6 +215,11 @@ public final class NodeSettings {
     /** The plugin's configuration (a copy). */
     public SpillwayConfiguration plugin() {
         return plugin.copy();
+    }
+
+    /** Whether JDBC and ODBC connect on the thin-client port. */
+    public boolean sqlConnectors() {
+        return sqlConnectors;
     }
 
     public boolean tlsEnabled() {
@@ -333,14 +346,19 @@ public final class NodeSettings {
     }
 
     private Path existingFile(NodeSetting s) {
+        return existingFile(s, "a readable PKCS12 file");
+    }
+
+    /** The file setting {@code s} names, absolute; null, with the problem recorded, when it is unset or unreadable. */
+    private Path existingFile(NodeSetting s, String allowed) {
         String v = values.get(s);
         if (v == null || v.isBlank()) {
-            missing(s, "a readable PKCS12 file");
+            missing(s, allowed);
             return null;
         }
         Path p = Path.of(v).toAbsolutePath();
         if (!Files.isReadable(p)) {
-            refuse(s, "a readable PKCS12 file; " + p + " is not readable");
+            refuse(s, allowed + "; " + p + " is not readable");
             return null;
         }
         return p;

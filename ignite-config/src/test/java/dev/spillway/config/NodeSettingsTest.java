@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.ignite.configuration.IgniteConfiguration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,28 @@ class NodeSettingsTest {
         assertThat(s.pageSize()).isEqualTo(16 << 10);
         assertThat(s.nodeName()).isNull();
         assertThat(s.source(NodeSetting.BACKUPS)).isEqualTo("default");
+    }
+
+    @Test
+    @DisplayName("SQL connectors are off unless turned on; the security file is the plugin's, and must exist")
+    void sqlConnectorsAndSecurityFile(@TempDir Path dir) throws IOException {
+        IgniteConfiguration closed = NodeConfigBuilder.create().build();
+        assertThat(closed.getClientConnectorConfiguration().isJdbcEnabled()).isFalse();
+        assertThat(closed.getClientConnectorConfiguration().isOdbcEnabled()).isFalse();
+        assertThat(closed.getClientConnectorConfiguration().isThinClientEnabled()).isTrue();
+        IgniteConfiguration open = NodeConfigBuilder.create().commandLine("--sql-connectors", "true").build();
+        assertThat(open.getClientConnectorConfiguration().isJdbcEnabled()).isTrue();
+        assertThat(open.getClientConnectorConfiguration().isOdbcEnabled()).isTrue();
+
+        Path file = Files.writeString(dir.resolve("security.properties"), "node.identity = n\n");
+        NodeSettings s = NodeConfigBuilder.create().environment(Map.of("SPILLWAY_SECURITY_FILE", file.toString()))
+            .settings();
+        assertThat(s.plugin().getSecurityFile()).isEqualTo(file.toAbsolutePath().toString());
+        assertThat(NodeConfigBuilder.create().settings().plugin().getSecurityFile()).isNull();
+        assertThatThrownBy(() -> NodeConfigBuilder.create().commandLine("--security-file",
+            dir.resolve("absent").toString()).settings())
+            .isInstanceOfSatisfying(NodeConfigurationException.class, e -> assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("spillway.securityFile=" + dir.resolve("absent"))));
     }
 
     @Test

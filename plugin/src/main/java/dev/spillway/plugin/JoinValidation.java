@@ -1,7 +1,11 @@
 package dev.spillway.plugin;
 
 import dev.spillway.SpillwayConfiguration;
+import dev.spillway.internal.security.SecurityFile;
 import java.io.Serializable;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,15 +24,31 @@ final class JoinValidation {
     }
 
     /**
-     * What a node sends in its discovery data: its cluster-wide properties, and the servers it expects (split-brain
-     * protection), which a joining node takes in.
+     * What a node sends in its discovery data: its cluster-wide properties, the servers it expects (split-brain
+     * protection), which a joining node takes in, and a digest of the identities its security file accepts (empty
+     * on a client, or without security).
      */
-    record JoinData(LinkedHashMap<String, String> clusterWide, ArrayList<String> expectedServers)
+    record JoinData(LinkedHashMap<String, String> clusterWide, ArrayList<String> expectedServers, String identities)
         implements Serializable {
     }
 
-    static Serializable discoveryData(SpillwayConfiguration config, List<String> expectedServers) {
-        return new JoinData(new LinkedHashMap<>(config.clusterWide()), new ArrayList<>(expectedServers));
+    static Serializable discoveryData(SpillwayConfiguration config, List<String> expectedServers, String identities) {
+        return new JoinData(new LinkedHashMap<>(config.clusterWide()), new ArrayList<>(expectedServers), identities);
+    }
+
+    /**
+     * What a node states of the identities it accepts: a digest of its identity table when it is a server with a
+     * security file (the table itself stays on the node), else empty.
+     */
+    static String identities(SecurityFile security, boolean server) {
+        if (security == null || !server)
+            return "";
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(security.tableDigest()));
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
     }
 
     /** The servers expected by the node that sent {@code data}. */
@@ -36,8 +56,11 @@ final class JoinValidation {
         return data instanceof JoinData d ? d.expectedServers() : List.of();
     }
 
-    /** @throws PluginValidationException naming every differing property, its value there and here */
-    static void check(SpillwayConfiguration local, ClusterNode joining, Serializable data) {
+    /**
+     * @param identities this node's {@link #identities}
+     * @throws PluginValidationException naming every differing property, its value there and here
+     */
+    static void check(SpillwayConfiguration local, String identities, ClusterNode joining, Serializable data) {
         if (data == null) {
             if (joining.isClient())
                 return;
@@ -58,10 +81,19 @@ final class JoinValidation {
             if (!e.getValue().equals(other))
                 diffs.add("spillway." + e.getKey() + "=" + other + " (cluster: " + e.getValue() + ")");
         }
+        if (!identities.isEmpty() && !joining.isClient() && !identities.equals(joinData.identities())) {
+            diffs.add("identities=" + shortDigest(joinData.identities()) + " (cluster: " + shortDigest(identities)
+                + "; every server's security file must accept the same identities)");
+        }
         if (!diffs.isEmpty()) {
             String msg = "Spillway configuration of joining node " + joining.consistentId()
                 + " differs from the cluster's [" + String.join(", ", diffs) + "]";
             throw new PluginValidationException(msg, msg, joining.id());
         }
+    }
+
+    /** The start of a digest, enough to tell two apart in a message. */
+    private static String shortDigest(String digest) {
+        return digest == null || digest.isEmpty() ? "none" : digest.substring(0, Math.min(12, digest.length()));
     }
 }

@@ -39,6 +39,8 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
     private NodeRuntime runtime;
     /** The node's security file, read in initExtensions; null for an open cluster. */
     private SecurityFile security;
+    /** What this node states of the identities it accepts ({@code JoinValidation.identities}). */
+    private String identities = "";
 
     /** Takes its configuration from {@code IgniteConfiguration.getPluginConfigurations()}, else the defaults. */
     public SpillwayPluginProvider() {
@@ -82,6 +84,7 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
         boolean server = !Boolean.TRUE.equals(cfg.isClientMode());
         SpillwayConfiguration effective = NodeSetup.effective(cfg, config, server);
         security = NodeSetup.security(effective, server);
+        identities = JoinValidation.identities(security, server);
         if (server)
             NodeSetup.apply(cfg, effective);
         runtime = new NodeRuntime(ctx.grid(), effective, server,
@@ -116,7 +119,7 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
 
     @Override
     public @Nullable Serializable provideDiscoveryData(UUID nodeId) {
-        return JoinValidation.discoveryData(config, runtime.quorum().expected());
+        return JoinValidation.discoveryData(config, runtime.quorum().expected(), identities);
     }
 
     @Override
@@ -132,7 +135,7 @@ public class SpillwayPluginProvider implements PluginProvider<SpillwayConfigurat
 
     @Override
     public void validateNewNode(ClusterNode node, Serializable data) {
-        JoinValidation.check(config, node, data);
+        JoinValidation.check(config, identities, node, data);
     }
 
     @Override

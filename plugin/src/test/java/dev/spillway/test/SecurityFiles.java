@@ -1,6 +1,6 @@
 package dev.spillway.test;
 
-import dev.spillway.internal.security.PasswordHash;
+import dev.spillway.PasswordHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,7 +3,13 @@ package dev.spillway.internal.ignite;
 import dev.spillway.internal.security.Grants;
 import dev.spillway.internal.security.IgnitePermissions;
 import dev.spillway.internal.security.SecurityFile;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -36,6 +42,11 @@ import org.apache.ignite.plugin.security.SecuritySubjectType;
  */
 final class SpillwaySecurity extends GridProcessorAdapter implements GridSecurityProcessor {
     private final SecurityFile file;
+    /** Credentials that passed lately ({@link #seenKey}): how long a passed check is remembered, and how many. */
+    private static final Duration REMEMBERED = Duration.ofMinutes(10);
+    private static final int REMEMBERED_CREDENTIALS = 1_000;
+    private final Cache<String, Boolean> recentlyVerified = Caffeine.newBuilder().expireAfterWrite(REMEMBERED)
+        .maximumSize(REMEMBERED_CREDENTIALS).build();
     /** The thin-client context of every identity of the file, by its subject id. */
     private final Map<UUID, IdentityContext> thinContexts = new HashMap<>();
 
@@ -106,7 +117,27 @@ final class SpillwaySecurity extends GridProcessorAdapter implements GridSecurit
         SecurityFile.Identity identity = file.identities().get(login);
         if (identity == null)
             return null;
-        return identity.password().matches(password.toString().toCharArray()) ? identity : null;
+        // A credential that passed lately passes again without PBKDF2's cost (a client's connection to each server,
+        // a reconnect); a wrong one pays it every time.
+        String seen = seenKey(login, identity, password.toString());
+        if (recentlyVerified.getIfPresent(seen) != null)
+            return identity;
+        if (!identity.password().matches(password.toString().toCharArray()))
+            return null;
+        recentlyVerified.put(seen, Boolean.TRUE);
+        return identity;
+    }
+
+    /** A digest of the identity, its stored hash and the password given: what a passed check is remembered by. */
+    private static String seenKey(String login, SecurityFile.Identity identity, String password) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((login + "\0" + identity.password() + "\0").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest(password.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
     }
 
     @Override

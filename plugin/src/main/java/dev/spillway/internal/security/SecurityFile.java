@@ -1,5 +1,6 @@
 package dev.spillway.internal.security;
 
+import dev.spillway.PasswordHash;
 import dev.spillway.CheckpointAction;
 import dev.spillway.ConfigurationProblem;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.spillway.internal.security;
 
+import dev.spillway.PasswordHash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

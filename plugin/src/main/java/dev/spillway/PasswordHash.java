@@ -1,4 +1,4 @@
-package dev.spillway.internal.security;
+package dev.spillway;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
