@@ -99,9 +99,10 @@ final class ThinWriter extends ChunkingWriter {
         while (inFlight.size() >= window)
             completeOldest();
         int i = key.index() - plannedFrom;
+        long lease = planned.lease(i);
         long token = planned.token(i);
         SpillwayClient.Sent<Void> put = owner.startChunkCall(link, planned.server(i), s -> s.store(key.application(),
-            key.checkpointId(), key.index(), key.partition(), begun.writer(), token, chunk), Reply::value);
+            key.checkpointId(), key.index(), key.partition(), begun.writer(), lease, token, chunk), Reply::value);
         inFlight.add(new InFlight(key, put, reusable ? chunk : null));
     }
 

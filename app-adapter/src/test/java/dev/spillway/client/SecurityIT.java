@@ -15,6 +15,8 @@ import dev.spillway.test.TestData;
 import dev.spillway.test.TestPorts;
 import dev.spillway.InvalidArgumentException;
 import dev.spillway.NodeCapacity;
+import dev.spillway.QuotaExceededException;
+import dev.spillway.CheckpointWriter;
 import dev.spillway.wire.Begun;
 import dev.spillway.wire.CheckpointService;
 import dev.spillway.wire.ChunkKey;
@@ -23,6 +25,7 @@ import dev.spillway.wire.Manifest;
 import dev.spillway.wire.Planned;
 import dev.spillway.wire.Reply;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -55,7 +58,10 @@ class SecurityIT {
         .identity("orders", "orders-secret", "save", "orders-*, shared-*", "restore", "orders-*, shared-*",
             "list", "orders-*, shared-*", "delete", "orders-*, shared-*")
         .identity("billing", "billing-secret", "save", "billing-*", "restore", "billing-*", "list", "billing-*",
-            "delete", "billing-*");
+            "delete", "billing-*")
+        .identity("quota", "quota-secret", "save", "quota-*", "restore", "quota-*", "maxSessions", "1",
+            "maxCheckpoint", "3MB")
+        .identity("reserve", "reserve-secret", "save", "reserve-*", "maxReserved", "4MB");
     private static final SpillwayConfiguration CONFIG = new SpillwayConfiguration()
         .setRegionMaxSize(32L << 20)
         .setChunkSize(256 << 10)
@@ -263,25 +269,25 @@ class SecurityIT {
             Map<String, Integer> leasesBefore = leases();
 
             assertThatThrownBy(() -> Reply.value(first.store("orders-tokens", cp, 0, planned.partition(0),
-                begun.writer(), planned.token(0) ^ 1, bytes)))
+                begun.writer(), planned.lease(0), planned.token(0) ^ 1, bytes)))
                 .hasMessageContaining("its token is not the one its write session planned it with");
             int other = (planned.partition(0) + 1) % CONFIG.getPartitions();
             assertThatThrownBy(() -> Reply.value(first.store("orders-tokens", cp, 0, other, begun.writer(),
-                planned.token(0), bytes)))
+                planned.lease(0), planned.token(0), bytes)))
                 .hasMessageContaining("its token is not the one its write session planned it with");
             assertThatThrownBy(() -> Reply.value(first.store("orders-tokens", cp, 0, planned.partition(0),
-                begun.writer(), planned.token(0), new byte[chunk + 1])))
+                begun.writer(), planned.lease(0), planned.token(0), new byte[chunk + 1])))
                 .isInstanceOf(InvalidArgumentException.class);
             assertThatThrownBy(() -> Reply.value(first.store("billing-eu", cp, 0, planned.partition(0),
-                begun.writer(), planned.token(0), bytes))).isInstanceOf(AccessDeniedException.class);
+                begun.writer(), planned.lease(0), planned.token(0), bytes))).isInstanceOf(AccessDeniedException.class);
             assertThat(TestData.chunkKeys(cluster.node(0), "orders-tokens", cp)).isEmpty();
 
-            Reply.value(first.store("orders-tokens", cp, 0, planned.partition(0), begun.writer(), planned.token(0),
+            Reply.value(first.store("orders-tokens", cp, 0, planned.partition(0), begun.writer(), planned.lease(0), planned.token(0),
                 bytes));
-            Reply.value(first.store("orders-tokens", cp, 0, planned.partition(0), begun.writer(), planned.token(0),
+            Reply.value(first.store("orders-tokens", cp, 0, planned.partition(0), begun.writer(), planned.lease(0), planned.token(0),
                 bytes));
             assertThatThrownBy(() -> Reply.value(first.store("orders-tokens", cp, 0, planned.partition(0),
-                begun.writer(), planned.token(0), TestData.random(chunk, 2))))
+                begun.writer(), planned.lease(0), planned.token(0), TestData.random(chunk, 2))))
                 .hasMessageContaining("other bytes are stored under it already");
 
             // Another identity cannot call into the session; the session's own caller aborts it.
@@ -294,10 +300,15 @@ class SecurityIT {
             assertThat(leases()).isEqualTo(leasesBefore);
             assertThat((Boolean)Reply.value(serviceOn(raw, home).abort(begun.session(), 1))).isTrue();
             assertThat(TestData.chunkKeys(cluster.node(0), "orders-tokens", cp)).isEmpty();
+            // Another session of the same home holds leases on that server now: the ended session's tokens name
+            // its own lease, which is gone.
+            Begun second = Reply.value(serviceOn(raw, home).begin("orders-other", 4L * chunk));
+            assertThat(second.planned().server(0)).isEqualTo(planned.server(1));
             assertThatThrownBy(() -> Reply.value(first.store("orders-tokens", cp, 1, planned.partition(1),
-                begun.writer(), planned.token(1), bytes)))
+                begun.writer(), planned.lease(1), planned.token(1), bytes)))
                 .hasMessageContaining("holds no live lease on this server");
             assertThat(TestData.chunkKeys(cluster.node(0), "orders-tokens", cp)).isEmpty();
+            assertThat((Boolean)Reply.value(serviceOn(raw, home).abort(second.session(), 0))).isTrue();
         }
     }
 
@@ -324,6 +335,77 @@ class SecurityIT {
                     .hasMessageContaining("may not restore checkpoints of application 'billing-read'");
             }
             owner.delete("billing-read", billing.checkpointId());
+        }
+    }
+
+    @Test
+    @DisplayName("quotas: a checkpoint past maxCheckpoint, a session past maxSessions, bytes past maxReserved are "
+        + "refused with QuotaExceededException, on the thin and the thick path; a session's place comes back when it "
+        + "ends, and when it lapses")
+    void quotasRefuseAndGiveBack() {
+        try (SpillwayClient quota = SpillwayClient.connect(credentials("quota", "quota-secret"))) {
+            assertThatThrownBy(() -> quota.save("quota-a", new byte[4 << 20]))
+                .isInstanceOfSatisfying(QuotaExceededException.class, e -> {
+                    assertThat(e.identity()).isEqualTo("quota");
+                    assertThat(e.quota()).isEqualTo("maxCheckpoint");
+                    assertThat(e.limit()).isEqualTo(3L << 20);
+                    assertThat(e.wanted()).isEqualTo(4L << 20);
+                })
+                .hasMessage("Identity 'quota' may save checkpoints of at most 3 MB (its quota maxCheckpoint); this "
+                    + "checkpoint of quota-a would have 4 MB");
+            // Streamed, with no size given: refused once its chunks would pass the quota.
+            assertThatThrownBy(() -> {
+                try (CheckpointWriter w = quota.begin("quota-a")) {
+                    w.write(new byte[4 << 20]);
+                    w.commit();
+                }
+            }).isInstanceOf(QuotaExceededException.class).hasMessageContaining("(its quota maxCheckpoint)");
+
+            CheckpointWriter open = quota.begin("quota-a");
+            assertThatThrownBy(() -> quota.save("quota-b", new byte[1000]))
+                .isInstanceOf(QuotaExceededException.class)
+                .hasMessage("Identity 'quota' may have at most 1 write session(s) open at once (its quota "
+                    + "maxSessions), and 1 are open: a save of quota-b begins once one of them ends");
+            open.close();
+            CheckpointInfo saved = quota.save("quota-b", TestData.random(1000, 4));
+            assertThat(quota.restoreLatest("quota-b")).isEqualTo(TestData.random(1000, 4));
+            assertThat(saved.size()).isEqualTo(1000);
+
+            // A writer that stops calling: its session lapses with its lease, and its place with it.
+            UUID home = cluster.node(0).cluster().localNode().id();
+            Reply.value(serviceOn(quota.thinClient(), home).begin("quota-c", 1000));
+            assertThatThrownBy(() -> quota.save("quota-d", new byte[10])).isInstanceOf(QuotaExceededException.class);
+            cluster.clock().advance(CONFIG.getLeaseTimeout().plusSeconds(1));
+            SpillwayCluster.awaitCondition("the idle session's place given back", Duration.ofSeconds(15), () -> {
+                try {
+                    quota.save("quota-d", new byte[10]);
+                    return true;
+                }
+                catch (QuotaExceededException e) {
+                    return false;
+                }
+            });
+        }
+        try (SpillwayClient reserve = SpillwayClient.connect(credentials("reserve", "reserve-secret"))) {
+            CheckpointWriter first = reserve.begin("reserve-a", 3L << 20);
+            assertThatThrownBy(() -> reserve.begin("reserve-b", 2L << 20))
+                .isInstanceOfSatisfying(QuotaExceededException.class, e -> assertThat(e.quota())
+                    .isEqualTo("maxReserved"))
+                .hasMessage("Identity 'reserve' may have at most 4 MB planned and not yet committed (its quota "
+                    + "maxReserved); its open write sessions hold 3 MB, and this checkpoint of reserve-b would take "
+                    + "it to 2 MB of its own");
+            first.close();
+            reserve.begin("reserve-b", 2L << 20).close();
+        }
+        Ignite quotaThick = cluster.startClient("quota-thick", CONFIG.copy().setSecurityFile(FILES.client("quota",
+            "quota-secret")));
+        assertThatThrownBy(() -> Spillway.store(quotaThick).save("quota-e", new byte[4 << 20]))
+            .isInstanceOf(QuotaExceededException.class)
+            .hasMessage("Identity 'quota' may save checkpoints of at most 3 MB (its quota maxCheckpoint); this "
+                + "checkpoint of quota-e would have 4 MB");
+        try (CheckpointWriter held = Spillway.store(quotaThick).begin("quota-e")) {
+            assertThatThrownBy(() -> Spillway.store(quotaThick).save("quota-f", new byte[10]))
+                .isInstanceOf(QuotaExceededException.class).hasMessageContaining("(its quota maxSessions)");
         }
     }
 }

@@ -460,7 +460,8 @@ class ThinClientFailureIT {
             for (int i = 0; i < 4; i++) {
                 Reply.value(client.services(client.cluster().forNodeId(planned.server(i)))
                     .serviceProxy(CheckpointService.NAME, CheckpointService.class).store(app, begun.checkpointId(), i,
-                        planned.partition(i), begun.writer(), planned.token(i), TestData.random(chunk, i)));
+                        planned.partition(i), begun.writer(), planned.lease(i), planned.token(i),
+                        TestData.random(chunk, i)));
             }
             cluster.stop(home);
             var store = Spillway.store(cluster.node(0));
@@ -475,7 +476,7 @@ class ThinClientFailureIT {
                 .serviceProxy(CheckpointService.NAME, CheckpointService.class);
             for (int i = 4; i < 8; i++) {
                 Reply.value(any.store(app, begun.checkpointId(), i, planned.partition(i), begun.writer(),
-                    planned.token(i), TestData.random(chunk, i)));
+                    planned.lease(i), planned.token(i), TestData.random(chunk, i)));
             }
             assertThat(TestData.chunkKeys(cluster.node(0), app, begun.checkpointId())).hasSize(4);
             // A quarter lease later the next sweep finds them, and the failover model counts them until they go.

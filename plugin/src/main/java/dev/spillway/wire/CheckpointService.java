@@ -34,10 +34,10 @@ public interface CheckpointService {
     /**
      * Stores chunk {@code index} of a checkpoint being written, on the server it was planned on. On a cluster with
      * security the server checks the caller may save the application, {@code token} is the chunk's as planned in
-     * {@code partition}, its own ledger holds a live lease of {@code writer}, and no other bytes are stored under the
-     * chunk. Reply: null.
+     * {@code partition} under lease {@code lease} of {@code writer}, its own ledger holds that lease still, and no
+     * other bytes are stored under the chunk. Reply: null.
      */
-    byte[] store(String application, long checkpointId, int index, int partition, UUID writer, long token,
+    byte[] store(String application, long checkpointId, int index, int partition, UUID writer, long lease, long token,
                  byte[] chunk);
 
     /**

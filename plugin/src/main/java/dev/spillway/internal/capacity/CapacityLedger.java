@@ -81,16 +81,13 @@ public final class CapacityLedger {
 
     /** Extends the leases to a full timeout from now; returns false when any of them had lapsed. */
     /**
-     * Whether {@code writer} holds a lease here that has not lapsed: its write session was admitted on this node
-     * and has neither ended nor let its lease lapse.
+     * Whether lease {@code leaseId} of {@code writer} is held here and has not lapsed: the write session it was
+     * granted to was admitted on this node and has neither ended (which releases it) nor let it lapse.
      */
-    public synchronized boolean holds(UUID writer) {
+    public synchronized boolean holds(long leaseId, UUID writer) {
         dropLapsed(clock.millis());
-        for (Lease lease : leases.values()) {
-            if (lease.writer().equals(writer))
-                return true;
-        }
-        return false;
+        Lease lease = leases.get(leaseId);
+        return lease != null && lease.writer().equals(writer);
     }
 
     synchronized boolean renew(long[] leaseIds) {

@@ -169,6 +169,12 @@ public final class Reservation {
         this.label = label;
     }
 
+    /** The id of a lease this reservation holds on {@code node}, or 0 when it holds none there. */
+    public long leaseOn(UUID node) {
+        List<Long> ids = leases.get(node);
+        return ids == null || ids.isEmpty() ? 0 : ids.get(0);
+    }
+
     /** Renews every lease; false when any has lapsed. */
     public boolean renew() {
         return leases.isEmpty() || peers.renew(leaseIds());

@@ -11,9 +11,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The tokens that let a thin client store a chunk: a write session's home server issues one per planned chunk, and
  * the server the client sends the chunk to checks it, with no call to the home. A token is an HMAC-SHA-256, cut to
- * 64 bits, of the session's writer, the checkpoint, the chunk's index and its planned partition, under a key every
- * server derives from the identity table of its security file (which all servers share and no client holds): a
- * client cannot make one for a chunk it was not planned, nor move a chunk to another partition.
+ * 64 bits, of the session's writer and its lease on that server, the checkpoint, the chunk's index and its planned
+ * partition, under a key every server derives from the identity table of its security file (which all servers share
+ * and no client holds): a client cannot make one for a chunk it was not planned, move a chunk to another partition,
+ * nor use one once the session's lease there is gone.
  */
 public final class ChunkTokens {
     private static final String ALGORITHM = "HmacSHA256";
@@ -44,11 +45,14 @@ public final class ChunkTokens {
         });
     }
 
-    /** The token of chunk {@code index} of checkpoint {@code application/checkpointId}, planned in {@code partition}. */
-    public long token(UUID writer, String application, long checkpointId, int index, int partition) {
+    /**
+     * The token of chunk {@code index} of checkpoint {@code application/checkpointId}, planned in {@code partition}
+     * and stored under lease {@code lease} of {@code writer} on the server it goes to.
+     */
+    public long token(UUID writer, long lease, String application, long checkpointId, int index, int partition) {
         Mac mac = macs.get();
-        ByteBuffer fixed = ByteBuffer.allocate(32);
-        fixed.putLong(writer.getMostSignificantBits()).putLong(writer.getLeastSignificantBits())
+        ByteBuffer fixed = ByteBuffer.allocate(40);
+        fixed.putLong(writer.getMostSignificantBits()).putLong(writer.getLeastSignificantBits()).putLong(lease)
             .putLong(checkpointId).putInt(index).putInt(partition);
         mac.update(fixed.array());
         byte[] h = mac.doFinal(application.getBytes(StandardCharsets.UTF_8));
@@ -56,8 +60,9 @@ public final class ChunkTokens {
     }
 
     /** Whether {@code token} is the one of this chunk; compares in constant time. */
-    public boolean valid(long token, UUID writer, String application, long checkpointId, int index, int partition) {
-        long expected = token(writer, application, checkpointId, index, partition);
+    public boolean valid(long token, UUID writer, long lease, String application, long checkpointId, int index,
+                         int partition) {
+        long expected = token(writer, lease, application, checkpointId, index, partition);
         return MessageDigest.isEqual(ByteBuffer.allocate(8).putLong(expected).array(),
             ByteBuffer.allocate(8).putLong(token).array());
     }

@@ -14,9 +14,10 @@ import java.util.Map;
  * @param role whether it may join as a server node
  * @param actions per action, the application patterns it may do it on (an action left out: none)
  * @param caches patterns of the caches besides Spillway's a client of this identity may use, create and destroy
+ * @param quotas its quotas
  */
-public record Grants(String identity, Role role, Map<CheckpointAction, List<Pattern>> actions, List<Pattern> caches)
-    implements Serializable {
+public record Grants(String identity, Role role, Map<CheckpointAction, List<Pattern>> actions, List<Pattern> caches,
+                     Quotas quotas) implements Serializable {
 
     /** What an identity joins or connects as. */
     public enum Role {
@@ -36,12 +37,12 @@ public record Grants(String identity, Role role, Map<CheckpointAction, List<Patt
         Map<CheckpointAction, List<Pattern>> all = new EnumMap<>(CheckpointAction.class);
         for (CheckpointAction a : CheckpointAction.values())
             all.put(a, List.of(Pattern.ANY));
-        return new Grants(identity, Role.SERVER, all, List.of(Pattern.ANY));
+        return new Grants(identity, Role.SERVER, all, List.of(Pattern.ANY), Quotas.NONE);
     }
 
     /** Grants of an identity that may do nothing. */
     public static Grants none(String identity) {
-        return new Grants(identity, Role.CLIENT, Map.of(), List.of());
+        return new Grants(identity, Role.CLIENT, Map.of(), List.of(), Quotas.NONE);
     }
 
     /** Whether this identity may do {@code action} on {@code application}'s checkpoints. */

@@ -49,7 +49,11 @@ public final class SecurityFile {
     private static final String NODE_PASSWORD = "node.password";
     private static final String IDENTITY = "identity.";
     private static final Set<String> ATTRIBUTES = Set.of("password", "role", "save", "restore", "list", "delete",
-        "caches");
+        "caches", "maxSessions", "maxReserved", "maxCheckpoint");
+
+    /** A count or a size: digits, then for a size a unit, B, KB, MB, GB or TB (units of 1024). */
+    private static final java.util.regex.Pattern QUOTA = java.util.regex.Pattern.compile("(\\d+)\\s*([KMGT]?B)?",
+        java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private final Path path;
     private final String nodeIdentity;
@@ -194,14 +198,48 @@ public final class SecurityFile {
         }
         List<Pattern> caches = attrs.containsKey("caches") ? patterns(prefix + "caches", attrs.get("caches"), problems)
             : List.of();
+        int maxSessions = (int)Math.min(Integer.MAX_VALUE, quota(prefix + "maxSessions", attrs.get("maxSessions"),
+            false, problems));
+        long maxReserved = quota(prefix + "maxReserved", attrs.get("maxReserved"), true, problems);
+        long maxCheckpoint = quota(prefix + "maxCheckpoint", attrs.get("maxCheckpoint"), true, problems);
+        Quotas quotas = new Quotas(maxSessions, maxReserved, maxCheckpoint);
         if (role == Grants.Role.SERVER && !caches.isEmpty())
             problems.add(problem(prefix + "caches", attrs.get("caches"), "is set on a server identity, which may use "
                 + "every cache", "caches on client identities only"));
         if (problems.size() > before)
             return null;
-        Grants grants = role == Grants.Role.SERVER && actions.isEmpty() ? Grants.server(name)
-            : new Grants(name, role, actions, role == Grants.Role.SERVER ? List.of(Pattern.ANY) : caches);
+        Grants grants = role == Grants.Role.SERVER && actions.isEmpty() && !quotas.any() ? Grants.server(name)
+            : new Grants(name, role, actions.isEmpty() && role == Grants.Role.SERVER ? Grants.server(name).actions()
+                : actions, role == Grants.Role.SERVER ? List.of(Pattern.ANY) : caches, quotas);
         return new Identity(hash, grants);
+    }
+
+    /**
+     * A quota's value: a count, or with {@code size} a byte size ({@code 512MB}, {@code 2GB}: units of 1024); 0 when
+     * not set.
+     */
+    private static long quota(String property, String text, boolean size, List<ConfigurationProblem> problems) {
+        if (text == null)
+            return 0;
+        String allowed = size ? "a positive size such as 512MB or 2GB" : "a positive whole number";
+        java.util.regex.Matcher m = QUOTA.matcher(text.trim());
+        if (!m.matches() || (!size && m.group(2) != null)) {
+            problems.add(problem(property, text, "is not " + allowed, allowed));
+            return 0;
+        }
+        try {
+            long n = Long.parseLong(m.group(1));
+            int shift = m.group(2) == null ? 0 : 10 * "BKMGT".indexOf(Character.toUpperCase(m.group(2).charAt(0)));
+            if (n <= 0 || Long.numberOfLeadingZeros(n) <= shift) {
+                problems.add(problem(property, text, "is not " + allowed, allowed));
+                return 0;
+            }
+            return n << shift;
+        }
+        catch (NumberFormatException e) {
+            problems.add(problem(property, text, "is not " + allowed, allowed));
+            return 0;
+        }
     }
 
     private static List<Pattern> patterns(String property, String text, List<ConfigurationProblem> problems) {

@@ -71,9 +71,10 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
     @Override
     public byte[] begin(String application, long expectedSize) {
         return Reply.of(() -> {
-            String owner = Access.identity(NodeSecurity.caller(ignite));
+            Grants caller = NodeSecurity.caller(ignite);
+            String owner = Access.identity(caller);
             return allowed(CheckpointAction.SAVE, application, () -> {
-                long id = sessions().begin(application, expectedSize, owner);
+                long id = sessions().begin(application, expectedSize, caller);
                 WriteSession s = sessions().get(id, owner);
                 Planned planned = expectedSize > 0 ? host.thinChunks().planned(s, 0, s.partitionsFrom(0))
                     : Planned.NONE;
@@ -89,12 +90,13 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
     }
 
     @Override
-    public byte[] store(String application, long checkpointId, int index, int partition, UUID writer, long token,
-                        byte[] chunk) {
+    public byte[] store(String application, long checkpointId, int index, int partition, UUID writer, long lease,
+                        long token, byte[] chunk) {
         return Reply.of(() -> {
             Grants caller = NodeSecurity.caller(ignite);
             return NodeSecurity.asNode(ignite, () -> {
-                host.thinChunks().store(caller, application, checkpointId, index, partition, writer, token, chunk);
+                host.thinChunks().store(caller, application, checkpointId, index, partition, writer, lease, token,
+                    chunk);
                 return null;
             });
         });

@@ -3,6 +3,8 @@ package dev.spillway.internal.service;
 import dev.spillway.SpillwayException;
 import dev.spillway.internal.store.CheckpointEngine;
 import dev.spillway.internal.store.WriteSession;
+import dev.spillway.internal.security.Access;
+import dev.spillway.internal.security.Grants;
 import dev.spillway.wire.Arguments;
 import java.security.SecureRandom;
 import java.util.Iterator;
@@ -40,13 +42,15 @@ public final class WriteSessions {
      * Begins a checkpoint whose bytes a thin client sends, placed on this node first; returns the session's id.
      *
      * @param expectedSize bytes to reserve before the first is written, or 0 when not known
-     * @param owner the identity beginning it, the only one that may call into it; null without Spillway security
+     * @param caller the grants of the identity beginning it, the only one that may call into it, within its quotas;
+     *     null without Spillway security
      */
-    public long begin(String application, long expectedSize, String owner) {
+    public long begin(String application, long expectedSize, Grants caller) {
         Arguments.application(application);
         if (expectedSize != 0)
             Arguments.expectedSize(expectedSize);
-        WriteSession session = engine.begin(application, engine.localId(), expectedSize);
+        WriteSession session = engine.begin(application, engine.localId(), expectedSize, caller);
+        String owner = Access.identity(caller);
         while (true) {
             long id = ids.nextLong();
             if (id != 0 && sessions.putIfAbsent(id, new Open(session, owner)) == null)

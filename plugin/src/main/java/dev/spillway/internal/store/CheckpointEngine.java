@@ -12,11 +12,13 @@ import dev.spillway.internal.capacity.Owners;
 import dev.spillway.internal.capacity.Peers;
 import dev.spillway.internal.capacity.QuorumValidator;
 import dev.spillway.internal.capacity.Reservation;
+import dev.spillway.internal.security.Grants;
 import dev.spillway.internal.capacity.ServerQuorum;
 import dev.spillway.internal.metrics.SpillwayMeters;
 import dev.spillway.wire.ChunkAbsence;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkReader;
+import dev.spillway.wire.Layout;
 import dev.spillway.wire.Manifest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,6 +50,8 @@ public final class CheckpointEngine {
     private static final int READ_AHEAD_BYTES = 8 << 20;
 
     private final Ignite ignite;
+    /** The admission cache, where each identity's {@link QuotaHoldings} are. */
+    private final StartedCache<String, Object> quotaHoldings;
     private final SpillwayConfiguration config;
     private final boolean server;
     private final Peers peers;
@@ -87,6 +91,7 @@ public final class CheckpointEngine {
         this.background = background;
         this.catalog = new Catalog(ignite, config.getOperationTimeout());
         this.chunks = new ChunkCache(ignite, config.getOperationTimeout());
+        this.quotaHoldings = new StartedCache<>(ignite, Layout.ADMISSION_CACHE, config.getOperationTimeout());
         this.admission = config.getBackups() == 0 ? null
             : new AdmissionLock(ignite, config.getClock(), config.getLeaseTimeout().toMillis(),
                 config.getOperationTimeout());
@@ -101,6 +106,7 @@ public final class CheckpointEngine {
      */
     public static List<Class<?>> wireTypes() {
         List<Class<?>> types = new ArrayList<>(Catalog.wireTypes());
+        types.addAll(List.of(QuotaHoldings.class, QuotaHoldings.Holding.class, QuotaUpdate.class));
         types.addAll(Peers.wireTypes());
         types.add(AdmissionLock.Holder.class);
         types.add(ChunkKey.class);
@@ -134,7 +140,29 @@ public final class CheckpointEngine {
      * @throws dev.spillway.CapacityExhaustedException when the cluster cannot take the expected size
      */
     public WriteSession begin(String application, UUID origin, long expectedSize) {
+        return begin(application, origin, expectedSize, (Grants)null);
+    }
+
+    /**
+     * {@link #begin(String, UUID, long)} for {@code caller}, within its quotas.
+     *
+     * @param caller the grants of the identity the session is for; null without security
+     * @throws dev.spillway.QuotaExceededException when the session would take the identity past a quota
+     */
+    public WriteSession begin(String application, UUID origin, long expectedSize, Grants caller) {
         refuseUnlessMajority("Saving " + application);
+        SessionQuota quota = SessionQuota.of(this, caller);
+        quota.take(application, expectedSize);
+        try {
+            return beginWithin(application, origin, expectedSize, quota);
+        }
+        catch (RuntimeException e) {
+            quota.giveBack();
+            throw e;
+        }
+    }
+
+    private WriteSession beginWithin(String application, UUID origin, long expectedSize, SessionQuota quota) {
         UUID writer = localId();
         long startedAt = now();
         Set<UUID> servers = peers.serverIds();
@@ -168,7 +196,7 @@ public final class CheckpointEngine {
             id = catalog.begin(application, writer);
         reservation.label(application + "/" + id);
         WriteSession session = new WriteSession(this, application, id, writer, origin, nodeName(origin), startedAt,
-            reservation, planned, servers);
+            reservation, planned, servers, quota);
         openSessions.add(session);
         return session;
     }
@@ -439,6 +467,14 @@ public final class CheckpointEngine {
 
     long now() {
         return config.getClock().millis();
+    }
+
+    StartedCache<String, Object> admissionCache() {
+        return quotaHoldings;
+    }
+
+    Ignite ignite() {
+        return ignite;
     }
 
     String nodeName(UUID id) {

@@ -3,6 +3,7 @@ package dev.spillway.internal.store;
 import dev.spillway.CheckpointInfo;
 import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayException;
+import dev.spillway.internal.security.Grants;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkingWriter;
 import java.time.Duration;
@@ -29,11 +30,11 @@ final class ChunkWriter extends ChunkingWriter {
     }
 
     /**
-     * Begins a checkpoint on {@code engine}, placed from its home node first, reserving {@code expectedSize} bytes
-     * first when it is above 0.
+     * Begins a checkpoint on {@code engine} for {@code caller} (null without security), placed from its home node
+     * first, reserving {@code expectedSize} bytes first when it is above 0.
      */
-    static ChunkWriter begin(CheckpointEngine engine, String application, long expectedSize) {
-        WriteSession session = engine.begin(application, engine.home(), expectedSize);
+    static ChunkWriter begin(CheckpointEngine engine, String application, long expectedSize, Grants caller) {
+        WriteSession session = engine.begin(application, engine.home(), expectedSize, caller);
         try {
             return new ChunkWriter(session, engine.chunkCache());
         }

@@ -56,26 +56,33 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
     }
 
     private String allowed(CheckpointAction action, String application) {
-        Access.require(caller.get(), action, Arguments.application(application));
+        return allowed(caller.get(), action, application);
+    }
+
+    private static String allowed(Grants grants, CheckpointAction action, String application) {
+        Access.require(grants, action, Arguments.application(application));
         return application;
     }
 
     @Override
     public CheckpointWriter begin(String application) {
-        return ChunkWriter.begin(engine, allowed(CheckpointAction.SAVE, application), 0);
+        Grants grants = caller.get();
+        return ChunkWriter.begin(engine, allowed(grants, CheckpointAction.SAVE, application), 0, grants);
     }
 
     @Override
     public CheckpointWriter begin(String application, long expectedSize) {
-        allowed(CheckpointAction.SAVE, application);
-        return ChunkWriter.begin(engine, application, Arguments.expectedSize(expectedSize));
+        Grants grants = caller.get();
+        allowed(grants, CheckpointAction.SAVE, application);
+        return ChunkWriter.begin(engine, application, Arguments.expectedSize(expectedSize), grants);
     }
 
     @Override
     public CheckpointInfo save(String application, byte[] state) {
-        allowed(CheckpointAction.SAVE, application);
+        Grants grants = caller.get();
+        allowed(grants, CheckpointAction.SAVE, application);
         Arguments.state(state);
-        try (CheckpointWriter writer = ChunkWriter.begin(engine, application, state.length)) {
+        try (CheckpointWriter writer = ChunkWriter.begin(engine, application, state.length, grants)) {
             writer.write(state, 0, state.length);
             return writer.commit();
         }

@@ -19,8 +19,9 @@ import org.apache.ignite.cluster.ClusterNode;
  * A thin client's chunk bytes on the server they are sent to: a thin client reaches the chunk cache only
  * through the checkpoint service, which checks each chunk here before it stores or reads it as the node. On a cluster
  * with security a chunk is stored only when the caller may save the application, its token is the one its write
- * session planned it with (this chunk, this partition), this server's ledger holds a live lease of the session's
- * writer (so no byte lands that admission did not reserve, and none once the session ended), it is no larger than a
+ * session planned it with (this chunk, this partition, the session's lease on this server), this server's ledger
+ * holds that lease still (so no byte lands that admission did not reserve, and none once the session ended or its
+ * lease lapsed), it is no larger than a
  * chunk, and no other bytes are stored under its key (a committed chunk is never overwritten).
  *
  * <p>Public for the node's assembly ({@code dev.spillway.plugin}), which builds one per server node. Not API: see
@@ -43,21 +44,23 @@ public final class ThinChunks {
     public Planned planned(WriteSession session, int from, int[] partitions) {
         Affinity<ChunkKey> affinity = engine.chunkCache().affinity();
         UUID[] servers = new UUID[partitions.length];
+        long[] leases = new long[partitions.length];
         long[] chunkTokens = new long[partitions.length];
         for (int i = 0; i < partitions.length; i++) {
             ClusterNode primary = affinity.mapPartitionToNode(partitions[i]);
             servers[i] = primary == null ? engine.localId() : primary.id();
+            leases[i] = session.leaseOn(servers[i]);
             if (tokens != null) {
-                chunkTokens[i] = tokens.token(session.writer(), session.application(), session.checkpointId(),
-                    from + i, partitions[i]);
+                chunkTokens[i] = tokens.token(session.writer(), leases[i], session.application(),
+                    session.checkpointId(), from + i, partitions[i]);
             }
         }
-        return new Planned(partitions, servers, chunkTokens);
+        return new Planned(partitions, servers, leases, chunkTokens);
     }
 
     /** Stores a chunk a thin client sent, once every check passes; runs as the node. */
     public void store(Grants caller, String application, long checkpointId, int index, int partition, UUID writer,
-               long token, byte[] chunk) {
+                      long lease, long token, byte[] chunk) {
         Arguments.application(application);
         Access.require(caller, CheckpointAction.SAVE, application);
         int chunkSize = engine.config().getChunkSize();
@@ -72,11 +75,11 @@ public final class ThinChunks {
             return;
         }
         String what = "Chunk " + index + " of " + application + "/" + checkpointId + " (partition " + partition + ")";
-        if (writer == null || !tokens.valid(token, writer, application, checkpointId, index, partition)) {
+        if (writer == null || !tokens.valid(token, writer, lease, application, checkpointId, index, partition)) {
             throw new SpillwayException(what + " was refused: its token is not the one its write session planned "
                 + "it with (only the server that began the session issues tokens, one per chunk and partition)");
         }
-        if (!ledger.holds(writer)) {
+        if (!ledger.holds(lease, writer)) {
             throw new SpillwayException(what + " was refused: its write session holds no live lease on this server "
                 + "(it was committed or aborted, or its lease lapsed), so no space is reserved for it");
         }

@@ -40,6 +40,8 @@ public final class WriteSession {
     private final long startedAt;
     private final int chunkSize;
     private final Reservation reservation;
+    /** The session's share of its identity's quotas. */
+    private final SessionQuota quota;
     /** Server nodes when the planned partitions were chosen: if one leaves, the unsent rest is planned again. */
     private Set<UUID> serversAtPlan;
     /** Every server there was at begin or at a plan since: those not there now left while it was written. */
@@ -59,9 +61,12 @@ public final class WriteSession {
      * @param originNode its consistent id
      * @param planned the partitions already planned (and claimed) for the first chunks
      * @param serversAtBegin the server nodes when it began
+     * @param quota its share of its identity's quotas, taken
      */
     WriteSession(CheckpointEngine engine, String application, long checkpointId, UUID writer, UUID origin,
-                 String originNode, long startedAt, Reservation reservation, int[] planned, Set<UUID> serversAtBegin) {
+                 String originNode, long startedAt, Reservation reservation, int[] planned, Set<UUID> serversAtBegin,
+                 SessionQuota quota) {
+        this.quota = quota;
         this.engine = engine;
         this.application = application;
         this.checkpointId = checkpointId;
@@ -91,9 +96,14 @@ public final class WriteSession {
         return chunkSize;
     }
 
-    /** The writer the session's leases are granted to, on every server that holds a copy of one of its chunks. */
+    /** The writer the session's leases are granted to (its home node), on every server that holds a copy. */
     public UUID writer() {
         return writer;
+    }
+
+    /** The id of a lease the session holds on server {@code node}, or 0 when it holds none there. */
+    public synchronized long leaseOn(UUID node) {
+        return reservation.leaseOn(node);
     }
 
     /** When the session began, by the configured clock. */
@@ -140,6 +150,7 @@ public final class WriteSession {
             if (!reservation.renew()
                 || !engine.catalog().intend(application, checkpointId, writer, 0, NO_PARTITIONS, ++renewals))
                 throw lapsed();
+            quota.renew(application);
             renewAt = now + engine.config().getLeaseTimeout().toMillis() / 3;
         }
     }
@@ -255,8 +266,10 @@ public final class WriteSession {
 
     /** Leaves the open state for {@code next}, once. */
     private void end(State next) {
-        if (state == State.OPEN)
+        if (state == State.OPEN) {
             engine.sessionEnded(this);
+            quota.giveBack();
+        }
         state = next;
     }
 
@@ -280,6 +293,7 @@ public final class WriteSession {
      */
     private void planMore(int count, boolean all) {
         engine.refuseIfBeyondMetadata(application, (long)plannedCount + count);
+        quota.grow(application, ((long)plannedCount + count) * chunkSize);
         serversAtPlan = engine.peers().serverIds();
         serversSeen.addAll(serversAtPlan);
         int[] parts = engine.admitted(() -> {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class IgnitePermissionsTest {
     private static final Grants CLIENT = new Grants("app", Grants.Role.CLIENT,
-        Map.of(CheckpointAction.SAVE, List.of(Pattern.ANY)), List.of(new Pattern("scratch-*")));
+        Map.of(CheckpointAction.SAVE, List.of(Pattern.ANY)), List.of(new Pattern("scratch-*")), Quotas.NONE);
 
     private static boolean thin(String name, org.apache.ignite.plugin.security.SecurityPermission perm) {
         return IgnitePermissions.refusal(CLIENT, true, name, perm) == null;

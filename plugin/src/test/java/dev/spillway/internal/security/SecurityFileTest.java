@@ -104,6 +104,27 @@ class SecurityFileTest {
     }
 
     @Test
+    void quotasAreCountsAndSizes() throws IOException {
+        SecurityFile f = SecurityFile.read(write("""
+            node.identity = app
+            node.password = x
+            identity.app.password = %s
+            identity.app.maxSessions = 3
+            identity.app.maxReserved = 2GB
+            identity.app.maxCheckpoint = 512 mb
+            identity.bad.password = %s
+            identity.bad.maxSessions = 3MB
+            identity.bad.maxReserved = lots
+            identity.bad.maxCheckpoint = 0
+            """.formatted(HASH, HASH), "rw-------"), false);
+        assertThat(f.identities().get("app").grants().quotas()).isEqualTo(new Quotas(3, 2L << 30, 512L << 20));
+        assertThat(messages(f)).containsExactlyInAnyOrder(
+            "identity.bad.maxSessions=3MB is not a positive whole number",
+            "identity.bad.maxReserved=lots is not a positive size such as 512MB or 2GB",
+            "identity.bad.maxCheckpoint=0 is not a positive size such as 512MB or 2GB");
+    }
+
+    @Test
     void aFileOthersCanReadIsRefused() throws IOException {
         Path file = write("node.identity = app\nnode.password = x\n", "rw-r--r--");
         assertThat(messages(SecurityFile.read(file, false))).containsExactly("spillway.securityFile=" + file
