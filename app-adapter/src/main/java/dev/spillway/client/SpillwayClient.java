@@ -338,13 +338,17 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
      * Starts a chunk call on {@code server}'s checkpoint service (any server's when null), on the chunk-call
      * threads: the thin client's service calls block, and a writer or reader keeps several in flight. Returns the
      * call, its reply decoded by {@code decode}, and once it went out, the connection it went out on.
+     *
+     * @param orAnyServer whether a call that finds {@code server} gone (it left the cluster) goes once more to any
+     *     server, which serves it from the partition's owners now: a read may, a store may not (only the server it
+     *     was planned on holds its lease)
      */
     <T> Sent<T> startChunkCall(ThinLink l, UUID server, Function<CheckpointService, byte[]> call,
-                               Function<byte[], T> decode) {
+                               Function<byte[], T> decode, boolean orAnyServer) {
         AtomicReference<ConnectionDescription> sentOn = new AtomicReference<>();
         Future<T> future = CHUNK_CALLS.submit(() -> SentTo.reporting(sentOn, () -> {
             try {
-                return decode.apply(call.apply(l.service(server)));
+                return callOn(l, server, call, decode, orAnyServer);
             }
             catch (NullPointerException e) {
                 if (!viewLost(e))
@@ -352,7 +356,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
                 // The link's thin client lost its view of the cluster: the call goes through a new one.
                 ThinLink renewed = renewNow(l);
                 try {
-                    return decode.apply(call.apply(renewed.service(server)));
+                    return callOn(renewed, server, call, decode, orAnyServer);
                 }
                 finally {
                     renewed.release();
@@ -360,6 +364,18 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
             }
         }));
         return new Sent<>(future, sentOn);
+    }
+
+    private static <T> T callOn(ThinLink l, UUID server, Function<CheckpointService, byte[]> call,
+                                Function<byte[], T> decode, boolean orAnyServer) {
+        try {
+            return decode.apply(call.apply(l.service(server)));
+        }
+        catch (ClientException e) {
+            if (!orAnyServer || server == null || !serviceGone(e))
+                throw e;
+            return decode.apply(call.apply(l.service(null)));
+        }
     }
 
     /** A chunk call in flight, and the connection it went out on once it did. */
@@ -379,7 +395,7 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
             + " (partition " + key.partition() + ")";
         UUID owner = key.partition() < owners.size() ? owners.get(key.partition()) : null;
         Sent<byte[]> read = startChunkCall(l, owner,
-            s -> s.chunk(key.application(), key.checkpointId(), key.index(), key.partition()), Reply::bytes);
+            s -> s.chunk(key.application(), key.checkpointId(), key.index(), key.partition()), Reply::bytes, true);
         return () -> {
             try {
                 return read.future().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

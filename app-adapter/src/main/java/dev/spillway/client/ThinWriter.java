@@ -102,7 +102,8 @@ final class ThinWriter extends ChunkingWriter {
         long lease = planned.lease(i);
         long token = planned.token(i);
         SpillwayClient.Sent<Void> put = owner.startChunkCall(link, planned.server(i), s -> s.store(key.application(),
-            key.checkpointId(), key.index(), key.partition(), begun.writer(), lease, token, chunk), Reply::value);
+            key.checkpointId(), key.index(), key.partition(), begun.writer(), lease, token, chunk), Reply::value,
+            false);
         inFlight.add(new InFlight(key, put, reusable ? chunk : null));
     }
 

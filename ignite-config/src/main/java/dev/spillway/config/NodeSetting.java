@@ -76,11 +76,19 @@ public enum NodeSetting {
             + "only thin clients connect there"),
     TLS_ENABLED("spillway.tlsEnabled", Kind.BOOLEAN, "false",
         "TLS for discovery, communication and thin clients, with client certificates required"),
+    TLS_PROTOCOLS("spillway.tlsProtocols", Kind.NAME, "TLSv1.3",
+        "the TLS versions enabled, comma-separated: TLSv1.3, TLSv1.2, as this JDK supports them; no other is enabled"),
     TLS_KEY_STORE("spillway.tlsKeyStore", Kind.PATH, null, "the node's key store (PKCS12), when TLS is on"),
     TLS_KEY_STORE_PASSWORD("spillway.tlsKeyStorePassword", Kind.SECRET, null, "the key store's password"),
     TLS_TRUST_STORE("spillway.tlsTrustStore", Kind.PATH, null,
-        "the trust store (PKCS12) holding the authority that signs nodes' and clients' certificates"),
-    TLS_TRUST_STORE_PASSWORD("spillway.tlsTrustStorePassword", Kind.SECRET, null, "the trust store's password");
+        "the trust store (PKCS12) holding the authority that signs the nodes' certificates (server nodes and thick "
+            + "clients)"),
+    TLS_TRUST_STORE_PASSWORD("spillway.tlsTrustStorePassword", Kind.SECRET, null, "the trust store's password"),
+    TLS_CLIENT_TRUST_STORE("spillway.tlsClientTrustStore", Kind.PATH, null,
+        "the trust store (PKCS12) holding the authority that signs thin clients' certificates: apart from the nodes', "
+            + "so that no client certificate joins as a node"),
+    TLS_CLIENT_TRUST_STORE_PASSWORD("spillway.tlsClientTrustStorePassword", Kind.SECRET, null,
+        "the client trust store's password");
 
     /** How a setting's text is read. */
     enum Kind { NAME, HOST, ADDRESSES, PORT, COUNT, SIZE, FRACTION, DURATION, PATH, BOOLEAN, SECRET }

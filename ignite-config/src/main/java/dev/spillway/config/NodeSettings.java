@@ -2,9 +2,12 @@ package dev.spillway.config;
 
 import dev.spillway.ConfigurationProblem;
 import dev.spillway.SpillwayConfiguration;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -50,6 +53,9 @@ public final class NodeSettings {
     private char[] tlsKeyStorePassword;
     private Path tlsTrustStore;
     private char[] tlsTrustStorePassword;
+    private Path tlsClientTrustStore;
+    private char[] tlsClientTrustStorePassword;
+    private List<String> tlsProtocols;
     private final SpillwayConfiguration plugin = new SpillwayConfiguration();
 
     private NodeSettings(Map<NodeSetting, String> values, Map<NodeSetting, String> sources) {
@@ -163,8 +169,22 @@ public final class NodeSettings {
         if (tlsEnabled) {
             tlsKeyStore = existingFile(NodeSetting.TLS_KEY_STORE);
             tlsTrustStore = existingFile(NodeSetting.TLS_TRUST_STORE);
+            tlsClientTrustStore = existingFile(NodeSetting.TLS_CLIENT_TRUST_STORE);
             tlsKeyStorePassword = secret(NodeSetting.TLS_KEY_STORE_PASSWORD);
             tlsTrustStorePassword = secret(NodeSetting.TLS_TRUST_STORE_PASSWORD);
+            tlsClientTrustStorePassword = secret(NodeSetting.TLS_CLIENT_TRUST_STORE_PASSWORD);
+            tlsProtocols = protocols(NodeSetting.TLS_PROTOCOLS);
+            if (tlsKeyStore != null && tlsKeyStorePassword.length > 0)
+                problems.addAll(Tls.expired(tlsKeyStore, tlsKeyStorePassword, source(NodeSetting.TLS_KEY_STORE)));
+        }
+        for (NodeSetting s : NodeSetting.values()) {
+            String from = source(s);
+            if (s.kind() == NodeSetting.Kind.SECRET && from != null
+                && (from.startsWith("option") || from.startsWith("system property"))) {
+                problems.add(new SettingProblem(s.key(), "(hidden)", from, "is refused there: every user of this "
+                    + "machine can read a process's options and system properties (ps); set " + s.environment()
+                    + " or put it in the --config file", "the environment or the properties file"));
+            }
         }
     }
 
@@ -220,6 +240,40 @@ public final class NodeSettings {
     /** Whether JDBC and ODBC connect on the thin-client port. */
     public boolean sqlConnectors() {
         return sqlConnectors;
+    }
+
+    /**
+     * When TLS is on, a line per certificate of the node's key store, with when it expires ({@code CN=n1 expires
+     * 2027-03-01T00:00:00Z (in 88 days)}); one that expires within 30 days starts with {@code WARNING}. Empty
+     * without TLS.
+     */
+    public List<String> tlsCertificateReport() {
+        if (!tlsEnabled)
+            return List.of();
+        Instant now = Instant.now();
+        try {
+            return Tls.certificates(tlsKeyStore, tlsKeyStorePassword).stream().map(e -> (e.notAfter()
+                .isBefore(now.plus(Tls.EXPIRY_WARNING)) ? "WARNING: TLS certificate " : "TLS certificate ")
+                + e.describe(now) + (e.notAfter().isBefore(now.plus(Tls.EXPIRY_WARNING)) ? ": renew it" : ""))
+                .toList();
+        }
+        catch (IOException | GeneralSecurityException e) {
+            return List.of("WARNING: the TLS key store " + tlsKeyStore + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** The TLS versions enabled (when TLS is on). */
+    public List<String> tlsProtocols() {
+        return tlsProtocols;
+    }
+
+    /** The trust store of the authority that signs thin clients' certificates (when TLS is on). */
+    public Path tlsClientTrustStore() {
+        return tlsClientTrustStore;
+    }
+
+    public char[] tlsClientTrustStorePassword() {
+        return tlsClientTrustStorePassword;
     }
 
     public boolean tlsEnabled() {
@@ -362,6 +416,20 @@ public final class NodeSettings {
             return null;
         }
         return p;
+    }
+
+    /** The TLS versions setting {@code s} lists, each one this JDK supports and TLSv1.2 or later. */
+    private List<String> protocols(NodeSetting s) {
+        List<String> allowed = Tls.supportedProtocols();
+        List<String> list = new ArrayList<>();
+        for (String p : values.get(s).split(",")) {
+            if (!allowed.contains(p.trim())) {
+                refuse(s, "a comma-separated list of " + String.join(", ", allowed));
+                return List.of();
+            }
+            list.add(p.trim());
+        }
+        return List.copyOf(list);
     }
 
     private char[] secret(NodeSetting s) {

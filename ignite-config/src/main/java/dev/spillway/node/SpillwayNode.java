@@ -68,6 +68,7 @@ public final class SpillwayNode {
         }
         // This class stops the node on SIGTERM itself, so it can say when the stop is over.
         System.setProperty("IGNITE_NO_SHUTDOWN_HOOK", "true");
+        settings.tlsCertificateReport().forEach(System.out::println);
         SpillwayNode node = new SpillwayNode(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "spillway-node-stop"));
         // The JVM's own handlers end a stop by signal with 128 + the signal's number: 130 for SIGINT, Ignite's code
@@ -173,6 +174,7 @@ public final class SpillwayNode {
             Bytes.format(own.regionMaxSize()), Bytes.format(own.budget()),
             (double)own.budget() / own.regionMaxSize(),
             plugin.getBackups(), settings.host(), ignite.cluster().localNode().attribute("clientListenerPort"),
-            settings.tlsEnabled() ? " (TLS, client certificates required)" : "");
+            settings.tlsEnabled() ? " (" + String.join(", ", settings.tlsProtocols()) + ", client certificates "
+                + "required)" : "");
     }
 }

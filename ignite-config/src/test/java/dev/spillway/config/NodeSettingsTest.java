@@ -108,14 +108,46 @@ class NodeSettingsTest {
     @DisplayName("TLS on without its stores names each missing setting; passwords are never echoed")
     void tlsNeedsItsStores() {
         assertThatThrownBy(() -> NodeConfigBuilder.create().commandLine("--tls-enabled", "true",
-            "--tls-key-store", "/nonexistent/node.p12", "--tls-key-store-password", "s3cret").settings())
+            "--tls-key-store", "/nonexistent/node.p12", "--tls-key-store-password", "s3cret",
+            "--tls-protocols", "TLSv1.3,TLSv1.1").settings())
             .isInstanceOfSatisfying(NodeConfigurationException.class, e -> {
                 assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("spillway.tlsKeyStore="
                     + "/nonexistent/node.p12 (from option --tls-key-store): allowed: a readable PKCS12 file"));
                 assertThat(e.problems()).contains("spillway.tlsTrustStore is not set: spillway.tlsEnabled=true needs "
                     + "it (set spillway.tlsTrustStore, SPILLWAY_TLS_TRUST_STORE or --tls-trust-store)");
+                assertThat(e.problems()).contains("spillway.tlsClientTrustStore is not set: spillway.tlsEnabled=true "
+                    + "needs it (set spillway.tlsClientTrustStore, SPILLWAY_TLS_CLIENT_TRUST_STORE or "
+                    + "--tls-client-trust-store)");
+                assertThat(e.problems()).contains("spillway.tlsKeyStorePassword=(hidden) is refused there: every user "
+                    + "of this machine can read a process's options and system properties (ps); set "
+                    + "SPILLWAY_TLS_KEY_STORE_PASSWORD or put it in the --config file (from option "
+                    + "--tls-key-store-password)");
+                assertThat(e.problems()).contains("spillway.tlsProtocols=TLSv1.3,TLSv1.1 (from option "
+                    + "--tls-protocols): allowed: a comma-separated list of TLSv1.3, TLSv1.2");
                 assertThat(e.getMessage()).doesNotContain("s3cret");
             });
+    }
+
+    @Test
+    @DisplayName("a key store whose certificate expired is refused at start; one that expires soon is reported")
+    void certificateExpiry() throws IOException {
+        TestCertificates certs = TestCertificates.shared();
+        Map<String, String> env = Map.of("SPILLWAY_TLS_KEY_STORE_PASSWORD", TestCertificates.PASSWORD,
+            "SPILLWAY_TLS_TRUST_STORE_PASSWORD", TestCertificates.PASSWORD,
+            "SPILLWAY_TLS_CLIENT_TRUST_STORE_PASSWORD", TestCertificates.PASSWORD);
+        Path expired = certs.keyStore("expired", "ca", "-5d", 2);
+        assertThatThrownBy(() -> NodeConfigBuilder.create().environment(env).commandLine("--tls-enabled", "true",
+            "--tls-key-store", expired.toString(), "--tls-trust-store", certs.trustStore().toString(),
+            "--tls-client-trust-store", certs.clientTrustStore().toString()).settings())
+            .isInstanceOfSatisfying(NodeConfigurationException.class, e -> assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("spillway.tlsKeyStore=" + expired)
+                    .contains("holds an expired certificate (CN=expired expired ")));
+        NodeSettings soon = NodeConfigBuilder.create().environment(env).commandLine("--tls-enabled", "true",
+            "--tls-key-store", certs.keyStore("soon", "ca").toString(), "--tls-trust-store",
+            certs.trustStore().toString(), "--tls-client-trust-store", certs.clientTrustStore().toString()).settings();
+        assertThat(soon.tlsCertificateReport()).singleElement().asString()
+            .startsWith("WARNING: TLS certificate CN=soon expires ").endsWith("(in 1 days): renew it");
+        assertThat(soon.tlsProtocols()).containsExactly("TLSv1.3");
     }
 
     @Test

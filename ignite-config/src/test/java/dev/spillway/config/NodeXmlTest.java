@@ -79,11 +79,15 @@ class NodeXmlTest {
             .hasRootCauseInstanceOf(NodeConfigurationException.class)
             .hasStackTraceContaining("spillway.tlsKeyStore is not set: spillway.tlsEnabled=true needs it");
 
-        // The stores are only checked for being readable here; a node reads them when it starts.
-        Path store = Files.writeString(dir.resolve("store.p12"), "not read before start");
+        // The key store is opened for its certificates' expiry; the trust stores only checked for being readable.
+        TestCertificates certs = TestCertificates.shared();
+        Path store = certs.keyStore("xml-node", "ca");
+        String password = TestCertificates.PASSWORD;
         Files.writeString(file, String.join("\n", "spillway.tlsEnabled=true",
-            "spillway.tlsKeyStore=" + store, "spillway.tlsKeyStorePassword=p",
-            "spillway.tlsTrustStore=" + store, "spillway.tlsTrustStorePassword=p"));
+            "spillway.tlsKeyStore=" + store, "spillway.tlsKeyStorePassword=" + password,
+            "spillway.tlsTrustStore=" + certs.trustStore(), "spillway.tlsTrustStorePassword=" + password,
+            "spillway.tlsClientTrustStore=" + certs.clientTrustStore(),
+            "spillway.tlsClientTrustStorePassword=" + password));
         Map<String, Object> xml = describe(fromXml());
         assertThat(xml).isEqualTo(describe(NodeConfigBuilder.create().propertiesFile(file).build()));
         assertThat(xml).containsEntry("ssl", "org.apache.ignite.ssl.SslContextFactory")

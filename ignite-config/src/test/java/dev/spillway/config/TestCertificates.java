@@ -17,15 +17,21 @@ final class TestCertificates {
     static final String PASSWORD = "test-only-password";
 
     private final Path dir;
+    /** The authorities every test class of this JVM shares ({@link #shared}): keytool takes a second a call. */
+    private static TestCertificates shared;
 
     private TestCertificates(Path dir) {
         this.dir = dir;
     }
 
-    /** Creates both authorities and the trust store of {@code ca} ({@link #trustStore()}) in {@code dir}. */
+    /**
+     * Creates the authorities ({@code ca}, which signs nodes' certificates; {@code client-ca}, which signs thin
+     * clients'; {@code other-ca}, which the cluster does not know) and the trust stores of the first two
+     * ({@link #trustStore()}, {@link #clientTrustStore()}) in {@code dir}.
+     */
     static TestCertificates create(Path dir) throws IOException {
         TestCertificates certs = new TestCertificates(dir);
-        for (String ca : List.of("ca", "other-ca")) {
+        for (String ca : List.of("ca", "client-ca", "other-ca")) {
             certs.keytool("-genkeypair", "-alias", ca, "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
                 "CN=Spillway test " + ca, "-ext", "bc:c", "-validity", "2", "-keystore", certs.path(ca + ".p12"),
                 "-storetype", "PKCS12", "-storepass", PASSWORD);
@@ -34,23 +40,50 @@ final class TestCertificates {
         }
         certs.keytool("-importcert", "-noprompt", "-alias", "ca", "-file", certs.path("ca.pem"), "-keystore",
             certs.path("trust.p12"), "-storetype", "PKCS12", "-storepass", PASSWORD);
+        certs.keytool("-importcert", "-noprompt", "-alias", "client-ca", "-file", certs.path("client-ca.pem"),
+            "-keystore", certs.path("client-trust.p12"), "-storetype", "PKCS12", "-storepass", PASSWORD);
         return certs;
     }
 
-    /** The trust store holding the authority {@code ca}. */
+    /**
+     * The authorities and trust stores of {@link #create}, made once per JVM in a directory of its own under
+     * {@code target} and shared by the test classes that only need certificates, not a cluster of their own.
+     */
+    static synchronized TestCertificates shared() throws IOException {
+        if (shared == null) {
+            Path dir = Files.createDirectories(Path.of("target", "test-certificates").toAbsolutePath());
+            shared = create(Files.createTempDirectory(dir, "jvm-"));
+        }
+        return shared;
+    }
+
+    /** The trust store holding the authority {@code ca}, which signs nodes' certificates. */
     Path trustStore() {
         return dir.resolve("trust.p12");
     }
 
-    /** A key store for {@code name}, its certificate signed by {@code authority} ("ca" or "other-ca"). */
+    /** The trust store holding the authority {@code client-ca}, which signs thin clients' certificates. */
+    Path clientTrustStore() {
+        return dir.resolve("client-trust.p12");
+    }
+
+    /** A key store for {@code name}, its certificate signed by {@code authority}, valid from now for 2 days. */
     Path keyStore(String name, String authority) throws IOException {
+        return keyStore(name, authority, "+0d", 2);
+    }
+
+    /**
+     * A key store for {@code name}, its certificate signed by {@code authority} ("ca", "client-ca" or "other-ca"),
+     * valid from {@code start} (keytool's {@code -startdate}, such as {@code -3d}) for {@code days}.
+     */
+    Path keyStore(String name, String authority, String start, int days) throws IOException {
         String store = path(name + ".p12");
         keytool("-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
             "-validity", "2", "-keystore", store, "-storetype", "PKCS12", "-storepass", PASSWORD);
         keytool("-certreq", "-alias", name, "-keystore", store, "-storepass", PASSWORD, "-file", path(name + ".csr"));
         keytool("-gencert", "-rfc", "-alias", authority, "-keystore", path(authority + ".p12"), "-storepass", PASSWORD,
-            "-infile", path(name + ".csr"), "-outfile", path(name + ".pem"), "-validity", "2", "-ext",
-            "ku:c=digitalSignature,keyAgreement", "-ext", "eku=serverAuth,clientAuth");
+            "-infile", path(name + ".csr"), "-outfile", path(name + ".pem"), "-startdate", start, "-validity",
+            Integer.toString(days), "-ext", "ku:c=digitalSignature,keyAgreement", "-ext", "eku=serverAuth,clientAuth");
         keytool("-importcert", "-noprompt", "-alias", authority, "-file", path(authority + ".pem"), "-keystore", store,
             "-storepass", PASSWORD);
         keytool("-importcert", "-alias", name, "-file", path(name + ".pem"), "-keystore", store, "-storepass",

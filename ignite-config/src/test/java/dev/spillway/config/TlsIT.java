@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.client.ClientConnectionException;
@@ -57,7 +58,10 @@ class TlsIT {
     }
 
     private static IgniteConfiguration node(String name, int i, Path keyStore) {
-        return NodeConfigBuilder.create().commandLine("--name", name,
+        // Passwords from the environment: an option would show in the process list, and is refused.
+        return NodeConfigBuilder.create().environment(Map.of("SPILLWAY_TLS_KEY_STORE_PASSWORD",
+            TestCertificates.PASSWORD, "SPILLWAY_TLS_TRUST_STORE_PASSWORD", TestCertificates.PASSWORD,
+            "SPILLWAY_TLS_CLIENT_TRUST_STORE_PASSWORD", TestCertificates.PASSWORD)).commandLine("--name", name,
             "--discovery-addresses", "127.0.0.1:" + DISCOVERY + ".." + (DISCOVERY + 2),
             "--discovery-port", Integer.toString(DISCOVERY + i), "--port-range", "0",
             "--communication-port", Integer.toString(PORTS.communication() + i),
@@ -65,16 +69,19 @@ class TlsIT {
             "--region-max-size", "32MB", "--metadata-region-size", "16MB", "--chunk-size", "64KB",
             "--partitions", "32", "--page-size", "4KB", "--work-directory", dir.resolve("work").toString(),
             "--tls-enabled", "true", "--tls-key-store", keyStore.toString(),
-            "--tls-key-store-password", TestCertificates.PASSWORD,
             "--tls-trust-store", certs.trustStore().toString(),
-            "--tls-trust-store-password", TestCertificates.PASSWORD).build();
+            "--tls-client-trust-store", certs.clientTrustStore().toString()).build();
     }
 
     private static ClientConfiguration client(Path keyStore) {
+        return client(keyStore, SslProtocol.TLSv1_3);
+    }
+
+    private static ClientConfiguration client(Path keyStore, SslProtocol protocol) {
         ClientConfiguration cfg = new ClientConfiguration()
             .setAddresses("127.0.0.1:" + THIN, "127.0.0.1:" + (THIN + 1))
             .setSslMode(SslMode.REQUIRED)
-            .setSslProtocol(SslProtocol.TLSv1_3)
+            .setSslProtocol(protocol)
             .setSslTrustCertificateKeyStorePath(certs.trustStore().toString())
             .setSslTrustCertificateKeyStoreType("PKCS12")
             .setSslTrustCertificateKeyStorePassword(TestCertificates.PASSWORD)
@@ -88,9 +95,9 @@ class TlsIT {
     }
 
     @Test
-    @DisplayName("a thin client with a certificate of the cluster's authority checkpoints and restores")
+    @DisplayName("a thin client with a certificate of the clients' authority checkpoints and restores")
     void trustedClient() throws IOException {
-        try (SpillwayClient client = SpillwayClient.connect(client(certs.keyStore("good-client", "ca")))) {
+        try (SpillwayClient client = SpillwayClient.connect(client(certs.keyStore("good-client", "client-ca")))) {
             byte[] state = TestData.random(1 << 20, 7);
             CheckpointInfo info = client.save("tls-app", state);
             assertThat(client.restoreLatest("tls-app")).isEqualTo(state);
@@ -99,8 +106,15 @@ class TlsIT {
     }
 
     @Test
-    @DisplayName("thin clients without a certificate, signed by another authority, or without TLS are refused")
+    @DisplayName("thin clients without a certificate, with a node's certificate or one of another authority, over "
+        + "TLSv1.2, or without TLS are refused")
     void untrustedClientsAreRefused() throws IOException {
+        assertThatThrownBy(() -> SpillwayClient.connect(client(certs.keyStore("node-cert-client", "ca"))).close())
+            .as("a node's certificate: the nodes' authority is not the clients'")
+            .isInstanceOf(ClientConnectionException.class);
+        assertThatThrownBy(() -> SpillwayClient.connect(client(certs.keyStore("old-tls-client", "client-ca"),
+            SslProtocol.TLSv1_2)).close())
+            .as("TLSv1.2, not enabled").isInstanceOf(ClientConnectionException.class);
         // A TLS client that offers no certificate: its key store holds only the authority's certificate.
         assertThatThrownBy(() -> SpillwayClient.connect(client(certs.trustStore())).close())
             .as("no client certificate").isInstanceOf(ClientConnectionException.class);
@@ -113,9 +127,23 @@ class TlsIT {
     }
 
     @Test
-    @DisplayName("a server node whose certificate another authority signed cannot join; one of the cluster's can")
+    @DisplayName("a server node whose certificate another authority signed, or the clients' authority, cannot join; "
+        + "one of the nodes' authority can")
     void rogueServerCannotJoin() throws IOException {
-        IgniteConfiguration rogue = node("tls-rogue", 2, certs.keyStore("tls-rogue", "other-ca"));
+        for (String authority : List.of("other-ca", "client-ca"))
+            refusedAtJoin(node("tls-rogue-" + authority, 2, certs.keyStore("tls-rogue-" + authority, authority)));
+
+        // The control: the same node with a certificate of the nodes' authority joins.
+        Ignite good = Ignition.start(node("tls-2", 2, certs.keyStore("tls-2", "ca")));
+        try {
+            assertThat(nodes.get(0).cluster().forServers().nodes()).hasSize(3);
+        }
+        finally {
+            Ignition.stop(good.name(), true);
+        }
+    }
+
+    private static void refusedAtJoin(IgniteConfiguration rogue) {
         ((TcpDiscoverySpi)rogue.getDiscoverySpi()).setJoinTimeout(10_000);
         Ignite started = null;
         try {
@@ -131,15 +159,6 @@ class TlsIT {
                 Ignition.stop(started.name(), true);
         }
         assertThat(nodes.get(0).cluster().forServers().nodes()).hasSize(2)
-            .noneSatisfy(n -> assertThat(n.consistentId()).isEqualTo("tls-rogue"));
-
-        // The control: the same node with a certificate of the cluster's authority joins.
-        Ignite good = Ignition.start(node("tls-2", 2, certs.keyStore("tls-2", "ca")));
-        try {
-            assertThat(nodes.get(0).cluster().forServers().nodes()).hasSize(3);
-        }
-        finally {
-            Ignition.stop(good.name(), true);
-        }
+            .noneSatisfy(n -> assertThat(n.consistentId()).isEqualTo(rogue.getConsistentId()));
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -159,6 +160,11 @@ public final class Bench {
             description = "each node's checkpoint region in MB (default: ${DEFAULT-VALUE})")
         int regionMb;
 
+        @Option(names = "--security", defaultValue = "off", split = ",", description = "off, on, or off,on: "
+            + "clusters without security, and with a security file and authenticated clients (figures ending in "
+            + ".secure), each with every backup count (default: ${DEFAULT-VALUE})")
+        List<String> security;
+
         @Override
         public Integer call() throws Exception {
             if (apps < 1 || stateMb < 1 || chunkKb < 1 || reps < 1)
@@ -170,10 +176,20 @@ public final class Bench {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--apps " + apps + " x --state-mb "
                     + stateMb + " must fit in half of --region-mb " + regionMb + ": the home-node figures need every "
                     + "state local on node 0");
+            List<Boolean> secure = new ArrayList<>();
+            for (String mode : security) {
+                if (!mode.equals("off") && !mode.equals("on"))
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--security takes off, on or off,on; "
+                        + "not " + mode);
+                secure.add(mode.equals("on"));
+            }
+            if (secure.contains(true) && !common.addresses.isEmpty())
+                throw new CommandLine.ParameterException(spec.commandLine(), "--security on starts its own cluster: "
+                    + "not with --addresses");
             Path runDir = common.runDir("throughput");
             ThroughputScenario.Settings s = new ThroughputScenario.Settings(common.nodes, apps, (long)stateMb << 20,
                 chunkKb << 10, backups, reps, seconds, (long)regionMb << 20, common.processes(),
-                common.addresses);
+                common.addresses, secure);
             out.printf(Locale.ROOT, "bench throughput: %d node processes, %d application(s) at once with a %d MB state "
                 + "each in %d KB chunks, backups %s, %s; run folder %s%n", common.nodes, apps, stateMb, chunkKb,
                 backups, seconds > 0 ? "repetitions for " + seconds + " s" : reps + " repetitions", runDir);
@@ -185,6 +201,7 @@ public final class Bench {
             settings.put("stateBytes", s.stateBytes());
             settings.put("chunkBytes", s.chunkBytes());
             settings.put("backups", backups);
+            settings.put("security", security);
             if (seconds > 0)
                 settings.put("secondsPerBackupCount", seconds);
             else

@@ -97,7 +97,19 @@ final class BenchCluster implements AutoCloseable {
      */
     static BenchCluster start(Path dir, int nodes, NodeProcesses processes, List<String> nodeOptions)
         throws IOException {
-        return start(dir, null, nodes, processes, nodeOptions, nodes, BenchCluster.name(0));
+        return start(dir, null, nodes, processes, nodeOptions, nodes, BenchCluster.name(0), null);
+    }
+
+    /**
+     * As {@link #start(Path, int, NodeProcesses, List)}, with {@code security}'s file on every node and its
+     * identity on the thin client (null: an open cluster).
+     */
+    static BenchCluster start(Path dir, int nodes, NodeProcesses processes, List<String> nodeOptions,
+                              BenchSecurity security) throws IOException {
+        List<String> options = new ArrayList<>(nodeOptions);
+        if (security != null)
+            options.addAll(security.nodeOptions());
+        return start(dir, null, nodes, processes, options, nodes, BenchCluster.name(0), security);
     }
 
     /**
@@ -108,6 +120,12 @@ final class BenchCluster implements AutoCloseable {
      */
     static BenchCluster start(Path dir, NamespaceNetwork network, int nodes, NodeProcesses processes,
                               List<String> nodeOptions, int thinSlots, String home) throws IOException {
+        return start(dir, network, nodes, processes, nodeOptions, thinSlots, home, null);
+    }
+
+    private static BenchCluster start(Path dir, NamespaceNetwork network, int nodes, NodeProcesses processes,
+                                      List<String> nodeOptions, int thinSlots, String home, BenchSecurity security)
+        throws IOException {
         Files.createDirectories(dir);
         BenchCluster c = new BenchCluster(dir, network, nodeOptions, processes);
         try {
@@ -121,6 +139,8 @@ final class BenchCluster implements AutoCloseable {
                 addresses.add(c.thinAddress(i));
             c.thinAddresses = List.copyOf(addresses);
             ClientConfiguration thinConfig = new ClientConfiguration().setAddresses(addresses.toArray(String[]::new));
+            if (security != null)
+                security.credentials(thinConfig);
             c.thin = home == null ? SpillwayClient.connect(thinConfig) : SpillwayClient.connect(thinConfig, home);
             return c;
         }

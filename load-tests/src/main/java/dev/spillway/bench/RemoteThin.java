@@ -28,9 +28,19 @@ final class RemoteThin implements AutoCloseable {
     private final IgniteClient raw;
 
     RemoteThin(List<String> addresses) {
+        this(addresses, null);
+    }
+
+    /** @param security the cluster's security, whose identity both clients connect as; null for an open cluster */
+    RemoteThin(List<String> addresses, BenchSecurity security) {
         String[] a = addresses.toArray(String[]::new);
-        this.spillway = SpillwayClient.connect(new ClientConfiguration().setAddresses(a));
-        this.raw = Ignition.startClient(new ClientConfiguration().setAddresses(a).setPartitionAwarenessEnabled(true));
+        this.spillway = SpillwayClient.connect(credentials(new ClientConfiguration().setAddresses(a), security));
+        this.raw = Ignition.startClient(credentials(new ClientConfiguration().setAddresses(a)
+            .setPartitionAwarenessEnabled(true), security));
+    }
+
+    private static ClientConfiguration credentials(ClientConfiguration config, BenchSecurity security) {
+        return security == null ? config : security.credentials(config);
     }
 
     SpillwayClient spillway() {

@@ -47,9 +47,13 @@ final class ThroughputScenario {
      * @param reps repetitions per backup count, or at least one and as many as fit in {@code seconds} when that
      *     is above 0
      */
+    /**
+     * @param security for each entry a cluster per backup count: without security (false) or with a security file
+     *     and authenticated clients (true), whose figures carry {@code .secure}
+     */
     record Settings(int nodes, int apps, long stateBytes, int chunkBytes, List<Integer> backups, int reps,
                     double seconds, long regionBytes, NodeProcesses processes,
-                    List<String> addresses) {
+                    List<String> addresses, List<Boolean> security) {
 
         /** Whether repetition {@code rep} (from 1) runs, when the repetitions began at {@code since}. */
         boolean runs(int rep, long since) {
@@ -73,6 +77,8 @@ final class ThroughputScenario {
     private final List<String> applications = new CopyOnWriteArrayList<>();
     private final long started = System.nanoTime();
     private final ExecutorService pool;
+    /** Whether the cluster measured now runs with security: its figures' keys end with {@code .secure}. */
+    private boolean secure;
 
     ThroughputScenario(Settings settings, Path runDir, PrintStream out) {
         this.settings = settings;
@@ -112,9 +118,13 @@ final class ThroughputScenario {
                 runRemote();
                 return;
             }
-            StepBar bar = new StepBar(out, settings.backups().size() * (2 + settings.reps() * 7 + 1));
-            for (int b : settings.backups())
-                runWith(b, bar);
+            StepBar bar = new StepBar(out, settings.security().size() * settings.backups().size()
+                * (2 + settings.reps() * 7 + 1));
+            for (boolean secure : settings.security()) {
+                this.secure = secure;
+                for (int b : settings.backups())
+                    runWith(b, bar);
+            }
             bar.finish();
         }
         finally {
@@ -124,9 +134,9 @@ final class ThroughputScenario {
 
     /** Adds one measurement of every application's state moved in {@code seconds} to figure {@code name}. */
     private void rate(String name, int backups, String description, double seconds) {
-        String key = name + ".b" + backups;
+        String key = name + ".b" + backups + (secure ? ".secure" : "");
         Figure figure = figures.computeIfAbsent(key, k -> new Figure(k, description + ", " + backups + " backup"
-            + (backups == 1 ? "" : "s")));
+            + (backups == 1 ? "" : "s") + (secure ? ", with security" : "")));
         figure.add(settings.apps() * settings.stateBytes(), seconds);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("t", (System.nanoTime() - started) / 1e9);
@@ -146,18 +156,21 @@ final class ThroughputScenario {
     private void runWith(int backups, StepBar bar) throws IOException, InterruptedException {
         long state = settings.stateBytes();
         NodeJobs.Spec spec = new NodeJobs.Spec(state, settings.chunkBytes(), SEED);
-        bar.step("backups " + backups + ": starting " + settings.nodes() + " node processes");
+        String cluster0 = "cluster-b" + backups + (secure ? "-secure" : "");
+        BenchSecurity security = secure ? BenchSecurity.create(runDir.resolve(cluster0 + "-security")) : null;
+        bar.step("backups " + backups + (secure ? ", with security" : "") + ": starting " + settings.nodes()
+            + " node processes");
         List<String> options = List.of("--region-max-size", settings.regionBytes() + "",
             "--chunk-size", settings.chunkBytes() + "", "--backups", backups + "", "--retention", "1",
             "--default-region-max-size", Math.max(64L << 20, settings.apps() * state * 5 / 2) + "");
-        try (BenchCluster cluster = BenchCluster.start(runDir.resolve("cluster-b" + backups), settings.nodes(),
-            settings.processes(), options)) {
+        try (BenchCluster cluster = BenchCluster.start(runDir.resolve(cluster0), settings.nodes(),
+            settings.processes(), options, security)) {
             bar.done();
             IgniteCompute home = cluster.thick().compute(cluster.node(0));
             CheckpointStore thick = Spillway.store(cluster.thick());
             try (UsageSampler sampler = new UsageSampler(thick, started, "backups " + backups,
                 () -> List.copyOf(applications), usage);
-                 RemoteThin rawThin = new RemoteThin(cluster.thinAddresses())) {
+                 RemoteThin rawThin = new RemoteThin(cluster.thinAddresses(), security)) {
                 measure(cluster, rawThin, home, thick, spec, backups, bar);
             }
             bar.step("backups " + backups + ": stopping the cluster");
