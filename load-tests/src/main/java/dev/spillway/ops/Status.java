@@ -5,10 +5,14 @@ import dev.spillway.client.SpillwayClient;
 import dev.spillway.console.Json;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.apache.ignite.client.SslMode;
+import org.apache.ignite.client.SslProtocol;
 import org.apache.ignite.configuration.ClientConfiguration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,6 +49,21 @@ public final class Status implements Callable<Integer> {
         description = "checkpoints shown per application, newest first (default: ${DEFAULT-VALUE})")
     int latest;
 
+    @Option(names = "--user", paramLabel = "IDENTITY",
+        description = "the identity to connect as, on a cluster with a security file; its password from the "
+            + "environment variable SPILLWAY_PASSWORD (never an option: options show in the process list)")
+    String user;
+
+    @Option(names = "--tls-key-store", paramLabel = "FILE",
+        description = "TLS: the client's key store (PKCS12), a certificate of the clients' authority; its password "
+            + "from SPILLWAY_TLS_KEY_STORE_PASSWORD")
+    Path tlsKeyStore;
+
+    @Option(names = "--tls-trust-store", paramLabel = "FILE",
+        description = "TLS: the trust store (PKCS12) of the nodes' authority; its password from "
+            + "SPILLWAY_TLS_TRUST_STORE_PASSWORD")
+    Path tlsTrustStore;
+
     @Option(names = "--timeout", defaultValue = "10", paramLabel = "SECONDS",
         description = "the longest one read of the status may take (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
@@ -56,9 +75,11 @@ public final class Status implements Callable<Integer> {
     static final int NOT_SAFE = 3;
 
     private final PrintStream out;
+    private final Map<String, String> environment;
 
-    Status(PrintStream out) {
+    Status(PrintStream out, Map<String, String> environment) {
         this.out = out;
+        this.environment = environment;
     }
 
     public static void main(String[] args) {
@@ -68,7 +89,12 @@ public final class Status implements Callable<Integer> {
 
     /** Runs the command line, printing to {@code out}; returns the exit code. */
     public static int run(PrintStream out, String... args) {
-        return new CommandLine(new Status(out)).execute(args);
+        return run(out, System.getenv(), args);
+    }
+
+    /** Runs the command line with {@code environment} for the passwords, printing to {@code out}. */
+    static int run(PrintStream out, Map<String, String> environment, String... args) {
+        return new CommandLine(new Status(out, environment)).execute(args);
     }
 
     @Override
@@ -85,6 +111,21 @@ public final class Status implements Callable<Integer> {
                 + waitSafe);
         ClientConfiguration config = new ClientConfiguration().setAddresses(addresses.toArray(String[]::new))
             .setTimeout((int)TimeUnit.SECONDS.toMillis(timeoutSeconds));
+        if (user != null)
+            config.setUserName(user).setUserPassword(secret("SPILLWAY_PASSWORD", "--user"));
+        if ((tlsKeyStore == null) != (tlsTrustStore == null))
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-key-store and --tls-trust-store go "
+                + "together: TLS needs both");
+        if (tlsKeyStore != null) {
+            config.setSslMode(SslMode.REQUIRED).setSslProtocol(SslProtocol.TLSv1_3)
+                .setSslClientCertificateKeyStorePath(tlsKeyStore.toString())
+                .setSslClientCertificateKeyStoreType("PKCS12")
+                .setSslClientCertificateKeyStorePassword(secret("SPILLWAY_TLS_KEY_STORE_PASSWORD", "--tls-key-store"))
+                .setSslTrustCertificateKeyStorePath(tlsTrustStore.toString())
+                .setSslTrustCertificateKeyStoreType("PKCS12")
+                .setSslTrustCertificateKeyStorePassword(secret("SPILLWAY_TLS_TRUST_STORE_PASSWORD",
+                    "--tls-trust-store"));
+        }
         try (SpillwayClient store = SpillwayClient.connect(config)) {
             if (waitSafe != null)
                 return awaitSafe(store);
@@ -109,6 +150,15 @@ public final class Status implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return 1;
         }
+    }
+
+    /** The password in environment variable {@code variable}, which {@code option} needs. */
+    private String secret(String variable, String option) {
+        String value = environment.get(variable);
+        if (value == null || value.isEmpty())
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " needs its password in the "
+                + "environment variable " + variable + " (never an option: every user of the machine sees options)");
+        return value;
     }
 
     /** Reads the status every second until the cluster is N-1 safe or {@link #waitSafe} seconds have passed. */

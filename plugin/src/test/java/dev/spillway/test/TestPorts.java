@@ -55,7 +55,8 @@ public enum TestPorts {
     SYSTEM_VIEWS_IT,
     // load-tests
     NODE_LAUNCHER_IT,
-    STATUS_IT;
+    STATUS_IT,
+    SECURED_STATUS_IT;
 
     /**
      * The first port of the table: below Linux's ephemeral range (32768-60999 by default), from which the kernel

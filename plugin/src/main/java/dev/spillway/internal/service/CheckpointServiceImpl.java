@@ -4,10 +4,10 @@ import dev.spillway.CheckpointAction;
 import dev.spillway.CheckpointStore;
 import dev.spillway.internal.ignite.NodeSecurity;
 import dev.spillway.internal.security.Access;
+import dev.spillway.internal.security.Grants;
 import dev.spillway.internal.store.CheckpointEngine;
 import dev.spillway.internal.store.WriteSession;
 import dev.spillway.wire.Arguments;
-import dev.spillway.internal.security.Grants;
 import dev.spillway.wire.Begun;
 import dev.spillway.wire.CheckpointService;
 import dev.spillway.wire.Planned;
@@ -21,8 +21,10 @@ import org.apache.ignite.resources.IgniteInstanceResource;
 import org.apache.ignite.services.Service;
 
 /**
- * {@link CheckpointService} on one server node: every call is the node's own facade, engine or one of its write
- * sessions. Holds no state of its own, so redeploying it loses nothing but open sessions, which then lapse.
+ * {@link CheckpointService} on one server node: every call is the node's own facade, engine, chunk store or one of
+ * its write sessions. Each is checked against the caller's identity first (on a cluster with security: Ignite does
+ * not authorize a thin client's service calls), then runs as the node. Holds no state of its own, so redeploying it
+ * loses nothing but open sessions, which then lapse.
  * Public because the plugin's node setup deploys it; it reaches its node through {@link ServiceHost}.
  */
 public final class CheckpointServiceImpl implements CheckpointService, Service {
