@@ -56,6 +56,8 @@ public final class NodeSettings {
     private Path tlsClientTrustStore;
     private char[] tlsClientTrustStorePassword;
     private List<String> tlsProtocols;
+    /** The key store's certificates, read once when the settings are checked (empty without TLS). */
+    private List<Tls.Expiry> tlsCertificates = List.of();
     private final SpillwayConfiguration plugin = new SpillwayConfiguration();
 
     private NodeSettings(Map<NodeSetting, String> values, Map<NodeSetting, String> sources) {
@@ -174,8 +176,15 @@ public final class NodeSettings {
             tlsTrustStorePassword = secret(NodeSetting.TLS_TRUST_STORE_PASSWORD);
             tlsClientTrustStorePassword = secret(NodeSetting.TLS_CLIENT_TRUST_STORE_PASSWORD);
             tlsProtocols = protocols(NodeSetting.TLS_PROTOCOLS);
-            if (tlsKeyStore != null && tlsKeyStorePassword.length > 0)
-                problems.addAll(Tls.expired(tlsKeyStore, tlsKeyStorePassword, source(NodeSetting.TLS_KEY_STORE)));
+            if (tlsKeyStore != null && tlsKeyStorePassword.length > 0) {
+                try {
+                    tlsCertificates = Tls.certificates(tlsKeyStore, tlsKeyStorePassword);
+                    problems.addAll(Tls.expired(tlsCertificates, tlsKeyStore, source(NodeSetting.TLS_KEY_STORE)));
+                }
+                catch (IOException | GeneralSecurityException e) {
+                    problems.add(Tls.unreadable(tlsKeyStore, source(NodeSetting.TLS_KEY_STORE), e));
+                }
+            }
         }
         for (NodeSetting s : NodeSetting.values()) {
             String from = source(s);
@@ -248,18 +257,10 @@ public final class NodeSettings {
      * without TLS.
      */
     public List<String> tlsCertificateReport() {
-        if (!tlsEnabled)
-            return List.of();
         Instant now = Instant.now();
-        try {
-            return Tls.certificates(tlsKeyStore, tlsKeyStorePassword).stream().map(e -> (e.notAfter()
-                .isBefore(now.plus(Tls.EXPIRY_WARNING)) ? "WARNING: TLS certificate " : "TLS certificate ")
-                + e.describe(now) + (e.notAfter().isBefore(now.plus(Tls.EXPIRY_WARNING)) ? ": renew it" : ""))
-                .toList();
-        }
-        catch (IOException | GeneralSecurityException e) {
-            return List.of("WARNING: the TLS key store " + tlsKeyStore + " cannot be read: " + e.getMessage());
-        }
+        return tlsCertificates.stream().map(e -> e.notAfter().isBefore(now.plus(Tls.EXPIRY_WARNING))
+            ? "WARNING: TLS certificate " + e.describe(now) + ": renew it" : "TLS certificate " + e.describe(now))
+            .toList();
     }
 
     /** The TLS versions enabled (when TLS is on). */

@@ -94,20 +94,18 @@ final class Tls {
         return list;
     }
 
+    /** The problem of a key store that its password does not open. */
+    static SettingProblem unreadable(Path keyStore, String source, Exception e) {
+        return new SettingProblem(NodeSetting.TLS_KEY_STORE.key(), keyStore.toString(), source, "cannot be opened "
+            + "with " + NodeSetting.TLS_KEY_STORE_PASSWORD.key() + " (" + e.getMessage() + ")", "a PKCS12 key store");
+    }
+
     /**
-     * What is wrong with the node's key store: it cannot be opened with its password, holds no key, or a
-     * certificate of it has expired (a node would start and be refused by every peer).
+     * What is wrong with the {@code certificates} of the node's key store: it holds no key, or a certificate of it
+     * has expired (a node would start and be refused by every peer).
      */
-    static List<SettingProblem> expired(Path keyStore, char[] password, String source) {
+    static List<SettingProblem> expired(List<Expiry> certificates, Path keyStore, String source) {
         String key = NodeSetting.TLS_KEY_STORE.key();
-        List<Expiry> certificates;
-        try {
-            certificates = certificates(keyStore, password);
-        }
-        catch (IOException | GeneralSecurityException e) {
-            return List.of(new SettingProblem(key, keyStore.toString(), source, "cannot be opened with "
-                + NodeSetting.TLS_KEY_STORE_PASSWORD.key() + " (" + e.getMessage() + ")", "a PKCS12 key store"));
-        }
         if (certificates.isEmpty()) {
             return List.of(new SettingProblem(key, keyStore.toString(), source, "holds no key and certificate",
                 "a PKCS12 key store with the node's key"));

@@ -1,10 +1,9 @@
 package dev.spillway.plugin;
 
 import dev.spillway.SpillwayConfiguration;
+import dev.spillway.internal.security.Digests;
 import dev.spillway.internal.security.SecurityFile;
 import java.io.Serializable;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,12 +42,7 @@ final class JoinValidation {
     static String identities(SecurityFile security, boolean server) {
         if (security == null || !server)
             return "";
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(security.tableDigest()));
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return HexFormat.of().formatHex(Digests.sha256(security.tableDigest()));
     }
 
     /** The servers expected by the node that sent {@code data}. */

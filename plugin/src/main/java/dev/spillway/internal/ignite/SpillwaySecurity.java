@@ -1,13 +1,12 @@
 package dev.spillway.internal.ignite;
 
+import dev.spillway.internal.security.Digests;
 import dev.spillway.internal.security.Grants;
 import dev.spillway.internal.security.IgnitePermissions;
 import dev.spillway.internal.security.SecurityFile;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.ArrayList;
@@ -130,14 +129,8 @@ final class SpillwaySecurity extends GridProcessorAdapter implements GridSecurit
 
     /** A digest of the identity, its stored hash and the password given: what a passed check is remembered by. */
     private static String seenKey(String login, SecurityFile.Identity identity, String password) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((login + "\0" + identity.password() + "\0").getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest(password.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return HexFormat.of().formatHex(Digests.sha256((login + "\0" + identity.password() + "\0")
+            .getBytes(StandardCharsets.UTF_8), password.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override

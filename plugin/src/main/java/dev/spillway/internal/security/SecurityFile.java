@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -130,7 +129,7 @@ public final class SecurityFile {
             problems.add(problem(NODE_PASSWORD, "(missing)", "is missing", "the node identity's password"));
 
         Map<String, Map<String, String>> byIdentity = new LinkedHashMap<>();
-        MessageDigest table = sha256();
+        MessageDigest table = Digests.sha256();
         for (String key : new TreeSet<>(props.stringPropertyNames())) {
             if (key.equals(NODE_IDENTITY) || key.equals(NODE_PASSWORD))
                 continue;
@@ -253,15 +252,6 @@ public final class SecurityFile {
             patterns.add(new Pattern(p.trim()));
         }
         return patterns;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
     }
 
     private static ConfigurationProblem problem(String key, String value, String reason, String allowed) {

@@ -277,10 +277,9 @@ public final class CheckpointEngine {
      * partition that has none): what a thin client names when a chunk call it sent through another server times out.
      */
     public ArrayList<String> primaries() {
-        UUID[][] now = owners.now().owners();
-        ArrayList<String> names = new ArrayList<>(now.length);
-        for (UUID[] copies : now) {
-            ClusterNode n = copies.length == 0 ? null : ignite.cluster().node(copies[0]);
+        ArrayList<String> names = new ArrayList<>();
+        for (UUID id : primaryIds()) {
+            ClusterNode n = id == null ? null : ignite.cluster().node(id);
             names.add(n == null ? "(none)" : String.valueOf(n.consistentId()));
         }
         return names;
