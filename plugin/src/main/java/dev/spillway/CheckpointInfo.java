@@ -16,19 +16,22 @@ import java.util.List;
  * @param duration time from the first byte written to the commit
  * @param damagedChunks the chunks with no healthy copy left, as the integrity scrub found them (a restore of the
  *     checkpoint fails naming them); empty for a whole checkpoint
+ * @param storedBytes the bytes this checkpoint stored itself (sent to the cluster): its chunks whose content was
+ *     not stored for the application already; the others name stored chunks of earlier checkpoints, or repeat one of
+ *     its own. Equal to {@code size} for a checkpoint that shares nothing.
  */
 public record CheckpointInfo(String application, long checkpointId, long size, int chunks, String originNode,
-                             Instant committedAt, Duration duration, List<Integer> damagedChunks)
+                             Instant committedAt, Duration duration, List<Integer> damagedChunks, long storedBytes)
     implements java.io.Serializable {
 
     public CheckpointInfo {
         damagedChunks = damagedChunks == null ? List.of() : List.copyOf(damagedChunks);
     }
 
-    /** A whole checkpoint: no chunk damaged. */
+    /** A whole checkpoint that shares no chunk: nothing damaged, every byte stored by itself. */
     public CheckpointInfo(String application, long checkpointId, long size, int chunks, String originNode,
                           Instant committedAt, Duration duration) {
-        this(application, checkpointId, size, chunks, originNode, committedAt, duration, List.of());
+        this(application, checkpointId, size, chunks, originNode, committedAt, duration, List.of(), size);
     }
 
     /** Whether a chunk has no healthy copy left: the checkpoint cannot be restored. */

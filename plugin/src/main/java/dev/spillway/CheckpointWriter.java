@@ -7,6 +7,12 @@ import java.io.OutputStream;
  * few chunks whatever the state's size. Nothing is visible to readers until {@link #commit()} returns;
  * {@link #abort()}, or {@link #close()} without a commit, discards what was written and frees its space.
  *
+ * <p>A checkpoint costs what changed. Each chunk's content is hashed: a chunk whose bytes are already stored for
+ * the application (in the {@linkplain #baseCheckpointId base}, the latest checkpoint committed when this one began,
+ * or earlier in this one) is named, not stored again. An application that knows which bytes it did not change since
+ * the base says so with {@link #unchanged}, and those bytes are neither read nor hashed. Restores are byte-equal
+ * either way.
+ *
  * <p>Not thread-safe: one thread writes one checkpoint.
  */
 public abstract class CheckpointWriter extends OutputStream {
@@ -48,6 +54,24 @@ public abstract class CheckpointWriter extends OutputStream {
     public void handOver(byte[] b) {
         write(b, 0, b.length);
     }
+
+    /**
+     * The checkpoint this one is written against: the application's latest committed checkpoint when this one
+     * began, whose stored chunks it may name instead of storing them again; 0 when there was none. An application
+     * that tracks what it changed since its own last save checks that this is that save before it uses
+     * {@link #unchanged} (another writer of the application may have committed since).
+     */
+    public abstract long baseCheckpointId();
+
+    /**
+     * Appends {@code length} bytes that are the same as the {@linkplain #baseCheckpointId base}'s bytes at the same
+     * offsets (from {@link #size()} on): whole chunks of them are named in the base without being read, hashed or
+     * sent; a part of a chunk at either end of the range is read from the base and written like any bytes.
+     *
+     * @throws IllegalStateException when there is no base, or the writer was committed, aborted or closed
+     * @throws InvalidArgumentException when the range ends past the base's size, or {@code length} is negative
+     */
+    public abstract void unchanged(long length);
 
     /** The size of the chunks this checkpoint is cut into (the cluster's chunk size). */
     public abstract int chunkSize();

@@ -386,6 +386,11 @@ public final class SpillwayClient implements CheckpointStore, AutoCloseable {
         }
     }
 
+    /** Reads a stored chunk through any server, which serves it from the partition's owners; null when missing. */
+    byte[] readChunk(ThinLink l, ChunkKey key) {
+        return fetch(l, List.of(), key).get();
+    }
+
     /**
      * Starts reading a chunk from its partition's primary ({@code owners}, by partition, as the reader opened);
      * the supplier waits for it at most the timeout.

@@ -4,6 +4,7 @@ import dev.spillway.CheckpointInfo;
 import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayException;
 import dev.spillway.wire.ChunkKey;
+import dev.spillway.wire.ChunkTable;
 import dev.spillway.wire.Begun;
 import dev.spillway.wire.CheckpointService;
 import dev.spillway.wire.Reply;
@@ -63,7 +64,7 @@ final class ThinWriter extends ChunkingWriter {
      */
     ThinWriter(Begun begun, SpillwayClient owner, ThinLink link, CheckpointService session, int windowBytes,
                Duration timeout, String home) {
-        super(begun.application(), begun.checkpointId(), begun.chunkSize());
+        super(begun.application(), begun.checkpointId(), begun.chunkSize(), begun.base());
         this.begun = begun;
         this.owner = owner;
         this.link = link;
@@ -129,10 +130,16 @@ final class ThinWriter extends ChunkingWriter {
     }
 
     @Override
-    protected CheckpointInfo commitManifest(long size, int[] lengths, int[] checksums) {
+    protected byte[] readStored(ChunkKey key) {
+        return owner.readChunk(link, key);
+    }
+
+    @Override
+    protected CheckpointInfo commitManifest(long size, ChunkTable chunks) {
+        byte[] encoded = Reply.of(() -> chunks);
         // A commit whose reply never came may have landed, or be landing still.
-        return control("committing", () -> session.commit(begun.session(), size, lengths, checksums),
-            unanswered -> outcome(unanswered, lengths.length));
+        return control("committing", () -> session.commit(begun.session(), size, encoded),
+            unanswered -> outcome(unanswered, chunks()));
     }
 
     /**

@@ -275,6 +275,48 @@ abstract class CheckpointStoreContract {
     }
 
     @Test
+    @DisplayName("what changed: a save whose state differs from the latest in two chunks stores (and sends) only "
+        + "those; both restore byte-equal, also from another node")
+    void storesWhatChanged() {
+        String app = app("what-changed");
+        byte[] first = TestData.random(12 * CHUNK, 31);
+        CheckpointInfo one = store().save(app, first);
+        assertThat(one.storedBytes()).isEqualTo(first.length);
+        byte[] second = first.clone();
+        second[2 * CHUNK + 5]++;
+        second[9 * CHUNK]++;
+        CheckpointInfo two = store().save(app, second);
+        assertThat(two.storedBytes()).isEqualTo(2L * CHUNK);
+        assertThat(TestData.chunkKeys(cluster().node(0), app, two.checkpointId())).hasSize(2);
+        assertThat(store().restore(app, two.checkpointId())).isEqualTo(second);
+        assertThat(elsewhere().restore(app, one.checkpointId())).isEqualTo(first);
+        assertThat(elsewhere().list(app)).extracting(CheckpointInfo::storedBytes)
+            .containsExactly((long)first.length, 2L * CHUNK);
+    }
+
+    @Test
+    @DisplayName("unchanged: bytes the application marks unchanged since the base are named, not read or sent; "
+        + "the restore is byte-equal")
+    void unchangedBytes() {
+        String app = app("unchanged");
+        byte[] first = TestData.random(10 * CHUNK + 100, 32);
+        CheckpointInfo base = store().save(app, first);
+        byte[] second = first.clone();
+        second[4 * CHUNK + 1]++;
+        CheckpointInfo info;
+        try (CheckpointWriter w = store().begin(app)) {
+            assertThat(w.baseCheckpointId()).isEqualTo(base.checkpointId());
+            w.unchanged(4L * CHUNK);
+            w.write(second, 4 * CHUNK, CHUNK);
+            w.unchanged(first.length - 5L * CHUNK);
+            info = w.commit();
+        }
+        // The short last chunk is read back from the base (the state could have gone on past it), then found stored.
+        assertThat(info.storedBytes()).as("only the changed chunk").isEqualTo(CHUNK);
+        assertThat(elsewhere().restore(app, info.checkpointId())).isEqualTo(second);
+    }
+
+    @Test
     @DisplayName("capacity exhausted: refused with needed and available bytes; the previous checkpoint is intact")
     void capacityExhausted() {
         String app = app("exhausted");
@@ -297,8 +339,12 @@ abstract class CheckpointStoreContract {
         assertThatThrownBy(() -> {
             try (CheckpointWriter w = store().begin(app)) {
                 byte[] piece = TestData.random(4 << 20, 10);
-                for (long written = 0; written < clusterFree + (64 << 20); written += piece.length)
+                for (long written = 0; written < clusterFree + (64 << 20); written += piece.length) {
+                    // Every chunk new: a chunk whose content is stored already would take no room.
+                    for (int at = 0; at < piece.length; at += CHUNK)
+                        piece[at]++;
                     w.write(piece);
+                }
             }
         }).isInstanceOf(CapacityExhaustedException.class);
         assertThat(store().list(app)).hasSize(1);

@@ -19,6 +19,7 @@ import dev.spillway.test.SpillwayCluster;
 import dev.spillway.wire.Begun;
 import dev.spillway.wire.Planned;
 import dev.spillway.wire.CheckpointService;
+import dev.spillway.wire.ChunkTable;
 import dev.spillway.wire.Layout;
 import dev.spillway.wire.Reply;
 import dev.spillway.test.TestData;
@@ -134,23 +135,35 @@ class ThinClientFailureIT {
     }
 
     @Test
-    @DisplayName("a commit whose size or chunk lengths do not add up is refused, and the session's chunks go")
-    void commitWithBadSizesRefused() throws Exception {
+    @DisplayName("a commit whose sizes do not add up, or whose chunks are not what the session stored or its base "
+        + "holds, is refused, and the session's chunks go")
+    void commitWithBadChunksRefused() throws Exception {
         try (IgniteClient client = Ignition.startClient(allAddresses())) {
             CheckpointService service = client.services(client.cluster().forNodeId(cluster.node(0).cluster()
                 .localNode().id())).serviceProxy(CheckpointService.NAME, CheckpointService.class);
             int chunk = CONFIG.getChunkSize();
             Begun negative = Reply.value(service.begin("bad-sizes", 0));
-            assertThatThrownBy(() -> Reply.value(service.commit(negative.session(), -5, new int[0], new int[0])))
+            assertThatThrownBy(() -> Reply.value(service.commit(negative.session(), -5, table(negative))))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("size=-5");
             Begun mismatch = Reply.value(service.begin("bad-sizes", 2L * chunk));
-            assertThatThrownBy(() -> Reply.value(service.commit(mismatch.session(), 7,
-                new int[] {chunk, 100}, new int[2])))
+            assertThatThrownBy(() -> Reply.value(service.commit(mismatch.session(), 7, table(mismatch, chunk, 100))))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("size=7", "add up to");
             Begun oversized = Reply.value(service.begin("bad-sizes", 2L * chunk));
             assertThatThrownBy(() -> Reply.value(service.commit(oversized.session(), 2L * chunk + 2,
-                new int[] {chunk + 1, chunk + 1}, new int[2])))
+                table(oversized, chunk + 1, chunk + 1))))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("chunk 0 has " + (chunk + 1));
+            Begun unplanned = Reply.value(service.begin("bad-sizes", chunk));
+            ChunkTable elsewhere = new ChunkTable();
+            elsewhere.add(chunk, 1, 2, unplanned.planned().partition(0) + 1, unplanned.checkpointId(), 0, chunk, 0,
+                ChunkTable.RAW);
+            assertThatThrownBy(() -> Reply.value(service.commit(unplanned.session(), chunk, Reply.of(() -> elsewhere))))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("it was planned in partition");
+            // A chunk of another checkpoint that the session's base does not name (there is no base at all).
+            Begun forged = Reply.value(service.begin("bad-sizes", chunk));
+            ChunkTable foreign = new ChunkTable();
+            foreign.add(chunk, 1, 2, 0, forged.checkpointId() - 1, 0, chunk, 0, ChunkTable.RAW);
+            assertThatThrownBy(() -> Reply.value(service.commit(forged.session(), chunk, Reply.of(() -> foreign))))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("its base (none) does not name");
             // Each refused session is gone: its claim dropped, its leases released.
             assertThatThrownBy(() -> Reply.value(service.renew(mismatch.session())))
                 .hasMessageContaining("is not open");
@@ -508,5 +521,13 @@ class ThinClientFailureIT {
                 sum += all[p];
         }
         return sum;
+    }
+
+    /** A chunk table of chunks of {@code lengths}, each stored by the session in the partition planned for it. */
+    private static byte[] table(Begun begun, int... lengths) {
+        ChunkTable t = new ChunkTable();
+        for (int i = 0; i < lengths.length; i++)
+            t.add(lengths[i], i, i, begun.planned().partition(i), begun.checkpointId(), i, lengths[i], 0, ChunkTable.RAW);
+        return Reply.of(() -> t);
     }
 }

@@ -165,7 +165,7 @@ class DashboardTest {
             }
         }, () -> 1);
         meters.bindScrub(registry, () -> new ScrubReport(2, 2048, 1, 1, 0));
-        meters.saved("app", 1_000_000, 1024, 1, 1024, 1);
+        meters.saved("app", 1_000_000, 1024, 1, 1024, 1, 1024, 1);
         meters.restored("app", 1_000_000, true);
         for (SpillwayMeters.Refusal r : SpillwayMeters.Refusal.values())
             meters.refused("app", r);

@@ -19,7 +19,7 @@ class StatusViewTest {
 
     private static ClusterStatus status(WorstLoss worst) {
         CheckpointInfo info = new CheckpointInfo("app", 9, 3 << 20, 3, "a", NOW.minusSeconds(7200),
-            Duration.ofMillis(12), List.of(1));
+            Duration.ofMillis(12), List.of(1), 3 << 20);
         return ClusterStatus.of(NOW, List.of(new NodeCapacity("a", 100 << 20, 90 << 20, 50 << 20, 0, 0, 10 << 20),
             new NodeCapacity("b", 100 << 20, 90 << 20, 20 << 20, 0, 0, 10 << 20)), worst,
             List.of(new ClusterStatus.Checkpoint(info, List.of(new NodePlacement("a", 2, 2 << 20, true),

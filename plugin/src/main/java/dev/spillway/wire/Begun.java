@@ -14,7 +14,9 @@ import java.util.UUID;
  * @param leaseTimeoutMillis the session is discarded after this long without a call
  * @param writer the session's writer: each server that stores a chunk checks that it holds a lease of it
  * @param planned the chunks already planned, from the first (none when no size was expected)
+ * @param base the committed checkpoint whose stored chunks this one may name instead of sending them again (the
+ *     session keeps them while it is open); null when there is none, or the caller may not restore the application
  */
 public record Begun(String application, long session, UUID node, long checkpointId, int chunkSize,
-                    long leaseTimeoutMillis, UUID writer, Planned planned) implements Serializable {
+                    long leaseTimeoutMillis, UUID writer, Planned planned, Manifest base) implements Serializable {
 }

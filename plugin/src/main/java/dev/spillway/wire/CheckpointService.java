@@ -53,10 +53,11 @@ public interface CheckpointService {
     byte[] renew(long session);
 
     /**
-     * Commits the checkpoint: chunks 0 .. lengths.length - 1, each stored with every copy. Reply:
-     * {@code CheckpointInfo}.
+     * Commits the checkpoint: its chunks as {@code chunks} lists them (a {@link ChunkTable} encoded as
+     * {@link Reply#of} encodes a value), every chunk it stored itself stored with every copy, every other one a chunk
+     * of the base it began with. Reply: {@code CheckpointInfo}.
      */
-    byte[] commit(long session, long size, int[] lengths, int[] checksums);
+    byte[] commit(long session, long size, byte[] chunks);
 
     /**
      * Discards the checkpoint, removing what the first {@code sent} chunks stored; waits for a commit of the session

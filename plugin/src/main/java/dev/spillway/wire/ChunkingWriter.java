@@ -1,42 +1,76 @@
 package dev.spillway.wire;
 
 import dev.spillway.CheckpointInfo;
+import dev.spillway.CheckpointIntegrityException;
 import dev.spillway.CheckpointWriter;
+import dev.spillway.InvalidArgumentException;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
  * What every checkpoint writer does with the bytes, whichever way it reaches the cluster: cuts them into chunks,
- * computes each chunk's CRC32C and length for the manifest, and hands each chunk, keyed with the partition its
- * placement chose, to the data path. Subclasses are the data paths (a data streamer on a node, single-key puts
- * over a thin client) and the control path that places chunks and commits the manifest.
+ * hashes each chunk's content, and either names a chunk already stored for the application with the same content
+ * (in the base checkpoint, or earlier in this one) or hands the chunk, keyed with the partition its placement chose
+ * and with its CRC32C, to the data path. What the application marks {@linkplain #unchanged unchanged} is named in
+ * the base without being read or hashed. Subclasses are the data paths (a data streamer on a node, single-key
+ * puts over a thin client) and the control path that places chunks and commits the manifest.
  */
 public abstract class ChunkingWriter extends CheckpointWriter {
-    private static final int FIRST_CHUNKS = 16;
-
     private enum State { OPEN, COMMITTED, ABORTED }
+
+    /** A content hash, as the map of stored chunks looks it up. */
+    private record Hash(long high, long low) {
+    }
+
+    /** A chunk of a table, whose stored bytes a later chunk with the same content names. */
+    private record Stored(ChunkTable table, int row) {
+    }
 
     private final String application;
     private final long checkpointId;
     private final int chunkSize;
+    /** The checkpoint this one may name stored chunks of, or null. */
+    private final Manifest base;
     private final CRC32C crc = new CRC32C();
+    private final long[] hash = new long[2];
+    /** The stored chunks this checkpoint may name, by content: the base's, then its own as they are stored. */
+    private final Map<Hash, Stored> known = new HashMap<>();
+    private final ChunkTable table = new ChunkTable();
     private State state = State.OPEN;
     private byte[] buffer;
     private int pos;
     private long size;
-    private int chunks;
-    private int[] lengths = new int[FIRST_CHUNKS];
-    private int[] checksums = new int[FIRST_CHUNKS];
+    /** Chunks this checkpoint stored itself (sent to the data path) so far. */
+    private int stored;
+    private long storedBytes;
 
-    protected ChunkingWriter(String application, long checkpointId, int chunkSize) {
+    /**
+     * @param base the committed checkpoint whose stored chunks this one may name (the write session's, kept while it
+     *     is written), or null
+     */
+    protected ChunkingWriter(String application, long checkpointId, int chunkSize, Manifest base) {
         this.application = application;
         this.checkpointId = checkpointId;
         this.chunkSize = chunkSize;
+        this.base = base;
+        if (base != null) {
+            ChunkTable t = base.table();
+            for (int i = 0; i < t.size(); i++)
+                known.putIfAbsent(new Hash(t.hashHigh(i), t.hashLow(i)), new Stored(t, i));
+        }
     }
 
-    /** The partition chunk {@code index} goes to; places more chunks when needed. */
+    /** The partition stored chunk {@code index} goes to; places more chunks when needed. */
     protected abstract int partition(int index);
+
+    /**
+     * The stored bytes of a chunk of the base, read from the cluster (null when missing): for a range marked
+     * unchanged that begins or ends inside a chunk.
+     */
+    protected abstract byte[] readStored(ChunkKey key);
 
     /**
      * Stores (or starts storing) a chunk. A {@code reusable} chunk is one of {@link #nextBuffer}'s buffers, to be
@@ -50,10 +84,10 @@ public abstract class ChunkingWriter extends CheckpointWriter {
     /** Waits until every chunk sent is stored, backups included. */
     protected abstract void awaitStored();
 
-    /** Commits the manifest of chunks 0 .. lengths.length - 1 and releases the checkpoint's reservation. */
-    protected abstract CheckpointInfo commitManifest(long size, int[] lengths, int[] checksums);
+    /** Commits the manifest of {@code chunks} and releases the checkpoint's reservation. */
+    protected abstract CheckpointInfo commitManifest(long size, ChunkTable chunks);
 
-    /** Removes whatever was stored of the first {@code sent} chunks and releases the reservation. */
+    /** Removes whatever was stored of the first {@code sent} stored chunks and releases the reservation. */
     protected abstract void discard(int sent);
 
     /** The exception to throw for a failure of the data or control path while {@code doing}. */
@@ -78,9 +112,76 @@ public abstract class ChunkingWriter extends CheckpointWriter {
         return size;
     }
 
-    /** Chunks sent so far. */
+    @Override
+    public final long baseCheckpointId() {
+        return base == null ? 0 : base.checkpointId();
+    }
+
+    /** Bytes this checkpoint stored itself so far: what it sent, not what it named. */
+    public final long storedBytes() {
+        return storedBytes;
+    }
+
+    /** Chunks this checkpoint stored itself (sent) so far. */
     protected final int chunks() {
-        return chunks;
+        return stored;
+    }
+
+    @Override
+    public final void unchanged(long length) {
+        ensureOpen();
+        if (length < 0)
+            throw new InvalidArgumentException("length", "Checkpoint " + label() + ": an unchanged range of "
+                + length + " bytes; a length is 0 or more");
+        if (base == null)
+            throw new IllegalStateException("Checkpoint " + label() + " has no base: no checkpoint of " + application
+                + " was committed when it began, so no bytes are unchanged from one; write them");
+        if (size + length > base.size())
+            throw new InvalidArgumentException("length", "Checkpoint " + label() + ": bytes " + size + " to "
+                + (size + length) + " cannot be unchanged from checkpoint " + base.checkpointId() + ", which has "
+                + base.size() + " bytes");
+        int i = -1;
+        try {
+            while (length > 0) {
+                i = (int)(size / chunkSize);
+                int offset = (int)(size % chunkSize);
+                int baseLength = base.length(i);
+                if (offset == 0 && baseLength == chunkSize && length >= chunkSize) {
+                    // A whole chunk: named as the base names it, neither read nor hashed.
+                    table.addFrom(base.table(), i);
+                    size += chunkSize;
+                    length -= chunkSize;
+                    continue;
+                }
+                // Part of a chunk: its bytes are read from the base and written like any others.
+                int n = (int)Math.min(length, baseLength - offset);
+                write(baseChunk(i), offset, n);
+                length -= n;
+            }
+        }
+        catch (CheckpointIntegrityException e) {
+            abandon();
+            throw e;
+        }
+        catch (RuntimeException e) {
+            if (state == State.OPEN)
+                abandon();
+            throw failure(e, "reading chunk " + i + " of its base " + application + "/" + base.checkpointId());
+        }
+    }
+
+    /** Chunk {@code i} of the base, read and verified. */
+    private byte[] baseChunk(int i) {
+        byte[] b = readStored(base.key(i));
+        if (b == null)
+            throw new CheckpointIntegrityException(application, base.checkpointId(), i, "the chunk is missing ("
+                + "partition " + base.partition(i) + ") while checkpoint " + label() + " named it unchanged");
+        crc.reset();
+        crc.update(b, 0, b.length);
+        if (b.length != base.storedLength(i) || (int)crc.getValue() != base.checksum(i))
+            throw new CheckpointIntegrityException(application, base.checkpointId(), i, "its stored bytes do not "
+                + "match the manifest (length " + b.length + ", expected " + base.storedLength(i) + ")");
+        return b;
     }
 
     @Override
@@ -137,8 +238,7 @@ public abstract class ChunkingWriter extends CheckpointWriter {
             if (pos > 0)
                 emit(pos, true);
             awaitStored();
-            CheckpointInfo info = commitManifest(size, Arrays.copyOf(lengths, chunks),
-                Arrays.copyOf(checksums, chunks));
+            CheckpointInfo info = commitManifest(size, table.trimmed());
             state = State.COMMITTED;
             buffer = null;
             finished();
@@ -159,25 +259,35 @@ public abstract class ChunkingWriter extends CheckpointWriter {
 
     private void emit(int len, boolean reusable) {
         try {
-            int partition = partition(chunks);
             boolean whole = len == buffer.length;
+            ContentHash.of(buffer, 0, len, hash);
+            Hash h = new Hash(hash[0], hash[1]);
+            Stored same = known.get(h);
+            if (same != null && same.table().length(same.row()) == len) {
+                // Already stored for the application: named, not sent. A buffer of ours is filled again.
+                table.addFrom(same.table(), same.row());
+                if (!(reusable && whole))
+                    buffer = null;
+                pos = 0;
+                return;
+            }
+            int index = stored;
+            int partition = partition(index);
             byte[] chunk = whole ? buffer : Arrays.copyOf(buffer, len);
             crc.reset();
             crc.update(chunk, 0, len);
-            if (chunks == lengths.length) {
-                lengths = Arrays.copyOf(lengths, chunks * 2);
-                checksums = Arrays.copyOf(checksums, chunks * 2);
-            }
-            lengths[chunks] = len;
-            checksums[chunks] = (int)crc.getValue();
-            send(new ChunkKey(partition, application, checkpointId, chunks), chunk, reusable && whole);
-            chunks++;
+            table.add(len, hash[0], hash[1], partition, checkpointId, index, len, (int)crc.getValue(),
+                ChunkTable.RAW);
+            known.putIfAbsent(h, new Stored(table, table.size() - 1));
+            send(new ChunkKey(partition, application, checkpointId, index), chunk, reusable && whole);
+            stored++;
+            storedBytes += len;
             buffer = null;
             pos = 0;
         }
         catch (RuntimeException e) {
             abandon();
-            throw failure(e, "storing chunk " + chunks);
+            throw failure(e, "storing chunk " + stored);
         }
     }
 
@@ -187,7 +297,7 @@ public abstract class ChunkingWriter extends CheckpointWriter {
         }
         catch (RuntimeException e) {
             abandon();
-            throw failure(e, "storing chunk " + (chunks - 1));
+            throw failure(e, "storing chunk " + (stored - 1));
         }
     }
 
@@ -195,7 +305,7 @@ public abstract class ChunkingWriter extends CheckpointWriter {
         state = State.ABORTED;
         buffer = null;
         try {
-            discard(chunks);
+            discard(stored);
         }
         finally {
             finished();

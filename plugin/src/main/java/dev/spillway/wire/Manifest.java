@@ -7,9 +7,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * What a committed checkpoint is: its chunks (partition, length and CRC32C of each, in order), its size and
- * origin. Kept in the application's catalog entry, written only after every chunk copy is stored, and sent to a
- * thin client that reads the checkpoint.
+ * What a committed checkpoint is: its chunks in order ({@link ChunkTable}: each chunk's length, content hash, and
+ * the stored chunk that holds its bytes, its own or one an earlier checkpoint of the application stored), its size
+ * and origin. Kept in the application's catalog entry, written only after every chunk copy is stored, and sent to
+ * a thin client that reads the checkpoint.
  */
 public final class Manifest implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -17,9 +18,7 @@ public final class Manifest implements java.io.Serializable {
     private final String application;
     private final long checkpointId;
     private final long size;
-    private final int[] partitions;
-    private final int[] lengths;
-    private final int[] checksums;
+    private final ChunkTable chunks;
     private final String originNode;
     private final long startedAt;
     private final long committedAt;
@@ -27,27 +26,22 @@ public final class Manifest implements java.io.Serializable {
     private final int[] damaged;
 
     /**
-     * @param partitions the partition of each chunk, chunk 0 first
-     * @param lengths the length of each chunk
-     * @param checksums the CRC32C of each chunk's bytes
+     * @param chunks the chunks, chunk 0 first
      * @param originNode the consistent id of the node whose partitions the checkpoint filled first
      * @param startedAt when the checkpoint began (epoch millis)
      * @param committedAt when it was committed (epoch millis)
      */
-    public Manifest(String application, long checkpointId, long size, int[] partitions, int[] lengths,
-                    int[] checksums, String originNode, long startedAt, long committedAt) {
-        this(application, checkpointId, size, partitions, lengths, checksums, originNode, startedAt, committedAt,
-            new int[0]);
+    public Manifest(String application, long checkpointId, long size, ChunkTable chunks, String originNode,
+                    long startedAt, long committedAt) {
+        this(application, checkpointId, size, chunks.trimmed(), originNode, startedAt, committedAt, new int[0]);
     }
 
-    private Manifest(String application, long checkpointId, long size, int[] partitions, int[] lengths,
-                     int[] checksums, String originNode, long startedAt, long committedAt, int[] damaged) {
+    private Manifest(String application, long checkpointId, long size, ChunkTable chunks, String originNode,
+                     long startedAt, long committedAt, int[] damaged) {
         this.application = application;
         this.checkpointId = checkpointId;
         this.size = size;
-        this.partitions = partitions;
-        this.lengths = lengths;
-        this.checksums = checksums;
+        this.chunks = chunks;
         this.originNode = originNode;
         this.startedAt = startedAt;
         this.committedAt = committedAt;
@@ -62,29 +56,48 @@ public final class Manifest implements java.io.Serializable {
         return checkpointId;
     }
 
+    /** Bytes the application wrote. */
+    public long size() {
+        return size;
+    }
+
     public int chunks() {
-        return partitions.length;
+        return chunks.size();
     }
 
+    /** The chunks, in order. */
+    public ChunkTable table() {
+        return chunks;
+    }
+
+    /** The key chunk {@code index}'s bytes are stored under (another checkpoint's, for a reference). */
     public ChunkKey key(int index) {
-        return new ChunkKey(partitions[index], application, checkpointId, index);
+        return chunks.key(application, index);
     }
 
+    /** The partition of chunk {@code index}'s stored bytes. */
     public int partition(int index) {
-        return partitions[index];
+        return chunks.partition(index);
     }
 
-    /** The partition of every chunk, chunk 0 first (a copy). */
-    public int[] partitions() {
-        return partitions.clone();
-    }
-
+    /** Bytes of chunk {@code index} as the application wrote them. */
     public int length(int index) {
-        return lengths[index];
+        return chunks.length(index);
     }
 
+    /** Bytes stored for chunk {@code index}. */
+    public int storedLength(int index) {
+        return chunks.storedLength(index);
+    }
+
+    /** The CRC32C of chunk {@code index}'s stored bytes. */
     public int checksum(int index) {
-        return checksums[index];
+        return chunks.checksum(index);
+    }
+
+    /** Whether chunk {@code index}'s bytes are stored by this checkpoint (not a reference to another's). */
+    public boolean ownChunk(int index) {
+        return chunks.home(index) == checkpointId;
     }
 
     public String originNode() {
@@ -104,21 +117,32 @@ public final class Manifest implements java.io.Serializable {
         int[] more = Arrays.copyOf(d, d.length + 1);
         more[d.length] = index;
         Arrays.sort(more);
-        return new Manifest(application, checkpointId, size, partitions, lengths, checksums, originNode, startedAt,
-            committedAt, more);
+        return new Manifest(application, checkpointId, size, chunks, originNode, startedAt, committedAt, more);
+    }
+
+    /** Bytes of the chunks this checkpoint stored itself (each stored chunk once), as stored. */
+    public long ownBytes() {
+        long sum = 0;
+        java.util.BitSet seen = new java.util.BitSet();
+        for (int i = 0; i < chunks.size(); i++) {
+            if (chunks.home(i) == checkpointId && !seen.get(chunks.storedIndex(i))) {
+                seen.set(chunks.storedIndex(i));
+                sum += chunks.storedLength(i);
+            }
+        }
+        return sum;
     }
 
     public CheckpointInfo info() {
-        return new CheckpointInfo(application, checkpointId, size, partitions.length, originNode,
+        return new CheckpointInfo(application, checkpointId, size, chunks.size(), originNode,
             Instant.ofEpochMilli(committedAt), Duration.ofMillis(Math.max(0, committedAt - startedAt)),
-            Arrays.stream(damagedChunks()).boxed().toList());
+            Arrays.stream(damagedChunks()).boxed().toList(), ownBytes());
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Manifest m && application.equals(m.application) && checkpointId == m.checkpointId
-            && size == m.size && Arrays.equals(partitions, m.partitions) && Arrays.equals(lengths, m.lengths)
-            && Arrays.equals(checksums, m.checksums) && Objects.equals(originNode, m.originNode)
+            && size == m.size && chunks.equals(m.chunks) && Objects.equals(originNode, m.originNode)
             && startedAt == m.startedAt && committedAt == m.committedAt
             && Arrays.equals(damagedChunks(), m.damagedChunks());
     }
@@ -130,7 +154,7 @@ public final class Manifest implements java.io.Serializable {
 
     @Override
     public String toString() {
-        return "Manifest[" + application + "/" + checkpointId + " " + size + " bytes in " + partitions.length
+        return "Manifest[" + application + "/" + checkpointId + " " + size + " bytes in " + chunks.size()
             + " chunk(s)]";
     }
 }

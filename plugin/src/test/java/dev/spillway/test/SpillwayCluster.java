@@ -161,7 +161,7 @@ public final class SpillwayCluster implements BeforeAllCallback, AfterAllCallbac
         Ignite any = node(running().get(0));
         List<String> missing = new ArrayList<>();
         for (int i = 0; i < manifest.chunks(); i++) {
-            ChunkKey key = new ChunkKey(manifest.partition(i), manifest.application(), manifest.checkpointId(), i);
+            ChunkKey key = manifest.key(i);
             for (ClusterNode owner : any.affinity(Layout.CHUNK_CACHE).mapKeyToPrimaryAndBackups(key)) {
                 if (node(owner).cache(Layout.CHUNK_CACHE).localPeek(key, CachePeekMode.PRIMARY,
                     CachePeekMode.BACKUP) == null)

@@ -38,6 +38,7 @@ public enum TestPorts {
     QUORUM_IT,
     PARTITION_IT,
     METRICS_IT,
+    DEDUPLICATION_IT,
     // app-adapter
     CHECKPOINTER_IT,
     EMBEDDED_CONTRACT_IT,

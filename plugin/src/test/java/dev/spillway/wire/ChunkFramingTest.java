@@ -277,6 +277,81 @@ class ChunkFramingTest {
         }
     }
 
+    @Test
+    @DisplayName("A chunk whose content the base already holds is named, not sent; the restore is byte-equal")
+    void namesChunksTheBaseHolds() {
+        byte[] first = TestData.random(10 * CHUNK + 3, 1);
+        MemoryWriter w1 = new MemoryWriter();
+        w1.write(first);
+        w1.commit();
+        byte[] second = first.clone();
+        second[4 * CHUNK + 2] ^= 1;
+        MemoryWriter w2 = w1.next();
+        assertThat(w2.baseCheckpointId()).isEqualTo(7);
+        w2.write(second);
+        w2.commit();
+        assertThat(w2.sent).as("only the changed chunk travels").hasSize(1);
+        assertThat(w2.storedBytes()).isEqualTo(CHUNK);
+        assertThat(IntStream.range(0, w2.manifest.chunks()).filter(w2.manifest::ownChunk)).containsExactly(4);
+        assertThat(w2.manifest.key(0)).isEqualTo(w1.manifest.key(0));
+        assertThat(w2.manifest.key(4).checkpointId()).isEqualTo(8);
+        assertThat(w2.manifest.key(4).index()).as("stored chunks are numbered apart from chunks").isZero();
+        assertThat(ChunkReader.readAll(w2.reader(() -> ChunkAbsence.SETTLED))).isEqualTo(second);
+        assertThat(ChunkReader.readAll(w1.reader(() -> ChunkAbsence.SETTLED))).isEqualTo(first);
+    }
+
+    @Test
+    @DisplayName("Content repeated within one checkpoint is stored once")
+    void repeatedContentStoredOnce() {
+        byte[] payload = new byte[6 * CHUNK + 5];
+        System.arraycopy(TestData.random(CHUNK, 3), 0, payload, 2 * CHUNK, CHUNK);
+        MemoryWriter w = new MemoryWriter();
+        w.write(payload);
+        w.commit();
+        assertThat(w.sent).as("zeros once, the random chunk, the short last chunk").hasSize(3);
+        assertThat(w.manifest.chunks()).isEqualTo(7);
+        assertThat(ChunkReader.readAll(w.reader(() -> ChunkAbsence.SETTLED))).isEqualTo(payload);
+    }
+
+    @Test
+    @DisplayName("Bytes marked unchanged: whole chunks are named without a read or a hash, parts of chunks are read "
+        + "from the base; the restore is byte-equal")
+    void unchangedRanges() {
+        byte[] first = TestData.random(8 * CHUNK + 7, 5);
+        MemoryWriter w1 = new MemoryWriter();
+        w1.write(first);
+        w1.commit();
+        byte[] second = first.clone();
+        for (int i = 3 * CHUNK + 4; i < 3 * CHUNK + 9; i++)
+            second[i] ^= 0x55;
+        MemoryWriter w2 = w1.next();
+        w2.unchanged(3 * CHUNK + 4);
+        w2.write(second, 3 * CHUNK + 4, 5);
+        w2.unchanged(first.length - (3 * CHUNK + 9));
+        w2.commit();
+        // The chunk the changed bytes fall in, read for its unchanged parts; and the base's short last chunk, read
+        // because the new state might go on past it.
+        assertThat(w2.readBack).extracting(ChunkKey::index).containsExactly(3, 3, 8);
+        assertThat(w2.sent).hasSize(1);
+        assertThat(ChunkReader.readAll(w2.reader(() -> ChunkAbsence.SETTLED))).isEqualTo(second);
+    }
+
+    @Test
+    @DisplayName("Unchanged bytes need a base, and may not run past its end")
+    void unchangedNeedsABase() {
+        MemoryWriter w1 = new MemoryWriter();
+        assertThatThrownBy(() -> w1.unchanged(CHUNK)).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("has no base");
+        w1.write(TestData.random(2 * CHUNK, 9));
+        w1.commit();
+        MemoryWriter w2 = w1.next();
+        w2.write(new byte[CHUNK]);
+        assertThatThrownBy(() -> w2.unchanged(CHUNK + 1)).isInstanceOf(dev.spillway.InvalidArgumentException.class)
+            .hasMessageContaining("bytes 16 to 33 cannot be unchanged from checkpoint 7, which has 32 bytes");
+        w2.unchanged(CHUNK);
+        assertThat(w2.commit().size()).isEqualTo(2 * CHUNK);
+    }
+
     private static int crc32c(byte[] b, int off, int len) {
         CRC32C crc = new CRC32C();
         crc.update(b, off, len);
@@ -289,7 +364,7 @@ class ChunkFramingTest {
      * fetches from the map.
      */
     private static final class MemoryWriter extends ChunkingWriter {
-        private final Map<ChunkKey, byte[]> chunks = new HashMap<>();
+        private final Map<ChunkKey, byte[]> chunks;
         private final Deque<byte[]> buffers = new ArrayDeque<>();
         final List<byte[]> sent = new ArrayList<>();
         final List<Boolean> reusable = new ArrayList<>();
@@ -297,11 +372,24 @@ class ChunkFramingTest {
         final List<Integer> fetched = new ArrayList<>();
         /** For a chunk index, how many more reads of it find nothing, as a read to a node still receiving it. */
         final Map<Integer, Integer> misses = new HashMap<>();
+        /** Stored chunks read for a range marked unchanged, by key. */
+        final List<ChunkKey> readBack = new ArrayList<>();
         int failSendAt = -1;
         Manifest manifest;
 
         MemoryWriter() {
-            super("app", 7, CHUNK);
+            this(new HashMap<>(), 7, null);
+        }
+
+        /** A writer of checkpoint {@code id} against {@code base}, storing into {@code chunks}. */
+        MemoryWriter(Map<ChunkKey, byte[]> chunks, long id, Manifest base) {
+            super("app", id, CHUNK, base);
+            this.chunks = chunks;
+        }
+
+        /** A writer of the next checkpoint, against this one's (committed), storing into the same map. */
+        MemoryWriter next() {
+            return new MemoryWriter(chunks, checkpointId() + 1, manifest);
         }
 
         ChunkReader reader(Supplier<ChunkAbsence> absence) {
@@ -358,9 +446,14 @@ class ChunkFramingTest {
         }
 
         @Override
-        protected CheckpointInfo commitManifest(long size, int[] lengths, int[] checksums) {
-            int[] partitions = IntStream.range(0, lengths.length).map(this::partition).toArray();
-            manifest = new Manifest(application(), checkpointId(), size, partitions, lengths, checksums, "n0", 0, 1);
+        protected byte[] readStored(ChunkKey key) {
+            readBack.add(key);
+            return chunks.get(key);
+        }
+
+        @Override
+        protected CheckpointInfo commitManifest(long size, ChunkTable table) {
+            manifest = new Manifest(application(), checkpointId(), size, table, "n0", 0, 1);
             return manifest.info();
         }
 

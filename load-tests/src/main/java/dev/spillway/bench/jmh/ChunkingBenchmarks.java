@@ -2,6 +2,7 @@ package dev.spillway.bench.jmh;
 
 import dev.spillway.CheckpointInfo;
 import dev.spillway.wire.ChunkKey;
+import dev.spillway.wire.ChunkTable;
 import dev.spillway.wire.ChunkingWriter;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +80,7 @@ public class ChunkingBenchmarks {
         long sent;
 
         Counting(int chunkSize) {
-            super("bench", 1, chunkSize);
+            super("bench", 1, chunkSize, null);
             this.chunkSize = chunkSize;
         }
 
@@ -103,7 +104,12 @@ public class ChunkingBenchmarks {
         }
 
         @Override
-        protected CheckpointInfo commitManifest(long size, int[] lengths, int[] checksums) {
+        protected byte[] readStored(ChunkKey key) {
+            return null;
+        }
+
+        @Override
+        protected CheckpointInfo commitManifest(long size, ChunkTable chunks) {
             return null;
         }
 

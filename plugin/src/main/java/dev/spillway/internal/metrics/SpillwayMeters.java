@@ -166,7 +166,7 @@ public final class SpillwayMeters implements MeterBinder {
 
     /** A committed save of {@code application}, which took {@code nanos}, and its chunks by placement. */
     public void saved(String application, long nanos, long localBytes, int localChunks, long spilledBytes,
-                      int spilledChunks) {
+                      int spilledChunks, long sharedBytes, int sharedChunks) {
         MeterRegistry r = registry;
         String app = applications.tag(application);
         Timer.builder(SAVE).tags(nodeTags()).tag(TAG_APPLICATION, app)
@@ -175,14 +175,17 @@ public final class SpillwayMeters implements MeterBinder {
             .register(r).record(nanos, TimeUnit.NANOSECONDS);
         placed(r, app, "local", localBytes, localChunks);
         placed(r, app, "spilled", spilledBytes, spilledChunks);
+        placed(r, app, "shared", sharedBytes, sharedChunks);
     }
 
     private void placed(MeterRegistry r, String app, String placement, long bytes, int chunks) {
         Counter.builder(BYTES).baseUnit("bytes").tags(nodeTags()).tag(TAG_APPLICATION, app)
-            .tag(TAG_PLACEMENT, placement).description("Bytes of committed chunks, by where the primary copy went")
+            .tag(TAG_PLACEMENT, placement).description("Bytes of committed chunks, by where the primary copy went "
+                + "(shared: named, already stored)")
             .register(r).increment(bytes);
         Counter.builder(CHUNKS).tags(nodeTags()).tag(TAG_APPLICATION, app).tag(TAG_PLACEMENT, placement)
-            .description("Committed chunks, by where the primary copy went").register(r).increment(chunks);
+            .description("Committed chunks, by where the primary copy went (shared: named, already stored)")
+            .register(r).increment(chunks);
     }
 
     /**

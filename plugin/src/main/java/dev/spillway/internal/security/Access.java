@@ -15,8 +15,13 @@ public final class Access {
      * @throws AccessDeniedException naming the identity, the action and the application
      */
     public static void require(Grants caller, CheckpointAction action, String application) {
-        if (caller != null && !caller.allows(action, application))
+        if (!allows(caller, action, application))
             throw new AccessDeniedException(caller.identity(), action, application);
+    }
+
+    /** Whether {@code caller} (null without Spillway security: everything allowed) may do {@code action}. */
+    public static boolean allows(Grants caller, CheckpointAction action, String application) {
+        return caller == null || caller.allows(action, application);
     }
 
     /** The caller's identity as messages and session owners name it; null without Spillway security. */

@@ -9,6 +9,8 @@ import dev.spillway.internal.store.CheckpointEngine;
 import dev.spillway.internal.store.WriteSession;
 import dev.spillway.wire.Arguments;
 import dev.spillway.wire.Begun;
+import dev.spillway.wire.ChunkTable;
+import dev.spillway.wire.Manifest;
 import dev.spillway.wire.CheckpointService;
 import dev.spillway.wire.Planned;
 import dev.spillway.wire.Reply;
@@ -80,8 +82,11 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
                 WriteSession s = sessions().get(id, owner);
                 Planned planned = expectedSize > 0 ? host.thinChunks().planned(s, 0, s.partitionsFrom(0))
                     : Planned.NONE;
+                // The base's content hashes tell what the application's state holds: only for a caller that may
+                // restore it.
+                Manifest base = Access.allows(caller, CheckpointAction.RESTORE, application) ? s.base() : null;
                 return new Begun(application, id, ignite.cluster().localNode().id(), s.checkpointId(),
-                    s.chunkSize(), engine().config().getLeaseTimeout().toMillis(), s.writer(), planned);
+                    s.chunkSize(), engine().config().getLeaseTimeout().toMillis(), s.writer(), planned, base);
             });
         });
     }
@@ -127,10 +132,11 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
     }
 
     @Override
-    public byte[] commit(long session, long size, int[] lengths, int[] checksums) {
+    public byte[] commit(long session, long size, byte[] chunks) {
         return Reply.of(() -> inSession(session, s -> {
             try {
-                return s.commit(size, lengths, checksums);
+                ChunkTable table = Reply.value(chunks);
+                return s.commit(size, table);
             }
             finally {
                 sessions().remove(session);

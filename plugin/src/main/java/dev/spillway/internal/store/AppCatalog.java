@@ -2,7 +2,9 @@ package dev.spillway.internal.store;
 
 import dev.spillway.wire.Manifest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One application's entry in the catalog cache: the last id handed out, the committed manifests (oldest first),
@@ -43,6 +45,35 @@ final class AppCatalog {
     /** Whether checkpoint {@code id} is named here at all: committed, or claimed for writing or removal. */
     boolean names(long id) {
         return manifest(id) != null || pending(id) != null || deleting.stream().anyMatch(d -> d.checkpointId == id);
+    }
+
+    /**
+     * The stored chunks a committed checkpoint or a checkpoint being written may still read: every chunk a committed
+     * manifest names, and every chunk a pending claim pins. A removal takes only chunks outside this set.
+     */
+    Set<ChunkRefs.Ref> inUse() {
+        Set<ChunkRefs.Ref> named = new HashSet<>();
+        for (Manifest m : committed) {
+            for (int i = 0; i < m.chunks(); i++)
+                named.add(new ChunkRefs.Ref(m.table().home(i), m.table().storedIndex(i)));
+        }
+        for (Claim c : pending)
+            named.addAll(c.pins.refs());
+        return named;
+    }
+
+    /**
+     * Every stored chunk named here: by a committed manifest, or by a claim (its own chunks, its pins, its drops).
+     * A stored chunk outside this set was stored after its claim was reclaimed.
+     */
+    Set<ChunkRefs.Ref> named() {
+        Set<ChunkRefs.Ref> named = inUse();
+        for (Claim c : claims()) {
+            for (int i = 0; i < c.chunks; i++)
+                named.add(new ChunkRefs.Ref(c.checkpointId, i));
+            named.addAll(c.drops.refs());
+        }
+        return named;
     }
 
     /** The removal claims retention made when checkpoint {@code id} was committed, in the order it made them. */

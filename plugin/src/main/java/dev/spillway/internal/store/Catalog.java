@@ -4,6 +4,7 @@ import dev.spillway.CapacityExhaustedException;
 import dev.spillway.SpillwayException;
 import dev.spillway.internal.capacity.LedgerHost;
 import dev.spillway.internal.ignite.IgniteWaits;
+import dev.spillway.wire.ChunkTable;
 import dev.spillway.wire.Layout;
 import dev.spillway.wire.Manifest;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -75,9 +77,9 @@ final class Catalog {
 
     /** The classes of the catalog's entries and entry processors, which cross the wire. */
     static List<Class<?>> wireTypes() {
-        return List.of(AppCatalog.class, Claim.class, Manifest.class, Begin.class, Intend.class,
-            Commit.class, TakeOver.class, Delete.class, Forget.class, RemoveIfEmpty.class,
-            RaiseFloor.class, MarkDamaged.class);
+        return List.of(AppCatalog.class, Claim.class, ChunkRefs.class, Manifest.class, ChunkTable.class,
+            Begin.class, Begin.Result.class, Intend.class, Commit.class, TakeOver.class, Delete.class, Forget.class,
+            RemoveIfEmpty.class, RaiseFloor.class, MarkDamaged.class);
     }
 
     AppCatalog get(String application) {
@@ -121,11 +123,12 @@ final class Catalog {
     }
 
     /**
-     * Hands out the next id and records a pending claim for it.
+     * Hands out the next id and records a pending claim for it, which pins the chunks of the latest committed
+     * checkpoint (the base the new one may name chunks of).
      *
      * @throws SpillwayException when the application has {@link #MAX_PENDING} checkpoints being written
      */
-    long begin(String application, UUID writer) {
+    Begin.Result begin(String application, UUID writer) {
         return begin(application, writer, null);
     }
 
@@ -133,15 +136,18 @@ final class Catalog {
      * Hands out the next id and records a pending claim for it that already names the partitions of its first
      * chunks: {@link #begin} and {@link #intend} in one round trip.
      */
-    long begin(String application, UUID writer, int[] partitions) {
+    Begin.Result begin(String application, UUID writer, int[] partitions) {
         long token = requestToken();
         String step = "beginning a checkpoint of " + application;
-        long id = invoke(application, new Begin(writer, partitions, token, -1), step);
+        Begin.Result started = invoke(application, new Begin(writer, partitions, token, -1), step);
+        long id = started.id;
         if (id == NEW) {
             // No entry: a new application, or one forgotten, whose ids go on above every forgotten one's.
             AppCatalog floor = IgniteWaits.get(cache.get().getAsync(FLOOR_KEY), timeout, "reading the id floor",
                 () -> IgniteWaits.primaryOf(ignite, Layout.CATALOG_CACHE, FLOOR_KEY));
-            id = invoke(application, new Begin(writer, partitions, token, floor == null ? 0 : floor.lastId), step);
+            started = invoke(application, new Begin(writer, partitions, token, floor == null ? 0 : floor.lastId),
+                step);
+            id = started.id;
         }
         if (id == REFUSED)
             throw new SpillwayException("Application " + application + " has " + MAX_PENDING + " checkpoints "
@@ -153,7 +159,7 @@ final class Catalog {
                 + application + ", or another: an entry's backups fill too): no checkpoint begins until entries go "
                 + "(an application with no checkpoint left is forgotten two lease timeouts later); a larger "
                 + "spillway.metadataRegionSize holds more applications", 0, 0);
-        return id;
+        return started;
     }
 
     /** A token no other request has: random, never 0 (a claim that no begin made carries 0). */
@@ -175,9 +181,12 @@ final class Catalog {
             + application + "/" + id);
     }
 
-    /** Commits the manifest; returns the claims on checkpoints retention removed, or null when the claim is gone. */
+    /**
+     * Commits the manifest; returns the removal claims the commit made (the checkpoints retention evicted, and the
+     * pinned chunks nothing names any more), or null when the claim is gone.
+     */
     List<Claim> commit(Manifest manifest, UUID writer, int retention) {
-        return invoke(manifest.application(), new Commit(manifest, writer, retention), "committing "
+        return invoke(manifest.application(), new Commit(manifest, writer, retention, requestToken()), "committing "
             + manifest.application() + "/" + manifest.checkpointId());
     }
 
@@ -206,21 +215,52 @@ final class Catalog {
     }
 
     /**
-     * Marks chunk {@code chunk} of committed checkpoint {@code id} as having no healthy copy left; false when the
-     * checkpoint is not committed (deleted meanwhile).
+     * Marks every chunk of a committed checkpoint whose bytes are stored chunk {@code index} of checkpoint {@code
+     * home} as having no healthy copy left; false when no committed checkpoint names that stored chunk.
      */
-    boolean markDamaged(String application, long id, int chunk) {
-        return invoke(application, new MarkDamaged(id, chunk), "marking chunk " + chunk + " of " + application + "/"
-            + id + " damaged");
+    boolean markDamaged(String application, long home, int index) {
+        return invoke(application, new MarkDamaged(home, index), "marking stored chunk " + index + " of "
+            + application + "/" + home + " damaged");
     }
 
     /** Drops a removal claim once its chunks are removed. */
-    void forget(String application, long id) {
-        invoke(application, new Forget(id), "dropping the removal claim on " + application + "/" + id);
+    void forget(String application, Claim claim) {
+        invoke(application, new Forget(claim.checkpointId, claim.token), "dropping the removal claim on "
+            + application + "/" + claim.checkpointId);
     }
 
-    static final class Begin implements CacheEntryProcessor<String, AppCatalog, Long> {
+    static final class Begin implements CacheEntryProcessor<String, AppCatalog, Begin.Result> {
         private static final long serialVersionUID = 1L;
+
+        /**
+         * The id handed out (or {@link #REFUSED}, {@link #METADATA_FULL}, {@link #NEW}) and the checkpoint whose
+         * chunks the claim pins, null when none is committed. A plain class: the binary marshaller writes it.
+         */
+        static final class Result {
+            final long id;
+            final Manifest base;
+
+            Result(long id, Manifest base) {
+                this.id = id;
+                this.base = base;
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof Result r && id == r.id && java.util.Objects.equals(base, r.base);
+            }
+
+            @Override
+            public int hashCode() {
+                return Long.hashCode(id);
+            }
+
+            @Override
+            public String toString() {
+                return "Begin.Result[id=" + id + " base=" + (base == null ? "none" : base.checkpointId()) + "]";
+            }
+        }
+
         private final UUID writer;
         /** The first chunks' partitions, or null. */
         private final int[] partitions;
@@ -248,29 +288,35 @@ final class Catalog {
         }
 
         @Override
-        public Long process(MutableEntry<String, AppCatalog> entry, Object... args) {
+        public Result process(MutableEntry<String, AppCatalog> entry, Object... args) {
             if (!entry.exists() && floor < 0)
-                return NEW;
+                return new Result(NEW, null);
             AppCatalog c = entry.exists() ? entry.getValue() : new AppCatalog();
             if (!entry.exists())
                 c.lastId = floor;
             for (Claim pending : c.pending) {
-                // Run again on a new primary that holds this request's result: the same id, nothing new.
+                // Run again on a new primary that holds this request's result: the same id and base, nothing new
+                // (no base if it went meanwhile: its chunks stay pinned, unused, until the claim ends).
                 if (pending.token == token)
-                    return pending.checkpointId;
+                    return new Result(pending.checkpointId, c.manifest(pending.base));
             }
             if (c.pending.size() >= MAX_PENDING)
-                return REFUSED;
+                return new Result(REFUSED, null);
             if (local != null && !LedgerHost.of(local).metadataHasRoom())
-                return METADATA_FULL;
+                return new Result(METADATA_FULL, null);
             long id = ++c.lastId;
             Claim claim = new Claim(id, writer);
             claim.token = token;
             if (partitions != null)
                 claim.intend(0, partitions);
+            Manifest base = c.committed.isEmpty() ? null : c.committed.get(c.committed.size() - 1);
+            if (base != null) {
+                claim.base = base.checkpointId();
+                claim.pins = ChunkRefs.of(base.table());
+            }
             c.pending.add(claim);
             entry.setValue(c);
-            return id;
+            return new Result(id, base);
         }
     }
 
@@ -303,16 +349,24 @@ final class Catalog {
         }
     }
 
+    /**
+     * Commits a manifest and applies retention. Each checkpoint retention evicts gets a removal claim for its stored
+     * chunks that nothing else names; the claim's pinned chunks that nothing names any more (their checkpoint went
+     * while this one was written, and this one does not name them) get one too.
+     */
     static final class Commit implements CacheEntryProcessor<String, AppCatalog, List<Claim>> {
         private static final long serialVersionUID = 1L;
         private final Manifest manifest;
         private final UUID writer;
         private final int retention;
+        /** This request: the removal claims it makes carry this token and the next ones. */
+        private final long token;
 
-        Commit(Manifest manifest, UUID writer, int retention) {
+        Commit(Manifest manifest, UUID writer, int retention, long token) {
             this.manifest = manifest;
             this.writer = writer;
             this.retention = retention;
+            this.token = token;
         }
 
         @Override
@@ -324,18 +378,43 @@ final class Catalog {
                 return c.evictedBy(id);
             if (claim == null || !claim.owner.equals(writer))
                 return null;
+            refuseUnpinned(claim);
             c.pending.remove(claim);
             c.committed.add(manifest);
             c.committed.sort(Comparator.comparingLong(Manifest::checkpointId));
-            ArrayList<Claim> evicted = new ArrayList<>();
-            while (c.committed.size() > retention) {
-                Claim removal = Claim.of(c.committed.remove(0), writer);
+            List<Manifest> gone = new ArrayList<>();
+            while (c.committed.size() > retention)
+                gone.add(c.committed.remove(0));
+            Set<ChunkRefs.Ref> inUse = c.inUse();
+            Set<ChunkRefs.Ref> taken = new HashSet<>();
+            ArrayList<Claim> made = new ArrayList<>();
+            long next = token;
+            for (Manifest m : gone)
+                made.add(Claim.removal(m.checkpointId(), writer, ChunkRefs.of(m.table()).unnamed(inUse, taken),
+                    next++));
+            ChunkRefs unpinned = claim.pins.unnamed(inUse, taken);
+            if (!unpinned.isEmpty())
+                made.add(Claim.removal(id, writer, unpinned, next));
+            for (Claim removal : made) {
                 removal.evictedBy = id;
                 c.deleting.add(removal);
-                evicted.add(removal);
             }
             entry.setValue(c);
-            return evicted;
+            return made;
+        }
+
+        /** Refuses a manifest that names another checkpoint's chunk its claim does not pin (nothing kept it). */
+        private void refuseUnpinned(Claim claim) {
+            Set<ChunkRefs.Ref> pinned = claim.pins.refs();
+            ChunkTable t = manifest.table();
+            for (int i = 0; i < t.size(); i++) {
+                if (t.home(i) != manifest.checkpointId()
+                    && !pinned.contains(new ChunkRefs.Ref(t.home(i), t.storedIndex(i))))
+                    throw new IllegalStateException("Checkpoint " + manifest.application() + "/"
+                        + manifest.checkpointId() + ": chunk " + i + " names stored chunk " + t.storedIndex(i)
+                        + " of checkpoint " + t.home(i) + ", which its claim does not pin (it pins those of "
+                        + claim.base + ")");
+            }
         }
     }
 
@@ -371,6 +450,14 @@ final class Catalog {
                     if (claim.checkpointId == id && claim.owner.equals(expectedOwner)
                         && (expectedRenewals < 0 || claim.renewals == expectedRenewals)) {
                         list.remove(claim);
+                        if (!claim.pins.isEmpty()) {
+                            // A checkpoint that will not be committed: the chunks it pinned that nothing else
+                            // names (their checkpoint went meanwhile) are its to remove.
+                            ChunkRefs unpinned = claim.pins.unnamed(c.inUse(), new HashSet<>());
+                            for (int i = 0; i < unpinned.size(); i++)
+                                claim.drops.add(unpinned.home(i), unpinned.index(i), unpinned.partition(i));
+                            claim.pins = new ChunkRefs();
+                        }
                         claim.owner = owner;
                         claim.renewals = 0;
                         claim.token = token;
@@ -411,8 +498,8 @@ final class Catalog {
             if (m == null)
                 return null;
             c.committed.remove(m);
-            Claim removal = Claim.of(m, owner);
-            removal.token = token;
+            Claim removal = Claim.removal(id, owner, ChunkRefs.of(m.table()).unnamed(c.inUse(), new HashSet<>()),
+                token);
             c.deleting.add(removal);
             entry.setValue(c);
             return removal;
@@ -458,46 +545,62 @@ final class Catalog {
     }
 
     /**
-     * Marks chunk {@code chunk} of committed checkpoint {@code id} as having no healthy copy left; answers whether
-     * the checkpoint is committed (a checkpoint deleted meanwhile is left alone). Marking twice changes nothing.
+     * Marks every chunk of a committed checkpoint whose bytes are stored chunk {@code index} of checkpoint {@code
+     * home} as having no healthy copy left; answers whether any committed checkpoint names it (one deleted
+     * meanwhile is left alone). Marking twice changes nothing.
      */
     static final class MarkDamaged implements CacheEntryProcessor<String, AppCatalog, Boolean> {
         private static final long serialVersionUID = 1L;
-        private final long id;
-        private final int chunk;
+        private final long home;
+        private final int index;
 
-        MarkDamaged(long id, int chunk) {
-            this.id = id;
-            this.chunk = chunk;
+        MarkDamaged(long home, int index) {
+            this.home = home;
+            this.index = index;
         }
 
         @Override
         public Boolean process(MutableEntry<String, AppCatalog> entry, Object... args) {
             AppCatalog c = entry.getValue();
-            Manifest m = c == null ? null : c.manifest(id);
-            if (m == null)
+            if (c == null)
                 return false;
-            Manifest marked = m.withDamaged(chunk);
-            if (marked != m) {
-                c.committed.set(c.committed.indexOf(m), marked);
-                entry.setValue(c);
+            boolean named = false;
+            boolean changed = false;
+            for (int k = 0; k < c.committed.size(); k++) {
+                Manifest m = c.committed.get(k);
+                Manifest marked = m;
+                for (int i = 0; i < m.chunks(); i++) {
+                    if (m.table().home(i) == home && m.table().storedIndex(i) == index) {
+                        named = true;
+                        marked = marked.withDamaged(i);
+                    }
+                }
+                if (marked != m) {
+                    c.committed.set(k, marked);
+                    changed = true;
+                }
             }
-            return true;
+            if (changed)
+                entry.setValue(c);
+            return named;
         }
     }
 
+    /** Drops the removal claim on checkpoint {@code id} made by request {@code token} (one checkpoint may have two). */
     static final class Forget implements CacheEntryProcessor<String, AppCatalog, Void> {
         private static final long serialVersionUID = 1L;
         private final long id;
+        private final long token;
 
-        Forget(long id) {
+        Forget(long id, long token) {
             this.id = id;
+            this.token = token;
         }
 
         @Override
         public Void process(MutableEntry<String, AppCatalog> entry, Object... args) {
             AppCatalog c = entry.getValue();
-            if (c != null && c.deleting.removeIf(claim -> claim.checkpointId == id))
+            if (c != null && c.deleting.removeIf(claim -> claim.checkpointId == id && claim.token == token))
                 entry.setValue(c);
             return null;
         }

@@ -18,12 +18,14 @@ import dev.spillway.internal.metrics.SpillwayMeters;
 import dev.spillway.wire.ChunkAbsence;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkReader;
+import dev.spillway.wire.ChunkTable;
 import dev.spillway.wire.Layout;
 import dev.spillway.wire.Manifest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -169,7 +171,7 @@ public final class CheckpointEngine {
         int chunkSize = config.getChunkSize();
         Reservation reservation = new Reservation(peers, owners, config.getBackups() > 0, writer, origin,
             copyBytes(chunkSize), application, meters);
-        long id;
+        Catalog.Begin.Result started;
         int[] planned = new int[0];
         if (expectedSize > 0) {
             long needed = expectedSize / chunkSize + (expectedSize % chunkSize == 0 ? 0 : 1);
@@ -177,7 +179,7 @@ public final class CheckpointEngine {
             try {
                 refuseIfBeyondMetadata(application, needed);
                 reservation.refuseIfBeyondCluster(needed, servers.size() * config.getRegionMaxSize());
-                id = admitted(() -> {
+                started = admitted(() -> {
                     plan[0] = reservation.place((int)needed, true);
                     return catalog.begin(application, writer, plan[0]);
                 });
@@ -193,21 +195,25 @@ public final class CheckpointEngine {
             planned = plan[0];
         }
         else
-            id = catalog.begin(application, writer);
+            started = catalog.begin(application, writer);
+        long id = started.id;
         reservation.label(application + "/" + id);
         WriteSession session = new WriteSession(this, application, id, writer, origin, nodeName(origin), startedAt,
-            reservation, planned, servers, quota);
+            reservation, planned, servers, quota, started.base);
         openSessions.add(session);
         return session;
     }
 
     /**
-     * The most chunks one checkpoint may have: its claim and then its manifest hold 16 bytes a chunk (partition,
-     * length, checksum, and the claim's partition) in the metadata region, of which one checkpoint may take a
-     * quarter.
+     * Bytes of the metadata region one chunk of a checkpoint takes: its manifest's entry (length, content hash,
+     * partition, home, stored index, stored length, checksum, codec: 45 bytes), its claim's partition while it is
+     * written, and the pin a later checkpoint's claim holds on it.
      */
+    static final int METADATA_BYTES_PER_CHUNK = 64;
+
+    /** The most chunks one checkpoint may have: a quarter of the metadata region at {@link #METADATA_BYTES_PER_CHUNK}. */
     long maxChunks() {
-        return config.getMetadataRegionSize() / 4 / 16;
+        return config.getMetadataRegionSize() / 4 / METADATA_BYTES_PER_CHUNK;
     }
 
     /** Refuses a checkpoint of {@code chunks} chunks, more than the metadata region holds for one. */
@@ -215,11 +221,12 @@ public final class CheckpointEngine {
         if (chunks <= maxChunks())
             return;
         meters.refused(application, SpillwayMeters.Refusal.METADATA);
+        long each = METADATA_BYTES_PER_CHUNK;
         throw new CapacityExhaustedException("Capacity exhausted: a checkpoint of " + application + " with "
-            + chunks + " chunks would need " + Bytes.format(chunks * 16) + " of the metadata region for its "
+            + chunks + " chunks would need " + Bytes.format(chunks * each) + " of the metadata region for its "
             + "manifest; one checkpoint may have " + maxChunks() + " chunks (a quarter of "
-            + "spillway.metadataRegionSize=" + Bytes.format(config.getMetadataRegionSize()) + " at 16 bytes a "
-            + "chunk): use larger chunks or a larger metadata region", chunks * 16, maxChunks() * 16);
+            + "spillway.metadataRegionSize=" + Bytes.format(config.getMetadataRegionSize()) + " at " + each
+            + " bytes a chunk): use larger chunks or a larger metadata region", chunks * each, maxChunks() * each);
     }
 
     /** The manifest of the application's latest committed checkpoint. */
@@ -340,14 +347,27 @@ public final class CheckpointEngine {
         long[] pending = new long[config.getPartitions()];
         long fullChunk = copyBytes(config.getChunkSize());
         for (Cache.Entry<String, AppCatalog> e : catalog.localPrimary()) {
+            // A stored chunk counts once, however many checkpoints name it.
+            Set<ChunkRefs.Ref> counted = new HashSet<>();
             for (Manifest m : e.getValue().committed()) {
-                for (int i = 0; i < m.chunks(); i++)
-                    all[m.partition(i)] += copyBytes(m.length(i));
+                ChunkTable t = m.table();
+                for (int i = 0; i < m.chunks(); i++) {
+                    if (counted.add(new ChunkRefs.Ref(t.home(i), t.storedIndex(i))))
+                        all[t.partition(i)] += copyBytes(t.storedLength(i));
+                }
             }
             for (Claim c : e.getValue().claims()) {
                 for (int p : c.partitions()) {
                     all[p] += fullChunk;
                     pending[p] += fullChunk;
+                }
+                for (ChunkRefs refs : List.of(c.pins, c.drops)) {
+                    for (int i = 0; i < refs.size(); i++) {
+                        if (counted.add(refs.ref(i))) {
+                            all[refs.partition(i)] += fullChunk;
+                            pending[refs.partition(i)] += fullChunk;
+                        }
+                    }
                 }
             }
         }
@@ -433,8 +453,9 @@ public final class CheckpointEngine {
     }
 
     /**
-     * Counts a committed save of {@code manifest}, begun {@code nanos} ago, with its chunks' bytes by where their
-     * primary copy is: on {@code origin} (local) or elsewhere (spilled; all of them without an origin).
+     * Counts a committed save of {@code manifest}, begun {@code nanos} ago, with the bytes of the chunks it stored
+     * by where their primary copy is: on {@code origin} (local) or elsewhere (spilled; all of them without an
+     * origin); and the chunks it named instead of storing them (shared).
      */
     void saved(Manifest manifest, UUID origin, long nanos) {
         UUID[][] now;
@@ -447,17 +468,29 @@ public final class CheckpointEngine {
         }
         long local = 0;
         long spilled = 0;
+        long shared = 0;
         int localChunks = 0;
+        int spilledChunks = 0;
+        BitSet stored = new BitSet();
         for (int i = 0; i < manifest.chunks(); i++) {
+            int index = manifest.table().storedIndex(i);
+            if (!manifest.ownChunk(i) || stored.get(index)) {
+                shared += manifest.length(i);
+                continue;
+            }
+            stored.set(index);
             UUID[] holders = now == null ? new UUID[0] : now[manifest.partition(i)];
             if (origin != null && holders.length > 0 && origin.equals(holders[0])) {
-                local += manifest.length(i);
+                local += manifest.storedLength(i);
                 localChunks++;
             }
-            else
-                spilled += manifest.length(i);
+            else {
+                spilled += manifest.storedLength(i);
+                spilledChunks++;
+            }
         }
-        meters.saved(manifest.application(), nanos, local, localChunks, spilled, manifest.chunks() - localChunks);
+        meters.saved(manifest.application(), nanos, local, localChunks, spilled, spilledChunks, shared,
+            manifest.chunks() - localChunks - spilledChunks);
     }
 
     IgniteLogger log() {
@@ -551,8 +584,8 @@ public final class CheckpointEngine {
 
     /** Removes the chunks a claim covers, then drops the claim. */
     void removeChunks(String application, Claim claim) {
-        chunks.remove(application, claim.checkpointId(), claim.partitions());
-        catalog.forget(application, claim.checkpointId());
+        chunks.remove(claim.keys(application));
+        catalog.forget(application, claim);
     }
 
     private static CheckpointNotFoundException notFound(String application, long checkpointId) {

@@ -5,6 +5,7 @@ import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayException;
 import dev.spillway.internal.security.Grants;
 import dev.spillway.wire.ChunkKey;
+import dev.spillway.wire.ChunkTable;
 import dev.spillway.wire.ChunkingWriter;
 import java.time.Duration;
 import org.apache.ignite.IgniteDataStreamer;
@@ -18,12 +19,14 @@ import org.apache.ignite.IgniteException;
 final class ChunkWriter extends ChunkingWriter {
     private final WriteSession session;
     private final ChunkBuffers buffers;
+    private final ChunkCache chunks;
     private final Duration timeout;
     private IgniteDataStreamer<ChunkKey, byte[]> streamer;
 
     private ChunkWriter(WriteSession session, ChunkCache chunks) {
-        super(session.application(), session.checkpointId(), session.chunkSize());
+        super(session.application(), session.checkpointId(), session.chunkSize(), session.base());
         this.session = session;
+        this.chunks = chunks;
         this.timeout = chunks.timeout();
         this.buffers = new ChunkBuffers(session.chunkSize(), () -> streamer.flush());
         this.streamer = chunks.openStreamer(session.chunkSize());
@@ -69,8 +72,13 @@ final class ChunkWriter extends ChunkingWriter {
     }
 
     @Override
-    protected CheckpointInfo commitManifest(long size, int[] lengths, int[] checksums) {
-        return session.commit(size, lengths, checksums);
+    protected byte[] readStored(ChunkKey key) {
+        return chunks.fetch(key).get();
+    }
+
+    @Override
+    protected CheckpointInfo commitManifest(long size, ChunkTable table) {
+        return session.commit(size, table);
     }
 
     @Override

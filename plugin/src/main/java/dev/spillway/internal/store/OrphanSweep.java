@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.ignite.Ignite;
 
 /**
@@ -28,7 +29,7 @@ final class OrphanSweep {
     private final Ignite ignite;
     private final CheckpointEngine engine;
     private final long leaseMillis;
-    private final Sightings<Checkpoint, Boolean> unnamed;
+    private final Sightings<Checkpoint, Integer> unnamed;
     private long nextPassAt = Long.MIN_VALUE;
     private volatile long[] unnamedBytes;
 
@@ -72,20 +73,25 @@ final class OrphanSweep {
         int removed = 0;
         long[] left = new long[unnamedBytes.length];
         long chunkBytes = CheckpointEngine.copyBytes(engine.config().getChunkSize());
+        Map<String, Set<ChunkRefs.Ref>> named = new HashMap<>();
         for (Map.Entry<Checkpoint, List<ChunkKey>> e : stored.entrySet()) {
             Checkpoint c = e.getKey();
             AppCatalog catalog = catalogs.get(c.application());
-            if (catalog != null && catalog.names(c.checkpointId()))
+            Set<ChunkRefs.Ref> names = catalog == null ? Set.of()
+                : named.computeIfAbsent(c.application(), a -> catalog.named());
+            List<ChunkKey> orphans = e.getValue().stream()
+                .filter(key -> !names.contains(new ChunkRefs.Ref(key.checkpointId(), key.index()))).toList();
+            if (orphans.isEmpty())
                 continue;
-            if (!unnamed.lapsed(c, Boolean.TRUE, now)) {
-                for (ChunkKey key : e.getValue())
+            if (!unnamed.lapsed(c, orphans.size(), now)) {
+                for (ChunkKey key : orphans)
                     left[key.partition()] += chunkBytes;
                 continue;
             }
-            engine.chunkCache().remove(e.getValue());
-            removed += e.getValue().size();
+            engine.chunkCache().remove(orphans);
+            removed += orphans.size();
             if (engine.log().isInfoEnabled())
-                engine.log().info("Swept " + e.getValue().size() + " chunk(s) of checkpoint " + c.application()
+                engine.log().info("Swept " + orphans.size() + " chunk(s) of checkpoint " + c.application()
                     + "/" + c.checkpointId() + " from partitions this node is primary for: no claim or manifest "
                     + "named them for a lease timeout (" + leaseMillis + " ms)");
         }

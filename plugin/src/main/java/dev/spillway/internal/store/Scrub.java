@@ -50,7 +50,8 @@ final class Scrub {
         }
     }
 
-    private record Checkpoint(String application, long checkpointId) {
+    /** The chunk of a committed checkpoint whose bytes a stored chunk holds. */
+    private record Named(Manifest manifest, int chunk) {
     }
 
     private final Ignite ignite;
@@ -74,7 +75,7 @@ final class Scrub {
         IgniteCache<ChunkKey, byte[]> chunks = ignite.cache(Layout.CHUNK_CACHE);
         if (chunks == null)
             return ScrubReport.NONE;
-        Map<Checkpoint, Manifest> manifests = new HashMap<>();
+        Map<String, Map<ChunkRefs.Ref, Named>> named = new HashMap<>();
         CRC32C crc = new CRC32C();
         long verified = 0;
         long bytes = 0;
@@ -90,15 +91,15 @@ final class Scrub {
                 for (Cache.Entry<ChunkKey, byte[]> e : entries) {
                     ChunkKey key = e.getKey();
                     byte[] copy = e.getValue();
-                    Manifest m = manifests.computeIfAbsent(new Checkpoint(key.application(), key.checkpointId()),
-                        c -> committed(c.application(), c.checkpointId()));
-                    if (m == null || key.index() >= m.chunks())
+                    Named n = named.computeIfAbsent(key.application(), this::committedChunks)
+                        .get(new ChunkRefs.Ref(key.checkpointId(), key.index()));
+                    if (n == null)
                         continue;
                     verified++;
                     bytes += copy.length;
-                    if (!healthy(copy, m, key.index(), crc)) {
+                    if (!healthy(copy, n.manifest(), n.chunk(), crc)) {
                         damaged++;
-                        if (repair(key, m))
+                        if (repair(key, n.manifest(), n.chunk()))
                             repaired++;
                         else
                             unrepaired++;
@@ -115,14 +116,27 @@ final class Scrub {
         return pass;
     }
 
-    private Manifest committed(String application, long checkpointId) {
+    /** The stored chunks the application's committed checkpoints name, each with one chunk that names it. */
+    private Map<ChunkRefs.Ref, Named> committedChunks(String application) {
         AppCatalog catalog = engine.catalog().get(application);
-        return catalog == null ? null : catalog.manifest(checkpointId);
+        Map<ChunkRefs.Ref, Named> named = new HashMap<>();
+        if (catalog != null) {
+            for (Manifest m : catalog.committed()) {
+                for (int i = 0; i < m.chunks(); i++)
+                    named.putIfAbsent(new ChunkRefs.Ref(m.table().home(i), m.table().storedIndex(i)), new Named(m, i));
+            }
+        }
+        return named;
     }
 
-    /** Whether {@code copy} holds chunk {@code index} of {@code m}: its length and CRC32C. */
+    /** Whether a committed checkpoint of the application still names the stored chunk {@code key}. */
+    private boolean stillNamed(ChunkKey key) {
+        return committedChunks(key.application()).containsKey(new ChunkRefs.Ref(key.checkpointId(), key.index()));
+    }
+
+    /** Whether {@code copy} holds the stored bytes of chunk {@code index} of {@code m}: its length and CRC32C. */
     static boolean healthy(byte[] copy, Manifest m, int index, CRC32C crc) {
-        if (copy.length != m.length(index))
+        if (copy.length != m.storedLength(index))
             return false;
         crc.reset();
         crc.update(copy, 0, copy.length);
@@ -130,13 +144,13 @@ final class Scrub {
     }
 
     /** Writes a damaged chunk again from a healthy copy on another owner; false when none is left. */
-    private boolean repair(ChunkKey key, Manifest m) {
-        String chunk = "chunk " + key.index() + " of " + m.application() + "/" + m.checkpointId() + " (partition "
-            + key.partition() + ")";
+    private boolean repair(ChunkKey key, Manifest m, int index) {
+        String chunk = "chunk " + index + " of " + m.application() + "/" + m.checkpointId() + " (stored chunk "
+            + key.index() + " of checkpoint " + key.checkpointId() + ", partition " + key.partition() + ")";
         String here = String.valueOf(ignite.cluster().localNode().consistentId());
         byte[] healthy;
         try {
-            healthy = engine.chunkCache().healthyCopy(key, copy -> healthy(copy, m, key.index(), new CRC32C()),
+            healthy = engine.chunkCache().healthyCopy(key, copy -> healthy(copy, m, index, new CRC32C()),
                 "scrubbing " + chunk);
         }
         catch (RuntimeException e) {
@@ -145,11 +159,11 @@ final class Scrub {
             return false;
         }
         if (healthy == null) {
-            markDamaged(key, m, chunk, here);
+            markDamaged(key, m, index, chunk, here);
             return false;
         }
-        // Committed still? A checkpoint removed meanwhile must not get its chunk back.
-        if (!engine.committed(m.application(), m.checkpointId()))
+        // Named still? A chunk removed meanwhile must not come back.
+        if (!stillNamed(key))
             return false;
         engine.chunkCache().rewrite(key, healthy);
         log.warning("Spillway scrub: the copy of " + chunk + " on " + here + " was damaged (its bytes did not "
@@ -158,17 +172,18 @@ final class Scrub {
     }
 
     /**
-     * Marks the checkpoint damaged in its catalog entry, naming the chunk no owner holds a healthy copy of: its
-     * listing says so, and a restore fails at once naming the chunk. Logged once, when first marked.
+     * Marks every committed checkpoint that names the stored chunk damaged in its catalog entry, naming the chunk
+     * no owner holds a healthy copy of: its listing says so, and a restore fails at once naming the chunk. Logged
+     * once, when first marked.
      */
-    private void markDamaged(ChunkKey key, Manifest m, String chunk, String here) {
-        if (Arrays.binarySearch(m.damagedChunks(), key.index()) >= 0)
+    private void markDamaged(ChunkKey key, Manifest m, int index, String chunk, String here) {
+        if (Arrays.binarySearch(m.damagedChunks(), index) >= 0)
             return;
         try {
-            if (engine.catalog().markDamaged(m.application(), m.checkpointId(), key.index()))
+            if (engine.catalog().markDamaged(m.application(), key.checkpointId(), key.index()))
                 log.error("Spillway scrub: the copy of " + chunk + " on " + here + " is damaged and no owner holds "
-                    + "a healthy copy: checkpoint " + m.application() + "/" + m.checkpointId() + " is marked "
-                    + "damaged, and a restore of it fails naming chunk " + key.index());
+                    + "a healthy copy: every checkpoint of " + m.application() + " that names it is marked "
+                    + "damaged, and a restore of one fails naming its chunk");
         }
         catch (RuntimeException e) {
             log.error("Spillway scrub: the copy of " + chunk + " on " + here + " is damaged and no owner holds a "

@@ -4,6 +4,7 @@ import dev.spillway.CheckpointInfo;
 import dev.spillway.InvalidArgumentException;
 import dev.spillway.SpillwayException;
 import dev.spillway.internal.capacity.Reservation;
+import dev.spillway.wire.ChunkTable;
 import dev.spillway.wire.Manifest;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -42,6 +43,8 @@ public final class WriteSession {
     private final Reservation reservation;
     /** The session's share of its identity's quotas. */
     private final SessionQuota quota;
+    /** The checkpoint whose chunks this one may name (pinned by its claim), or null. */
+    private final Manifest base;
     /** Server nodes when the planned partitions were chosen: if one leaves, the unsent rest is planned again. */
     private Set<UUID> serversAtPlan;
     /** Every server there was at begin or at a plan since: those not there now left while it was written. */
@@ -62,11 +65,13 @@ public final class WriteSession {
      * @param planned the partitions already planned (and claimed) for the first chunks
      * @param serversAtBegin the server nodes when it began
      * @param quota its share of its identity's quotas, taken
+     * @param base the checkpoint whose chunks this one may name (its claim pins them), or null
      */
     WriteSession(CheckpointEngine engine, String application, long checkpointId, UUID writer, UUID origin,
                  String originNode, long startedAt, Reservation reservation, int[] planned, Set<UUID> serversAtBegin,
-                 SessionQuota quota) {
+                 SessionQuota quota, Manifest base) {
         this.quota = quota;
+        this.base = base;
         this.engine = engine;
         this.application = application;
         this.checkpointId = checkpointId;
@@ -106,6 +111,14 @@ public final class WriteSession {
         return reservation.leaseOn(node);
     }
 
+    /**
+     * The committed checkpoint whose stored chunks this one may name instead of storing them again (the latest when
+     * it began; its claim keeps them while it is written), or null when there was none.
+     */
+    public Manifest base() {
+        return base;
+    }
+
     /** When the session began, by the configured clock. */
     public long startedAt() {
         return startedAt;
@@ -119,6 +132,11 @@ public final class WriteSession {
     /** Chunks planned (and leased) so far. */
     public synchronized int plannedChunks() {
         return plannedCount;
+    }
+
+    /** The partitions planned so far, chunk 0 first. */
+    synchronized int[] plannedPartitions() {
+        return Arrays.copyOf(planned, plannedCount);
     }
 
     /** When the session was last used, by the configured clock. */
@@ -156,21 +174,16 @@ public final class WriteSession {
     }
 
     /**
-     * Commits the manifest of chunks 0 .. lengths.length - 1 once every owner holds its copy of each, applies
-     * retention and releases the reservation.
+     * Commits the manifest of {@code chunks} once every owner holds its copy of each chunk this checkpoint stored,
+     * applies retention and releases the reservation.
      */
-    public synchronized CheckpointInfo commit(long size, int[] lengths, int[] checksums) {
+    public synchronized CheckpointInfo commit(long size, ChunkTable chunks) {
         ensureOpen();
-        int chunks = lengths.length;
-        if (checksums.length != chunks || chunks > plannedCount)
-            throw new IllegalStateException("Checkpoint " + label() + " has " + plannedCount + " planned chunks; "
-                + "cannot commit " + chunks + " lengths and " + checksums.length + " checksums");
-        refuseUnlessConsistent(size, lengths);
+        int stored = new ChunkTableCheck(this, size, chunks).storedChunks();
         engine.refuseUnlessMajority("Committing " + label());
-        int[] partitions = Arrays.copyOf(planned, chunks);
-        everyCopyStored(partitions);
-        Manifest manifest = new Manifest(application, checkpointId, size, partitions, lengths, checksums,
-            originNode, startedAt, engine.now());
+        everyCopyStored(Arrays.copyOf(planned, stored));
+        Manifest manifest = new Manifest(application, checkpointId, size, chunks, originNode, startedAt,
+            engine.now());
         List<Claim> evicted;
         RuntimeException failure = null;
         try {
@@ -306,30 +319,6 @@ public final class WriteSession {
             planned = Arrays.copyOf(planned, Math.max(plannedCount + parts.length, planned.length * 2));
         System.arraycopy(parts, 0, planned, plannedCount, parts.length);
         plannedCount += parts.length;
-    }
-
-    /**
-     * Refuses a commit whose size and chunk lengths do not describe what a writer stores (a thin client sends
-     * them): every chunk but the last is whole, the last has 1 to chunkSize bytes, and they add up to the size. The
-     * session is discarded first, so its chunks and leases go at once.
-     */
-    private void refuseUnlessConsistent(long size, int[] lengths) {
-        long sum = 0;
-        for (int i = 0; i < lengths.length; i++) {
-            boolean last = i == lengths.length - 1;
-            if (lengths[i] < 1 || lengths[i] > chunkSize || (!last && lengths[i] != chunkSize)) {
-                discard(lengths.length);
-                throw new InvalidArgumentException("lengths", "Checkpoint " + label() + ": chunk " + i + " has "
-                    + lengths[i] + " bytes; allowed: " + chunkSize + " for every chunk but the last, 1 to "
-                    + chunkSize + " for the last");
-            }
-            sum += lengths[i];
-        }
-        if (size != sum) {
-            discard(lengths.length);
-            throw new InvalidArgumentException("size", "Checkpoint " + label() + ": size=" + size + " differs from "
-                + "its " + lengths.length + " chunk(s), whose lengths add up to " + sum);
-        }
     }
 
     /**

@@ -22,19 +22,20 @@ class SpillwayMetersTest {
 
     @Test
     void aSaveIsTimedAndItsBytesCountedByPlacement() {
-        meters.saved("orders", TimeUnit.MILLISECONDS.toNanos(40), 3 << 20, 3, 1 << 20, 1);
+        meters.saved("orders", TimeUnit.MILLISECONDS.toNanos(40), 3 << 20, 3, 1 << 20, 1, 5 << 20, 5);
         Timer save = registry.get(SpillwayMeters.SAVE).tag("application", "orders").tag("node", "n0").timer();
         assertThat(save.count()).isEqualTo(1);
         assertThat(save.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(40);
         assertThat(bytes("orders", "local")).isEqualTo(3 << 20);
         assertThat(bytes("orders", "spilled")).isEqualTo(1 << 20);
         assertThat(registry.get(SpillwayMeters.CHUNKS).tag("placement", "spilled").counter().count()).isEqualTo(1);
+        assertThat(bytes("orders", "shared")).as("named, already stored").isEqualTo(5 << 20);
     }
 
     @Test
     void applicationsPastTheCapShareTheTagOther() {
         for (String app : new String[] {"a", "b", "c", "d", "a"})
-            meters.saved(app, 1, 10, 1, 0, 0);
+            meters.saved(app, 1, 10, 1, 0, 0, 0, 0);
         assertThat(registry.get(SpillwayMeters.SAVE).tag("application", "a").timer().count()).isEqualTo(2);
         assertThat(registry.get(SpillwayMeters.SAVE).tag("application", "b").timer().count()).isEqualTo(1);
         assertThat(registry.get(SpillwayMeters.SAVE).tag("application", "other").timer().count()).isEqualTo(2);
@@ -95,7 +96,7 @@ class SpillwayMetersTest {
 
     @Test
     void withoutARegistryNothingIsKept() {
-        SpillwayMeters.NONE.saved("orders", 1, 1, 1, 0, 0);
+        SpillwayMeters.NONE.saved("orders", 1, 1, 1, 0, 0, 0, 0);
         SpillwayMeters.NONE.leased(10);
         assertThat(registry.getMeters()).noneMatch(m -> m.getId().getTag("node").equals("none"));
     }

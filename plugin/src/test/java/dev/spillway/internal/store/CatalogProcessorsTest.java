@@ -2,6 +2,8 @@ package dev.spillway.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spillway.wire.ChunkKey;
+import dev.spillway.wire.ChunkTable;
 import dev.spillway.wire.Manifest;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -91,7 +93,7 @@ class CatalogProcessorsTest {
                     if (Modifier.isStatic(f.getModifiers()) || Modifier.isFinal(f.getModifiers()))
                         continue;
                     Object v = f.get(c);
-                    f.set(copy, v instanceof int[] a ? a.clone() : v);
+                    f.set(copy, v instanceof int[] a ? a.clone() : v instanceof ChunkRefs r ? r.copy() : v);
                 }
             }
             catch (IllegalAccessException e) {
@@ -114,16 +116,37 @@ class CatalogProcessorsTest {
         return first;
     }
 
-    private static Manifest manifest(long id, int chunks) {
-        int[] partitions = new int[chunks];
-        int[] lengths = new int[chunks];
-        int[] checksums = new int[chunks];
+    /** A manifest of {@code chunks} chunks, all stored by the checkpoint itself, chunk i in partition id * 10 + i. */
+    static Manifest manifest(long id, int chunks) {
+        return manifest(id, chunks, null, new int[0]);
+    }
+
+    /**
+     * A manifest of {@code chunks} chunks whose chunks {@code named} are the same chunks of {@code base} (references
+     * to its stored chunks); the others are stored by the checkpoint itself, stored chunk k in partition id * 10 + k.
+     */
+    static Manifest manifest(long id, int chunks, Manifest base, int[] named) {
+        ChunkTable t = new ChunkTable();
+        int stored = 0;
         for (int i = 0; i < chunks; i++) {
-            partitions[i] = (int)(id * 10 + i);
-            lengths[i] = 1024;
-            checksums[i] = (int)(id * 31 + i);
+            int chunk = i;
+            if (base != null && java.util.Arrays.stream(named).anyMatch(n -> n == chunk))
+                t.addFrom(base.table(), i);
+            else {
+                t.add(1024, id, i, (int)(id * 10 + stored), id, stored, 1024, (int)(id * 31 + i), ChunkTable.RAW);
+                stored++;
+            }
         }
-        return new Manifest(APP, id, chunks * 1024L, partitions, lengths, checksums, "n0", 1_000, 2_000);
+        return new Manifest(APP, id, chunks * 1024L, t, "n0", 1_000, 2_000);
+    }
+
+    private static Catalog.Commit commit(Manifest m, UUID writer, int retention) {
+        return new Catalog.Commit(m, writer, retention, m.checkpointId() * 1000);
+    }
+
+    /** The partitions of the stored chunks a removal claim removes. */
+    private static List<Integer> removes(Claim claim) {
+        return claim.keys(APP).stream().map(ChunkKey::partition).toList();
     }
 
     /** A catalog whose checkpoints 1 .. committed are committed and whose next is begun by WRITER. */
@@ -131,7 +154,7 @@ class CatalogProcessorsTest {
         Entry e = new Entry(null);
         for (int id = 1; id <= committed; id++) {
             e.apply(new Catalog.Begin(WRITER, new int[] {id}, id));
-            e.apply(new Catalog.Commit(manifest(id, 1), WRITER, 100));
+            e.apply(commit(manifest(id, 1), WRITER, 100));
         }
         e.apply(new Catalog.Begin(WRITER, new int[] {7, 8}, 1000));
         return e;
@@ -144,8 +167,8 @@ class CatalogProcessorsTest {
         @DisplayName("hands out increasing ids, each with a pending claim naming its first partitions")
         void increasingIds() {
             Entry e = new Entry(null);
-            assertThat(e.apply(new Catalog.Begin(WRITER, new int[] {3, 4}, 1))).isEqualTo(1L);
-            assertThat(e.apply(new Catalog.Begin(OTHER, null, 2))).isEqualTo(2L);
+            assertThat(e.apply(new Catalog.Begin(WRITER, new int[] {3, 4}, 1)).id).isEqualTo(1L);
+            assertThat(e.apply(new Catalog.Begin(OTHER, null, 2)).id).isEqualTo(2L);
             AppCatalog c = e.value();
             assertThat(c.lastId).isEqualTo(2);
             assertThat(c.pending(1).owner).isEqualTo(WRITER);
@@ -157,7 +180,7 @@ class CatalogProcessorsTest {
         @DisplayName("applied twice (re-run after a primary change) takes one id and records one claim")
         void twice() {
             Entry e = catalogWith(2);
-            long id = appliedTwice(e, new Catalog.Begin(WRITER, new int[] {1}, 77));
+            long id = appliedTwice(e, new Catalog.Begin(WRITER, new int[] {1}, 77)).id;
             assertThat(id).isEqualTo(4);
             assertThat(e.value().pending).hasSize(2);
         }
@@ -166,11 +189,11 @@ class CatalogProcessorsTest {
         void boundedClaims() {
             Entry e = new Entry(null);
             for (int i = 1; i <= Catalog.MAX_PENDING; i++)
-                assertThat(e.apply(new Catalog.Begin(WRITER, new int[] {i}, i))).isEqualTo(i);
+                assertThat(e.apply(new Catalog.Begin(WRITER, new int[] {i}, i)).id).isEqualTo(i);
             AppCatalog full = e.value();
-            assertThat(appliedTwice(e, new Catalog.Begin(WRITER, null, 999))).isEqualTo(Catalog.REFUSED);
+            assertThat(appliedTwice(e, new Catalog.Begin(WRITER, null, 999)).id).isEqualTo(Catalog.REFUSED);
             assertThat(e.value()).isEqualTo(full);
-            assertThat(e.apply(new Catalog.Begin(WRITER, null, 3))).as("a re-run of an admitted begin").isEqualTo(3);
+            assertThat(e.apply(new Catalog.Begin(WRITER, null, 3)).id).as("a re-run of an admitted begin").isEqualTo(3);
         }
     }
 
@@ -212,14 +235,14 @@ class CatalogProcessorsTest {
         @DisplayName("makes the manifest visible and evicts the oldest beyond retention into removal claims")
         void commitsAndEvicts() {
             Entry e = catalogWith(2);
-            List<Claim> evicted = e.apply(new Catalog.Commit(manifest(3, 2), WRITER, 2));
+            List<Claim> evicted = e.apply(commit(manifest(3, 2), WRITER, 2));
             AppCatalog c = e.value();
             assertThat(c.committed()).extracting(Manifest::checkpointId).containsExactly(2L, 3L);
             assertThat(c.pending).isEmpty();
             assertThat(evicted).extracting(Claim::checkpointId).containsExactly(1L);
             assertThat(c.deleting).containsExactlyElementsOf(evicted);
             assertThat(evicted.get(0).owner).isEqualTo(WRITER);
-            assertThat(evicted.get(0).partitions()).containsExactly(10);
+            assertThat(removes(evicted.get(0))).containsExactly(10);
         }
 
         @Test
@@ -227,8 +250,8 @@ class CatalogProcessorsTest {
         void refuses() {
             Entry e = catalogWith(1);
             AppCatalog before = e.value();
-            assertThat(e.apply(new Catalog.Commit(manifest(2, 2), OTHER, 2))).isNull();
-            assertThat(e.apply(new Catalog.Commit(manifest(5, 2), WRITER, 2))).isNull();
+            assertThat(e.apply(commit(manifest(2, 2), OTHER, 2))).isNull();
+            assertThat(e.apply(commit(manifest(5, 2), WRITER, 2))).isNull();
             assertThat(e.value()).isEqualTo(before);
         }
 
@@ -236,7 +259,7 @@ class CatalogProcessorsTest {
         @DisplayName("applied twice (re-run after a primary change) answers committed, with the same evictions")
         void twice() {
             Entry e = catalogWith(2);
-            List<Claim> evicted = appliedTwice(e, new Catalog.Commit(manifest(3, 2), WRITER, 2));
+            List<Claim> evicted = appliedTwice(e, commit(manifest(3, 2), WRITER, 2));
             assertThat(evicted).extracting(Claim::checkpointId).containsExactly(1L);
             assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L, 3L);
         }
@@ -247,8 +270,8 @@ class CatalogProcessorsTest {
             Entry e = new Entry(null);
             e.apply(new Catalog.Begin(WRITER, new int[] {1}, 1));
             e.apply(new Catalog.Begin(OTHER, new int[] {2}, 2));
-            e.apply(new Catalog.Commit(manifest(2, 1), OTHER, 1));
-            List<Claim> evicted = appliedTwice(e, new Catalog.Commit(manifest(1, 1), WRITER, 1));
+            e.apply(commit(manifest(2, 1), OTHER, 1));
+            List<Claim> evicted = appliedTwice(e, commit(manifest(1, 1), WRITER, 1));
             assertThat(evicted).extracting(Claim::checkpointId).containsExactly(1L);
             assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
         }
@@ -259,9 +282,9 @@ class CatalogProcessorsTest {
             Entry e = new Entry(null);
             e.apply(new Catalog.Begin(WRITER, new int[] {1}, 1));
             e.apply(new Catalog.Begin(OTHER, new int[] {2}, 2));
-            Catalog.Commit mine = new Catalog.Commit(manifest(1, 1), WRITER, 1);
+            Catalog.Commit mine = commit(manifest(1, 1), WRITER, 1);
             List<Claim> first = e.apply(mine);
-            e.apply(new Catalog.Commit(manifest(2, 1), OTHER, 1));
+            e.apply(commit(manifest(2, 1), OTHER, 1));
             assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
             assertThat(e.apply(mine)).isEqualTo(first).isNotNull();
         }
@@ -271,7 +294,7 @@ class CatalogProcessorsTest {
         void reclaimedBeforeCommit() {
             Entry e = catalogWith(0);
             e.apply(new Catalog.TakeOver(1, WRITER, 0, RECLAIMER, 5));
-            assertThat(appliedTwice(e, new Catalog.Commit(manifest(1, 2), WRITER, 2))).isNull();
+            assertThat(appliedTwice(e, commit(manifest(1, 2), WRITER, 2))).isNull();
             assertThat(e.value().committed()).isEmpty();
         }
     }
@@ -334,7 +357,7 @@ class CatalogProcessorsTest {
         void deletes() {
             Entry e = catalogWith(2);
             Claim removal = e.apply(new Catalog.Delete(1, OTHER, 6));
-            assertThat(removal.partitions()).containsExactly(10);
+            assertThat(removes(removal)).containsExactly(10);
             assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
             assertThat(e.apply(new Catalog.Delete(9, OTHER, 6))).isNull();
         }
@@ -364,7 +387,7 @@ class CatalogProcessorsTest {
         void twice() {
             Entry e = catalogWith(2);
             e.apply(new Catalog.Delete(1, OTHER, 6));
-            appliedTwice(e, new Catalog.Forget(1));
+            appliedTwice(e, new Catalog.Forget(1, 6));
             assertThat(e.value().deleting).isEmpty();
             assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L);
         }
@@ -377,10 +400,10 @@ class CatalogProcessorsTest {
         @DisplayName("a begin that may not create the entry answers NEW and leaves none; one with a floor starts above it")
         void beginsAboveTheFloor() {
             Entry e = new Entry(null);
-            assertThat(appliedTwice(e, new Catalog.Begin(WRITER, null, 5, -1))).isEqualTo(Catalog.NEW);
+            assertThat(appliedTwice(e, new Catalog.Begin(WRITER, null, 5, -1)).id).isEqualTo(Catalog.NEW);
             assertThat(e.exists()).isFalse();
-            assertThat(appliedTwice(e, new Catalog.Begin(WRITER, null, 5, 40))).isEqualTo(41);
-            assertThat(e.apply(new Catalog.Begin(WRITER, null, 6, -1))).as("an entry that exists").isEqualTo(42);
+            assertThat(appliedTwice(e, new Catalog.Begin(WRITER, null, 5, 40)).id).isEqualTo(41);
+            assertThat(e.apply(new Catalog.Begin(WRITER, null, 6, -1)).id).as("an entry that exists").isEqualTo(42);
         }
 
         @Test
@@ -439,7 +462,7 @@ class CatalogProcessorsTest {
         void secondChunk() {
             Entry e = new Entry(null);
             e.apply(new Catalog.Begin(WRITER, new int[] {1, 2, 3}, 1));
-            e.apply(new Catalog.Commit(manifest(1, 3), WRITER, 100));
+            e.apply(commit(manifest(1, 3), WRITER, 100));
             e.apply(new Catalog.MarkDamaged(1, 2));
             e.apply(new Catalog.MarkDamaged(1, 0));
             assertThat(e.value().manifest(1).damagedChunks()).containsExactly(0, 2);
@@ -453,6 +476,189 @@ class CatalogProcessorsTest {
             assertThat(appliedTwice(e, new Catalog.MarkDamaged(5, 0))).isFalse();
             assertThat(e.value()).isEqualTo(before);
             assertThat(new Entry(null).apply(new Catalog.MarkDamaged(1, 0))).isFalse();
+        }
+    }
+
+    @Nested
+    @DisplayName("shared chunks")
+    class SharedChunks {
+        private Entry committedOne() {
+            Entry e = new Entry(null);
+            e.apply(new Catalog.Begin(WRITER, new int[] {10, 11, 12}, 1));
+            e.apply(commit(manifest(1, 3), WRITER, 1));
+            return e;
+        }
+
+        @Test
+        @DisplayName("a begin pins the stored chunks of the latest committed checkpoint and answers it as the base")
+        void beginPinsTheLatest() {
+            Entry e = catalogWith(2);
+            Claim pending = e.value().pending(3);
+            assertThat(pending.base).isEqualTo(2);
+            assertThat(pending.pins.keys(APP)).extracting(ChunkKey::checkpointId).containsExactly(2L);
+            Catalog.Begin.Result again = e.apply(new Catalog.Begin(WRITER, null, 1000));
+            assertThat(again.id).isEqualTo(3);
+            assertThat(again.base.checkpointId()).isEqualTo(2);
+            assertThat(new Entry(null).apply(new Catalog.Begin(WRITER, null, 1)).base).isNull();
+        }
+
+        @Test
+        @DisplayName("retention keeps a stored chunk while a newer checkpoint names it, and removes it once none does")
+        void retentionKeepsNamedChunks() {
+            Entry e = committedOne();
+            Catalog.Begin.Result second = e.apply(new Catalog.Begin(WRITER, new int[] {20}, 2));
+            List<Claim> made = appliedTwice(e, commit(manifest(2, 3, second.base, new int[] {0, 2}), WRITER, 1));
+            assertThat(made).singleElement().satisfies(c -> {
+                assertThat(c.checkpointId).isEqualTo(1);
+                assertThat(removes(c)).containsExactly(11);
+            });
+            e.apply(new Catalog.Begin(WRITER, new int[] {30, 31, 32}, 3));
+            made = appliedTwice(e, commit(manifest(3, 3), WRITER, 1));
+            assertThat(made).singleElement().satisfies(c -> {
+                assertThat(c.checkpointId).isEqualTo(2);
+                assertThat(removes(c)).containsExactlyInAnyOrder(10, 12, 20);
+            });
+        }
+
+        @Test
+        @DisplayName("a commit naming another checkpoint's chunk that its claim does not pin is refused")
+        void unpinnedReferenceRefused() {
+            Entry e = new Entry(null);
+            e.apply(new Catalog.Begin(WRITER, new int[] {10}, 1));
+            e.apply(new Catalog.Begin(OTHER, new int[] {20}, 2));
+            Manifest first = manifest(1, 2);
+            e.apply(commit(first, WRITER, 5));
+            AppCatalog before = e.value();
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> e.apply(commit(manifest(2, 2, first, new int[] {0}), OTHER, 5)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not pin");
+            assertThat(e.value()).isEqualTo(before);
+        }
+
+        @Test
+        @DisplayName("pinned chunks outlive their evicted checkpoint; those the pinning checkpoint does not name go "
+            + "at its commit")
+        void pinsOutliveEviction() {
+            Entry e = committedOne();
+            Catalog.Begin.Result second = e.apply(new Catalog.Begin(WRITER, new int[] {20}, 2));
+            e.apply(new Catalog.Begin(OTHER, new int[] {30, 31, 32}, 3));
+            List<Claim> made = e.apply(commit(manifest(3, 3), OTHER, 1));
+            assertThat(made).singleElement().satisfies(c -> assertThat(removes(c)).as("all pinned").isEmpty());
+            made = appliedTwice(e, commit(manifest(2, 3, second.base, new int[] {1}), WRITER, 2));
+            assertThat(made).singleElement().satisfies(c -> {
+                assertThat(c.checkpointId).isEqualTo(2);
+                assertThat(c.evictedBy).isEqualTo(2);
+                assertThat(removes(c)).containsExactlyInAnyOrder(10, 12);
+            });
+            assertThat(e.value().inUse()).contains(new ChunkRefs.Ref(1, 1));
+            assertThat(e.value().committed()).extracting(Manifest::checkpointId).containsExactly(2L, 3L);
+        }
+
+        @Test
+        @DisplayName("a checkpoint taken over (aborted, or its writer gone) removes the pinned chunks nothing else "
+            + "names")
+        void takeOverReleasesPins() {
+            Entry e = committedOne();
+            e.apply(new Catalog.Begin(WRITER, new int[] {20}, 2));
+            e.apply(new Catalog.Begin(OTHER, new int[] {30, 31, 32}, 3));
+            e.apply(commit(manifest(3, 3), OTHER, 1));
+            Claim taken = appliedTwice(e, new Catalog.TakeOver(2, WRITER, -1, RECLAIMER, 9));
+            assertThat(removes(taken)).containsExactlyInAnyOrder(20, 10, 11, 12);
+            assertThat(taken.pins.isEmpty()).isTrue();
+        }
+
+        @Test
+        @DisplayName("a delete removes only the stored chunks no other checkpoint names")
+        void deleteKeepsShared() {
+            Entry e = committedOne();
+            Catalog.Begin.Result second = e.apply(new Catalog.Begin(WRITER, new int[] {20}, 2));
+            e.apply(commit(manifest(2, 3, second.base, new int[] {0, 2}), WRITER, 10));
+            assertThat(removes(appliedTwice(e, new Catalog.Delete(1, OTHER, 6)))).containsExactly(11);
+            assertThat(removes(appliedTwice(e, new Catalog.Delete(2, OTHER, 7)))).containsExactlyInAnyOrder(10, 12, 20);
+        }
+
+        @Test
+        @DisplayName("marking a stored chunk damaged marks every committed checkpoint that names it")
+        void damageShared() {
+            Entry e = committedOne();
+            Catalog.Begin.Result second = e.apply(new Catalog.Begin(WRITER, new int[] {20}, 2));
+            e.apply(commit(manifest(2, 3, second.base, new int[] {0, 2}), WRITER, 10));
+            assertThat(appliedTwice(e, new Catalog.MarkDamaged(1, 2))).isTrue();
+            assertThat(e.value().manifest(1).damagedChunks()).containsExactly(2);
+            assertThat(e.value().manifest(2).damagedChunks()).containsExactly(2);
+        }
+
+        /**
+         * Random begins, commits naming chunks of their base, aborts and deletes, with removals carried out as they
+         * are made: no stored chunk is removed while a committed or pending checkpoint may read it, none twice, and
+         * once everything is aborted and deleted every stored chunk has been removed.
+         */
+        @Test
+        @DisplayName("in any order of begins, commits, aborts and deletes, each stored chunk is removed once, and "
+            + "only when nothing names it")
+        void removedOnceAndOnlyWhenUnnamed() {
+            for (long seed = 1; seed <= 200; seed++) {
+                java.util.Random random = new java.util.Random(seed);
+                Entry e = new Entry(null);
+                java.util.Map<Long, Manifest> open = new java.util.HashMap<>();
+                java.util.Set<ChunkRefs.Ref> stored = new java.util.HashSet<>();
+                java.util.Set<ChunkRefs.Ref> removed = new java.util.HashSet<>();
+                long token = 1;
+                for (int step = 0; step < 40; step++) {
+                    int op = random.nextInt(4);
+                    if ((op == 0 && open.size() < Catalog.MAX_PENDING) || open.isEmpty()) {
+                        int next = e.exists() ? (int)e.value().lastId + 1 : 1;
+                        Catalog.Begin.Result r = e.apply(new Catalog.Begin(WRITER,
+                            new int[] {next * 10, next * 10 + 1, next * 10 + 2}, token++));
+                        open.put(r.id, r.base);
+                        continue;
+                    }
+                    long id = new ArrayList<>(open.keySet()).get(random.nextInt(open.size()));
+                    Manifest base = open.remove(id);
+                    if (op == 1) {
+                        for (int k = 0; k < 3; k++)
+                            stored.add(new ChunkRefs.Ref(id, k));
+                        carryOut(e, List.of(appliedTwice(e, new Catalog.TakeOver(id, WRITER, -1, WRITER, token++))),
+                            removed);
+                        continue;
+                    }
+                    int[] named = base == null ? new int[0]
+                        : java.util.stream.IntStream.range(0, Math.min(3, base.chunks()))
+                            .filter(i -> random.nextBoolean()).toArray();
+                    Manifest m = manifest(id, 3, base, named);
+                    for (int i = 0; i < m.chunks(); i++) {
+                        if (m.ownChunk(i))
+                            stored.add(new ChunkRefs.Ref(id, m.table().storedIndex(i)));
+                    }
+                    carryOut(e, appliedTwice(e, commit(m, WRITER, 1 + random.nextInt(3))), removed);
+                    if (op == 3 && !e.value().committed().isEmpty()) {
+                        long victim = e.value().committed().get(random.nextInt(e.value().committed().size()))
+                            .checkpointId();
+                        carryOut(e, List.of(e.apply(new Catalog.Delete(victim, OTHER, token++))), removed);
+                    }
+                }
+                for (long id : open.keySet()) {
+                    for (int k = 0; k < 3; k++)
+                        stored.add(new ChunkRefs.Ref(id, k));
+                    carryOut(e, List.of(e.apply(new Catalog.TakeOver(id, WRITER, -1, WRITER, token++))), removed);
+                }
+                for (Manifest m : List.copyOf(e.value().committed()))
+                    carryOut(e, List.of(e.apply(new Catalog.Delete(m.checkpointId(), OTHER, token++))), removed);
+                assertThat(removed).as("seed " + seed).isEqualTo(stored);
+                assertThat(e.value().isEmpty()).as("seed " + seed).isTrue();
+            }
+        }
+
+        /** Removes what the claims hold, checking nothing they hold is in use or removed already, then forgets them. */
+        private void carryOut(Entry e, List<Claim> claims, java.util.Set<ChunkRefs.Ref> removed) {
+            for (Claim c : claims) {
+                for (ChunkKey key : c.keys(APP)) {
+                    ChunkRefs.Ref ref = new ChunkRefs.Ref(key.checkpointId(), key.index());
+                    assertThat(e.value().inUse()).as("in use: " + ref).doesNotContain(ref);
+                    assertThat(removed.add(ref)).as("removed once: " + ref).isTrue();
+                }
+                e.apply(new Catalog.Forget(c.checkpointId, c.token));
+            }
         }
     }
 }

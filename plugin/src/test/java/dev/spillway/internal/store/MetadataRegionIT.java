@@ -83,7 +83,7 @@ class MetadataRegionIT {
     @DisplayName("a checkpoint of more chunks than a quarter of the metadata region holds is refused before any work")
     void manifestBeyondTheMetadataRegion() {
         CheckpointEngine engine = ServiceHost.of(cluster.node(0)).engine();
-        long chunks = CONFIG.getMetadataRegionSize() / 4 / 16 + 1;
+        long chunks = CONFIG.getMetadataRegionSize() / 4 / CheckpointEngine.METADATA_BYTES_PER_CHUNK + 1;
         assertThatThrownBy(() -> engine.begin("huge", cluster.node(0).cluster().localNode().id(),
             chunks * CONFIG.getChunkSize()))
             .isInstanceOf(CapacityExhaustedException.class)
