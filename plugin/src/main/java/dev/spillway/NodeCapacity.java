@@ -15,15 +15,19 @@ package dev.spillway;
  * @param liveBytes region bytes of the chunk copies this node holds now, of committed checkpoints and of those being
  *     written, as the catalogs count them: falls at once when checkpoints are deleted, while {@code used} (pages
  *     Ignite has allocated) stays until new chunks reuse them ({@link #reusableBytes()}); as a ledger alone sees
- *     its node, {@code used}
+ *     its node, {@code used}. These are physical bytes: compressed chunks at their stored size, a chunk that several
+ *     checkpoints share once
+ * @param logicalBytes the bytes applications saved that those chunk copies hold: every committed checkpoint counts
+ *     each of its chunks at the length it was written, however many share it. Over {@code liveBytes}, what
+ *     deduplication and compression save
  */
 public record NodeCapacity(String node, long regionMaxSize, long budget, long used, long reserved, int leases,
-                           long safeHeadroom, long liveBytes) implements java.io.Serializable {
+                           long safeHeadroom, long liveBytes, long logicalBytes) implements java.io.Serializable {
 
-    /** A node's figures with its live bytes not counted yet: taken as {@code used}. */
+    /** A node's figures with its live bytes not counted yet: taken as {@code used}, and as many logical bytes. */
     public NodeCapacity(String node, long regionMaxSize, long budget, long used, long reserved, int leases,
                         long safeHeadroom) {
-        this(node, regionMaxSize, budget, used, reserved, leases, safeHeadroom, used);
+        this(node, regionMaxSize, budget, used, reserved, leases, safeHeadroom, used, used);
     }
 
     /**
@@ -41,11 +45,19 @@ public record NodeCapacity(String node, long regionMaxSize, long budget, long us
 
     /** This report with another N-1 safe headroom. */
     public NodeCapacity withSafeHeadroom(long headroom) {
-        return new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases, headroom, liveBytes);
+        return new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases, headroom, liveBytes,
+            logicalBytes);
     }
 
     /** This report with its live bytes counted. */
     public NodeCapacity withLiveBytes(long live) {
-        return new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases, safeHeadroom, live);
+        return new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases, safeHeadroom, live,
+            logicalBytes);
+    }
+
+    /** This report with its logical bytes counted. */
+    public NodeCapacity withLogicalBytes(long logical) {
+        return new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases, safeHeadroom, liveBytes,
+            logical);
     }
 }

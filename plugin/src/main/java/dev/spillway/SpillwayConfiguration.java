@@ -59,6 +59,10 @@ public class SpillwayConfiguration implements PluginConfiguration {
     public static final int DFLT_METRICS_PORT = 0;
     public static final int MAX_PORT = 65_535;
     public static final int DFLT_METRICS_APPLICATIONS = 50;
+    public static final Compression DFLT_COMPRESSION = Compression.LZ4;
+    public static final double DFLT_COMPRESSION_MIN_SAVING = 0.1;
+    /** What {@link #getCompressionMinSaving()} allows. */
+    public static final String SAVING_RANGE = "[0, 1)";
     /** How {@link #clusterWide()} shows a limit that is not set. */
     private static final String UNSET = "unset";
 
@@ -78,6 +82,9 @@ public class SpillwayConfiguration implements PluginConfiguration {
     private int scrubRate = DFLT_SCRUB_RATE;
     private int metricsPort = DFLT_METRICS_PORT;
     private int metricsApplications = DFLT_METRICS_APPLICATIONS;
+    private boolean deduplication = true;
+    private Compression compression = DFLT_COMPRESSION;
+    private double compressionMinSaving = DFLT_COMPRESSION_MIN_SAVING;
     /** Null until set: no security file, an open cluster. */
     private String securityFile;
     private Clock clock = Clock.systemUTC();
@@ -246,6 +253,48 @@ public class SpillwayConfiguration implements PluginConfiguration {
     }
 
     /**
+     * Whether a save hashes each chunk and names, instead of storing again, a chunk whose content the application's
+     * latest checkpoint (or the save itself) holds already. Default true. Off, a save stores every chunk and hashes
+     * none: for states that never repeat a chunk, it saves the hashing (about 6 GB/s of one core).
+     */
+    public boolean isDeduplication() {
+        return deduplication;
+    }
+
+    public SpillwayConfiguration setDeduplication(boolean deduplication) {
+        this.deduplication = deduplication;
+        return this;
+    }
+
+    /**
+     * How the chunks a writer stores are compressed: {@link Compression#LZ4} (the default), {@link Compression#ZSTD}
+     * or {@link Compression#NONE}. Each chunk on its own, kept compressed only when that saves at least
+     * {@link #getCompressionMinSaving()}; readers decode whatever they find, so changing it affects new saves only.
+     * The writer compresses: a thin client before it sends, so compressed bytes are also what travels.
+     */
+    public Compression getCompression() {
+        return compression;
+    }
+
+    public SpillwayConfiguration setCompression(Compression compression) {
+        this.compression = compression;
+        return this;
+    }
+
+    /**
+     * The least fraction of a chunk compression must save for the chunk to be stored compressed, in [0, 1); a chunk
+     * that shrinks less is stored as it is. Default 0.1.
+     */
+    public double getCompressionMinSaving() {
+        return compressionMinSaving;
+    }
+
+    public SpillwayConfiguration setCompressionMinSaving(double compressionMinSaving) {
+        this.compressionMinSaving = compressionMinSaving;
+        return this;
+    }
+
+    /**
      * The port on which a server node serves its meters to Prometheus ({@code http://HOST:PORT/metrics}, in
      * Prometheus' text format; HOST is the node's local host, or every interface when it has none). Default 0: no
      * endpoint (the meters are still kept, in the registry {@link SpillwayPlugin#meterRegistry()} returns). Local
@@ -357,6 +406,12 @@ public class SpillwayConfiguration implements PluginConfiguration {
         }
         if (metricsApplications < 0)
             atLeast(problems, "spillway.metricsApplications", metricsApplications, "is negative", 0);
+        if (compression == null)
+            problems.add(new ConfigurationProblem("spillway.compression", "null", "is missing; allowed: "
+                + java.util.Arrays.toString(Compression.values()), java.util.Arrays.toString(Compression.values())));
+        if (!(compressionMinSaving >= 0 && compressionMinSaving < 1))
+            problems.add(new ConfigurationProblem("spillway.compressionMinSaving", Double.toString(compressionMinSaving),
+                "is outside " + SAVING_RANGE, SAVING_RANGE));
         if (clock == null)
             problems.add(new ConfigurationProblem("spillway.clock", "null", "is missing; allowed: any java.time.Clock",
                 "any java.time.Clock"));
@@ -426,6 +481,9 @@ public class SpillwayConfiguration implements PluginConfiguration {
         props.put("leaseTimeout", String.valueOf(leaseTimeout));
         props.put("partitions", Integer.toString(partitions));
         props.put("metadataRegionSize", Long.toString(metadataRegionSize));
+        props.put("deduplication", Boolean.toString(deduplication));
+        props.put("compression", String.valueOf(compression));
+        props.put("compressionMinSaving", Double.toString(compressionMinSaving));
         return props;
     }
 
@@ -436,7 +494,8 @@ public class SpillwayConfiguration implements PluginConfiguration {
             .setBackups(backups).setRetention(retention).setLeaseTimeout(leaseTimeout).setPartitions(partitions)
             .setMetadataRegionSize(metadataRegionSize).setMaintenanceInterval(maintenanceInterval)
             .setOperationTimeout(operationTimeout).setScrubRate(scrubRate).setMetricsPort(metricsPort)
-            .setMetricsApplications(metricsApplications).setClock(clock).setSecurityFile(securityFile);
+            .setMetricsApplications(metricsApplications).setClock(clock).setSecurityFile(securityFile)
+            .setCompression(compression).setCompressionMinSaving(compressionMinSaving).setDeduplication(deduplication);
         copy.highWaterMark = highWaterMark;
         copy.failoverLimit = failoverLimit;
         return copy;

@@ -150,6 +150,39 @@ class DeduplicationIT {
         cluster.start(2);
     }
 
+    @Test
+    @Order(5)
+    @DisplayName("compressed chunks; capacity and placement report what applications saved (logical) beside what "
+        + "the regions hold (physical), and no reservation outlives the saves")
+    void logicalAndPhysicalBytes() {
+        CheckpointStore store = Spillway.store(cluster.node(0));
+        long logicalBefore = total(store, NodeCapacity::logicalBytes);
+        long liveBefore = total(store, NodeCapacity::liveBytes);
+        byte[] text = TestData.compressible(CHUNKS * CHUNK, 6);
+        CheckpointInfo a = store.save("reports", text);
+        assertThat(a.storedBytes()).as("LZ4, the default").isLessThan(text.length / 2);
+        PlacementReport placed = store.placement("reports", a.checkpointId());
+        assertThat(placed.bytes()).isEqualTo(text.length);
+        assertThat(placed.storedBytes()).isEqualTo(a.storedBytes());
+        byte[] changed = changeChunks(text, 11);
+        CheckpointInfo b = store.save("reports", changed);
+        assertThat(b.storedBytes()).isLessThan(CHUNK);
+        assertThat(store.restoreLatest("reports")).isEqualTo(changed);
+        assertThat(store.restore("reports", a.checkpointId())).isEqualTo(text);
+
+        long stored = a.storedBytes() + b.storedBytes();
+        long logical = total(store, NodeCapacity::logicalBytes) - logicalBefore;
+        long live = total(store, NodeCapacity::liveBytes) - liveBefore;
+        assertThat(logical).as("two checkpoints, two copies each").isEqualTo(2L * 2 * text.length);
+        assertThat(live).as("each stored chunk once per copy, compressed, with page overhead")
+            .isBetween(2 * stored, 2 * stored + stored / 8 + 2L * (CHUNKS + 1) * 1024);
+        assertThat(store.capacity()).allSatisfy(c -> assertThat(c.reserved()).isZero());
+    }
+
+    private static long total(CheckpointStore store, java.util.function.ToLongFunction<NodeCapacity> bytes) {
+        return store.capacity().stream().mapToLong(bytes).sum();
+    }
+
     /** A copy of {@code state} with one byte of each of {@code chunks} changed. */
     private static byte[] changeChunks(byte[] state, int... chunks) {
         byte[] changed = state.clone();

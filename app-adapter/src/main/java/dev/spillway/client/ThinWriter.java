@@ -3,6 +3,7 @@ package dev.spillway.client;
 import dev.spillway.CheckpointInfo;
 import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayException;
+import dev.spillway.wire.ChunkCodec;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkTable;
 import dev.spillway.wire.Begun;
@@ -64,7 +65,8 @@ final class ThinWriter extends ChunkingWriter {
      */
     ThinWriter(Begun begun, SpillwayClient owner, ThinLink link, CheckpointService session, int windowBytes,
                Duration timeout, String home) {
-        super(begun.application(), begun.checkpointId(), begun.chunkSize(), begun.base());
+        super(begun.application(), begun.checkpointId(), begun.chunkSize(), begun.base(),
+            ChunkCodec.of(begun.compression(), begun.compressionMinSaving()), begun.deduplication());
         this.begun = begun;
         this.owner = owner;
         this.link = link;

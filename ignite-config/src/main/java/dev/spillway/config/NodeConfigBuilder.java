@@ -123,6 +123,9 @@ public final class NodeConfigBuilder {
         preset(NodeSetting.METRICS_APPLICATIONS, Integer.toString(plugin.getMetricsApplications()), name);
         preset(NodeSetting.PARTITIONS, Integer.toString(plugin.getPartitions()), name);
         preset(NodeSetting.METADATA_REGION_SIZE, Values.size(plugin.getMetadataRegionSize()), name);
+        preset(NodeSetting.DEDUPLICATION, Boolean.toString(plugin.isDeduplication()), name);
+        preset(NodeSetting.COMPRESSION, plugin.getCompression().name().toLowerCase(java.util.Locale.ROOT), name);
+        preset(NodeSetting.COMPRESSION_MIN_SAVING, Double.toString(plugin.getCompressionMinSaving()), name);
         return this;
     }
 

@@ -48,6 +48,17 @@ public enum NodeSetting {
         "the longest one step of a save or restore waits on another node (local to the node)"),
     SCRUB_RATE("spillway.scrubRate", Kind.COUNT, Integer.toString(SpillwayConfiguration.DFLT_SCRUB_RATE),
         "MB/s at which the node verifies the chunk copies it holds in the background (0: off; local to the node)"),
+    DEDUPLICATION("spillway.deduplication", Kind.BOOLEAN, "true",
+        "whether a save hashes its chunks and stores only those whose content the application's latest checkpoint "
+            + "does not hold (off: every chunk stored, none hashed)"),
+    COMPRESSION("spillway.compression", Kind.NAME,
+        SpillwayConfiguration.DFLT_COMPRESSION.name().toLowerCase(Locale.ROOT),
+        "how the chunks a save stores are compressed, each on its own: lz4, zstd or none (a chunk that does not shrink "
+            + "enough is stored as it is)"),
+    COMPRESSION_MIN_SAVING("spillway.compressionMinSaving", Kind.FRACTION,
+        Double.toString(SpillwayConfiguration.DFLT_COMPRESSION_MIN_SAVING),
+        "the least fraction of a chunk compression must save for it to be stored compressed, in "
+            + SpillwayConfiguration.SAVING_RANGE),
     METRICS_PORT("spillway.metricsPort", Kind.COUNT, Integer.toString(SpillwayConfiguration.DFLT_METRICS_PORT),
         "the port on which the node serves its meters to Prometheus at /metrics, on its host (0: no endpoint; local "
             + "to the node)"),

@@ -1,6 +1,7 @@
 package dev.spillway.config;
 
 import dev.spillway.ConfigurationProblem;
+import dev.spillway.Compression;
 import dev.spillway.SpillwayConfiguration;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -140,7 +141,12 @@ public final class NodeSettings {
             .setMetricsPort(integer(NodeSetting.METRICS_PORT, dflt.getMetricsPort()))
             .setMetricsApplications(integer(NodeSetting.METRICS_APPLICATIONS, dflt.getMetricsApplications()))
             .setPartitions(integer(NodeSetting.PARTITIONS, dflt.getPartitions()))
-            .setMetadataRegionSize(size(NodeSetting.METADATA_REGION_SIZE, dflt.getMetadataRegionSize()));
+            .setMetadataRegionSize(size(NodeSetting.METADATA_REGION_SIZE, dflt.getMetadataRegionSize()))
+            .setCompression(compression(dflt.getCompression()))
+            .setDeduplication(bool(NodeSetting.DEDUPLICATION));
+        Double minSaving = fraction(NodeSetting.COMPRESSION_MIN_SAVING);
+        if (minSaving != null)
+            plugin.setCompressionMinSaving(minSaving);
         for (ConfigurationProblem p : plugin.problems()) {
             NodeSetting s = NodeSetting.byKey(p.property());
             problems.add(new SettingProblem(p.property(), p.value(), s == null ? null : source(s), p.reason(),
@@ -355,6 +361,17 @@ public final class NodeSettings {
             refuse(s, "a whole number");
             return otherwise;
         }
+    }
+
+    /** The compression named (lz4, zstd, none; any case), or {@code otherwise} after recording a problem. */
+    private Compression compression(Compression otherwise) {
+        String v = values.get(NodeSetting.COMPRESSION);
+        for (Compression c : Compression.values()) {
+            if (c.name().equalsIgnoreCase(v == null ? "" : v.trim()))
+                return c;
+        }
+        refuse(NodeSetting.COMPRESSION, "lz4, zstd or none");
+        return otherwise;
     }
 
     /** Bytes, or {@code otherwise} after recording a problem. */

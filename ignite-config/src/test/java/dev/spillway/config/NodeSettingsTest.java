@@ -3,6 +3,7 @@ package dev.spillway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.spillway.Compression;
 import dev.spillway.SpillwayConfiguration;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,6 +58,21 @@ class NodeSettingsTest {
             dir.resolve("absent").toString()).settings())
             .isInstanceOfSatisfying(NodeConfigurationException.class, e -> assertThat(e.problems())
                 .anySatisfy(p -> assertThat(p).startsWith("spillway.securityFile=" + dir.resolve("absent"))));
+    }
+
+    @Test
+    @DisplayName("compression: lz4 by default, zstd or none by name in any case; anything else is named")
+    void compression() {
+        assertThat(NodeConfigBuilder.create().settings().plugin().getCompression()).isEqualTo(Compression.LZ4);
+        NodeSettings s = NodeConfigBuilder.create()
+            .commandLine("--compression", "ZSTD", "--compression-min-saving", "0.25").settings();
+        assertThat(s.plugin().getCompression()).isEqualTo(Compression.ZSTD);
+        assertThat(s.plugin().getCompressionMinSaving()).isEqualTo(0.25);
+        assertThatThrownBy(() -> NodeConfigBuilder.create()
+            .commandLine("--compression", "brotli", "--compression-min-saving", "1").settings())
+            .isInstanceOfSatisfying(NodeConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                "spillway.compression=brotli (from option --compression): allowed: lz4, zstd or none",
+                "spillway.compressionMinSaving=1.0 is outside [0, 1) (from option --compression-min-saving)"));
     }
 
     @Test

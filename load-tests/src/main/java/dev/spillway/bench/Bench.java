@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@code load-tests/target/bench/<run>/results.json}.
  */
 @Command(name = "./spillway bench", mixinStandardHelpOptions = true, subcommands = {Bench.Throughput.class, Bench.Latency.class, Bench.Fill.class, Bench.Kill.class,
-    Bench.Chaos.class},
+    Bench.Chaos.class, Bench.Incremental.class},
     description = "Benchmarks Spillway against raw Ignite and the machine, measured side by side in one run.")
 public final class Bench {
     private static final PrintStream out = System.out;
@@ -213,6 +213,112 @@ public final class Bench {
             extra.put("rates", scenario.rates());
             return common.finish(runDir, "throughput", started, settings, scenario.figures(),
                 Targets.evaluate(Targets.THROUGHPUT, scenario.figures()), extra, () -> { }, true);
+        }
+    }
+
+    @Command(name = "incremental", mixinStandardHelpOptions = true,
+        description = "A state saved again and again with 0.1% to 100% of its chunks changed between saves, random and "
+            + "compressible, embedded and over a thin client, with and without the application's hint; beside the "
+            + "full save as it was (deduplication off, no compression) and raw Ignite, in the same run.")
+    static final class Incremental implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common = new Common();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--state-mb", defaultValue = "256", description = "the state's size in MB (default: "
+            + "${DEFAULT-VALUE})")
+        int stateMb;
+
+        @Option(names = "--chunk-kb", defaultValue = "1024", description = "chunk size in KB (default: ${DEFAULT-VALUE})")
+        int chunkKb;
+
+        @Option(names = "--changed", defaultValue = "0.1,1,5,25,100", split = ",",
+            description = "percentages of the chunks changed between saves (default: ${DEFAULT-VALUE})")
+        List<Double> changed;
+
+        @Option(names = "--content", defaultValue = "random,compressible", split = ",",
+            description = "random, compressible, or both (default: ${DEFAULT-VALUE})")
+        List<IncrementalState.Content> contents;
+
+        @Option(names = "--paths", defaultValue = "embedded,embedded-hint,thin,thin-hint", split = ",",
+            description = "writers: embedded on node 0, a thin client; -hint: marking unchanged bytes (default: "
+                + "${DEFAULT-VALUE})")
+        List<String> paths;
+
+        @Option(names = "--backups", defaultValue = "1", description = "backup copies (default: ${DEFAULT-VALUE})")
+        int backups;
+
+        @Option(names = "--reps", defaultValue = "3", description = "saves per share; figures are medians (default: "
+            + "${DEFAULT-VALUE})")
+        int reps;
+
+        @Option(names = "--region-mb", defaultValue = "2048",
+            description = "each node's checkpoint region in MB (default: ${DEFAULT-VALUE})")
+        int regionMb;
+
+        @Override
+        public Integer call() throws Exception {
+            common.needOwnCluster("incremental");
+            if (stateMb < 1 || chunkKb < 1 || reps < 2 || backups < 0)
+                throw new CommandLine.ParameterException(spec.commandLine(), "--state-mb and --chunk-kb must be at "
+                    + "least 1, --reps at least 2 (two checkpoints are retained), --backups 0 or more");
+            for (double p : changed) {
+                if (!(p > 0 && p <= 100))
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--changed takes percentages above "
+                        + "0 and at most 100; not " + p);
+            }
+            for (String p : paths) {
+                if (!List.of("embedded", "embedded-hint", "thin", "thin-hint").contains(p))
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--paths takes embedded, "
+                        + "embedded-hint, thin, thin-hint; not " + p);
+            }
+            Path runDir = common.runDir("incremental");
+            IncrementalScenario.Settings s = new IncrementalScenario.Settings(common.nodes, (long)stateMb << 20,
+                chunkKb << 10, changed, contents, paths, reps, backups, (long)regionMb << 20, common.processes());
+            out.printf(Locale.ROOT, "bench incremental: %d node processes, a %d MB state in %d KB chunks, %s%% "
+                + "changed, %s content, paths %s, backups %d, %d saves each; run folder %s%n", common.nodes, stateMb,
+                chunkKb, changed, contents, paths, backups, reps, runDir);
+            long started = System.nanoTime();
+            IncrementalScenario scenario = new IncrementalScenario(s, runDir, out);
+            scenario.run();
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("stateBytes", s.stateBytes());
+            settings.put("chunkBytes", s.chunkBytes());
+            settings.put("changedPercents", changed);
+            settings.put("contents", contents);
+            settings.put("paths", paths);
+            settings.put("backups", backups);
+            settings.put("repetitions", reps);
+            settings.put("regionBytes", s.regionBytes());
+            List<Map<String, Object>> targets = new ArrayList<>(Targets.evaluate(Targets.INCREMENTAL,
+                scenario.figures()));
+            Double perState = scenario.physical().get("embedded.random.5");
+            if (perState != null)
+                targets.add(Targets.atMost("retention 2, 5% changed: region bytes per copy / one state "
+                    + "(embedded, random)", perState, 1.1));
+            scenario.rows().stream().filter(r -> r.get("path").equals("embedded")
+                    && r.get("content").equals("compressible") && (Double)r.get("changedPercent") == 100)
+                .findFirst().ifPresent(r -> targets.add(Targets.atMost("compressible content, LZ4: region bytes / "
+                    + "logical bytes of the retained checkpoints (embedded, 100% changed)",
+                    (Double)r.get("retainedPhysicalMbPerCopy") / (Double)r.get("retainedLogicalMbPerCopy"), 0.4)));
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("incremental", scenario.rows());
+            return common.finish(runDir, "incremental", started, settings, scenario.figures(), targets, extra,
+                () -> printRows(scenario.rows()), true);
+        }
+
+        private static void printRows(List<Map<String, Object>> rows) {
+            out.println();
+            out.println("Per share changed: effective save MB/s, MB sent per save, retained checkpoints' region MB per "
+                + "copy (logical / physical, physical over one state):");
+            for (Map<String, Object> r : rows) {
+                out.printf(Locale.ROOT, "  %-14s %-13s %6s%%  %7.0f MB/s  sent %8.1f MB  retained %6.0f / %6.0f MB "
+                    + "(%.2fx)%n", r.get("path"), r.get("content"), r.get("changedPercent"), r.get("saveMbPerSecond"),
+                    r.get("sentMb"), r.get("retainedLogicalMbPerCopy"), r.get("retainedPhysicalMbPerCopy"),
+                    r.get("physicalPerState"));
+            }
         }
     }
 

@@ -64,6 +64,17 @@ final class BenchPayload {
         return size;
     }
 
+    /**
+     * Writes {@code seq} into the first 8 bytes of every 16 KB of {@code state} (the smallest chunk size), so that
+     * each save of it changes every chunk: Spillway stores a chunk whose content is stored already only once, and a
+     * bench that measures full saves must not save the same bytes twice.
+     */
+    static void stamp(byte[] state, long seq) {
+        ByteBuffer b = ByteBuffer.wrap(state);
+        for (int at = 0; at + Long.BYTES <= state.length; at += 16 << 10)
+            b.putLong(at, seq);
+    }
+
     int chunks() {
         return chunks.length;
     }

@@ -24,8 +24,11 @@ public final class ChaosWriter {
         try (SpillwayClient client = SpillwayClient.connect(new ClientConfiguration()
             .setAddresses(args[0].split(",")));
              CheckpointWriter w = client.begin(args[1], 16L << 20)) {
-            for (int i = 0; i < 2; i++)
+            for (int i = 0; i < 2; i++) {
+                // Each piece stamped apart: stored, not found stored already.
+                piece[0] = (byte)i;
                 w.write(piece);
+            }
             System.out.println("BEGUN " + w.checkpointId());
             System.out.flush();
             for (int i = 0; i < 600; i++) {

@@ -124,8 +124,9 @@ final class NodeJobs {
     }
 
     /**
-     * Fills {@code bytes} of this node's budget as checkpoint {@code app} (one random chunk written over and over:
-     * its content does not matter), so that the next checkpoint spills. Returns the checkpoint id.
+     * Fills {@code bytes} of this node's budget as checkpoint {@code app} (one random chunk written over and over,
+     * stamped with its number so that each is stored: its content does not matter), so that the next checkpoint
+     * spills. Returns the checkpoint id.
      */
     static final class Ballast implements IgniteCallable<Long> {
         private static final long serialVersionUID = 1L;
@@ -143,10 +144,13 @@ final class NodeJobs {
 
         @Override
         public Long call() {
-            byte[] chunk = BenchPayload.of(chunkSize, chunkSize, 7).chunk(0);
+            byte[] chunk = BenchPayload.of(chunkSize, chunkSize, 7).chunk(0).clone();
             try (CheckpointWriter w = Spillway.store(ignite).begin(app, bytes)) {
-                for (long left = bytes; left > 0; left -= chunk.length)
+                long n = 0;
+                for (long left = bytes; left > 0; left -= chunk.length) {
+                    BenchPayload.stamp(chunk, n++);
                     w.write(chunk, 0, (int)Math.min(chunk.length, left));
+                }
                 return w.commit().checkpointId();
             }
         }

@@ -57,6 +57,12 @@ final class Report {
         <p id="about"></p>
         <h2>Targets (ratios of medians measured in this run)</h2>
         <table id="targets"><tr><th>target</th><th>ratio</th><th>at least</th><th></th></tr></table>
+        <div id="incrementalSection" style="display: none">
+        <h2>Per share of chunks changed: effective save rate, bytes sent, region bytes of the two retained checkpoints
+        per copy</h2>
+        <table id="incremental"><tr><th>path</th><th>content</th><th>changed</th><th>save MB/s</th><th>sent MB</th>
+        <th>retained logical MB</th><th>retained physical MB</th><th>physical / one state</th></tr></table>
+        </div>
         <div id="ratiosSection" style="display: none">
         <h2>Every Spillway figure against each baseline of its backup count (ratio of medians)</h2>
         <table id="ratios"></table>
@@ -93,8 +99,24 @@ final class Report {
           const tr = t.insertRow();
           tr.insertCell().textContent = row.target;
           const c = tr.insertCell(); c.className = 'num'; c.textContent = row.ratio.toFixed(2) + 'x';
-          const a = tr.insertCell(); a.className = 'num'; a.textContent = row.atLeast.toFixed(1) + 'x';
+          const a = tr.insertCell(); a.className = 'num';
+          a.textContent = row.atMost !== undefined ? 'at most ' + row.atMost.toFixed(2) + 'x'
+            : row.atLeast.toFixed(row.atLeast < 1 ? 2 : 1) + 'x';
           const m = tr.insertCell(); m.className = row.met ? 'met' : 'miss'; m.textContent = row.met ? 'met' : 'missed';
+        }
+        if (R.incremental) {
+          document.getElementById('incrementalSection').style.display = '';
+          const it = document.getElementById('incremental');
+          for (const row of R.incremental) {
+            const tr = it.insertRow();
+            tr.insertCell().textContent = row.path;
+            tr.insertCell().textContent = row.content;
+            tr.insertCell().textContent = row.changedPercent + '%';
+            for (const [v, d] of [[row.saveMbPerSecond, 0], [row.sentMb, 1], [row.retainedLogicalMbPerCopy, 0],
+                                  [row.retainedPhysicalMbPerCopy, 0], [row.physicalPerState, 2]]) {
+              const c = tr.insertCell(); c.className = 'num'; c.textContent = v.toFixed(d);
+            }
+          }
         }
         const ratioRows = Object.entries(R.ratios || {});
         if (ratioRows.length > 0) {

@@ -98,8 +98,10 @@ final class Results {
         out.println();
         out.println("Targets, ratios of medians in this run:");
         for (Map<String, Object> t : targets) {
-            out.printf(Locale.ROOT, "  [%s] %5.2fx (at least %.1fx)  %s%n", (Boolean)t.get("met") ? " met" : "MISS",
-                (Double)t.get("ratio"), (Double)t.get("atLeast"), t.get("target"));
+            String bound = t.containsKey("atMost") ? String.format(Locale.ROOT, "at most %.2fx", t.get("atMost"))
+                : String.format(Locale.ROOT, "at least %.2fx", t.get("atLeast"));
+            out.printf(Locale.ROOT, "  [%s] %5.2fx (%s)  %s%n", (Boolean)t.get("met") ? " met" : "MISS",
+                (Double)t.get("ratio"), bound, t.get("target"));
         }
     }
 }

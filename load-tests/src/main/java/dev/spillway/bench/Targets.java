@@ -29,6 +29,35 @@ final class Targets {
         new Target("spillway.restore.thin.b0", "spillway.restore.local.b0", 0.6,
             "thin-client restore / embedded restore"));
 
+    /** Issue 17's aims for checkpoints that cost what changed (ratios of effective save and restore rates). */
+    static final List<Target> INCREMENTAL = List.of(
+        new Target("inc.save.embedded.random.5", "full.save.embedded.random", 8,
+            "5% of chunks changed, found by hash: effective save / full save (embedded)"),
+        new Target("inc.save.embedded-hint.random.5", "full.save.embedded.random", 15,
+            "5% of chunks changed, the application's hint: effective save / full save (embedded)"),
+        new Target("inc.save.embedded.random.100", "full.save.embedded.random", 0.95,
+            "100% changed, random content: save / full save as before (embedded)"),
+        new Target("inc.save.embedded.compressible.100", "full.save.embedded.compressible", 0.9,
+            "100% changed, compressible content (LZ4): save / full save as before (embedded)"),
+        new Target("inc.restore.embedded.random.5", "full.restore.embedded.random", 0.9,
+            "restore of an incremental checkpoint (5% changed) / restore of a full one (embedded)"),
+        new Target("inc.save.thin.random.5", "full.save.thin.random", 8,
+            "5% of chunks changed, found by hash: effective save / full save (thin client)"),
+        new Target("inc.save.thin-hint.random.5", "full.save.thin.random", 15,
+            "5% of chunks changed, the application's hint: effective save / full save (thin client)"),
+        new Target("inc.save.thin.random.100", "full.save.thin.random", 0.95,
+            "100% changed, random content: save / full save as before (thin client)"));
+
+    /** A target row for a ratio that should be at most {@code max}, measured outside the figures. */
+    static Map<String, Object> atMost(String what, double ratio, double max) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("target", what);
+        row.put("ratio", ratio);
+        row.put("atMost", max);
+        row.put("met", ratio <= max);
+        return row;
+    }
+
     private Targets() {
     }
 

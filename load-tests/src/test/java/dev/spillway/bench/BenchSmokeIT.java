@@ -39,6 +39,24 @@ class BenchSmokeIT {
     }
 
     @Test
+    @DisplayName("bench incremental, tiny: every path and content, shares changed, bytes sent and region bytes, the "
+        + "aims evaluated; bad options refused")
+    void incremental() throws IOException {
+        int code = Bench.run("incremental", "--state-mb", "8", "--chunk-kb", "256", "--changed", "5,100", "--reps", "2",
+            "--region-mb", "128", "--node-heap", "512m", "--out", OUT.toString(), "--name", "incremental");
+        assertThat(code).isZero();
+        String json = Files.readString(OUT.resolve("incremental").resolve("results.json"), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"scenario\": \"incremental\"", "\"full.save.embedded.random\"",
+            "\"full.save.thin.compressible\"", "\"inc.save.embedded-hint.random.5\"",
+            "\"inc.save.thin.compressible.100\"", "\"inc.restore.embedded.random.5\"",
+            "\"raw.localStreamer.write\"", "\"incremental\": [", "\"sentMb\"", "\"physicalPerState\"",
+            "\"atMost\"");
+        assertThat(Bench.run("incremental", "--changed", "0")).isEqualTo(2);
+        assertThat(Bench.run("incremental", "--paths", "carrier-pigeon")).isEqualTo(2);
+        assertThat(Bench.run("incremental", "--reps", "1")).isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("bench latency, tiny: percentiles per size and path, and the 1 MB aim evaluated")
     void latency() throws IOException {
         int code = Bench.run("latency", "--sizes-kb", "64,1024", "--rate", "20", "--seconds", "1",

@@ -1,5 +1,6 @@
 package dev.spillway.wire;
 
+import dev.spillway.Compression;
 import java.io.Serializable;
 import java.util.UUID;
 
@@ -16,7 +17,11 @@ import java.util.UUID;
  * @param planned the chunks already planned, from the first (none when no size was expected)
  * @param base the committed checkpoint whose stored chunks this one may name instead of sending them again (the
  *     session keeps them while it is open); null when there is none, or the caller may not restore the application
+ * @param compression how the cluster compresses chunks: the writer compresses each before it sends it
+ * @param compressionMinSaving the least fraction of a chunk compression must save for it to be sent compressed
+ * @param deduplication whether the writer hashes chunks and names those the base holds (the cluster's setting)
  */
 public record Begun(String application, long session, UUID node, long checkpointId, int chunkSize,
-                    long leaseTimeoutMillis, UUID writer, Planned planned, Manifest base) implements Serializable {
+                    long leaseTimeoutMillis, UUID writer, Planned planned, Manifest base, Compression compression,
+                    double compressionMinSaving, boolean deduplication) implements Serializable {
 }

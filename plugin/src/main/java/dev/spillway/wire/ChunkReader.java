@@ -150,12 +150,13 @@ public final class ChunkReader extends CheckpointReader {
                     + Arrays.toString(damaged) + ")");
     }
 
+    /** Chunk {@code i}'s bytes as the application wrote them, from its stored bytes once they are verified. */
     private byte[] verified(int i, byte[] chunk) {
         if (chunk == null)
             chunk = readAgain(i);
-        if (chunk.length != manifest.length(i))
+        if (chunk.length != manifest.storedLength(i))
             throw new CheckpointIntegrityException(manifest.application(), manifest.checkpointId(), i,
-                "length " + chunk.length + " differs from the manifest's " + manifest.length(i)
+                "length " + chunk.length + " differs from the manifest's " + manifest.storedLength(i)
                     + " (partition " + manifest.partition(i) + ")");
         crc.reset();
         crc.update(chunk, 0, chunk.length);
@@ -164,7 +165,14 @@ public final class ChunkReader extends CheckpointReader {
             throw new CheckpointIntegrityException(manifest.application(), manifest.checkpointId(), i,
                 String.format("CRC32C 0x%08x differs from the manifest's 0x%08x (partition %d)", actual,
                     manifest.checksum(i), manifest.partition(i)));
-        return chunk;
+        try {
+            return ChunkCodec.decode(manifest.table().codec(i), chunk, manifest.length(i));
+        }
+        catch (IllegalArgumentException e) {
+            throw new CheckpointIntegrityException(manifest.application(), manifest.checkpointId(), i,
+                "its stored bytes match their CRC32C but do not decode (partition " + manifest.partition(i) + "): "
+                    + e.getMessage());
+        }
     }
 
     /**

@@ -34,6 +34,9 @@ public abstract class ChunkingWriter extends CheckpointWriter {
     private final int chunkSize;
     /** The checkpoint this one may name stored chunks of, or null. */
     private final Manifest base;
+    private final ChunkCodec codec;
+    /** Whether chunks are hashed and found by content; off, every chunk is stored and none hashed. */
+    private final boolean deduplicate;
     private final CRC32C crc = new CRC32C();
     private final long[] hash = new long[2];
     /** The stored chunks this checkpoint may name, by content: the base's, then its own as they are stored. */
@@ -50,16 +53,24 @@ public abstract class ChunkingWriter extends CheckpointWriter {
     /**
      * @param base the committed checkpoint whose stored chunks this one may name (the write session's, kept while it
      *     is written), or null
+     * @param codec how the chunks this checkpoint stores are compressed
+     * @param deduplicate whether chunks are hashed and found by content (off: every chunk stored, none hashed)
      */
-    protected ChunkingWriter(String application, long checkpointId, int chunkSize, Manifest base) {
+    protected ChunkingWriter(String application, long checkpointId, int chunkSize, Manifest base, ChunkCodec codec,
+                             boolean deduplicate) {
         this.application = application;
         this.checkpointId = checkpointId;
         this.chunkSize = chunkSize;
         this.base = base;
-        if (base != null) {
+        this.codec = codec;
+        this.deduplicate = deduplicate;
+        if (base != null && deduplicate) {
             ChunkTable t = base.table();
-            for (int i = 0; i < t.size(); i++)
-                known.putIfAbsent(new Hash(t.hashHigh(i), t.hashLow(i)), new Stored(t, i));
+            for (int i = 0; i < t.size(); i++) {
+                // A chunk saved without deduplication has no hash (0, 0): it is named only by an unchanged range.
+                if (t.hashHigh(i) != 0 || t.hashLow(i) != 0)
+                    known.putIfAbsent(new Hash(t.hashHigh(i), t.hashLow(i)), new Stored(t, i));
+            }
         }
     }
 
@@ -117,7 +128,7 @@ public abstract class ChunkingWriter extends CheckpointWriter {
         return base == null ? 0 : base.checkpointId();
     }
 
-    /** Bytes this checkpoint stored itself so far: what it sent, not what it named. */
+    /** Bytes this checkpoint stored itself so far, as stored (compressed or not): what it sent, not what it named. */
     public final long storedBytes() {
         return storedBytes;
     }
@@ -181,7 +192,13 @@ public abstract class ChunkingWriter extends CheckpointWriter {
         if (b.length != base.storedLength(i) || (int)crc.getValue() != base.checksum(i))
             throw new CheckpointIntegrityException(application, base.checkpointId(), i, "its stored bytes do not "
                 + "match the manifest (length " + b.length + ", expected " + base.storedLength(i) + ")");
-        return b;
+        try {
+            return ChunkCodec.decode(base.table().codec(i), b, base.length(i));
+        }
+        catch (IllegalArgumentException e) {
+            throw new CheckpointIntegrityException(application, base.checkpointId(), i, "its stored bytes match "
+                + "their CRC32C but do not decode: " + e.getMessage());
+        }
     }
 
     @Override
@@ -260,9 +277,15 @@ public abstract class ChunkingWriter extends CheckpointWriter {
     private void emit(int len, boolean reusable) {
         try {
             boolean whole = len == buffer.length;
-            ContentHash.of(buffer, 0, len, hash);
-            Hash h = new Hash(hash[0], hash[1]);
-            Stored same = known.get(h);
+            Hash h = null;
+            Stored same = null;
+            if (deduplicate) {
+                ContentHash.of(buffer, 0, len, hash);
+                h = new Hash(hash[0], hash[1]);
+                same = known.get(h);
+            }
+            else
+                hash[0] = hash[1] = 0;
             if (same != null && same.table().length(same.row()) == len) {
                 // Already stored for the application: named, not sent. A buffer of ours is filled again.
                 table.addFrom(same.table(), same.row());
@@ -273,16 +296,21 @@ public abstract class ChunkingWriter extends CheckpointWriter {
             }
             int index = stored;
             int partition = partition(index);
-            byte[] chunk = whole ? buffer : Arrays.copyOf(buffer, len);
+            byte[] compressed = codec.encode(buffer, len);
+            byte[] chunk = compressed != null ? compressed : whole ? buffer : Arrays.copyOf(buffer, len);
             crc.reset();
-            crc.update(chunk, 0, len);
-            table.add(len, hash[0], hash[1], partition, checkpointId, index, len, (int)crc.getValue(),
-                ChunkTable.RAW);
-            known.putIfAbsent(h, new Stored(table, table.size() - 1));
-            send(new ChunkKey(partition, application, checkpointId, index), chunk, reusable && whole);
+            crc.update(chunk, 0, chunk.length);
+            table.add(len, hash[0], hash[1], partition, checkpointId, index, chunk.length, (int)crc.getValue(),
+                codec.lastCodec());
+            if (h != null)
+                known.putIfAbsent(h, new Stored(table, table.size() - 1));
+            send(new ChunkKey(partition, application, checkpointId, index), chunk,
+                compressed == null && reusable && whole);
             stored++;
-            storedBytes += len;
-            buffer = null;
+            storedBytes += chunk.length;
+            // A buffer of ours whose bytes went compressed is filled again at once.
+            if (!(compressed != null && reusable && whole))
+                buffer = null;
             pos = 0;
         }
         catch (RuntimeException e) {

@@ -25,6 +25,16 @@ public final class TestData {
         return b;
     }
 
+    /** Text-like bytes that LZ4 shrinks to well under half; the same seed gives the same bytes. */
+    public static byte[] compressible(int size, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        String[] words = {"checkpoint", "partition", "region", "lease", "chunk", "backup", "node", "state"};
+        StringBuilder b = new StringBuilder(size + 32);
+        while (b.length() < size)
+            b.append(words[r.nextInt(words.length)]).append(' ').append(r.nextInt(100)).append(';');
+        return java.util.Arrays.copyOf(b.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII), size);
+    }
+
     /** Keys of the chunks stored for one checkpoint, found by scanning the chunk cache. */
     public static List<ChunkKey> chunkKeys(Ignite ignite, String application, long checkpointId) {
         return ignite.<ChunkKey, byte[]>cache(Layout.CHUNK_CACHE)

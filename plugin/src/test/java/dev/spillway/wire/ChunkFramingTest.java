@@ -352,6 +352,38 @@ class ChunkFramingTest {
         assertThat(w2.commit().size()).isEqualTo(2 * CHUNK);
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = dev.spillway.Compression.class, names = {"LZ4", "ZSTD"})
+    @DisplayName("Compressed chunks: fewer bytes stored, the CRC32C over them, byte-equal restores; a changed chunk "
+        + "of compressible content is still found by its content")
+    void compressedChunks(dev.spillway.Compression compression) {
+        int chunk = 4096;
+        byte[] state = ChunkCodecTest.compressible(40 * chunk, 11);
+        MemoryWriter w1 = new MemoryWriter(new HashMap<>(), 7, null, compression, chunk);
+        w1.write(state);
+        CheckpointInfo info = w1.commit();
+        assertThat(info.storedBytes()).isLessThan(state.length);
+        assertThat(w1.stored(0)).hasSize(w1.manifest.storedLength(0));
+        assertThat(crc32c(w1.stored(0), 0, w1.stored(0).length)).isEqualTo(w1.manifest.checksum(0));
+        assertThat(ChunkReader.readAll(w1.reader(() -> ChunkAbsence.SETTLED))).isEqualTo(state);
+
+        byte[] next = state.clone();
+        next[17 * chunk + 3] = '#';
+        MemoryWriter w2 = new MemoryWriter(w1.chunksMap(), 8, w1.manifest, compression, chunk);
+        w2.write(next);
+        w2.commit();
+        assertThat(w2.sent).hasSize(1);
+        assertThat(w2.manifest.info().storedBytes()).isLessThan(chunk);
+        assertThat(ChunkReader.readAll(w2.reader(() -> ChunkAbsence.SETTLED))).isEqualTo(next);
+
+        // Damaged stored bytes fail on their CRC32C, before any decoding.
+        byte[] damaged = w1.stored(3).clone();
+        damaged[damaged.length / 2] ^= 1;
+        w1.store(3, damaged);
+        assertThatThrownBy(() -> ChunkReader.readAll(w1.reader(() -> ChunkAbsence.SETTLED)))
+            .isInstanceOf(CheckpointIntegrityException.class).hasMessageContaining("CRC32C");
+    }
+
     private static int crc32c(byte[] b, int off, int len) {
         CRC32C crc = new CRC32C();
         crc.update(b, off, len);
@@ -378,18 +410,26 @@ class ChunkFramingTest {
         Manifest manifest;
 
         MemoryWriter() {
-            this(new HashMap<>(), 7, null);
+            this(new HashMap<>(), 7, null, dev.spillway.Compression.NONE);
         }
 
-        /** A writer of checkpoint {@code id} against {@code base}, storing into {@code chunks}. */
-        MemoryWriter(Map<ChunkKey, byte[]> chunks, long id, Manifest base) {
-            super("app", id, CHUNK, base);
+        /**
+         * A writer of checkpoint {@code id} against {@code base}, storing into {@code chunks}, compressing with
+         * {@code compression} when that saves a tenth.
+         */
+        MemoryWriter(Map<ChunkKey, byte[]> chunks, long id, Manifest base, dev.spillway.Compression compression) {
+            this(chunks, id, base, compression, CHUNK);
+        }
+
+        MemoryWriter(Map<ChunkKey, byte[]> chunks, long id, Manifest base, dev.spillway.Compression compression,
+                     int chunkSize) {
+            super("app", id, chunkSize, base, ChunkCodec.of(compression, 0.1), true);
             this.chunks = chunks;
         }
 
         /** A writer of the next checkpoint, against this one's (committed), storing into the same map. */
         MemoryWriter next() {
-            return new MemoryWriter(chunks, checkpointId() + 1, manifest);
+            return new MemoryWriter(chunks, checkpointId() + 1, manifest, dev.spillway.Compression.NONE);
         }
 
         ChunkReader reader(Supplier<ChunkAbsence> absence) {
@@ -410,6 +450,10 @@ class ChunkFramingTest {
 
         byte[] stored(int index) {
             return chunks.get(manifest.key(index));
+        }
+
+        Map<ChunkKey, byte[]> chunksMap() {
+            return chunks;
         }
 
         /** Replaces what is stored for chunk {@code index}; null removes it. */
@@ -438,7 +482,7 @@ class ChunkFramingTest {
 
         @Override
         protected byte[] nextBuffer() {
-            return buffers.isEmpty() ? new byte[CHUNK] : buffers.pop();
+            return buffers.isEmpty() ? new byte[chunkSize()] : buffers.pop();
         }
 
         @Override

@@ -1,6 +1,8 @@
 package dev.spillway.bench.jmh;
 
 import dev.spillway.CheckpointInfo;
+import dev.spillway.Compression;
+import dev.spillway.wire.ChunkCodec;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkTable;
 import dev.spillway.wire.ChunkingWriter;
@@ -80,7 +82,7 @@ public class ChunkingBenchmarks {
         long sent;
 
         Counting(int chunkSize) {
-            super("bench", 1, chunkSize, null);
+            super("bench", 1, chunkSize, null, ChunkCodec.of(Compression.NONE, 0), true);
             this.chunkSize = chunkSize;
         }
 

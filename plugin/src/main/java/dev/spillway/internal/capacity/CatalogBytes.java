@@ -15,6 +15,8 @@ import java.util.BitSet;
  *     written or removed as full chunks, chunks no claim or manifest names that the node's sweep found
  * @param pending the part of {@code all} in chunks being written or removed
  * @param catalogs the catalog-cache partitions counted; empty when their primaries changed while counting
+ * @param logical the bytes applications saved whose chunks are in each partition (one copy): every committed
+ *     checkpoint counts each of its chunks, however many share one stored chunk, at the length it was written
  */
-public record CatalogBytes(long[] all, long[] pending, BitSet catalogs) {
+public record CatalogBytes(long[] all, long[] pending, BitSet catalogs, long[] logical) {
 }

@@ -29,26 +29,35 @@ public final class ClusterCapacity {
         this.backups = backups;
     }
 
-    /** Every server's ledger, by node name, with its N-1 safe headroom and its live bytes. */
+    /** Every server's ledger, by node name, with its N-1 safe headroom, its live bytes and its logical bytes. */
     public List<NodeCapacity> capacity() {
         List<Peers.LedgerView> views = peers.ledgers();
         if (views.isEmpty())
             return List.of();
         FailoverModel model = survivable(views) ? owners.failoverModel(views) : null;
-        Map<UUID, Long> live = liveBytes(owners.now().owners(), views);
+        UUID[][] now = owners.now().owners();
+        Map<UUID, Long> live = perOwner(now, views, Peers.LedgerView::partitionBytes);
+        Map<UUID, Long> logical = perOwner(now, views, Peers.LedgerView::logicalBytes);
         return views.stream().map(v -> {
-            NodeCapacity c = v.capacity().withLiveBytes(live.getOrDefault(v.nodeId(), 0L));
+            NodeCapacity c = v.capacity().withLiveBytes(live.getOrDefault(v.nodeId(), 0L))
+                .withLogicalBytes(logical.getOrDefault(v.nodeId(), 0L));
             return model == null ? c
                 : c.withSafeHeadroom(Math.max(0, Math.min(c.free(), model.safeHeadroom(v.nodeId()))));
         }).sorted(Comparator.comparing(NodeCapacity::node)).toList();
     }
 
     /**
-     * The region bytes of the chunk copies each server holds: one copy of each partition's bytes (the catalogs'
-     * count) for each owner of the partition now.
+     * Bytes of the chunk copies each server holds, by what {@code perPartition} counts: one copy of each partition's
+     * bytes, summed over the servers' catalogs, for each owner of the partition now.
      */
-    static Map<UUID, Long> liveBytes(UUID[][] owners, List<Peers.LedgerView> views) {
-        long[] bytes = Owners.partitionBytes(views, owners.length);
+    static Map<UUID, Long> perOwner(UUID[][] owners, List<Peers.LedgerView> views,
+                                    java.util.function.Function<Peers.LedgerView, long[]> perPartition) {
+        long[] bytes = new long[owners.length];
+        for (Peers.LedgerView v : views) {
+            long[] b = perPartition.apply(v);
+            for (int p = 0; p < owners.length && p < b.length; p++)
+                bytes[p] += b[p];
+        }
         Map<UUID, Long> live = new HashMap<>();
         views.forEach(v -> live.put(v.nodeId(), 0L));
         for (int p = 0; p < owners.length; p++) {

@@ -252,6 +252,7 @@ final class IgnitePeers implements Peers {
         private final int leases;
         private final long[] partitionBytes;
         private final long[] pendingBytes;
+        private final long[] logicalBytes;
         /** The catalog partitions counted, as {@link BitSet#toLongArray}. */
         private final long[] catalogs;
 
@@ -259,6 +260,7 @@ final class IgnitePeers implements Peers {
             this.pageSize = pageSize;
             this.partitionBytes = bytes.all();
             this.pendingBytes = bytes.pending();
+            this.logicalBytes = bytes.logical();
             this.catalogs = bytes.catalogs().toLongArray();
             this.nodeId = nodeId;
             this.node = c.node();
@@ -272,7 +274,8 @@ final class IgnitePeers implements Peers {
 
         LedgerView view() {
             return new LedgerView(nodeId, new NodeCapacity(node, regionMaxSize, budget, used, reserved, leases,
-                Math.max(0, budget - used - reserved)), failoverBytes, pageSize, partitionBytes, pendingBytes);
+                Math.max(0, budget - used - reserved)), failoverBytes, pageSize, partitionBytes, pendingBytes,
+                logicalBytes);
         }
     }
 

@@ -26,9 +26,11 @@ public interface Peers {
      *     node is primary for: committed chunks, and chunks being written or removed; summed over all nodes it is
      *     the cluster's
      * @param pendingBytes the part of partitionBytes in chunks being written or removed
+     * @param logicalBytes the bytes applications saved in each partition's chunks (one copy), as the same catalogs
+     *     count them: each committed checkpoint's chunks at their written length, shared ones once per checkpoint
      */
     record LedgerView(UUID nodeId, NodeCapacity capacity, long failoverBytes, int pageSize, long[] partitionBytes,
-                      long[] pendingBytes) {
+                      long[] pendingBytes, long[] logicalBytes) {
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.spillway.internal.service;
 
 import dev.spillway.CheckpointAction;
+import dev.spillway.SpillwayConfiguration;
 import dev.spillway.CheckpointStore;
 import dev.spillway.internal.ignite.NodeSecurity;
 import dev.spillway.internal.security.Access;
@@ -85,8 +86,10 @@ public final class CheckpointServiceImpl implements CheckpointService, Service {
                 // The base's content hashes tell what the application's state holds: only for a caller that may
                 // restore it.
                 Manifest base = Access.allows(caller, CheckpointAction.RESTORE, application) ? s.base() : null;
+                SpillwayConfiguration config = engine().config();
                 return new Begun(application, id, ignite.cluster().localNode().id(), s.checkpointId(),
-                    s.chunkSize(), engine().config().getLeaseTimeout().toMillis(), s.writer(), planned, base);
+                    s.chunkSize(), config.getLeaseTimeout().toMillis(), s.writer(), planned, base,
+                    config.getCompression(), config.getCompressionMinSaving(), config.isDeduplication());
             });
         });
     }

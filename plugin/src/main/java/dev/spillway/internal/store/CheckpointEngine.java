@@ -345,6 +345,7 @@ public final class CheckpointEngine {
         int[] before = catalog.primaryPartitions();
         long[] all = new long[config.getPartitions()];
         long[] pending = new long[config.getPartitions()];
+        long[] logical = new long[config.getPartitions()];
         long fullChunk = copyBytes(config.getChunkSize());
         for (Cache.Entry<String, AppCatalog> e : catalog.localPrimary()) {
             // A stored chunk counts once, however many checkpoints name it.
@@ -352,6 +353,7 @@ public final class CheckpointEngine {
             for (Manifest m : e.getValue().committed()) {
                 ChunkTable t = m.table();
                 for (int i = 0; i < m.chunks(); i++) {
+                    logical[t.partition(i)] += t.length(i);
                     if (counted.add(new ChunkRefs.Ref(t.home(i), t.storedIndex(i))))
                         all[t.partition(i)] += copyBytes(t.storedLength(i));
                 }
@@ -382,7 +384,7 @@ public final class CheckpointEngine {
             for (int p : before)
                 counted.set(p);
         }
-        return new CatalogBytes(all, pending, counted);
+        return new CatalogBytes(all, pending, counted, logical);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.spillway.internal.store;
 
 import dev.spillway.InvalidArgumentException;
+import dev.spillway.wire.ChunkCodec;
 import dev.spillway.wire.ChunkTable;
 import dev.spillway.wire.Manifest;
 import java.util.HashMap;
@@ -79,9 +80,13 @@ final class ChunkTableCheck {
         if (table.partition(i) != planned[index])
             refuse("chunks", "stored chunk " + index + " names partition " + table.partition(i) + "; it was planned "
                 + "in partition " + planned[index]);
-        if (table.storedLength(i) < 1 || table.storedLength(i) > table.length(i) || table.codec(i) != ChunkTable.RAW)
-            refuse("chunks", "stored chunk " + index + " has " + table.storedLength(i) + " stored bytes with codec "
-                + table.codec(i) + " for " + table.length(i) + " bytes written");
+        byte codec = table.codec(i);
+        int storedLength = table.storedLength(i);
+        boolean fits = codec == ChunkCodec.RAW ? storedLength == table.length(i)
+            : ChunkCodec.known(codec) && storedLength >= 1 && storedLength < table.length(i);
+        if (!fits)
+            refuse("chunks", "stored chunk " + index + " has " + storedLength + " stored bytes with codec " + codec
+                + " for " + table.length(i) + " bytes written (as they are: as many; compressed: fewer)");
         firstMention.put(index, i);
     }
 

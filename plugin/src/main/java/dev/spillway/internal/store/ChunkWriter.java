@@ -4,6 +4,8 @@ import dev.spillway.CheckpointInfo;
 import dev.spillway.OperationTimeoutException;
 import dev.spillway.SpillwayException;
 import dev.spillway.internal.security.Grants;
+import dev.spillway.SpillwayConfiguration;
+import dev.spillway.wire.ChunkCodec;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.ChunkTable;
 import dev.spillway.wire.ChunkingWriter;
@@ -23,8 +25,9 @@ final class ChunkWriter extends ChunkingWriter {
     private final Duration timeout;
     private IgniteDataStreamer<ChunkKey, byte[]> streamer;
 
-    private ChunkWriter(WriteSession session, ChunkCache chunks) {
-        super(session.application(), session.checkpointId(), session.chunkSize(), session.base());
+    private ChunkWriter(WriteSession session, ChunkCache chunks, SpillwayConfiguration config) {
+        super(session.application(), session.checkpointId(), session.chunkSize(), session.base(),
+            ChunkCodec.of(config.getCompression(), config.getCompressionMinSaving()), config.isDeduplication());
         this.session = session;
         this.chunks = chunks;
         this.timeout = chunks.timeout();
@@ -39,7 +42,7 @@ final class ChunkWriter extends ChunkingWriter {
     static ChunkWriter begin(CheckpointEngine engine, String application, long expectedSize, Grants caller) {
         WriteSession session = engine.begin(application, engine.home(), expectedSize, caller);
         try {
-            return new ChunkWriter(session, engine.chunkCache());
+            return new ChunkWriter(session, engine.chunkCache(), engine.config());
         }
         catch (RuntimeException e) {
             session.discard(0);

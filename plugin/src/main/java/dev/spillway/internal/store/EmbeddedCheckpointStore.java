@@ -19,10 +19,12 @@ import dev.spillway.wire.ChunkReader;
 import dev.spillway.wire.Manifest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.ignite.cache.affinity.Affinity;
 import org.apache.ignite.cluster.ClusterNode;
@@ -164,18 +166,21 @@ public final class EmbeddedCheckpointStore implements CheckpointStore {
     /** The nodes holding the primary copies of {@code m}'s chunks now, the origin first (listed even with none). */
     private static List<NodePlacement> placementOf(Manifest m, Affinity<ChunkKey> affinity) {
         Map<String, long[]> perNode = new LinkedHashMap<>();
-        perNode.put(m.originNode(), new long[2]);
+        perNode.put(m.originNode(), new long[3]);
+        Set<ChunkKey> stored = new HashSet<>();
         for (int i = 0; i < m.chunks(); i++) {
             ClusterNode node = affinity.mapPartitionToNode(m.partition(i));
             long[] acc = perNode.computeIfAbsent(node == null ? "(none)" : CheckpointEngine.nodeName(node),
-                n -> new long[2]);
+                n -> new long[3]);
             acc[0]++;
             acc[1] += m.length(i);
+            if (stored.add(m.key(i)))
+                acc[2] += m.storedLength(i);
         }
         List<NodePlacement> nodes = new ArrayList<>();
         perNode.forEach((node, acc) -> {
             if (acc[0] > 0 || node.equals(m.originNode()))
-                nodes.add(new NodePlacement(node, (int)acc[0], acc[1], node.equals(m.originNode())));
+                nodes.add(new NodePlacement(node, (int)acc[0], acc[1], node.equals(m.originNode()), acc[2]));
         });
         return nodes;
     }

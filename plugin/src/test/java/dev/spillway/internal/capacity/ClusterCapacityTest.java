@@ -14,6 +14,24 @@ class ClusterCapacityTest {
     private static final String[] NAMES = {"n0", "n1", "n2"};
 
     @Test
+    @DisplayName("logical bytes: each owner of a partition counts what applications saved in it, shared chunks once "
+        + "per checkpoint naming them; over the live bytes, what sharing saves")
+    void logicalBytes() {
+        FakePeers peers = new FakePeers("n0", PARTITIONS);
+        for (String n : NAMES)
+            peers.server(n, 10_000, 8_000, 9_700);
+        FixedOwners owners = FixedOwners.rendezvous(PARTITIONS, 1, NAMES);
+        for (int p = 0; p < PARTITIONS; p++) {
+            peers.stored(p, 100, owners.owners(p));
+            // A second checkpoint names the same stored chunk: no more bytes stored.
+            peers.named(p, 100, owners.owners(p)[0]);
+        }
+        List<NodeCapacity> c = new ClusterCapacity(peers, owners, 1).capacity();
+        assertThat(c.stream().mapToLong(NodeCapacity::logicalBytes).sum()).isEqualTo(2 * 2 * PARTITIONS * 100);
+        assertThat(c).allSatisfy(n -> assertThat(n.logicalBytes()).isEqualTo(2 * n.liveBytes()));
+    }
+
+    @Test
     @DisplayName("live bytes: each owner of a partition holds one copy of its bytes; a delete lowers them at once")
     void liveBytes() {
         FakePeers peers = new FakePeers("n0", PARTITIONS);

@@ -36,6 +36,7 @@ final class FakePeers implements Peers {
     private final class Server {
         final AtomicLong used = new AtomicLong();
         final long[] partitionBytes = new long[partitions];
+        final long[] logicalBytes = new long[partitions];
         final CapacityLedger ledger;
         long takenBeforeGrant;
         boolean stopped;
@@ -76,9 +77,15 @@ final class FakePeers implements Peers {
 
     /** One copy of {@code bytes} stored in partition {@code p} on each of its owners (primary first). */
     void stored(int p, long bytes, UUID... owners) {
+        named(p, bytes, owners[0]);
         servers.get(owners[0]).partitionBytes[p] += bytes;
         for (UUID owner : owners)
             servers.get(owner).used.addAndGet(bytes);
+    }
+
+    /** A committed checkpoint of {@code primary}'s catalogs names {@code bytes} of partition {@code p} (one copy). */
+    void named(int p, long bytes, UUID primary) {
+        servers.get(primary).logicalBytes[p] += bytes;
     }
 
     /** A delete: the catalog of {@code primary} stops counting {@code bytes} of partition {@code p}; pages stay used. */
@@ -145,7 +152,7 @@ final class FakePeers implements Peers {
         ledgerReads++;
         List<LedgerView> views = new ArrayList<>();
         running().forEach((id, s) -> views.add(new LedgerView(id, s.ledger.snapshot(), s.ledger.failoverBytes(),
-            s.ledger.pageSize(), s.partitionBytes.clone(), new long[partitions])));
+            s.ledger.pageSize(), s.partitionBytes.clone(), new long[partitions], s.logicalBytes.clone())));
         return views;
     }
 
