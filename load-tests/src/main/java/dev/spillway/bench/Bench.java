@@ -231,7 +231,8 @@ public final class Bench {
             + "${DEFAULT-VALUE})")
         int stateMb;
 
-        @Option(names = "--chunk-kb", defaultValue = "1024", description = "chunk size in KB (default: ${DEFAULT-VALUE})")
+        @Option(names = "--chunk-kb", defaultValue = "1024",
+            description = "chunk size in KB (default: ${DEFAULT-VALUE})")
         int chunkKb;
 
         @Option(names = "--changed", defaultValue = "0.1,1,5,25,100", split = ",",
@@ -315,9 +316,10 @@ public final class Bench {
                 + "copy (logical / physical, physical over one state):");
             for (Map<String, Object> r : rows) {
                 out.printf(Locale.ROOT, "  %-14s %-13s %6s%%  %7.0f MB/s  sent %8.1f MB  retained %6.0f / %6.0f MB "
-                    + "(%.2fx)%n", r.get("path"), r.get("content"), r.get("changedPercent"), r.get("saveMbPerSecond"),
-                    r.get("sentMb"), r.get("retainedLogicalMbPerCopy"), r.get("retainedPhysicalMbPerCopy"),
-                    r.get("physicalPerState"));
+                    + "(%.2fx)  begin/write/commit %.0f/%.0f/%.0f ms%n", r.get("path"), r.get("content"),
+                    r.get("changedPercent"), r.get("saveMbPerSecond"), r.get("sentMb"),
+                    r.get("retainedLogicalMbPerCopy"), r.get("retainedPhysicalMbPerCopy"), r.get("physicalPerState"),
+                    r.get("beginMs"), r.get("writeMs"), r.get("commitMs"));
             }
         }
     }

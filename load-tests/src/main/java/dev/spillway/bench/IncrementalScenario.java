@@ -65,7 +65,7 @@ final class IncrementalScenario {
     void run() throws IOException {
         int series = settings.contents().size() * settings.paths().size();
         StepBar bar = new StepBar(out, 2 + 2 * settings.contents().size() + 1 + series * settings.percents().size()
-            + 2);
+            + 3);
         full(bar);
         incremental(bar);
         bar.finish();
@@ -94,15 +94,16 @@ final class IncrementalScenario {
                 IncrementalState thin = new IncrementalState(settings.stateBytes(), settings.chunkBytes(), content,
                     SEED);
                 bar.step("full saves of " + c + " content, " + settings.reps() + " repetitions + a warm-up");
-                for (int rep = 0; rep <= settings.reps(); rep++) {
+                // Saved again and again, as the incremental saves are: from the third on, each commit's retention
+                // evicts the one two before, whose chunks are removed in the background while the next is saved.
+                String thinApp = app + "-thin";
+                for (int rep = -1; rep <= settings.reps(); rep++) {
                     boolean timed = rep > 0;
                     double[] saved = home.call(new IncrementalJobs.ChangeAndSave(app, 100, false));
                     double[] read = home.call(new IncrementalJobs.Restore(app));
-                    Bench.deleteCheckpoints(thick, app);
                     thin.change(100);
-                    double[] thinSaved = thin.save(cluster.thin(), app, false);
-                    double[] thinRead = thin.restore(cluster.thin(), app);
-                    Bench.deleteCheckpoints(thick, app);
+                    double[] thinSaved = thin.save(cluster.thin(), thinApp, false);
+                    double[] thinRead = thin.restore(cluster.thin(), thinApp);
                     if (timed) {
                         rate("full.save.embedded." + c, "full save (as before: no deduplication, no compression), "
                             + "embedded on node 0, " + c + " content", saved);
@@ -113,6 +114,8 @@ final class IncrementalScenario {
                             checked(thinRead));
                     }
                 }
+                Bench.deleteCheckpoints(thick, app);
+                Bench.deleteCheckpoints(thick, thinApp);
                 home.call(new IncrementalJobs.Drop(app));
                 bar.done();
             }
@@ -140,6 +143,9 @@ final class IncrementalScenario {
             bar.done();
             IgniteCompute home = cluster.thick().compute(cluster.node(0));
             CheckpointStore thick = Spillway.store(cluster.thick());
+            bar.step("incremental saves: warm-up, not timed (the paths compiled, the regions' memory touched)");
+            warmUp(cluster, home, thick);
+            bar.done();
             for (IncrementalState.Content content : settings.contents()) {
                 for (String path : settings.paths())
                     series(cluster, home, thick, content, path, bar);
@@ -147,6 +153,27 @@ final class IncrementalScenario {
             bar.step("incremental saves: stopping the cluster");
         }
         bar.done();
+    }
+
+    /**
+     * Saves of every chunk changed, embedded and thin, then deleted: as the full-save cluster's untimed
+     * repetitions do, so that neither cluster times the JIT or the first touch of its regions' pages.
+     */
+    private void warmUp(BenchCluster cluster, IgniteCompute home, CheckpointStore thick) {
+        String app = "inc-warm-up";
+        home.call(new IncrementalJobs.Make(app, settings.stateBytes(), settings.chunkBytes(),
+            IncrementalState.Content.RANDOM, SEED));
+        IncrementalState thin = new IncrementalState(settings.stateBytes(), settings.chunkBytes(),
+            IncrementalState.Content.COMPRESSIBLE, SEED);
+        for (int i = 0; i < 4; i++) {
+            home.call(new IncrementalJobs.ChangeAndSave(app, i == 0 ? 0 : 100, i % 2 == 1));
+            home.call(new IncrementalJobs.ChangeAndSave(app, 5, false));
+            thin.change(100);
+            thin.save(cluster.thin(), app + "-thin", false);
+        }
+        Bench.deleteCheckpoints(thick, app);
+        Bench.deleteCheckpoints(thick, app + "-thin");
+        home.call(new IncrementalJobs.Drop(app));
     }
 
     private void series(BenchCluster cluster, IgniteCompute home, CheckpointStore thick,
@@ -170,12 +197,14 @@ final class IncrementalScenario {
             String p = percentName(percent);
             bar.step(path + ", " + c + " content, " + p + "% of chunks changed, " + settings.reps() + " saves");
             List<Double> sent = new ArrayList<>();
+            List<double[]> phases = new ArrayList<>();
             for (int rep = 1; rep <= settings.reps(); rep++) {
                 double[] saved = embedded ? home.call(new IncrementalJobs.ChangeAndSave(app, percent, hint)) : save(
                     local, cluster, app, percent, hint);
                 rate("inc.save." + path + "." + c + "." + p, "save with " + p + "% of chunks changed (effective: "
                     + "state bytes over save time), " + path + ", " + c + " content", saved);
                 sent.add(saved[2]);
+                phases.add(new double[] {saved[4], saved[5], saved[6]});
                 if (!hint) {
                     double[] read = embedded ? home.call(new IncrementalJobs.Restore(app))
                         : local.restore(cluster.thin(), app);
@@ -194,6 +223,13 @@ final class IncrementalScenario {
             row.put("changedPercent", percent);
             row.put("saveMbPerSecond", figures.get("inc.save." + path + "." + c + "." + p).median());
             row.put("sentMb", median(sent) / (1 << 20));
+            // Where a save's time went (medians, ms): the begin, the writes (hashing, compressing, sending), the
+            // commit (waiting for every copy, the catalog update).
+            for (int k = 0; k < 3; k++) {
+                int phase = k;
+                row.put(new String[] {"beginMs", "writeMs", "commitMs"}[k],
+                    median(phases.stream().map(ph -> ph[phase] * 1000).toList()));
+            }
             row.put("retainedLogicalMbPerCopy", logical / (double)copies / (1 << 20));
             row.put("retainedPhysicalMbPerCopy", live / (double)copies / (1 << 20));
             row.put("physicalPerState", perState);
@@ -226,24 +262,26 @@ final class IncrementalScenario {
     }
 
     /**
-     * The cluster's live bytes once they stop moving: retention removes evicted chunks off the writer's path, and
-     * they count until removed. At most 10 s.
+     * The cluster's live bytes once they have not moved for 2 s: retention removes evicted chunks off the writer's
+     * path, and they count (as whole chunks) until their removal ends. At most 30 s.
      */
     private static long stable(CheckpointStore store) {
         long last = total(store, NodeCapacity::liveBytes);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
+        long since = System.nanoTime();
+        long deadline = since + 30_000_000_000L;
+        while (System.nanoTime() < deadline && System.nanoTime() - since < 2_000_000_000L) {
             try {
-                Thread.sleep(200);
+                Thread.sleep(250);
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
             long now = total(store, NodeCapacity::liveBytes);
-            if (now == last)
-                return now;
-            last = now;
+            if (now != last) {
+                last = now;
+                since = System.nanoTime();
+            }
         }
         return last;
     }

@@ -2,6 +2,7 @@ package dev.spillway.bench;
 
 import dev.spillway.CheckpointStore;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -53,7 +54,7 @@ final class LatencyLoop {
      * apart.
      */
     /** The stamp of each save in this JVM, never the same twice. */
-    private static final java.util.concurrent.atomic.AtomicLong STAMPS = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong STAMPS = new AtomicLong();
 
     static Outcome run(CheckpointStore store, String app, byte[] state, double perSecond, long durationNanos,
                        long warmUpNanos) {

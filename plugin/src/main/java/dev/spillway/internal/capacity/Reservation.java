@@ -164,6 +164,24 @@ public final class Reservation {
         throw exhausted(chunks, topo, room);
     }
 
+    /**
+     * Refuses {@code chunks} chunks, every copy, when the servers' free room together (each ledger's budget less
+     * used and reserved bytes) cannot take them. Reserves nothing: the check of a save against a base, whose chunks
+     * are planned as they turn out new, for the chunks that must be new (those past the base's size).
+     */
+    public void refuseIfBeyondFree(long chunks) {
+        Topology topo = owners.now();
+        int copies = topo.partitions() == 0 ? 1 : Math.max(1, topo.owners()[0].length);
+        Map<UUID, Long> room = new HashMap<>(pool);
+        long free = 0;
+        for (Peers.LedgerView view : peers.ledgers()) {
+            room.merge(view.nodeId(), view.capacity().free(), Long::sum);
+            free += view.capacity().free();
+        }
+        if (saturatedMultiply(saturatedMultiply(chunks, copyBytes), copies) > free)
+            throw exhausted(chunks, topo, room);
+    }
+
     /** Names the checkpoint in messages from now on ({@code app/id}), once its id is known. */
     public void label(String label) {
         this.label = label;

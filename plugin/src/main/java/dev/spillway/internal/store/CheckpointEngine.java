@@ -136,7 +136,11 @@ public final class CheckpointEngine {
     /**
      * Begins a checkpoint of {@code application} placed from {@code origin} first (null: no home node). With an
      * expected size, the whole state is planned first, and the id taken and the claim recorded with its partitions
-     * in one catalog round trip: a refusal leaves no claim behind and takes no id.
+     * in one catalog round trip: a refusal leaves no claim behind and takes no id. When the application has a
+     * committed checkpoint (and deduplication is on), most chunks may turn out stored already: chunks are then
+     * planned as they turn out new, so a save that changed little is not refused for room it does not need, and only
+     * the part of the expected size past the latest checkpoint's size, which must be new, is checked at the begin
+     * against the servers' free room (a state that grew past what the cluster can take fails fast).
      *
      * @param expectedSize bytes to reserve before the first is written, or 0 to reserve as they come
      * @throws dev.spillway.CapacityExhaustedException when the cluster cannot take the expected size
@@ -173,7 +177,23 @@ public final class CheckpointEngine {
             copyBytes(chunkSize), application, meters);
         Catalog.Begin.Result started;
         int[] planned = new int[0];
-        if (expectedSize > 0) {
+        long baseSize = expectedSize > 0 ? baseSize(application) : -1;
+        if (baseSize >= 0) {
+            long needed = expectedSize / chunkSize + (expectedSize % chunkSize == 0 ? 0 : 1);
+            long grown = Math.max(0, expectedSize - baseSize);
+            try {
+                refuseIfBeyondMetadata(application, needed);
+                reservation.refuseIfBeyondCluster(needed, servers.size() * config.getRegionMaxSize());
+                if (grown > 0)
+                    reservation.refuseIfBeyondFree(grown / chunkSize + (grown % chunkSize == 0 ? 0 : 1));
+            }
+            catch (CapacityExhaustedException e) {
+                reservation.release();
+                throw withLostServers(e);
+            }
+            started = catalog.begin(application, writer);
+        }
+        else if (expectedSize > 0) {
             long needed = expectedSize / chunkSize + (expectedSize % chunkSize == 0 ? 0 : 1);
             int[][] plan = new int[1][];
             try {
@@ -211,7 +231,18 @@ public final class CheckpointEngine {
      */
     static final int METADATA_BYTES_PER_CHUNK = 64;
 
-    /** The most chunks one checkpoint may have: a quarter of the metadata region at {@link #METADATA_BYTES_PER_CHUNK}. */
+    /**
+     * The size of the latest committed checkpoint of {@code application}, whose chunks a save may name; -1 when there
+     * is none or deduplication is off.
+     */
+    private long baseSize(String application) {
+        if (!config.isDeduplication())
+            return -1;
+        AppCatalog c = catalog.get(application);
+        return c == null || c.committed().isEmpty() ? -1 : c.committed().get(c.committed().size() - 1).size();
+    }
+
+    /** The most chunks one checkpoint may have: a quarter of the metadata region (see METADATA_BYTES_PER_CHUNK). */
     long maxChunks() {
         return config.getMetadataRegionSize() / 4 / METADATA_BYTES_PER_CHUNK;
     }
