@@ -61,7 +61,8 @@ final class Report {
         <h2>Per share of chunks changed: effective save rate, bytes sent, region bytes of the two retained checkpoints
         per copy</h2>
         <table id="incremental"><tr><th>path</th><th>content</th><th>changed</th><th>save MB/s</th><th>sent MB</th>
-        <th>retained logical MB</th><th>retained physical MB</th><th>physical / one state</th></tr></table>
+        <th>retained logical MB</th><th>retained physical MB</th><th>physical / one state</th>
+        <th>begin ms</th><th>writes ms</th><th>commit ms</th></tr></table>
         </div>
         <div id="ratiosSection" style="display: none">
         <h2>Every Spillway figure against each baseline of its backup count (ratio of medians)</h2>
@@ -113,7 +114,8 @@ final class Report {
             tr.insertCell().textContent = row.content;
             tr.insertCell().textContent = row.changedPercent + '%';
             for (const [v, d] of [[row.saveMbPerSecond, 0], [row.sentMb, 1], [row.retainedLogicalMbPerCopy, 0],
-                                  [row.retainedPhysicalMbPerCopy, 0], [row.physicalPerState, 2]]) {
+                                  [row.retainedPhysicalMbPerCopy, 0], [row.physicalPerState, 2], [row.beginMs, 0],
+                                  [row.writeMs, 0], [row.commitMs, 0]]) {
               const c = tr.insertCell(); c.className = 'num'; c.textContent = v.toFixed(d);
             }
           }
