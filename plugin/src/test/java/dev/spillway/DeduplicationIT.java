@@ -179,6 +179,29 @@ class DeduplicationIT {
         assertThat(store.capacity()).allSatisfy(c -> assertThat(c.reserved()).isZero());
     }
 
+    @Test
+    @Order(6)
+    @DisplayName("a save that names stored chunks for longer than the lease timeout keeps its claim: nothing placed, "
+        + "the session renewed all the same, and it commits")
+    void namingChunksKeepsTheSessionAlive() {
+        CheckpointStore store = Spillway.store(cluster.node(0));
+        byte[] state = TestData.random(CHUNKS * CHUNK, 8);
+        store.save("long-unchanged", state);
+        CheckpointInfo info;
+        try (CheckpointWriter w = store.begin("long-unchanged")) {
+            for (int c = 0; c < CHUNKS; c++) {
+                // Found stored: named, nothing placed. Four lease timeouts pass over the whole state.
+                w.write(state, c * CHUNK, CHUNK);
+                cluster.clock().advance(CONFIG.getLeaseTimeout().dividedBy(8));
+                for (int i : cluster.running())
+                    ServiceHost.of(cluster.node(i)).engine().reclaim();
+            }
+            info = w.commit();
+        }
+        assertThat(info.storedBytes()).isZero();
+        assertThat(store.restore("long-unchanged", info.checkpointId())).isEqualTo(state);
+    }
+
     private static long total(CheckpointStore store, java.util.function.ToLongFunction<NodeCapacity> bytes) {
         return store.capacity().stream().mapToLong(bytes).sum();
     }

@@ -132,6 +132,14 @@ final class ThinWriter extends ChunkingWriter {
     }
 
     @Override
+    protected void keepAlive() {
+        if (System.nanoTime() - lastCall >= renewEveryNanos) {
+            control("renewing the lease", () -> session.renew(begun.session()), null);
+            lastCall = System.nanoTime();
+        }
+    }
+
+    @Override
     protected byte[] readStored(ChunkKey key) {
         return owner.readChunk(link, key);
     }

@@ -79,7 +79,7 @@ public final class ChunkCodec {
         if (len > 2 * PROBE && compress(chunk, PROBE) > PROBE * (1 - minSaving))
             return null;
         int n = compress(chunk, len);
-        if (n > len * (1 - minSaving))
+        if (n >= len || n > len * (1 - minSaving))
             return null;
         last = codec;
         return Arrays.copyOf(scratch, n);

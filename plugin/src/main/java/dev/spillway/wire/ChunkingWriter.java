@@ -67,8 +67,9 @@ public abstract class ChunkingWriter extends CheckpointWriter {
         if (base != null && deduplicate) {
             ChunkTable t = base.table();
             for (int i = 0; i < t.size(); i++) {
-                // A chunk saved without deduplication has no hash (0, 0): it is named only by an unchanged range.
-                if (t.hashHigh(i) != 0 || t.hashLow(i) != 0)
+                // A chunk saved without deduplication has no hash (0, 0): it is named only by an unchanged range. A
+                // damaged chunk (no healthy copy left) is never named again: a new checkpoint stores its content anew.
+                if ((t.hashHigh(i) != 0 || t.hashLow(i) != 0) && !base.isDamaged(i))
                     known.putIfAbsent(new Hash(t.hashHigh(i), t.hashLow(i)), new Stored(t, i));
             }
         }
@@ -106,6 +107,14 @@ public abstract class ChunkingWriter extends CheckpointWriter {
 
     /** Runs once, when the writer has committed or aborted: what the writer held can be given back. */
     protected void finished() {
+    }
+
+    /**
+     * Called for every chunk named rather than stored (found by its hash, or marked unchanged): keeps the session
+     * alive (its lease and claim renewed when due) while no chunk is placed, as placing a chunk does. A save of a
+     * large state that changed little may name chunks for longer than the lease timeout.
+     */
+    protected void keepAlive() {
     }
 
     @Override
@@ -157,11 +166,12 @@ public abstract class ChunkingWriter extends CheckpointWriter {
                 i = (int)(size / chunkSize);
                 int offset = (int)(size % chunkSize);
                 int baseLength = base.length(i);
-                if (offset == 0 && baseLength == chunkSize && length >= chunkSize) {
+                if (offset == 0 && baseLength == chunkSize && length >= chunkSize && !base.isDamaged(i)) {
                     // A whole chunk: named as the base names it, neither read nor hashed.
                     table.addFrom(base.table(), i);
                     size += chunkSize;
                     length -= chunkSize;
+                    keepAlive();
                     continue;
                 }
                 // Part of a chunk: its bytes are read from the base and written like any others.
@@ -292,6 +302,7 @@ public abstract class ChunkingWriter extends CheckpointWriter {
                 if (!(reusable && whole))
                     buffer = null;
                 pos = 0;
+                keepAlive();
                 return;
             }
             int index = stored;

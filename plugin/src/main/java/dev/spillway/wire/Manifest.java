@@ -104,6 +104,11 @@ public final class Manifest implements java.io.Serializable {
         return originNode;
     }
 
+    /** Whether chunk {@code index} has no healthy copy left (the integrity scrub marked it). */
+    public boolean isDamaged(int index) {
+        return damaged != null && Arrays.binarySearch(damaged, index) >= 0;
+    }
+
     /** The chunks with no healthy copy left, ascending (a copy); empty when the checkpoint is whole. */
     public int[] damagedChunks() {
         return damaged == null ? new int[0] : damaged.clone();

@@ -301,6 +301,24 @@ class ChunkFramingTest {
     }
 
     @Test
+    @DisplayName("Every chunk named rather than stored keeps the session alive; a damaged chunk of the base is stored "
+        + "anew, not named")
+    void namedChunksKeepAliveAndDamagedOnesAreStoredAnew() {
+        byte[] first = TestData.random(6 * CHUNK, 13);
+        MemoryWriter w1 = new MemoryWriter();
+        w1.write(first);
+        w1.commit();
+        MemoryWriter w2 = new MemoryWriter(w1.chunksMap(), 8, w1.manifest.withDamaged(2),
+            dev.spillway.Compression.NONE);
+        w2.write(first, 0, 4 * CHUNK);
+        w2.unchanged(2 * CHUNK);
+        w2.commit();
+        assertThat(w2.keptAlive).as("3 found by hash, 2 marked unchanged").isEqualTo(5);
+        assertThat(IntStream.range(0, w2.manifest.chunks()).filter(w2.manifest::ownChunk)).containsExactly(2);
+        assertThat(ChunkReader.readAll(w2.reader(() -> ChunkAbsence.SETTLED))).isEqualTo(first);
+    }
+
+    @Test
     @DisplayName("Content repeated within one checkpoint is stored once")
     void repeatedContentStoredOnce() {
         byte[] payload = new byte[6 * CHUNK + 5];
@@ -404,6 +422,8 @@ class ChunkFramingTest {
         final List<Integer> fetched = new ArrayList<>();
         /** For a chunk index, how many more reads of it find nothing, as a read to a node still receiving it. */
         final Map<Integer, Integer> misses = new HashMap<>();
+        /** Calls of {@link #keepAlive}. */
+        int keptAlive;
         /** Stored chunks read for a range marked unchanged, by key. */
         final List<ChunkKey> readBack = new ArrayList<>();
         int failSendAt = -1;
@@ -487,6 +507,11 @@ class ChunkFramingTest {
 
         @Override
         protected void awaitStored() {
+        }
+
+        @Override
+        protected void keepAlive() {
+            keptAlive++;
         }
 
         @Override

@@ -22,7 +22,19 @@ final class ChunkTableCheck {
     ChunkTableCheck(WriteSession session, long size, ChunkTable table) {
         this.session = session;
         this.table = table;
-        this.stored = check(size);
+        int n;
+        try {
+            n = check(size);
+        }
+        catch (InvalidArgumentException e) {
+            throw e;
+        }
+        catch (RuntimeException e) {
+            // A table whose arrays do not agree (a thin client sends it): refused like any other.
+            n = -1;
+            refuse("chunks", "its chunk table is malformed (" + e + ")");
+        }
+        this.stored = n;
     }
 
     /** How many chunks the checkpoint stored itself. */
@@ -57,6 +69,9 @@ final class ChunkTableCheck {
                     refuse("chunks", "chunk " + i + " names stored chunk " + table.storedIndex(i) + " of checkpoint "
                         + table.home(i) + ", which " + (j == null ? "its base (" + (base == null ? "none"
                         : base.checkpointId()) + ") does not name" : "its base describes otherwise"));
+                if (base.isDamaged(j))
+                    refuse("chunks", "chunk " + i + " names stored chunk " + table.storedIndex(i) + " of checkpoint "
+                        + table.home(i) + ", which has no healthy copy left");
             }
         }
         if (size != sum)

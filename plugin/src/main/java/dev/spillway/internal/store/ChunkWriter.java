@@ -75,6 +75,11 @@ final class ChunkWriter extends ChunkingWriter {
     }
 
     @Override
+    protected void keepAlive() {
+        session.renewIfDue();
+    }
+
+    @Override
     protected byte[] readStored(ChunkKey key) {
         return chunks.fetch(key).get();
     }

@@ -4,7 +4,6 @@ import dev.spillway.ScrubReport;
 import dev.spillway.wire.ChunkKey;
 import dev.spillway.wire.Layout;
 import dev.spillway.wire.Manifest;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -177,10 +176,11 @@ final class Scrub {
      * once, when first marked.
      */
     private void markDamaged(ChunkKey key, Manifest m, int index, String chunk, String here) {
-        if (Arrays.binarySearch(m.damagedChunks(), index) >= 0)
-            return;
+        // Marked in every committed checkpoint that names it, each pass: one committed since the last pass (its save
+        // began before the mark) may name it too. Logged once, when the checkpoint at hand is first marked.
+        boolean known = m.isDamaged(index);
         try {
-            if (engine.catalog().markDamaged(m.application(), key.checkpointId(), key.index()))
+            if (engine.catalog().markDamaged(m.application(), key.checkpointId(), key.index()) && !known)
                 log.error("Spillway scrub: the copy of " + chunk + " on " + here + " is damaged and no owner holds "
                     + "a healthy copy: every checkpoint of " + m.application() + " that names it is marked "
                     + "damaged, and a restore of one fails naming its chunk");
