@@ -90,10 +90,8 @@ final class ThinWriter extends ChunkingWriter {
             plannedFrom = index;
             lastCall = System.nanoTime();
         }
-        else if (System.nanoTime() - lastCall >= renewEveryNanos) {
-            control("renewing the lease", () -> session.renew(begun.session()), null);
-            lastCall = System.nanoTime();
-        }
+        else
+            keepAlive();
         return planned.partition(index - plannedFrom);
     }
 

@@ -121,6 +121,11 @@ final class BenchPayload {
      * time (as an application reading a stream would, without allocating per read).
      */
     boolean matches(java.io.InputStream in) throws java.io.IOException {
+        return matches(chunks, in);
+    }
+
+    /** Whether {@code in} holds exactly {@code chunks}' bytes, in order, and nothing more. */
+    static boolean matches(byte[][] chunks, java.io.InputStream in) throws java.io.IOException {
         byte[] buf = new byte[chunks.length == 0 ? 1 : chunks[0].length];
         for (byte[] c : chunks) {
             if (in.readNBytes(buf, 0, c.length) != c.length || !Arrays.equals(buf, 0, c.length, c, 0, c.length))

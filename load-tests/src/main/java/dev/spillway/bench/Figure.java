@@ -39,9 +39,14 @@ final class Figure {
     }
 
     double median() {
-        if (samples.isEmpty())
+        return median(samples);
+    }
+
+    /** The median of {@code values}; NaN when there are none. */
+    static double median(List<Double> values) {
+        if (values.isEmpty())
             return Double.NaN;
-        List<Double> s = new ArrayList<>(samples);
+        List<Double> s = new ArrayList<>(values);
         s.sort(null);
         int n = s.size();
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;

@@ -222,13 +222,13 @@ final class IncrementalScenario {
             row.put("content", c);
             row.put("changedPercent", percent);
             row.put("saveMbPerSecond", figures.get("inc.save." + path + "." + c + "." + p).median());
-            row.put("sentMb", median(sent) / (1 << 20));
+            row.put("sentMb", Figure.median(sent) / (1 << 20));
             // Where a save's time went (medians, ms): the begin, the writes (hashing, compressing, sending), the
             // commit (waiting for every copy, the catalog update).
             for (int k = 0; k < 3; k++) {
                 int phase = k;
                 row.put(new String[] {"beginMs", "writeMs", "commitMs"}[k],
-                    median(phases.stream().map(ph -> ph[phase] * 1000).toList()));
+                    Figure.median(phases.stream().map(ph -> ph[phase] * 1000).toList()));
             }
             row.put("retainedLogicalMbPerCopy", logical / (double)copies / (1 << 20));
             row.put("retainedPhysicalMbPerCopy", live / (double)copies / (1 << 20));
@@ -284,13 +284,6 @@ final class IncrementalScenario {
             }
         }
         return last;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> s = new ArrayList<>(values);
-        s.sort(null);
-        int n = s.size();
-        return n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     static String name(IncrementalState.Content content) {

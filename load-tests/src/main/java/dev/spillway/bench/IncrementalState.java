@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.SplittableRandom;
 
@@ -125,14 +124,9 @@ final class IncrementalState {
     /** Restores the application's latest checkpoint and compares it with the state: {start, end, 1 when equal}. */
     double[] restore(CheckpointStore store, String app) {
         double start = NodeJobs.now();
-        boolean equal = true;
-        byte[] buf = new byte[chunks.length == 0 ? 1 : chunks[0].length];
+        boolean equal;
         try (CheckpointReader in = store.openLatest(app)) {
-            for (byte[] c : chunks) {
-                if (in.readNBytes(buf, 0, c.length) != c.length || !Arrays.equals(buf, 0, c.length, c, 0, c.length))
-                    equal = false;
-            }
-            equal &= in.read() == -1;
+            equal = BenchPayload.matches(chunks, in);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);

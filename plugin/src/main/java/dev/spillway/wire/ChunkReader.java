@@ -150,10 +150,18 @@ public final class ChunkReader extends CheckpointReader {
                     + Arrays.toString(damaged) + ")");
     }
 
-    /** Chunk {@code i}'s bytes as the application wrote them, from its stored bytes once they are verified. */
     private byte[] verified(int i, byte[] chunk) {
-        if (chunk == null)
-            chunk = readAgain(i);
+        return verified(manifest, i, chunk == null ? readAgain(i) : chunk, crc);
+    }
+
+    /**
+     * Chunk {@code i}'s bytes as the application wrote them, from {@code chunk}, its stored bytes, once their length
+     * and CRC32C match {@code manifest} and they decode to the chunk's length: the one check of stored bytes, for a
+     * restore and for a writer reading back part of its base.
+     *
+     * @throws CheckpointIntegrityException naming the checkpoint, the chunk and what did not match
+     */
+    static byte[] verified(Manifest manifest, int i, byte[] chunk, CRC32C crc) {
         if (chunk.length != manifest.storedLength(i))
             throw new CheckpointIntegrityException(manifest.application(), manifest.checkpointId(), i,
                 "length " + chunk.length + " differs from the manifest's " + manifest.storedLength(i)

@@ -180,14 +180,11 @@ public abstract class ChunkingWriter extends CheckpointWriter {
                 length -= n;
             }
         }
-        catch (CheckpointIntegrityException e) {
-            abandon();
-            throw e;
-        }
         catch (RuntimeException e) {
             if (state == State.OPEN)
                 abandon();
-            throw failure(e, "reading chunk " + i + " of its base " + application + "/" + base.checkpointId());
+            throw e instanceof CheckpointIntegrityException ? e
+                : failure(e, "reading chunk " + i + " of its base " + application + "/" + base.checkpointId());
         }
     }
 
@@ -197,18 +194,7 @@ public abstract class ChunkingWriter extends CheckpointWriter {
         if (b == null)
             throw new CheckpointIntegrityException(application, base.checkpointId(), i, "the chunk is missing ("
                 + "partition " + base.partition(i) + ") while checkpoint " + label() + " named it unchanged");
-        crc.reset();
-        crc.update(b, 0, b.length);
-        if (b.length != base.storedLength(i) || (int)crc.getValue() != base.checksum(i))
-            throw new CheckpointIntegrityException(application, base.checkpointId(), i, "its stored bytes do not "
-                + "match the manifest (length " + b.length + ", expected " + base.storedLength(i) + ")");
-        try {
-            return ChunkCodec.decode(base.table().codec(i), b, base.length(i));
-        }
-        catch (IllegalArgumentException e) {
-            throw new CheckpointIntegrityException(application, base.checkpointId(), i, "its stored bytes match "
-                + "their CRC32C but do not decode: " + e.getMessage());
-        }
+        return ChunkReader.verified(base, i, b, crc);
     }
 
     @Override
